@@ -1,0 +1,124 @@
+//! Static checks of every loaded Arazzo document against itself and its OpenAPI sources.
+
+mod actions;
+mod ids;
+mod references;
+mod steps;
+
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::index::{OperationIndex, Resolver};
+use crate::load::Project;
+use crate::model::{Component, Document, Parameter, ParameterOrRef, Reusable};
+use crate::source_map::SourceFile;
+use crate::suggest;
+
+/// Shared state of the checks of one document.
+pub(crate) struct Ctx<'p> {
+    pub project: &'p Project,
+    pub resolver: Resolver<'p>,
+    pub document: &'p Document,
+    pub file: &'p SourceFile,
+    pub diags: Diagnostics,
+}
+
+impl Ctx<'_> {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+}
+
+/// Runs every check on every Arazzo document of the project.
+pub fn check(project: &Project) -> Diagnostics {
+    let index = OperationIndex::build(project);
+    let mut all = Diagnostics::new();
+    for (doc, loaded) in project.arazzo.iter().enumerate() {
+        let Some(file) = project.files.get(loaded.document.file) else {
+            continue;
+        };
+        let mut ctx = Ctx {
+            project,
+            resolver: Resolver {
+                project,
+                index: &index,
+                doc,
+            },
+            document: &loaded.document,
+            file,
+            diags: Diagnostics::new(),
+        };
+        ids::check(&mut ctx);
+        for workflow in &loaded.document.workflows {
+            ids::dependencies(&mut ctx, workflow);
+            actions::check_workflow(&mut ctx, workflow);
+            steps::check_workflow(&mut ctx, workflow);
+            references::check_workflow(&mut ctx, workflow);
+        }
+        all.extend(ctx.diags);
+    }
+    all
+}
+
+/// Looks up `$components.<kind>.<name>`, reporting a malformed or dangling reference.
+pub(crate) fn component<'d, T>(
+    ctx: &mut Ctx<'_>,
+    reusable: &Reusable,
+    kind: &str,
+    map: &'d std::collections::BTreeMap<String, Component<T>>,
+) -> Option<&'d T> {
+    let text = reusable.reference.value.as_str();
+    let prefix = format!("$components.{kind}.");
+    let Some(name) = text.strip_prefix(&prefix) else {
+        let mut d = Diagnostic::new(
+            Code::UnknownComponent,
+            format!("`{text}` is not a reference to {kind}"),
+        )
+        .at(reusable.reference.span)
+        .label(format!("expected `{prefix}<name>`"));
+        if let Some(other) = ["parameters", "successActions", "failureActions"]
+            .iter()
+            .find(|k| text.starts_with(&format!("$components.{k}.")))
+        {
+            d = d.note(format!(
+                "a reference to {other} cannot be used where {kind} are listed"
+            ));
+        }
+        ctx.push(d);
+        return None;
+    };
+    match map.get(name) {
+        Some(c) => Some(&c.value),
+        None => {
+            ctx.push(
+                Diagnostic::new(
+                    Code::UnknownComponent,
+                    format!("no component `{name}` in `components.{kind}`"),
+                )
+                .at(reusable.reference.span)
+                .label("unknown component")
+                .note(format!(
+                    "defined {kind}: {}",
+                    suggest::list(map.keys().map(String::as_str))
+                ))
+                .help_opt(suggest::did_you_mean(name, map.keys().map(String::as_str))),
+            );
+            None
+        }
+    }
+}
+
+/// A parameter list with Reusable references replaced by their components (value overrides applied).
+pub(crate) fn resolve_parameters(ctx: &mut Ctx<'_>, list: &[ParameterOrRef]) -> Vec<Parameter> {
+    let components = &ctx.document.components.parameters;
+    list.iter()
+        .filter_map(|p| match p {
+            ParameterOrRef::Parameter(p) => Some(p.clone()),
+            ParameterOrRef::Reusable(r) => {
+                let mut p = component(ctx, r, "parameters", components)?.clone();
+                if let Some(value) = &r.value {
+                    p.value = value.clone();
+                }
+                Some(p)
+            }
+        })
+        .collect()
+}

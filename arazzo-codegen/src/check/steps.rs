@@ -1,0 +1,347 @@
+//! Each step against the operation it calls: parameters, request body, status criteria.
+
+use super::{Ctx, resolve_parameters};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::load::decode::head;
+use crate::model::{CriterionType, ParamLocation, Parameter, Step, StepTarget, Workflow};
+use crate::openapi::{Operation, operation};
+use crate::suggest;
+
+pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow) {
+    let workflow_params = resolve_parameters(ctx, &workflow.parameters);
+    for step in &workflow.steps {
+        let step_params = resolve_parameters(ctx, &step.parameters);
+        let Some(target) = &step.target else { continue };
+        let op_ref = match target {
+            StepTarget::OperationId(id) => ctx.resolver.operation_id(id),
+            StepTarget::OperationPath(path) => ctx.resolver.operation_path(path),
+            StepTarget::WorkflowId(id) => {
+                if let Err(d) = ctx.resolver.workflow(id) {
+                    ctx.push(d);
+                }
+                continue;
+            }
+        };
+        let op_ref = match op_ref {
+            Ok(Some(op)) => op,
+            Ok(None) => continue,
+            Err(d) => {
+                ctx.push(d);
+                continue;
+            }
+        };
+        match operation(ctx.project, &op_ref) {
+            Ok(op) => {
+                parameters(ctx, step, &step_params, &workflow_params, &op);
+                request_body(ctx, step, &op);
+                status_criteria(ctx, step, &op);
+            }
+            Err(errors) => errors.into_iter().for_each(|d| ctx.push(d)),
+        }
+    }
+}
+
+fn same_name(loc: ParamLocation, a: &str, b: &str) -> bool {
+    if loc == ParamLocation::Header {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a == b
+    }
+}
+
+fn parameters(
+    ctx: &mut Ctx<'_>,
+    step: &Step,
+    own: &[Parameter],
+    inherited: &[Parameter],
+    op: &Operation,
+) {
+    let declared: Vec<(ParamLocation, &str, bool)> = op
+        .parameters
+        .iter()
+        .map(|p| {
+            let data = p.parameter_data_ref();
+            (
+                Operation::parameter_location(p),
+                data.name.as_str(),
+                data.required,
+            )
+        })
+        .collect();
+    for p in own {
+        let Some(loc) = &p.location else {
+            let hint = declared
+                .iter()
+                .find(|(_, n, _)| *n == p.name.value)
+                .map(|(l, n, _)| {
+                    format!(
+                        "`{n}` is a {} parameter of this operation: add `in: {}`",
+                        l.as_str(),
+                        l.as_str()
+                    )
+                });
+            ctx.push(
+                Diagnostic::new(
+                    Code::ParameterWithoutIn,
+                    format!("parameter `{}` has no `in`", p.name.value),
+                )
+                .at(p.name.span)
+                .label("`in` is required for parameters of operation steps")
+                .help(hint.unwrap_or_else(|| {
+                    "add `in: path`, `in: query`, `in: header` or `in: cookie`".to_owned()
+                })),
+            );
+            continue;
+        };
+        if declared
+            .iter()
+            .any(|(l, n, _)| *l == loc.value && same_name(*l, n, &p.name.value))
+        {
+            continue;
+        }
+        let same_loc: Vec<&str> = declared
+            .iter()
+            .filter(|(l, _, _)| *l == loc.value)
+            .map(|(_, n, _)| *n)
+            .collect();
+        let elsewhere = declared.iter().find(|(_, n, _)| *n == p.name.value);
+        let mut d = Diagnostic::new(
+            Code::UnknownParameter,
+            format!(
+                "operation `{}` has no {} parameter `{}`",
+                op.operation_id.as_deref().unwrap_or(&op.path),
+                loc.value.as_str(),
+                p.name.value
+            ),
+        )
+        .at(p.name.span)
+        .label("not declared by the operation")
+        .note(format!(
+            "{} parameters of {}: {}",
+            loc.value.as_str(),
+            op.describe(),
+            suggest::list(same_loc.iter().copied())
+        ));
+        d = match elsewhere {
+            Some((l, _, _)) => d.help(format!(
+                "`{}` is a {} parameter: write `in: {}`",
+                p.name.value,
+                l.as_str(),
+                l.as_str()
+            )),
+            None => d.help_opt(suggest::did_you_mean(
+                &p.name.value,
+                same_loc.iter().copied(),
+            )),
+        };
+        ctx.push(d);
+    }
+    let supplied = |loc: ParamLocation, name: &str| {
+        own.iter().chain(inherited).any(|p| {
+            p.location.as_ref().is_some_and(|l| l.value == loc)
+                && same_name(loc, &p.name.value, name)
+        })
+    };
+    let missing: Vec<String> = declared
+        .iter()
+        .filter(|(loc, name, required)| {
+            (*required || *loc == ParamLocation::Path) && !supplied(*loc, name)
+        })
+        .map(|(loc, name, _)| format!("`{name}` ({})", loc.as_str()))
+        .collect();
+    if !missing.is_empty() {
+        let s = if missing.len() == 1 { "" } else { "s" };
+        ctx.push(
+            Diagnostic::new(
+                Code::MissingParameter,
+                format!("step `{}` does not supply the required parameter{s} {}", step.step_id.value, missing.join(", ")),
+            )
+            .at(step.step_id.span)
+            .label(format!("calls {}", op.describe()))
+            .help("add them to the step's `parameters` (or the workflow's, to pass them to every step)"),
+        );
+    }
+}
+
+fn request_body(ctx: &mut Ctx<'_>, step: &Step, op: &Operation) {
+    let Some(body) = &step.request_body else {
+        return;
+    };
+    let at = head_of_body(ctx, step);
+    if matches!(op.method.as_str(), "get" | "head") {
+        ctx.push(
+            Diagnostic::new(
+                Code::BodyWithoutPayloadMethod,
+                format!(
+                    "step `{}` sends a request body with {}",
+                    step.step_id.value,
+                    op.method.to_uppercase()
+                ),
+            )
+            .at(at)
+            .label(format!(
+                "{} requests carry no body",
+                op.method.to_uppercase()
+            ))
+            .note("many servers and proxies drop or reject such bodies"),
+        );
+    }
+    let Some(content_type) = &body.content_type else {
+        return;
+    };
+    let Some(declared) = &op.request_body else {
+        ctx.push(
+            Diagnostic::new(
+                Code::UnsupportedContentType,
+                format!("{} declares no request body", op.describe()),
+            )
+            .at(content_type.span)
+            .label("this body is not described by the operation"),
+        );
+        return;
+    };
+    let wanted = content_type
+        .value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let accepts = declared.content.keys().any(|k| media_matches(k, &wanted));
+    if !accepts {
+        let keys: Vec<&str> = declared.content.keys().map(String::as_str).collect();
+        ctx.push(
+            Diagnostic::new(
+                Code::UnsupportedContentType,
+                format!("{} does not accept `{}`", op.describe(), content_type.value),
+            )
+            .at(content_type.span)
+            .label("content type not declared by the operation")
+            .note(format!(
+                "it accepts: {}",
+                suggest::list(keys.iter().copied())
+            ))
+            .help_opt(keys.first().map(|k| format!("use `contentType: {k}`"))),
+        );
+    }
+}
+
+fn head_of_body(ctx: &Ctx<'_>, step: &Step) -> crate::source_map::Span {
+    step.request_body
+        .as_ref()
+        .and_then(|b| b.content_type.as_ref().map(|c| c.span))
+        .unwrap_or_else(|| {
+            let node = crate::node::Node {
+                span: step.request_body.as_ref().map_or(step.span, |b| b.span),
+                value: crate::node::Value::Null,
+                style: crate::node::ScalarStyle::Plain,
+            };
+            head(&node, ctx.file)
+        })
+}
+
+fn media_matches(declared: &str, wanted: &str) -> bool {
+    let declared = declared
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if declared == wanted || declared == "*/*" {
+        return true;
+    }
+    match (declared.split_once('/'), wanted.split_once('/')) {
+        (Some((dt, "*")), Some((wt, _))) => dt == wt,
+        _ => false,
+    }
+}
+
+/// `$statusCode == N` conditions on statuses the operation never declares.
+fn status_criteria(ctx: &mut Ctx<'_>, step: &Step, op: &Operation) {
+    for criterion in &step.success_criteria {
+        if criterion.kind.value != CriterionType::Simple {
+            continue;
+        }
+        for (range, status) in status_comparisons(&criterion.condition.value) {
+            if op.declares_status(status) {
+                continue;
+            }
+            let declared: Vec<&str> = op.responses.iter().map(String::as_str).collect();
+            let success = op.responses.iter().find(|r| r.starts_with('2'));
+            let span = crate::expr::span_in_string(&criterion.condition_node, range, ctx.file);
+            ctx.push(
+                Diagnostic::new(
+                    Code::UndeclaredStatus,
+                    format!(
+                        "`{}` declares no `{status}` response, so this criterion can never hold",
+                        op.operation_id.as_deref().unwrap_or(&op.path)
+                    ),
+                )
+                .at(span)
+                .label(format!("{} never answers {status}", op.describe()))
+                .note(format!(
+                    "declared responses: {}",
+                    suggest::list(declared.iter().copied())
+                ))
+                .help_opt(success.map(|s| format!("did you mean `$statusCode == {s}`?"))),
+            );
+        }
+    }
+}
+
+/// `(range, N)` for each `$statusCode == N` (or `N == $statusCode`) in a simple condition.
+fn status_comparisons(condition: &str) -> Vec<(std::ops::Range<usize>, u16)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(rel) = condition.get(from..).and_then(|c| c.find("$statusCode")) {
+        let start = from + rel;
+        let after = start + "$statusCode".len();
+        let rest = condition.get(after..).unwrap_or("");
+        let trimmed = rest.trim_start();
+        if let Some(value) = trimmed.strip_prefix("==") {
+            let value = value.trim_start();
+            let digits: String = value.chars().take_while(char::is_ascii_digit).collect();
+            let follows_ok = value
+                .get(digits.len()..)
+                .is_none_or(|t| !t.starts_with(|c: char| c.is_alphanumeric() || c == '.'));
+            if let (Ok(n), true) = (digits.parse::<u16>(), follows_ok) {
+                let end = after + (rest.len() - value.len()) + digits.len();
+                out.push((start..end, n));
+            }
+        } else {
+            let before = condition.get(..start).unwrap_or("").trim_end();
+            if let Some(lhs) = before.strip_suffix("==") {
+                let lhs = lhs.trim_end();
+                let digits: String = lhs
+                    .chars()
+                    .rev()
+                    .take_while(char::is_ascii_digit)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                if let Ok(n) = digits.parse::<u16>() {
+                    out.push((lhs.len() - digits.len()..after, n));
+                }
+            }
+        }
+        from = after;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::status_comparisons;
+
+    #[test]
+    fn finds_status_comparisons_either_way_round() {
+        assert_eq!(status_comparisons("$statusCode == 200"), vec![(0..18, 200)]);
+        assert_eq!(status_comparisons("201 == $statusCode"), vec![(0..18, 201)]);
+        assert_eq!(
+            status_comparisons("$statusCode == 200 && $response.body#/x != null").len(),
+            1
+        );
+        assert!(status_comparisons("$statusCode >= 200").is_empty());
+    }
+}

@@ -1,0 +1,117 @@
+use super::Severity;
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $sev:ident; )*) => {
+        /// A stable identifier for each kind of problem. The string form is what `--message-format
+        /// json` prints and what tests and users may match on; it never changes meaning.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $( Code::$variant => $name, )* }
+            }
+
+            pub fn default_severity(self) -> Severity {
+                match self { $( Code::$variant => Severity::$sev, )* }
+            }
+        }
+    };
+}
+
+codes! {
+    /// A file could not be read.
+    Io = "io", Error;
+    /// A file is not valid UTF-8.
+    NotUtf8 = "not-utf8", Error;
+    /// A file holds nothing but white space or comments.
+    EmptyDocument = "empty-document", Error;
+    /// YAML or JSON that does not parse.
+    Syntax = "syntax", Error;
+    /// A file beyond the loader's bounds: size, nesting depth, alias expansion, scalar length.
+    InputLimit = "input-limit", Error;
+    /// More than one YAML document in one file.
+    MultipleDocuments = "multiple-documents", Error;
+    /// The same key twice in one mapping.
+    DuplicateKey = "duplicate-key", Error;
+    /// A value of the wrong kind (a list where a mapping belongs, …).
+    WrongType = "wrong-type", Error;
+    /// A required field is absent.
+    MissingField = "missing-field", Error;
+    /// A field the specification does not define (and not an `x-` extension).
+    UnknownField = "unknown-field", Error;
+    /// A value outside the allowed set (`in: body`, `type: loop`, …).
+    InvalidValue = "invalid-value", Error;
+    /// An `arazzo` version this compiler does not support.
+    UnsupportedVersion = "unsupported-version", Error;
+    /// An id that does not match the characters the specification recommends.
+    InvalidId = "invalid-id", Warning;
+    /// Two workflows, steps, sources or components share an id.
+    DuplicateId = "duplicate-id", Error;
+    /// A source description whose file does not exist.
+    SourceNotFound = "source-not-found", Error;
+    /// A source description at an http(s) URL without a local mapping.
+    RemoteSource = "remote-source", Error;
+    /// Arazzo sources that include each other.
+    SourceCycle = "source-cycle", Error;
+    /// A source that is not a document of the kind it claims, or of no known kind.
+    SourceKind = "source-kind", Error;
+    /// Swagger 2.0 or an OpenAPI version this compiler does not read.
+    UnsupportedOpenApi = "unsupported-openapi", Error;
+    /// An OpenAPI object that does not match the OpenAPI schema.
+    InvalidOpenApi = "invalid-openapi", Error;
+    /// A `$ref` in an OpenAPI description that points nowhere.
+    UnresolvedRef = "unresolved-ref", Error;
+    /// A step names a source description that does not exist.
+    UnknownSource = "unknown-source", Error;
+    /// A step's `operationId` matches no operation.
+    UnknownOperation = "unknown-operation", Error;
+    /// A plain `operationId` found in several sources.
+    AmbiguousOperation = "ambiguous-operation", Error;
+    /// An `operationPath` that is malformed or does not point at an operation.
+    InvalidOperationPath = "invalid-operation-path", Error;
+    /// A workflow id that matches no workflow.
+    UnknownWorkflow = "unknown-workflow", Error;
+    /// A step id that matches no step of the workflow.
+    UnknownStep = "unknown-step", Error;
+    /// A step with zero or several of `operationId`, `operationPath`, `workflowId`.
+    StepTarget = "step-target", Error;
+    /// A `goto` with neither or both of `stepId` and `workflowId`.
+    ActionTarget = "action-target", Error;
+    /// `dependsOn` forms a cycle.
+    DependencyCycle = "dependency-cycle", Error;
+    /// A parameter of an operation step without `in`.
+    ParameterWithoutIn = "parameter-without-in", Error;
+    /// A parameter the operation does not declare.
+    UnknownParameter = "unknown-parameter", Error;
+    /// A required operation parameter that the step does not supply.
+    MissingParameter = "missing-parameter", Error;
+    /// `$inputs.x` where the workflow declares no input `x`.
+    UnknownInput = "unknown-input", Error;
+    /// `$steps.s.outputs.o` where step `s` declares no output `o`.
+    UnknownStepOutput = "unknown-step-output", Error;
+    /// A Reusable reference to a component that does not exist.
+    UnknownComponent = "unknown-component", Error;
+    /// `retryAfter` or `retryLimit` on an action that is not a `retry`.
+    RetryFieldsWithoutRetry = "retry-fields-without-retry", Error;
+    /// A runtime expression that cannot be parsed.
+    MalformedExpression = "malformed-expression", Error;
+    /// A `$statusCode` criterion on a status the operation never returns.
+    UndeclaredStatus = "undeclared-status", Warning;
+    /// A request `contentType` the operation does not accept.
+    UnsupportedContentType = "unsupported-content-type", Warning;
+    /// A request body on a GET or HEAD operation.
+    BodyWithoutPayloadMethod = "body-on-get-or-head", Warning;
+    /// A workflow input that nothing reads.
+    UnusedInput = "unused-input", Warning;
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

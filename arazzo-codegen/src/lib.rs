@@ -1,0 +1,63 @@
+//! arazzo-codegen: compiles Arazzo workflow documents, and the OpenAPI descriptions they
+//! reference, into strongly typed async Rust.
+//!
+//! The pipeline runs one way: **load** ([`load`]: files → located trees → the Arazzo model and
+//! its sources) → **resolve** ([`index`]: what each step calls) → **check** ([`check`]) → plan →
+//! emit. Every problem found on the way is a [`Diagnostic`] with a location, collected rather
+//! than returned early, so a user sees all of them at once.
+//!
+//! ```no_run
+//! let report = arazzo_codegen::check_file(
+//!     "workflows/create-conversation.arazzo.yaml".as_ref(),
+//!     &arazzo_codegen::Settings::default(),
+//! );
+//! eprint!("{}", report.render());
+//! assert!(!report.has_errors());
+//! ```
+
+pub mod check;
+pub mod diagnostics;
+pub mod expr;
+pub mod index;
+pub mod load;
+pub mod model;
+pub mod node;
+pub mod openapi;
+mod settings;
+pub mod source_map;
+mod suggest;
+
+use std::path::Path;
+
+pub use diagnostics::{Code, Diagnostic, Diagnostics, Severity};
+pub use load::Project;
+pub use settings::Settings;
+
+/// The outcome of loading and checking one Arazzo document.
+#[derive(Debug)]
+pub struct Report {
+    pub project: Project,
+    pub diagnostics: Diagnostics,
+}
+
+impl Report {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.has_errors()
+    }
+
+    /// All diagnostics, rustc-style, followed by a summary line.
+    pub fn render(&self) -> String {
+        diagnostics::render::human_all(&self.diagnostics, &self.project.files)
+    }
+}
+
+/// Loads `path`, everything it references, and runs every static check.
+pub fn check_file(path: &Path, settings: &Settings) -> Report {
+    let (project, mut diagnostics) = load::load(path, settings);
+    diagnostics.extend(check::check(&project));
+    diagnostics.sort();
+    Report {
+        project,
+        diagnostics,
+    }
+}

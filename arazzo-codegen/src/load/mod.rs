@@ -1,0 +1,260 @@
+//! Reading files: bytes → text → located tree → Arazzo model, following `sourceDescriptions`
+//! to OpenAPI descriptions and further Arazzo documents.
+
+mod arazzo;
+pub mod decode;
+mod sources;
+
+pub use arazzo::ActionRole;
+pub use sources::{BoundSource, SourceTarget};
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::model::Document;
+use crate::node::{self, Node};
+use crate::openapi::OpenApiDoc;
+use crate::settings::Settings;
+use crate::source_map::{FileId, SourceMap, Span};
+
+/// An Arazzo document with what each of its source descriptions resolved to.
+#[derive(Debug)]
+pub struct LoadedArazzo {
+    pub document: Document,
+    pub path: PathBuf,
+    pub sources: Vec<BoundSource>,
+}
+
+/// Everything read for one compilation. Document 0 is the one the user named.
+#[derive(Debug, Default)]
+pub struct Project {
+    pub files: SourceMap,
+    pub arazzo: Vec<LoadedArazzo>,
+    pub openapi: Vec<OpenApiDoc>,
+    /// Other files that OpenAPI `$ref`s point into.
+    pub fragments: Vec<(FileId, Node)>,
+}
+
+impl Project {
+    /// The parsed tree of an OpenAPI description or of a file its `$ref`s point into.
+    pub fn tree(&self, file: FileId) -> Option<&Node> {
+        self.openapi
+            .iter()
+            .find(|d| d.file == file)
+            .map(|d| &d.root)
+            .or_else(|| {
+                self.fragments
+                    .iter()
+                    .find(|(f, _)| *f == file)
+                    .map(|(_, n)| n)
+            })
+    }
+}
+
+/// What a parsed file turned out to be.
+enum Sniffed {
+    Arazzo,
+    OpenApi,
+    Swagger,
+    Unknown,
+}
+
+fn sniff(root: &Node) -> Sniffed {
+    if root.get("arazzo").is_some() {
+        Sniffed::Arazzo
+    } else if root.get("openapi").is_some() {
+        Sniffed::OpenApi
+    } else if root.get("swagger").is_some() {
+        Sniffed::Swagger
+    } else {
+        Sniffed::Unknown
+    }
+}
+
+pub(crate) struct Loader<'s> {
+    pub settings: &'s Settings,
+    pub project: Project,
+    pub diags: Diagnostics,
+    /// Arazzo documents being loaded, to detect `type: arazzo` cycles.
+    pub in_progress: Vec<PathBuf>,
+    /// Files already read, so each is parsed once however many documents name it.
+    pub loaded: std::collections::HashMap<PathBuf, SourceTarget>,
+}
+
+/// Loads the Arazzo document at `path` and everything it references.
+pub fn load(path: &Path, settings: &Settings) -> (Project, Diagnostics) {
+    let mut loader = Loader {
+        settings,
+        project: Project::default(),
+        diags: Diagnostics::new(),
+        in_progress: Vec::new(),
+        loaded: std::collections::HashMap::new(),
+    };
+    let path = absolute(path);
+    match loader.read(&path, None) {
+        Some((file, root)) => match sniff(&root) {
+            Sniffed::Arazzo => {
+                loader.arazzo(file, &path, &root);
+            }
+            _ => loader.diags.push(
+                Diagnostic::new(Code::SourceKind, "this is not an Arazzo document")
+                    .at(Span::file_start(file))
+                    .note("an Arazzo document has a top-level `arazzo: 1.0.1` field")
+                    .help("pass the `.arazzo.yaml` file that references this description"),
+            ),
+        },
+        None => {}
+    }
+    (loader.project, loader.diags)
+}
+
+/// An absolute, lexically normalised path (no `.` or `..`), so one file has one name.
+pub(crate) fn absolute(path: &Path) -> PathBuf {
+    let joined = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+impl Loader<'_> {
+    /// Reads and parses one file. `referrer` is where the reference to it was written.
+    pub fn read(&mut self, path: &Path, referrer: Option<Span>) -> Option<(FileId, Node)> {
+        let bytes = match read_bounded(path, self.settings.limits.max_file_bytes) {
+            Ok(bytes) => bytes,
+            Err((missing, message)) => {
+                let code = if missing && referrer.is_some() {
+                    Code::SourceNotFound
+                } else {
+                    Code::Io
+                };
+                let mut d = Diagnostic::new(code, message);
+                if let Some(span) = referrer {
+                    d = d.at(span).label("referenced here");
+                }
+                self.diags.push(d);
+                return None;
+            }
+        };
+        let bytes = bytes
+            .strip_prefix(b"\xEF\xBB\xBF")
+            .map_or(bytes.clone(), <[u8]>::to_vec);
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                let file = self.project.files.add(path.to_path_buf(), lossy);
+                self.diags.push(
+                    Diagnostic::new(Code::NotUtf8, "the file is not valid UTF-8")
+                        .at(Span::new(file, at..at + 1))
+                        .label("invalid byte sequence here")
+                        .help("Arazzo and OpenAPI documents must be UTF-8 text; re-save the file as UTF-8"),
+                );
+                return None;
+            }
+        };
+        let file = self.project.files.add(path.to_path_buf(), text);
+        let source = self.project.files.get(file)?;
+        let root = node::parse(source, file, &self.settings.limits, &mut self.diags)?;
+        if root.as_map().is_none() {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::WrongType,
+                    format!(
+                        "the top level of a document must be a mapping, found {}",
+                        root.kind()
+                    ),
+                )
+                .at(crate::load::decode::head(&root, source))
+                .label("expected `key: value` pairs at the top level"),
+            );
+            return None;
+        }
+        Some((file, root))
+    }
+
+    /// Decodes an Arazzo document and loads its sources. Returns its index in the project.
+    pub fn arazzo(&mut self, file: FileId, path: &Path, root: &Node) -> Option<usize> {
+        let source_file = self.project.files.get(file)?;
+        let mut decoder = decode::Decoder {
+            file: source_file,
+            diags: &mut self.diags,
+        };
+        let document = arazzo::document(&mut decoder, file, root)?;
+        self.in_progress.push(path.to_path_buf());
+        let index = self.project.arazzo.len();
+        self.loaded
+            .insert(path.to_path_buf(), SourceTarget::Arazzo(index));
+        self.project.arazzo.push(LoadedArazzo {
+            document,
+            path: path.to_path_buf(),
+            sources: Vec::new(),
+        });
+        let bound = self.bind_sources(index);
+        if let Some(doc) = self.project.arazzo.get_mut(index) {
+            doc.sources = bound;
+        }
+        self.in_progress.pop();
+        Some(index)
+    }
+}
+
+impl Loader<'_> {
+    /// Reads every other file that `$ref`s in `file` point into, transitively.
+    pub fn load_ref_targets(&mut self, file: FileId, root: &Node) {
+        let Some(from) = self.project.files.get(file).map(|f| f.path().to_path_buf()) else {
+            return;
+        };
+        let mut wanted = Vec::new();
+        root.walk(&mut |n| {
+            if let Some(text) = n.get("$ref").and_then(Node::as_str) {
+                let (file_part, _) = crate::openapi::refs::split(text);
+                if !file_part.is_empty() && !file_part.contains("://") {
+                    wanted.push((
+                        crate::openapi::refs::referenced_path(&from, file_part),
+                        n.get("$ref").map(|r| r.span),
+                    ));
+                }
+            }
+        });
+        for (path, span) in wanted {
+            if self.project.files.find(&path).is_some() {
+                continue;
+            }
+            if let Some((id, tree)) = self.read(&path, span) {
+                self.load_ref_targets(id, &tree);
+                self.project.fragments.push((id, tree));
+            }
+        }
+    }
+}
+
+/// The file's bytes, or whether it is missing and what to say.
+fn read_bounded(path: &Path, max: usize) -> Result<Vec<u8>, (bool, String)> {
+    let shown = crate::source_map::display_path(path);
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => (true, format!("no file at `{shown}`")),
+        _ => (false, format!("cannot read `{shown}`: {e}")),
+    })?;
+    if meta.is_dir() {
+        return Err((false, format!("`{shown}` is a directory, not a file")));
+    }
+    if meta.len() > max as u64 {
+        return Err((
+            false,
+            format!(
+                "`{shown}` is {} bytes, more than the limit of {max} bytes",
+                meta.len()
+            ),
+        ));
+    }
+    std::fs::read(path).map_err(|e| (false, format!("cannot read `{shown}`: {e}")))
+}

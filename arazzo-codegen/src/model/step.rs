@@ -1,0 +1,111 @@
+use super::{ActionList, Extensions, Output, Spanned};
+use crate::node::Node;
+use crate::source_map::Span;
+
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub step_id: Spanned<String>,
+    pub description: Option<Spanned<String>>,
+    /// `None` when the step names no target or several (already reported).
+    pub target: Option<StepTarget>,
+    pub parameters: Vec<ParameterOrRef>,
+    pub request_body: Option<RequestBody>,
+    pub success_criteria: Vec<Criterion>,
+    pub on_success: ActionList,
+    pub on_failure: ActionList,
+    pub outputs: Vec<Output>,
+    pub span: Span,
+    pub extensions: Extensions,
+}
+
+#[derive(Debug, Clone)]
+pub enum StepTarget {
+    OperationId(Spanned<String>),
+    OperationPath(Spanned<String>),
+    WorkflowId(Spanned<String>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+impl ParamLocation {
+    pub const ALL: [(&'static str, ParamLocation); 4] = [
+        ("path", ParamLocation::Path),
+        ("query", ParamLocation::Query),
+        ("header", ParamLocation::Header),
+        ("cookie", ParamLocation::Cookie),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    pub name: Spanned<String>,
+    pub location: Option<Spanned<ParamLocation>>,
+    /// A literal, a runtime expression, or a string with `{$…}` parts.
+    pub value: Node,
+    pub span: Span,
+    pub extensions: Extensions,
+}
+
+/// `reference: $components.…` with an optional overriding `value`.
+#[derive(Debug, Clone)]
+pub struct Reusable {
+    pub reference: Spanned<String>,
+    pub value: Option<Node>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum ParameterOrRef {
+    Parameter(Parameter),
+    Reusable(Reusable),
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestBody {
+    pub content_type: Option<Spanned<String>>,
+    pub payload: Option<Node>,
+    pub replacements: Vec<PayloadReplacement>,
+    pub span: Span,
+    pub extensions: Extensions,
+}
+
+#[derive(Debug, Clone)]
+pub struct PayloadReplacement {
+    pub target: Spanned<String>,
+    pub value: Node,
+    pub extensions: Extensions,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CriterionType {
+    Simple,
+    Regex,
+    JsonPath { version: Option<Spanned<String>> },
+    XPath { version: Option<Spanned<String>> },
+}
+
+#[derive(Debug, Clone)]
+pub struct Criterion {
+    pub context: Option<Spanned<String>>,
+    /// The condition, with its node so later stages can point inside the string.
+    pub condition: Spanned<String>,
+    pub condition_node: Node,
+    pub kind: Spanned<CriterionType>,
+    pub span: Span,
+    pub extensions: Extensions,
+}

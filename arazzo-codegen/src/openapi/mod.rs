@@ -1,0 +1,65 @@
+//! OpenAPI descriptions: version detection, `$ref` resolution, 3.1/3.2 → 3.0 normalisation and
+//! the per-operation view the checks and the generator read. Only operations a workflow uses are
+//! ever deserialised, so a 1.5 MB description costs little more than its parse.
+
+mod normalize;
+mod operation;
+pub mod refs;
+
+pub use normalize::normalize;
+pub use operation::{Operation, operation};
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::node::Node;
+use crate::source_map::{FileId, SourceMap, Span};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenApiVersion {
+    V30,
+    V31,
+    V32,
+}
+
+#[derive(Debug)]
+pub struct OpenApiDoc {
+    pub file: FileId,
+    pub root: Node,
+    pub version: OpenApiVersion,
+}
+
+impl OpenApiDoc {
+    pub fn new(file: FileId, root: Node, files: &SourceMap) -> Result<Self, Diagnostic> {
+        let field = root.get("openapi");
+        let text = field.and_then(|n| {
+            n.as_str().map(str::to_owned).or_else(|| {
+                files
+                    .get(file)
+                    .and_then(|f| f.text().get(n.span.range()))
+                    .map(|s| s.trim().to_owned())
+            })
+        });
+        let version = match text
+            .as_deref()
+            .map(|t| t.split('.').take(2).collect::<Vec<_>>())
+        {
+            Some(parts) if parts == ["3", "0"] => OpenApiVersion::V30,
+            Some(parts) if parts == ["3", "1"] => OpenApiVersion::V31,
+            Some(parts) if parts == ["3", "2"] => OpenApiVersion::V32,
+            _ => {
+                let span = field.map_or(Span::file_start(file), |n| n.span);
+                return Err(Diagnostic::new(
+                    Code::UnsupportedOpenApi,
+                    format!("unsupported OpenAPI version `{}`", text.unwrap_or_default()),
+                )
+                .at(span)
+                .label("this version")
+                .note("arazzo-rs reads OpenAPI 3.0.x, 3.1.x and 3.2.x descriptions"));
+            }
+        };
+        Ok(OpenApiDoc {
+            file,
+            root,
+            version,
+        })
+    }
+}

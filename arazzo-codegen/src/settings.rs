@@ -1,0 +1,37 @@
+//! What a user can set for one compilation: the same struct behind the CLI, build.rs and the macro.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::node::Limits;
+
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Local files standing in for source descriptions, keyed by source name or by URL.
+    /// Remote (`http(s)`) sources are never fetched; they must be mapped here.
+    pub source_files: BTreeMap<String, PathBuf>,
+    /// Bounds on the files the loader reads.
+    pub limits: Limits,
+}
+
+impl Settings {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Uses the local file `path` for the source description named `name_or_url` (its `name`, or
+    /// its exact `url`).
+    ///
+    /// ```
+    /// let mut settings = arazzo_codegen::Settings::new();
+    /// settings.with_source_file("petstore", "specs/petstore.yaml");
+    /// ```
+    pub fn with_source_file(
+        &mut self,
+        name_or_url: impl Into<String>,
+        path: impl Into<PathBuf>,
+    ) -> &mut Self {
+        self.source_files.insert(name_or_url.into(), path.into());
+        self
+    }
+}

@@ -1,0 +1,151 @@
+//! `cargo arazzo`: check Arazzo workflows (and, with later issues, generate Rust from them).
+//!
+//! Works as a cargo subcommand (`cargo arazzo check FILE`) and run directly
+//! (`cargo-arazzo check FILE`). Exit codes: 0 no errors (warnings may be printed), 1 errors
+//! found, 2 usage or I/O failure.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use arazzo_codegen::{Settings, check_file, diagnostics::render};
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "cargo-arazzo",
+    bin_name = "cargo arazzo",
+    version,
+    about = "Check Arazzo workflow documents against their OpenAPI descriptions",
+    long_about = "Check Arazzo workflow documents against their OpenAPI descriptions.\n\n\
+                  Every problem is reported at once, each with file:line:col, a message and, \
+                  where possible, a suggestion.\n\n\
+                  Exit status: 0 when there are no errors (warnings are printed), 1 when there \
+                  are errors, 2 on a usage or I/O failure."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load, resolve and check Arazzo documents without generating code.
+    Check(CheckArgs),
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Arazzo documents (YAML or JSON) to check.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+
+    /// Use a local file for a source description: `NAME=PATH` or `URL=PATH`. Remote sources
+    /// are never fetched; map them to a downloaded copy. May be repeated.
+    #[arg(long = "source", value_name = "NAME=PATH", value_parser = parse_mapping)]
+    sources: Vec<(String, PathBuf)>,
+
+    /// How to print diagnostics: `human` (rustc style) or `json` (one object per line).
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
+
+    /// When to use colours in human output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MessageFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_mapping(text: &str) -> Result<(String, PathBuf), String> {
+    match text.split_once('=') {
+        Some((name, path)) if !name.is_empty() && !path.is_empty() => {
+            Ok((name.to_owned(), PathBuf::from(path)))
+        }
+        _ => Err(format!("expected NAME=PATH, found `{text}`")),
+    }
+}
+
+fn main() -> ExitCode {
+    // `cargo arazzo …` runs us as `cargo-arazzo arazzo …`.
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == "arazzo") {
+        args.remove(1);
+    }
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check(&args),
+    }
+}
+
+fn check(args: &CheckArgs) -> ExitCode {
+    let mut settings = Settings::new();
+    for (name, path) in &args.sources {
+        settings.with_source_file(name.clone(), path.clone());
+    }
+    let mut errors = false;
+    let mut io_failure = false;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for file in &args.files {
+        if !file.is_file() {
+            eprintln!("error: no file at `{}`", file.display());
+            io_failure = true;
+            continue;
+        }
+        let report = check_file(file, &settings);
+        errors |= report.has_errors();
+        let written = match args.message_format {
+            MessageFormat::Json => report
+                .diagnostics
+                .iter()
+                .try_for_each(|d| writeln!(out, "{}", render::json(d, &report.project.files))),
+            MessageFormat::Human => print_human(&report, args.color),
+        };
+        if written.is_err() {
+            io_failure = true;
+        }
+    }
+    if io_failure {
+        ExitCode::from(2)
+    } else if errors {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn print_human(report: &arazzo_codegen::Report, color: Color) -> std::io::Result<()> {
+    use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+    let choice = match color {
+        Color::Always => ColorChoice::Always,
+        Color::Never => ColorChoice::Never,
+        Color::Auto if std::io::IsTerminal::is_terminal(&std::io::stderr()) => ColorChoice::Auto,
+        Color::Auto => ColorChoice::Never,
+    };
+    let mut stream = StandardStream::stderr(choice);
+    for d in report.diagnostics.iter() {
+        render::human_colored(d, &report.project.files, &mut stream)?;
+    }
+    write!(stream, "{}", render::summary(&report.diagnostics))
+}
