@@ -166,13 +166,16 @@ impl<'p> Resolver<'p> {
             0 if self.any_source_unavailable() && split_source_ref(&id.value).is_none() => Ok(None),
             0 => {
                 let all: Vec<&str> = docs.iter().flat_map(|d| self.index.ids(*d)).collect();
-                Err(Diagnostic::new(
+                let d = Diagnostic::new(
                     Code::UnknownOperation,
                     format!("no operation with operationId `{wanted}`"),
                 )
                 .at(id.span)
-                .label("not found in any OpenAPI source of this document")
-                .help_opt(suggest::did_you_mean(wanted, all.iter().copied())))
+                .label("not found in any OpenAPI source of this document");
+                Err(match self.source_dot_operation(wanted) {
+                    Some(fixed) => d.help(format!("to name the source, write `{fixed}`")),
+                    None => d.help_opt(suggest::did_you_mean(wanted, all.iter().copied())),
+                })
             }
             _ => {
                 let candidates: Vec<String> = found
@@ -202,6 +205,16 @@ impl<'p> Resolver<'p> {
         }
     }
 
+    /// `museum-api.getMuseumHours` written for `$sourceDescriptions.museum-api.getMuseumHours`.
+    fn source_dot_operation(&self, wanted: &str) -> Option<String> {
+        let (name, op) = wanted.split_once('.')?;
+        let source = self.sources().iter().find(|s| s.name == name)?;
+        let SourceTarget::OpenApi(doc) = source.target else {
+            return None;
+        };
+        (!self.index.find(doc, op).is_empty()).then(|| format!("$sourceDescriptions.{name}.{op}"))
+    }
+
     /// `{$sourceDescriptions.<name>.url}#/paths/~1pets~1{petId}/get`.
     pub fn operation_path(
         &self,
@@ -219,10 +232,21 @@ impl<'p> Resolver<'p> {
         let (head, fragment) = text
             .split_once('#')
             .ok_or_else(|| malformed("no `#` before the JSON pointer"))?;
-        let name = head
+        let Some(name) = head
             .strip_prefix("{$sourceDescriptions.")
             .and_then(|r| r.strip_suffix(".url}"))
-            .ok_or_else(|| malformed("it must start with `{$sourceDescriptions.<name>.url}`"))?;
+        else {
+            let bare = head.strip_prefix("$sourceDescriptions.").unwrap_or(head);
+            let bare = bare.strip_suffix(".url").unwrap_or(bare);
+            let d = malformed("it must start with `{$sourceDescriptions.<name>.url}`");
+            return Err(if self.sources().iter().any(|s| s.name == bare) {
+                d.help(format!(
+                    "write `{{$sourceDescriptions.{bare}.url}}#{fragment}`"
+                ))
+            } else {
+                d
+            });
+        };
         let doc = match self.source(name, path)? {
             SourceTarget::OpenApi(doc) => doc,
             SourceTarget::Arazzo(_) => {
@@ -327,13 +351,21 @@ impl<'p> Resolver<'p> {
             Some(w) => Ok(Some((doc, w))),
             None => {
                 let ids = workflows.iter().map(|w| w.workflow_id.value.as_str());
-                Err(Diagnostic::new(
+                let d = Diagnostic::new(
                     Code::UnknownWorkflow,
                     format!("no workflow with workflowId `{wanted}`"),
                 )
                 .at(id.span)
-                .label("unknown workflow")
-                .help_opt(suggest::did_you_mean(wanted, ids)))
+                .label("unknown workflow");
+                let unprefixed = wanted
+                    .strip_prefix("workflows.")
+                    .filter(|w| workflows.iter().any(|x| x.workflow_id.value == *w));
+                Err(match (unprefixed, split_source_ref(&id.value)) {
+                    (Some(w), Some((name, _))) => d.help(format!(
+                        "write `$sourceDescriptions.{name}.{w}`: the workflowId follows the source name directly"
+                    )),
+                    _ => d.help_opt(suggest::did_you_mean(wanted, ids)),
+                })
             }
         }
     }
