@@ -17,18 +17,31 @@ fn main() -> ExitCode {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/twilio");
     let mut failed = false;
     for name in WORKFLOWS {
-        let report = arazzo_codegen::check_file(&dir.join(name), &arazzo_codegen::Settings::default());
+        let report =
+            arazzo_codegen::check_file(&dir.join(name), &arazzo_codegen::Settings::default());
         println!("{name}:");
         for line in report.render().lines() {
             println!("  {line}");
         }
         if let Some(loaded) = report.project.arazzo.first() {
             for workflow in &loaded.document.workflows {
-                let steps: Vec<&str> = workflow.steps.iter().map(|s| s.step_id.value.as_str()).collect();
-                println!("  workflow `{}`: {}", workflow.workflow_id.value, steps.join(" → "));
+                let steps: Vec<&str> = workflow
+                    .steps
+                    .iter()
+                    .map(|s| s.step_id.value.as_str())
+                    .collect();
+                println!(
+                    "  workflow `{}`: {}",
+                    workflow.workflow_id.value,
+                    steps.join(" → ")
+                );
             }
         }
         failed |= report.has_errors();
     }
-    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -57,7 +57,14 @@ fn test() -> ExitCode {
         }),
         ("cargo clippy", {
             let mut c = cargo();
-            c.args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
+            c.args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]);
             c
         }),
         ("cargo test", {

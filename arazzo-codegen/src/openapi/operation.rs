@@ -144,11 +144,13 @@ pub fn decode<T: serde::de::DeserializeOwned>(
     let mut json = target.node.to_json();
     normalize(&mut json);
     serde_json::from_value(json).map_err(|e| {
-        let file_name = project
-            .files
-            .get(target.file)
+        let file = project.files.get(target.file);
+        let file_name = file
             .map(|f| f.display_name().to_owned())
             .unwrap_or_default();
+        let at = file.map_or(target.node.span, |f| {
+            crate::load::decode::head(target.node, f)
+        });
         Diagnostic::new(
             Code::InvalidOpenApi,
             format!(
@@ -156,7 +158,7 @@ pub fn decode<T: serde::de::DeserializeOwned>(
                 target.pointer
             ),
         )
-        .at(target.node.span)
+        .at(at)
         .label(format!("this {what} object"))
     })
 }
