@@ -15,6 +15,10 @@
 //! assert!(!report.has_errors());
 //! ```
 
+// Diagnostics are the error type of every stage; they are built on the cold path only, so their
+// size in a `Result` costs nothing that matters.
+#![allow(clippy::result_large_err)]
+
 pub mod check;
 pub mod diagnostics;
 pub mod expr;

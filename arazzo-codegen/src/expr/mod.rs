@@ -93,7 +93,7 @@ pub fn references(text: &str) -> Vec<Found> {
 }
 
 /// Every string in a tree (payloads, parameter values) with the references it holds.
-pub fn references_in_node<'n>(node: &'n Node) -> Vec<(&'n Node, Found)> {
+pub fn references_in_node(node: &Node) -> Vec<(&Node, Found)> {
     let mut out = Vec::new();
     node.walk(&mut |n| {
         if let Value::String(s) = &n.value {

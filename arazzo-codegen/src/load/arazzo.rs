@@ -77,9 +77,7 @@ impl ActionRole {
 
 /// Reads the top level. Returns `None` only when nothing useful could be read.
 pub fn document(d: &mut Decoder<'_>, file: FileId, root: &Node) -> Option<Document> {
-    let Some(obj) = d.object(root, "Arazzo document", DOCUMENT, true) else {
-        return None;
-    };
+    let obj = d.object(root, "Arazzo document", DOCUMENT, true)?;
     let arazzo = d.req_node(&obj, "arazzo").and_then(|n| version(d, n))?;
     let info = d
         .req_node(&obj, "info")

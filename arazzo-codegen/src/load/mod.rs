@@ -91,8 +91,8 @@ pub fn load(path: &Path, settings: &Settings) -> (Project, Diagnostics) {
         loaded: std::collections::HashMap::new(),
     };
     let path = absolute(path);
-    match loader.read(&path, None) {
-        Some((file, root)) => match sniff(&root) {
+    if let Some((file, root)) = loader.read(&path, None) {
+        match sniff(&root) {
             Sniffed::Arazzo => {
                 loader.arazzo(file, &path, &root);
             }
@@ -102,8 +102,7 @@ pub fn load(path: &Path, settings: &Settings) -> (Project, Diagnostics) {
                     .note("an Arazzo document has a top-level `arazzo: 1.0.1` field")
                     .help("pass the `.arazzo.yaml` file that references this description"),
             ),
-        },
-        None => {}
+        }
     }
     (loader.project, loader.diags)
 }

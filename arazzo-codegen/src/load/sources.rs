@@ -76,20 +76,20 @@ impl Loader<'_> {
             Sniffed::Arazzo => self
                 .arazzo(file, &path, &root)
                 .map_or(SourceTarget::Unavailable, SourceTarget::Arazzo),
-            Sniffed::OpenApi => match {
+            Sniffed::OpenApi => {
                 self.load_ref_targets(file, &root);
-                OpenApiDoc::new(file, root, &self.project.files)
-            } {
-                Ok(doc) => {
-                    self.project.openapi.push(doc);
-                    SourceTarget::OpenApi(self.project.openapi.len() - 1)
+                match OpenApiDoc::new(file, root, &self.project.files) {
+                    Ok(doc) => {
+                        self.project.openapi.push(doc);
+                        SourceTarget::OpenApi(self.project.openapi.len() - 1)
+                    }
+                    Err(d) => {
+                        self.diags
+                            .push(d.secondary(source.url.span, "referenced here"));
+                        SourceTarget::Unavailable
+                    }
                 }
-                Err(d) => {
-                    self.diags
-                        .push(d.secondary(source.url.span, "referenced here"));
-                    SourceTarget::Unavailable
-                }
-            },
+            }
             Sniffed::Swagger => {
                 self.diags.push(
                     Diagnostic::new(

@@ -1,0 +1,157 @@
+//! The CLI as a user runs it: exit codes, human and JSON output.
+
+use std::process::Command;
+
+fn cargo_arazzo(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_cargo-arazzo"))
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("could not run cargo-arazzo: {e}"));
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_clean_workflow_exits_zero() {
+    let (code, _, stderr) = cargo_arazzo(&[
+        "check",
+        "../fixtures/twilio/create-conversation-with-webhook.arazzo.yaml",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("ok: no problems found"), "{stderr}");
+}
+
+#[test]
+fn works_as_a_cargo_subcommand() {
+    let (code, _, stderr) = cargo_arazzo(&[
+        "arazzo",
+        "check",
+        "../fixtures/twilio/autopilot-assistant-webhook.arazzo.yaml",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn errors_exit_one_with_every_problem_located() {
+    let (code, _, stderr) = cargo_arazzo(&[
+        "check",
+        "--color",
+        "never",
+        "../fixtures/invalid/unknown-parameter--snake-case.arazzo.yaml",
+        "../fixtures/invalid/unknown-step--goto-target.arazzo.yaml",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "error[unknown-parameter]: operation `getPetById` has no path parameter `pet_id`"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("../fixtures/invalid/unknown-parameter--snake-case.arazzo.yaml:15:19"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("help: did you mean `petId`?"), "{stderr}");
+    assert!(
+        stderr.contains("error[unknown-step]: workflow `main` has no step `lsit`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn warnings_alone_exit_zero() {
+    let (code, _, stderr) = cargo_arazzo(&[
+        "check",
+        "--color",
+        "never",
+        "../fixtures/invalid/unused-input--never-read.arazzo.yaml",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("warning[unused-input]"), "{stderr}");
+}
+
+#[test]
+fn json_messages_are_one_object_per_line() {
+    let (code, stdout, _) = cargo_arazzo(&[
+        "check",
+        "--message-format",
+        "json",
+        "../fixtures/invalid/undeclared-status--200-for-201.arazzo.yaml",
+    ]);
+    assert_eq!(code, 0);
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+        .collect();
+    assert_eq!(lines.len(), 1);
+    let d = &lines[0];
+    assert_eq!(d["severity"], "warning");
+    assert_eq!(d["code"], "undeclared-status");
+    assert_eq!(d["location"]["line"], 19);
+    assert_eq!(d["location"]["column"], 24);
+    assert_eq!(d["help"], "did you mean `$statusCode == 201`?");
+}
+
+#[test]
+fn usage_and_io_failures_exit_two() {
+    assert_eq!(cargo_arazzo(&["check"]).0, 2);
+    assert_eq!(cargo_arazzo(&["frobnicate"]).0, 2);
+    assert_eq!(cargo_arazzo(&["check", "no/such/file.arazzo.yaml"]).0, 2);
+    let (code, stdout, _) = cargo_arazzo(&["check", "--help"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("--message-format") && stdout.contains("--source"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn remote_sources_can_be_mapped_to_local_files() {
+    let fixture = "../fixtures/invalid/remote-source--https.arazzo.yaml";
+    assert_eq!(cargo_arazzo(&["check", fixture]).0, 1);
+    let (code, _, stderr) = cargo_arazzo(&[
+        "check",
+        "--source",
+        "petstore=../fixtures/invalid/support/petstore.openapi.yaml",
+        fixture,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+/// The foundation issue's acceptance check, on the real seed document.
+#[test]
+fn the_upstream_seed_warns_about_200_at_lines_51_and_70() {
+    let Some(dir) = std::env::var_os("ARAZZO_UPSTREAM_FIXTURES") else {
+        eprintln!("ARAZZO_UPSTREAM_FIXTURES is not set: the upstream seed check was NOT run");
+        return;
+    };
+    let seed = std::path::Path::new(&dir).join(
+        "arazzo/api-evangelist__twilio/arazzo/twilio-create-conversation-with-webhook-workflow.yml",
+    );
+    assert!(
+        seed.is_file(),
+        "ARAZZO_UPSTREAM_FIXTURES is set but {} is missing",
+        seed.display()
+    );
+    let (code, stdout, _) =
+        cargo_arazzo(&["check", "--message-format", "json", &seed.to_string_lossy()]);
+    assert_eq!(code, 0);
+    let found: Vec<(String, u64, String)> = stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_owned(),
+                d["location"]["line"].as_u64().unwrap_or_default(),
+                d["message"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(found, vec![
+        ("undeclared-status".to_owned(), 51, "`CreateConversation` declares no `200` response, so this criterion can never hold".to_owned()),
+        ("undeclared-status".to_owned(), 70, "`CreateConversationScopedWebhook` declares no `200` response, so this criterion can never hold".to_owned()),
+    ]);
+}
