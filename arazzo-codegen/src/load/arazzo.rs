@@ -399,7 +399,7 @@ fn step_target(d: &mut Decoder<'_>, obj: &Object<'_>) -> Option<StepTarget> {
         0 => {
             if !["operationId", "operationPath", "workflowId"]
                 .iter()
-                .any(|f| obj.map.get(f).is_some())
+                .any(|f| obj.map.get(f).is_some() || Decoder::misspelt(obj, f))
             {
                 d.error(
                     Diagnostic::new(Code::StepTarget, "step has no target")

@@ -102,6 +102,11 @@ impl<'a> Decoder<'a> {
     }
 
     pub fn missing(&mut self, object: &Object<'_>, field: &str) {
+        // A misspelt field (`workflow:`) is already reported with `did you mean `workflows`?`;
+        // saying the real one is missing too would be the same mistake twice.
+        if Self::misspelt(object, field) {
+            return;
+        }
         let d = Diagnostic::new(
             Code::MissingField,
             format!("{} is missing the required field `{field}`", object.what),
@@ -109,6 +114,14 @@ impl<'a> Decoder<'a> {
         .at(self.head(object.node))
         .label(format!("`{field}` expected in this object"));
         self.error(d);
+    }
+
+    /// Whether the object holds a key that looks like a misspelling of `field`.
+    pub fn misspelt(object: &Object<'_>, field: &str) -> bool {
+        object
+            .map
+            .keys()
+            .any(|k| suggest::closest(k, [field]).is_some())
     }
 
     pub fn string(&mut self, node: &Node, what: &str) -> Option<Spanned<String>> {
