@@ -36,7 +36,16 @@ pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow) {
                 request_body(ctx, step, &op);
                 status_criteria(ctx, step, &op);
             }
-            Err(errors) => errors.into_iter().for_each(|d| ctx.push(d)),
+            Err(errors) => {
+                let at = match target {
+                    StepTarget::OperationId(t)
+                    | StepTarget::OperationPath(t)
+                    | StepTarget::WorkflowId(t) => t.span,
+                };
+                for d in errors {
+                    ctx.push(d.secondary(at, format!("needed by step `{}`", step.step_id.value)));
+                }
+            }
         }
     }
 }

@@ -50,6 +50,14 @@ pub fn follow<'p>(
         let Some(reference) = current.node.get("$ref") else {
             return Ok(current);
         };
+        let here = format!(
+            "the `$ref` is at `{}#{}/$ref`",
+            project
+                .files
+                .get(current.file)
+                .map_or("?", |f| f.display_name()),
+            current.pointer
+        );
         let Some(text) = reference.as_str() else {
             return Err(
                 Diagnostic::new(Code::InvalidOpenApi, "`$ref` must be a string").at(reference.span),
@@ -95,6 +103,7 @@ pub fn follow<'p>(
             )
             .at(reference.span)
             .label("no value at this JSON pointer")
+            .note(here.clone())
         })?;
         current = Target {
             file: target_file,
