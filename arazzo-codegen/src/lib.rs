@@ -35,7 +35,7 @@ use std::path::Path;
 
 pub use diagnostics::{Code, Diagnostic, Diagnostics, Severity};
 pub use load::Project;
-pub use settings::Settings;
+pub use settings::{JsonPathDialect, Settings};
 
 /// The outcome of loading and checking one Arazzo document.
 #[derive(Debug)]
@@ -58,7 +58,7 @@ impl Report {
 /// Loads `path`, everything it references, and runs every static check.
 pub fn check_file(path: &Path, settings: &Settings) -> Report {
     let (project, mut diagnostics) = load::load(path, settings);
-    diagnostics.extend(check::check(&project));
+    diagnostics.extend(check::check(&project, settings));
     diagnostics.sort();
     Report {
         project,

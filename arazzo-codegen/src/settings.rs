@@ -12,6 +12,19 @@ pub struct Settings {
     pub source_files: BTreeMap<String, PathBuf>,
     /// Bounds on the files the loader reads.
     pub limits: Limits,
+    /// Which JSONPath queries `jsonpath` criteria may use.
+    pub jsonpath_dialect: JsonPathDialect,
+}
+
+/// The JSONPath accepted in `jsonpath` criteria.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum JsonPathDialect {
+    /// RFC 9535 only.
+    #[default]
+    Rfc9535,
+    /// RFC 9535, plus the bare comparisons many documents write (`$.state != "closed"`),
+    /// read as the filter `$[?@.state != 'closed']` applied to the context itself.
+    Lenient,
 }
 
 impl Settings {
@@ -32,6 +45,18 @@ impl Settings {
         path: impl Into<PathBuf>,
     ) -> &mut Self {
         self.source_files.insert(name_or_url.into(), path.into());
+        self
+    }
+
+    /// Chooses the JSONPath dialect of `jsonpath` criteria.
+    ///
+    /// ```
+    /// use arazzo_codegen::{JsonPathDialect, Settings};
+    /// let mut settings = Settings::new();
+    /// settings.with_jsonpath_dialect(JsonPathDialect::Lenient);
+    /// ```
+    pub fn with_jsonpath_dialect(&mut self, dialect: JsonPathDialect) -> &mut Self {
+        self.jsonpath_dialect = dialect;
         self
     }
 }

@@ -8,7 +8,8 @@ use arazzo_codegen::{Settings, check_file};
 /// `(document, [(code, line)])`: what a careful reviewer would say about each document.
 const EXPECTED: &[(&str, &[(&str, usize)])] = &[
     // Redocly's own shorthands: `<source>.<operationId>`, `…workflows.<id>` and operationPaths
-    // without `{…url}`; each gets the specification's form as a suggestion.
+    // without `{…url}`; each gets the specification's form as a suggestion. JSONPath written as
+    // bare comparisons gets the RFC 9535 filter.
     (
         "Redocly__museum-openapi-example/arazzo/museum-api.arazzo.yaml",
         &[
@@ -16,8 +17,10 @@ const EXPECTED: &[(&str, &[(&str, usize)])] = &[
             ("unknown-workflow", 38),
             ("invalid-operation-path", 52),
             ("invalid-operation-path", 58),
+            ("invalid-jsonpath", 71),
             ("invalid-operation-path", 79),
             ("invalid-operation-path", 91),
+            ("invalid-jsonpath", 107),
             ("invalid-operation-path", 114),
         ],
     ),
@@ -25,10 +28,15 @@ const EXPECTED: &[(&str, &[(&str, usize)])] = &[
         "Redocly__museum-openapi-example/arazzo/museum-tickets.arazzo.yaml",
         &[],
     ),
-    // The Twilio documents check for 200 where Twilio answers 201.
+    // The Twilio documents check for 200 where Twilio answers 201, and write JSONPath as bare
+    // comparisons (`$.state != "closed"`).
     (
         "api-evangelist__twilio/arazzo/twilio-conversation-reply-and-track-receipts-workflow.yml",
-        &[("undeclared-status", 79)],
+        &[
+            ("invalid-jsonpath", 57),
+            ("invalid-jsonpath", 63),
+            ("undeclared-status", 79),
+        ],
     ),
     (
         "api-evangelist__twilio/arazzo/twilio-create-conversation-add-participant-send-message-workflow.yml",
@@ -44,7 +52,7 @@ const EXPECTED: &[(&str, &[(&str, usize)])] = &[
     ),
     (
         "api-evangelist__twilio/arazzo/twilio-lookup-then-send-message-workflow.yml",
-        &[],
+        &[("invalid-jsonpath", 70), ("invalid-jsonpath", 76)],
     ),
     // operationPath without `{$sourceDescriptions.….url}`, and `$steps.x.y` without `.outputs`.
     (
@@ -122,6 +130,7 @@ const EXPECTED: &[(&str, &[(&str, usize)])] = &[
             ("unknown-step-output", 52),
             ("unknown-step-output", 63),
             ("unknown-step-output", 66),
+            ("malformed-expression", 80),
         ],
     ),
 ];
@@ -219,4 +228,25 @@ fn is_arazzo_document(path: &std::path::Path) -> bool {
         || start
             .strip_prefix('{')
             .is_some_and(|rest| rest.trim_start().starts_with("\"arazzo\""))
+}
+
+#[test]
+fn the_lenient_jsonpath_dialect_accepts_bare_comparisons() {
+    let Some(dir) = upstream_dir() else { return };
+    let mut settings = Settings::default();
+    settings.with_jsonpath_dialect(arazzo_codegen::JsonPathDialect::Lenient);
+    for document in [
+        "api-evangelist__twilio/arazzo/twilio-lookup-then-send-message-workflow.yml",
+        "api-evangelist__twilio/arazzo/twilio-conversation-reply-and-track-receipts-workflow.yml",
+    ] {
+        let report = check_file(&dir.join(document), &settings);
+        assert!(
+            !report
+                .diagnostics
+                .iter()
+                .any(|d| d.code.as_str() == "invalid-jsonpath"),
+            "{document}:\n{}",
+            report.render()
+        );
+    }
 }

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use arazzo_codegen::{Settings, check_file, diagnostics::render};
+use arazzo_codegen::{JsonPathDialect, Settings, check_file, diagnostics::render};
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
@@ -45,6 +45,11 @@ struct CheckArgs {
     #[arg(long = "source", value_name = "NAME=PATH", value_parser = parse_mapping)]
     sources: Vec<(String, PathBuf)>,
 
+    /// JSONPath accepted in `jsonpath` criteria: `rfc9535`, or `lenient` to also accept bare
+    /// comparisons such as `$.state != "closed"` (read as `$[?@.state != 'closed']`).
+    #[arg(long, value_enum, default_value_t = Dialect::Rfc9535)]
+    jsonpath_dialect: Dialect,
+
     /// How to print diagnostics: `human` (rustc style) or `json` (one object per line).
     #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
     message_format: MessageFormat,
@@ -58,6 +63,12 @@ struct CheckArgs {
 enum MessageFormat {
     Human,
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Dialect {
+    Rfc9535,
+    Lenient,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -100,6 +111,10 @@ fn main() -> ExitCode {
 
 fn check(args: &CheckArgs) -> ExitCode {
     let mut settings = Settings::new();
+    settings.with_jsonpath_dialect(match args.jsonpath_dialect {
+        Dialect::Rfc9535 => JsonPathDialect::Rfc9535,
+        Dialect::Lenient => JsonPathDialect::Lenient,
+    });
     for (name, path) in &args.sources {
         settings.with_source_file(name.clone(), path.clone());
     }

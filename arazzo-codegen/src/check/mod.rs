@@ -1,6 +1,8 @@
 //! Static checks of every loaded Arazzo document against itself and its OpenAPI sources.
 
 mod actions;
+mod criteria;
+mod expressions;
 mod ids;
 mod references;
 mod steps;
@@ -9,6 +11,7 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::index::{OperationIndex, Resolver};
 use crate::load::Project;
 use crate::model::{Component, Document, Parameter, ParameterOrRef, Reusable};
+use crate::settings::Settings;
 use crate::source_map::SourceFile;
 use crate::suggest;
 
@@ -18,6 +21,7 @@ pub(crate) struct Ctx<'p> {
     pub resolver: Resolver<'p>,
     pub document: &'p Document,
     pub file: &'p SourceFile,
+    pub settings: &'p Settings,
     pub diags: Diagnostics,
 }
 
@@ -28,7 +32,7 @@ impl Ctx<'_> {
 }
 
 /// Runs every check on every Arazzo document of the project.
-pub fn check(project: &Project) -> Diagnostics {
+pub fn check(project: &Project, settings: &Settings) -> Diagnostics {
     let index = OperationIndex::build(project);
     let mut all = Diagnostics::new();
     for (doc, loaded) in project.arazzo.iter().enumerate() {
@@ -44,14 +48,16 @@ pub fn check(project: &Project) -> Diagnostics {
             },
             document: &loaded.document,
             file,
+            settings,
             diags: Diagnostics::new(),
         };
         ids::check(&mut ctx);
         for workflow in &loaded.document.workflows {
             ids::dependencies(&mut ctx, workflow);
             actions::check_workflow(&mut ctx, workflow);
-            steps::check_workflow(&mut ctx, workflow);
-            references::check_workflow(&mut ctx, workflow);
+            let parsed = expressions::parse_workflow(&mut ctx, workflow);
+            steps::check_workflow(&mut ctx, workflow, &parsed);
+            references::check_workflow(&mut ctx, workflow, &parsed);
         }
         all.extend(ctx.diags);
     }

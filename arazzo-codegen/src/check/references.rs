@@ -1,158 +1,116 @@
-//! `$inputs.x` and `$steps.s.outputs.o` name things that exist; every input is read somewhere.
+//! What each runtime expression names exists and is readable where it is written: inputs, step
+//! and workflow outputs, sources, components; and every declared input is read somewhere.
 
 use std::collections::BTreeSet;
 
 use super::Ctx;
+use super::expressions::{Occurrence, ParsedWorkflow, Phase, span_in_string};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::expr::{Found, Reference, references, references_in_node, span_in_string};
-use crate::model::{ActionOrRef, Criterion, ParameterOrRef, Workflow};
+use crate::expr::{ComponentKind, Name, Root, WorkflowField};
+use crate::load::SourceTarget;
+use crate::model::{StepTarget, Workflow};
 use crate::node::Node;
 use crate::source_map::Span;
 use crate::suggest;
 
-fn parameter_values(list: &[ParameterOrRef]) -> impl Iterator<Item = &Node> {
-    list.iter().filter_map(|p| match p {
-        ParameterOrRef::Parameter(p) => Some(&p.value),
-        ParameterOrRef::Reusable(r) => r.value.as_ref(),
-    })
-}
-
-fn action_conditions(list: &[ActionOrRef]) -> impl Iterator<Item = &Criterion> {
-    list.iter().flat_map(|a| match a {
-        ActionOrRef::Action(a) => a.criteria.as_slice(),
-        ActionOrRef::Reusable(_) => &[],
-    })
-}
-
-/// Every criterion of a workflow: success criteria and those of inline actions.
-fn all_criteria(workflow: &Workflow) -> Vec<&Criterion> {
-    let mut out: Vec<&Criterion> = action_conditions(&workflow.success_actions)
-        .chain(action_conditions(&workflow.failure_actions))
-        .collect();
-    for step in &workflow.steps {
-        out.extend(step.success_criteria.iter());
-        out.extend(action_conditions(&step.on_success));
-        out.extend(action_conditions(&step.on_failure));
-    }
-    out
-}
-
-/// Every value of a workflow that may hold runtime expressions.
-fn expression_nodes(workflow: &Workflow) -> Vec<&Node> {
-    let mut nodes: Vec<&Node> = parameter_values(&workflow.parameters).collect();
-    nodes.extend(workflow.outputs.iter().map(|o| &o.value));
-    nodes.extend(
-        all_criteria(workflow)
-            .into_iter()
-            .map(|c| &c.condition_node),
-    );
-    for step in &workflow.steps {
-        nodes.extend(parameter_values(&step.parameters));
-        if let Some(body) = &step.request_body {
-            nodes.extend(body.payload.iter());
-            nodes.extend(body.replacements.iter().map(|r| &r.value));
-        }
-        nodes.extend(step.outputs.iter().map(|o| &o.value));
-    }
-    nodes
-}
-
-/// Criterion `context`s are plain strings with their own spans.
-fn contexts(workflow: &Workflow) -> Vec<(&str, Span)> {
-    all_criteria(workflow)
-        .into_iter()
-        .filter_map(|c| c.context.as_ref().map(|x| (x.value.as_str(), x.span)))
-        .collect()
-}
-
 /// The workflow's declared input names, or `None` when its schema does not list them.
-fn declared_inputs<'d>(ctx: &Ctx<'d>, workflow: &'d Workflow) -> Option<Vec<&'d str>> {
-    let mut schema = workflow.inputs.as_ref()?;
-    if let Some(reference) = schema.get("$ref").and_then(Node::as_str) {
-        let name = reference.strip_prefix("#/components/inputs/")?;
-        schema = &ctx.document.components.inputs.get(name)?.value;
+pub(crate) fn declared_inputs<'d>(ctx: &Ctx<'d>, workflow: &'d Workflow) -> Option<Vec<&'d str>> {
+    input_schema(ctx, workflow)?
+        .get("properties")?
+        .as_map()
+        .map(|m| m.keys().collect())
+}
+
+/// The workflow's input schema, through a `$ref` into `components.inputs`.
+pub(crate) fn input_schema<'d>(ctx: &Ctx<'d>, workflow: &'d Workflow) -> Option<&'d Node> {
+    let schema = workflow.inputs.as_ref()?;
+    match schema.get("$ref").and_then(Node::as_str) {
+        Some(reference) => {
+            let name = reference.strip_prefix("#/components/inputs/")?;
+            Some(&ctx.document.components.inputs.get(name)?.value)
+        }
+        None => Some(schema),
     }
-    let props = schema.get("properties")?.as_map()?;
-    Some(props.keys().collect())
 }
 
-/// Whether `path` (`a.b.c`) names `candidate` or navigates inside it.
-fn names(path: &str, candidate: &str) -> bool {
-    path == candidate
-        || path
-            .strip_prefix(candidate)
-            .is_some_and(|rest| rest.starts_with('.'))
+/// The declared name that `path` (`a.b.c`) names or navigates into: names may contain dots,
+/// so `a.b` is the input `a.b` when one exists, else member `b` of input `a`.
+pub(crate) fn resolve_dotted<'n>(path: &str, declared: &[&'n str]) -> Option<&'n str> {
+    declared
+        .iter()
+        .filter(|d| {
+            path == **d
+                || path
+                    .strip_prefix(**d)
+                    .is_some_and(|rest| rest.starts_with('.'))
+        })
+        .max_by_key(|d| d.len())
+        .copied()
 }
 
-pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow) {
+pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow, parsed: &ParsedWorkflow<'_>) {
     let declared = declared_inputs(ctx, workflow);
     let mut used: BTreeSet<String> = BTreeSet::new();
     let mut all_used = false;
-    let mut found: Vec<(Found, Span)> = Vec::new();
-    for node in expression_nodes(workflow) {
-        for (n, f) in references_in_node(node) {
-            let span = span_in_string(n, f.range.clone(), ctx.file);
-            found.push((f, span));
+    for occ in &parsed.occurrences {
+        let at = |range: std::ops::Range<usize>| span_in_string(occ.node, range, ctx.file);
+        if !scope(ctx, occ) {
+            continue;
         }
-    }
-    for (text, span) in contexts(workflow) {
-        for f in references(text) {
-            let sub = span.sub(f.range.clone());
-            found.push((f, sub));
-        }
-    }
-    for (f, span) in found {
-        match f.reference {
-            Reference::AllInputs => all_used = true,
-            Reference::Input { path } => {
-                let Some(declared) = &declared else {
-                    if workflow.inputs.is_none() {
-                        ctx.push(
-                            Diagnostic::new(Code::UnknownInput, format!("`$inputs.{path}` is read, but workflow `{}` declares no inputs", workflow.workflow_id.value))
-                                .at(span)
-                                .label("no such input")
-                                .help(format!("declare it under the workflow's `inputs`: `{{type: object, properties: {{{path}: {{type: string}}}}}}`")),
-                        );
-                    }
-                    continue;
-                };
-                match declared.iter().find(|d| names(&path, d)) {
+        match &occ.expr.root {
+            Root::AllInputs => all_used = true,
+            Root::Inputs(name) => match &declared {
+                Some(declared) => match resolve_dotted(&name.text, declared) {
                     Some(d) => {
-                        used.insert((*d).to_owned());
+                        used.insert(d.to_owned());
                     }
                     None => {
-                        let first = path.split('.').next().unwrap_or(&path);
-                        ctx.push(
-                            Diagnostic::new(
-                                Code::UnknownInput,
-                                format!(
-                                    "workflow `{}` has no input `{path}`",
-                                    workflow.workflow_id.value
-                                ),
-                            )
-                            .at(span)
-                            .label("not declared in the workflow's `inputs`")
-                            .note(format!(
-                                "declared inputs: {}",
-                                suggest::list(declared.iter().copied())
-                            ))
-                            .help_opt(suggest::did_you_mean(first, declared.iter().copied())),
-                        );
+                        let first = name.text.split('.').next().unwrap_or(&name.text);
+                        let d = Diagnostic::new(
+                            Code::UnknownInput,
+                            format!(
+                                "workflow `{}` has no input `{}`",
+                                workflow.workflow_id.value, name.text
+                            ),
+                        )
+                        .at(at(name.range.clone()))
+                        .label("not declared in the workflow's `inputs`")
+                        .note(format!(
+                            "declared inputs: {}",
+                            suggest::list(declared.iter().copied())
+                        ))
+                        .help_opt(suggest::did_you_mean(first, declared.iter().copied()));
+                        ctx.push(d);
                     }
+                },
+                None if workflow.inputs.is_none() => {
+                    let d = Diagnostic::new(Code::UnknownInput, format!("`$inputs.{}` is read, but workflow `{}` declares no inputs", name.text, workflow.workflow_id.value))
+                        .at(at(occ.expr.range.clone()))
+                        .label("no such input")
+                        .help(format!("declare it under the workflow's `inputs`: `{{type: object, properties: {{{}: {{type: string}}}}}}`", name.text));
+                    ctx.push(d);
                 }
+                None => {}
+            },
+            Root::StepOutput { step, output } => {
+                let span = at(occ.expr.range.clone());
+                step_output(ctx, workflow, step, output, span);
             }
-            Reference::StepOutput { step, path } => step_output(ctx, workflow, &step, &path, span),
-            Reference::StepWithoutOutputs { step, rest } => {
-                ctx.push(
-                    Diagnostic::new(
-                        Code::MalformedExpression,
-                        format!("`$steps.{step}.{rest}` does not name a step output"),
-                    )
-                    .at(span)
-                    .label("missing `.outputs`")
-                    .help(format!("write `$steps.{step}.outputs.{rest}`")),
-                );
+            Root::Outputs(name) => child_output(ctx, occ, name),
+            Root::Workflow {
+                workflow: id,
+                field,
+                name,
+            } => workflow_field(ctx, occ, id, *field, name),
+            Root::SourceDescription { source, reference } => {
+                source_reference(ctx, occ, source, reference)
             }
+            Root::Component { kind, name } => component(ctx, occ, *kind, name),
+            Root::Url
+            | Root::Method
+            | Root::StatusCode
+            | Root::Request { .. }
+            | Root::Response { .. } => {}
         }
     }
     if let Some(declared) = &declared
@@ -162,64 +120,277 @@ pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow) {
     }
 }
 
-fn step_output(ctx: &mut Ctx<'_>, workflow: &Workflow, step: &str, path: &str, span: Span) {
-    let Some(target) = workflow.steps.iter().find(|s| s.step_id.value == step) else {
+/// Whether the expression may be evaluated where it is written; reports it when not.
+fn scope(ctx: &mut Ctx<'_>, occ: &Occurrence<'_>) -> bool {
+    let root = &occ.expr.root;
+    let reads_exchange = matches!(
+        root,
+        Root::StatusCode | Root::Response { .. } | Root::Request { .. } | Root::Url | Root::Method
+    );
+    let problem = match occ.phase {
+        Phase::Request if matches!(root, Root::StatusCode | Root::Response { .. }) => Some((
+            "no response exists yet while a request is being built",
+            "read what an earlier step returned through its outputs: `$steps.<id>.outputs.<name>`",
+        )),
+        Phase::Request if matches!(root, Root::Request { .. }) => Some((
+            "a request cannot read itself while it is being built",
+            "use the value directly, or an input: `$inputs.<name>`",
+        )),
+        Phase::WorkflowOutputs if reads_exchange => Some((
+            "workflow outputs are computed after the last step, outside any request or response",
+            "expose the value as a step output and read `$steps.<id>.outputs.<name>`",
+        )),
+        _ if matches!(root, Root::Outputs(_)) && !runs_workflow(occ) => Some((
+            "`$outputs` reads the outputs of a child workflow, so it belongs in a step that runs one (`workflowId`)",
+            "read a step's outputs with `$steps.<id>.outputs.<name>`",
+        )),
+        _ => None,
+    };
+    let Some((message, help)) = problem else {
+        return true;
+    };
+    let span = span_in_string(occ.node, occ.expr.range.clone(), ctx.file);
+    ctx.push(
+        Diagnostic::new(Code::ExpressionScope, message)
+            .at(span)
+            .label("not available here")
+            .help(help),
+    );
+    false
+}
+
+fn runs_workflow(occ: &Occurrence<'_>) -> bool {
+    occ.phase == Phase::Response
+        && occ
+            .step
+            .is_some_and(|s| matches!(s.target, Some(StepTarget::WorkflowId(_))))
+}
+
+fn step_output(ctx: &mut Ctx<'_>, workflow: &Workflow, step: &Name, output: &Name, span: Span) {
+    let Some(target) = workflow.steps.iter().find(|s| s.step_id.value == step.text) else {
         let elsewhere = ctx
             .document
             .workflows
             .iter()
-            .find(|w| w.steps.iter().any(|s| s.step_id.value == step));
+            .find(|w| w.steps.iter().any(|s| s.step_id.value == step.text));
         let ids = workflow.steps.iter().map(|s| s.step_id.value.as_str());
         let mut d = Diagnostic::new(
             Code::UnknownStep,
             format!(
-                "workflow `{}` has no step `{step}`",
-                workflow.workflow_id.value
+                "workflow `{}` has no step `{}`",
+                workflow.workflow_id.value, step.text
             ),
         )
         .at(span)
         .label("unknown step");
         d = match elsewhere {
             Some(w) => d
-                .note(format!("`{step}` is a step of workflow `{}`; a step's outputs are visible only inside its own workflow", w.workflow_id.value))
+                .note(format!("`{}` is a step of workflow `{}`; a step's outputs are visible only inside its own workflow", step.text, w.workflow_id.value))
                 .help(format!("expose it as an output of `{}` and read `$workflows.{}.outputs.<name>`", w.workflow_id.value, w.workflow_id.value)),
-            None => d.help_opt(suggest::did_you_mean(step, ids)),
+            None => d.help_opt(suggest::did_you_mean(&step.text, ids)),
         };
         ctx.push(d);
         return;
     };
-    if path.is_empty() || target.outputs.iter().any(|o| names(path, &o.name.value)) {
-        return;
-    }
     let outputs: Vec<&str> = target
         .outputs
         .iter()
         .map(|o| o.name.value.as_str())
         .collect();
-    let first = path.split('.').next().unwrap_or(path);
-    ctx.push(
-        Diagnostic::new(
-            Code::UnknownStepOutput,
-            format!("step `{step}` declares no output `{path}`"),
-        )
-        .at(span)
-        .label("unknown output")
-        .secondary(
-            target.step_id.span,
-            format!("step `{step}` is defined here"),
-        )
-        .note(format!(
-            "outputs of `{step}`: {}",
-            suggest::list(outputs.iter().copied())
-        ))
-        .help_opt(
-            suggest::did_you_mean(first, outputs.iter().copied()).or_else(|| {
-                Some(format!(
-                    "add `{first}: $response.body#/…` to the `outputs` of step `{step}`"
-                ))
-            }),
+    if resolve_dotted(&output.text, &outputs).is_some() {
+        return;
+    }
+    let first = output.text.split('.').next().unwrap_or(&output.text);
+    let mut d = Diagnostic::new(
+        Code::UnknownStepOutput,
+        format!("step `{}` declares no output `{}`", step.text, output.text),
+    )
+    .at(span)
+    .label("unknown output");
+    if let Some(StepTarget::WorkflowId(child_id)) = &target.target
+        && let Ok(Some((_, child))) = ctx.resolver.workflow(child_id)
+        && child.outputs.iter().any(|o| o.name.value == first)
+    {
+        d = d
+            .note(format!(
+                "`{first}` is an output of workflow `{}`, which step `{}` runs; a step exposes only the outputs it declares",
+                child.workflow_id.value, step.text
+            ))
+            .help(format!("declare `{first}: $outputs.{first}` in the `outputs` of step `{}`", step.text));
+    } else {
+        d = d
+            .secondary(
+                target.step_id.span,
+                format!("step `{}` is defined here", step.text),
+            )
+            .note(format!(
+                "outputs of `{}`: {}",
+                step.text,
+                suggest::list(outputs.iter().copied())
+            ))
+            .help(
+                suggest::did_you_mean(first, outputs.iter().copied()).unwrap_or_else(|| {
+                    format!(
+                        "add `{first}: $response.body#/…` to the `outputs` of step `{}`",
+                        step.text
+                    )
+                }),
+            );
+    }
+    ctx.push(d);
+}
+
+fn child_output(ctx: &mut Ctx<'_>, occ: &Occurrence<'_>, name: &Name) {
+    let Some(StepTarget::WorkflowId(child_id)) = occ.step.and_then(|s| s.target.as_ref()) else {
+        return;
+    };
+    let Ok(Some((_, child))) = ctx.resolver.workflow(child_id) else {
+        return;
+    };
+    let outputs: Vec<&str> = child
+        .outputs
+        .iter()
+        .map(|o| o.name.value.as_str())
+        .collect();
+    if resolve_dotted(&name.text, &outputs).is_none() {
+        let span = span_in_string(occ.node, name.range.clone(), ctx.file);
+        ctx.push(
+            Diagnostic::new(
+                Code::UnknownStepOutput,
+                format!(
+                    "workflow `{}` has no output `{}`",
+                    child.workflow_id.value, name.text
+                ),
+            )
+            .at(span)
+            .label("not an output of the child workflow")
+            .note(format!(
+                "outputs of `{}`: {}",
+                child.workflow_id.value,
+                suggest::list(outputs.iter().copied())
+            ))
+            .help_opt(suggest::did_you_mean(&name.text, outputs.iter().copied())),
+        );
+    }
+}
+
+fn workflow_field(
+    ctx: &mut Ctx<'_>,
+    occ: &Occurrence<'_>,
+    id: &Name,
+    field: WorkflowField,
+    name: &Name,
+) {
+    let id_span = span_in_string(occ.node, id.range.clone(), ctx.file);
+    let spanned = crate::model::Spanned::new(id.text.clone(), id_span);
+    let target = match ctx.resolver.workflow(&spanned) {
+        Ok(Some((_, w))) => w,
+        Ok(None) => return,
+        Err(d) => {
+            ctx.push(d);
+            return;
+        }
+    };
+    let names: Vec<&str> = match field {
+        WorkflowField::Outputs => target
+            .outputs
+            .iter()
+            .map(|o| o.name.value.as_str())
+            .collect(),
+        WorkflowField::Inputs => match declared_inputs(ctx, target) {
+            Some(n) => n,
+            None => return,
+        },
+    };
+    if resolve_dotted(&name.text, &names).is_none() {
+        let what = if field == WorkflowField::Outputs {
+            "output"
+        } else {
+            "input"
+        };
+        ctx.push(
+            Diagnostic::new(
+                Code::UnknownStepOutput,
+                format!("workflow `{}` has no {what} `{}`", id.text, name.text),
+            )
+            .at(span_in_string(occ.node, name.range.clone(), ctx.file))
+            .label(format!("unknown {what}"))
+            .help_opt(suggest::did_you_mean(&name.text, names.iter().copied())),
+        );
+    }
+}
+
+fn source_reference(ctx: &mut Ctx<'_>, occ: &Occurrence<'_>, source: &Name, reference: &Name) {
+    let text = format!("$sourceDescriptions.{}.{}", source.text, reference.text);
+    let span = span_in_string(occ.node, occ.expr.range.clone(), ctx.file);
+    let spanned = crate::model::Spanned::new(text, span);
+    if reference.text == "url" {
+        if !ctx
+            .document
+            .source_descriptions
+            .iter()
+            .any(|s| s.name.value == source.text)
+        {
+            let names = ctx
+                .document
+                .source_descriptions
+                .iter()
+                .map(|s| s.name.value.as_str());
+            ctx.push(
+                Diagnostic::new(
+                    Code::UnknownSource,
+                    format!("no source description named `{}`", source.text),
+                )
+                .at(span)
+                .help_opt(suggest::did_you_mean(&source.text, names)),
+            );
+        }
+        return;
+    }
+    let is_arazzo = ctx
+        .resolver
+        .project
+        .arazzo
+        .get(ctx.resolver.doc)
+        .and_then(|d| d.sources.iter().find(|s| s.name == source.text))
+        .is_some_and(|s| matches!(s.target, SourceTarget::Arazzo(_)));
+    let result = if is_arazzo {
+        ctx.resolver.workflow(&spanned).map(|_| ())
+    } else {
+        ctx.resolver.operation_id(&spanned).map(|_| ())
+    };
+    if let Err(d) = result {
+        ctx.push(d);
+    }
+}
+
+fn component(ctx: &mut Ctx<'_>, occ: &Occurrence<'_>, kind: ComponentKind, name: &Name) {
+    let c = &ctx.document.components;
+    let (field, names): (&str, Vec<&str>) = match kind {
+        ComponentKind::Parameters => (
+            "parameters",
+            c.parameters.keys().map(String::as_str).collect(),
         ),
-    );
+        ComponentKind::SuccessActions => (
+            "successActions",
+            c.success_actions.keys().map(String::as_str).collect(),
+        ),
+        ComponentKind::FailureActions => (
+            "failureActions",
+            c.failure_actions.keys().map(String::as_str).collect(),
+        ),
+        ComponentKind::Inputs => ("inputs", c.inputs.keys().map(String::as_str).collect()),
+    };
+    if !names.contains(&name.text.as_str()) {
+        let d = Diagnostic::new(
+            Code::UnknownComponent,
+            format!("no component `{}` in `components.{field}`", name.text),
+        )
+        .at(span_in_string(occ.node, name.range.clone(), ctx.file))
+        .label("unknown component")
+        .help_opt(suggest::did_you_mean(&name.text, names.iter().copied()));
+        ctx.push(d);
+    }
 }
 
 fn unused_inputs(
@@ -228,12 +399,12 @@ fn unused_inputs(
     declared: &[&str],
     used: &BTreeSet<String>,
 ) {
-    // Dependencies receive the caller's inputs by name, so a name they declare counts as read.
+    // Dependencies and child workflows receive the caller's inputs by name.
     let passed_on: Vec<&str> = workflow
         .depends_on
         .iter()
         .chain(workflow.steps.iter().filter_map(|s| match &s.target {
-            Some(crate::model::StepTarget::WorkflowId(id)) => Some(id),
+            Some(StepTarget::WorkflowId(id)) => Some(id),
             _ => None,
         }))
         .filter_map(|id| ctx.resolver.workflow(id).ok().flatten())
@@ -265,5 +436,18 @@ fn unused_inputs(
                 "pass it to a step with `$inputs.{name}`, or remove it"
             )),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::resolve_dotted;
+
+    #[test]
+    fn dotted_names_prefer_the_longest_declared_name() {
+        assert_eq!(resolve_dotted("a.b", &["a", "a.b"]), Some("a.b"));
+        assert_eq!(resolve_dotted("a.b.c", &["a", "a.b"]), Some("a.b"));
+        assert_eq!(resolve_dotted("a.c", &["a", "a.b"]), Some("a"));
+        assert_eq!(resolve_dotted("ab", &["a"]), None);
     }
 }

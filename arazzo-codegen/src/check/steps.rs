@@ -1,13 +1,15 @@
 //! Each step against the operation it calls: parameters, request body, status criteria.
 
+use super::expressions::{ParsedWorkflow, span_in_string};
 use super::{Ctx, resolve_parameters};
 use crate::diagnostics::{Code, Diagnostic};
+use crate::expr::{CmpOp, Condition, Literal, Operand, Root};
 use crate::load::decode::head;
-use crate::model::{CriterionType, ParamLocation, Parameter, Step, StepTarget, Workflow};
+use crate::model::{ParamLocation, Parameter, Step, StepTarget, Workflow};
 use crate::openapi::{Operation, operation};
 use crate::suggest;
 
-pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow) {
+pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow, parsed: &ParsedWorkflow<'_>) {
     let workflow_params = resolve_parameters(ctx, &workflow.parameters);
     for step in &workflow.steps {
         let step_params = resolve_parameters(ctx, &step.parameters);
@@ -34,7 +36,7 @@ pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow) {
             Ok(op) => {
                 parameters(ctx, step, &step_params, &workflow_params, &op);
                 request_body(ctx, step, &op);
-                status_criteria(ctx, step, &op);
+                status_criteria(ctx, step, &op, parsed);
             }
             Err(errors) => {
                 let at = match target {
@@ -266,18 +268,18 @@ fn media_matches(declared: &str, wanted: &str) -> bool {
 }
 
 /// `$statusCode == N` conditions on statuses the operation never declares.
-fn status_criteria(ctx: &mut Ctx<'_>, step: &Step, op: &Operation) {
+fn status_criteria(ctx: &mut Ctx<'_>, step: &Step, op: &Operation, parsed: &ParsedWorkflow<'_>) {
     for criterion in &step.success_criteria {
-        if criterion.kind.value != CriterionType::Simple {
+        let Some(condition) = parsed.conditions.get(&criterion.span) else {
             continue;
-        }
-        for (range, status) in status_comparisons(&criterion.condition.value) {
+        };
+        for (range, status) in status_comparisons(condition) {
             if op.declares_status(status) {
                 continue;
             }
             let declared: Vec<&str> = op.responses.iter().map(String::as_str).collect();
             let success = op.responses.iter().find(|r| r.starts_with('2'));
-            let span = crate::expr::span_in_string(&criterion.condition_node, range, ctx.file);
+            let span = span_in_string(&criterion.condition_node, range, ctx.file);
             ctx.push(
                 Diagnostic::new(
                     Code::UndeclaredStatus,
@@ -298,59 +300,35 @@ fn status_criteria(ctx: &mut Ctx<'_>, step: &Step, op: &Operation) {
     }
 }
 
-/// `(range, N)` for each `$statusCode == N` (or `N == $statusCode`) in a simple condition.
-fn status_comparisons(condition: &str) -> Vec<(std::ops::Range<usize>, u16)> {
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(rel) = condition.get(from..).and_then(|c| c.find("$statusCode")) {
-        let start = from + rel;
-        let after = start + "$statusCode".len();
-        let rest = condition.get(after..).unwrap_or("");
-        let trimmed = rest.trim_start();
-        if let Some(value) = trimmed.strip_prefix("==") {
-            let value = value.trim_start();
-            let digits: String = value.chars().take_while(char::is_ascii_digit).collect();
-            let follows_ok = value
-                .get(digits.len()..)
-                .is_none_or(|t| !t.starts_with(|c: char| c.is_alphanumeric() || c == '.'));
-            if let (Ok(n), true) = (digits.parse::<u16>(), follows_ok) {
-                let end = after + (rest.len() - value.len()) + digits.len();
-                out.push((start..end, n));
-            }
-        } else {
-            let before = condition.get(..start).unwrap_or("").trim_end();
-            if let Some(lhs) = before.strip_suffix("==") {
-                let lhs = lhs.trim_end();
-                let digits: String = lhs
-                    .chars()
-                    .rev()
-                    .take_while(char::is_ascii_digit)
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .rev()
-                    .collect();
-                if let Ok(n) = digits.parse::<u16>() {
-                    out.push((lhs.len() - digits.len()..after, n));
-                }
+/// `(range, N)` for each `$statusCode == N` (or `N == $statusCode`) comparison.
+fn status_comparisons(condition: &Condition) -> Vec<(std::ops::Range<usize>, u16)> {
+    match condition {
+        Condition::Or(a, b) | Condition::And(a, b) => {
+            let mut v = status_comparisons(a);
+            v.extend(status_comparisons(b));
+            v
+        }
+        Condition::Not(_) | Condition::Operand(_) => Vec::new(),
+        Condition::Compare {
+            lhs,
+            op: CmpOp::Eq,
+            rhs,
+        } => {
+            let status = |o: &Operand| matches!(o, Operand::Expression(e) if e.root == Root::StatusCode && e.pointer.is_none() && e.path.is_empty());
+            let number = |o: &Operand| match o {
+                Operand::Literal {
+                    value: Literal::Number(n),
+                    ..
+                } if n.fract() == 0.0 && (100.0..600.0).contains(n) => Some(*n as u16),
+                _ => None,
+            };
+            let range =
+                lhs.range().start.min(rhs.range().start)..lhs.range().end.max(rhs.range().end);
+            match (status(lhs), number(rhs), number(lhs), status(rhs)) {
+                (true, Some(n), _, _) | (_, _, Some(n), true) => vec![(range, n)],
+                _ => Vec::new(),
             }
         }
-        from = after;
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::status_comparisons;
-
-    #[test]
-    fn finds_status_comparisons_either_way_round() {
-        assert_eq!(status_comparisons("$statusCode == 200"), vec![(0..18, 200)]);
-        assert_eq!(status_comparisons("201 == $statusCode"), vec![(0..18, 201)]);
-        assert_eq!(
-            status_comparisons("$statusCode == 200 && $response.body#/x != null").len(),
-            1
-        );
-        assert!(status_comparisons("$statusCode >= 200").is_empty());
+        Condition::Compare { .. } => Vec::new(),
     }
 }

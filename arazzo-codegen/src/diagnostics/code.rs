@@ -100,12 +100,28 @@ codes! {
     RetryFieldsWithoutRetry = "retry-fields-without-retry", Error;
     /// A runtime expression that cannot be parsed.
     MalformedExpression = "malformed-expression", Error;
+    /// A `simple` condition that cannot be parsed.
+    MalformedCondition = "malformed-condition", Error;
+    /// An expression used where what it reads does not exist yet (`$response` in a parameter).
+    ExpressionScope = "expression-scope", Error;
+    /// A `regex` criterion whose pattern does not compile.
+    InvalidRegex = "invalid-regex", Error;
+    /// A `jsonpath` criterion that is not an RFC 9535 query.
+    InvalidJsonPath = "invalid-jsonpath", Error;
+    /// A criterion type this compiler cannot run (`xpath`).
+    UnsupportedCriterion = "unsupported-criterion", Error;
     /// A `$statusCode` criterion on a status the operation never returns.
     UndeclaredStatus = "undeclared-status", Warning;
     /// A request `contentType` the operation does not accept.
     UnsupportedContentType = "unsupported-content-type", Warning;
     /// A request body on a GET or HEAD operation.
     BodyWithoutPayloadMethod = "body-on-get-or-head", Warning;
+    /// A `"double-quoted"` string in a simple condition (Arazzo uses single quotes).
+    DoubleQuotedString = "double-quoted-string", Warning;
+    /// A comparison between values that can never be equal or ordered.
+    IncomparableTypes = "incomparable-types", Warning;
+    /// A JSON pointer that cannot exist in the schema it reads.
+    PointerOutsideSchema = "pointer-outside-schema", Warning;
     /// A workflow input that nothing reads.
     UnusedInput = "unused-input", Warning;
 }

@@ -493,6 +493,9 @@ fn criterion(d: &mut Decoder<'_>, node: &Node) -> Option<Criterion> {
         }
     };
     Some(Criterion {
+        context_node: context
+            .as_ref()
+            .and_then(|_| obj.map.get("context").cloned()),
         context,
         condition,
         condition_node: condition_node.clone(),

@@ -102,6 +102,8 @@ pub enum CriterionType {
 #[derive(Debug, Clone)]
 pub struct Criterion {
     pub context: Option<Spanned<String>>,
+    /// The context's node, so later stages can point inside the string.
+    pub context_node: Option<Node>,
     /// The condition, with its node so later stages can point inside the string.
     pub condition: Spanned<String>,
     pub condition_node: Node,

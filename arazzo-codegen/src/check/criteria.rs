@@ -1,0 +1,124 @@
+//! `regex`, `jsonpath` and `xpath` criteria: compiled at build time, so a broken pattern or query
+//! is a located error instead of a failure at run time.
+
+use super::Ctx;
+use super::expressions::span_in_string;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::model::Criterion;
+use crate::settings::JsonPathDialect;
+
+pub fn regex(ctx: &mut Ctx<'_>, criterion: &Criterion) {
+    let pattern = &criterion.condition.value;
+    if let Err(e) = regex::Regex::new(pattern) {
+        let detail = match &e {
+            regex::Error::Syntax(text) => text
+                .lines()
+                .last()
+                .unwrap_or(text)
+                .trim_start_matches("error: ")
+                .to_owned(),
+            other => other.to_string(),
+        };
+        let mut d = Diagnostic::new(
+            Code::InvalidRegex,
+            format!("invalid regular expression: {detail}"),
+        )
+        .at(criterion.condition_node.span)
+        .label("this pattern");
+        if pattern.contains("(?=")
+            || pattern.contains("(?!")
+            || pattern.contains("(?<")
+            || has_backreference(pattern)
+        {
+            d = d.note("patterns run on the `regex` crate, which has no look-around or backreferences, so matching always takes linear time");
+        }
+        ctx.push(d);
+    }
+}
+
+fn has_backreference(pattern: &str) -> bool {
+    pattern
+        .as_bytes()
+        .windows(2)
+        .any(|w| w.first() == Some(&b'\\') && w.get(1).is_some_and(|b| (b'1'..=b'9').contains(b)))
+}
+
+pub fn jsonpath(ctx: &mut Ctx<'_>, criterion: &Criterion) {
+    let query = criterion.condition.value.trim();
+    let Err(e) = serde_json_path::JsonPath::parse(query) else {
+        return;
+    };
+    let rewritten = comparison_dialect(query);
+    if ctx.settings.jsonpath_dialect == JsonPathDialect::Lenient && rewritten.is_some() {
+        return;
+    }
+    let node = &criterion.condition_node;
+    let mut d = Diagnostic::new(Code::InvalidJsonPath, "invalid RFC 9535 JSONPath query")
+        .at(node.span)
+        .label("this query");
+    d = match rewritten {
+        Some(fixed) => d
+            .note("RFC 9535 has no bare comparisons; a comparison belongs in a filter, which tests the context itself")
+            .help(format!("write `{fixed}`, or accept this dialect with the lenient JSONPath setting (`--jsonpath-dialect lenient`)")),
+        None => d.note(format!("{e}")),
+    };
+    let _ = span_in_string;
+    ctx.push(d);
+}
+
+/// `$.state != "closed"` → `$[?@.state != 'closed']`: the comparison dialect real documents use.
+pub fn comparison_dialect(query: &str) -> Option<String> {
+    let rest = query.strip_prefix('$')?;
+    let ops = ["==", "!=", "<=", ">=", "<", ">"];
+    let (at, op) = ops
+        .iter()
+        .filter_map(|op| rest.find(op).map(|i| (i, *op)))
+        .min_by_key(|(i, op)| (*i, std::cmp::Reverse(op.len())))?;
+    let path = rest.get(..at)?.trim();
+    let value = rest.get(at + op.len()..)?.trim();
+    if !path.is_empty() && !path.starts_with(['.', '[']) {
+        return None;
+    }
+    let value = match value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+        Some(inner) => format!("'{}'", inner.replace('\'', "\\'")),
+        None => value.to_owned(),
+    };
+    let fixed = format!("$[?@{path} {op} {value}]");
+    serde_json_path::JsonPath::parse(&fixed).ok().map(|_| fixed)
+}
+
+pub fn xpath(ctx: &mut Ctx<'_>, criterion: &Criterion) {
+    ctx.push(
+        Diagnostic::new(Code::UnsupportedCriterion, "xpath criteria are not supported")
+            .at(criterion.kind.span)
+            .label("xpath criterion")
+            .note("arazzo-rs compiles criteria ahead of time and has no XPath engine; XML responses are rare in Arazzo workflows")
+            .help("test the value with a `regex` criterion, or a `simple` condition on a header or status"),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::comparison_dialect;
+
+    #[test]
+    fn comparisons_become_filters() {
+        assert_eq!(
+            comparison_dialect(r#"$.state != "closed""#).as_deref(),
+            Some("$[?@.state != 'closed']")
+        );
+        assert_eq!(
+            comparison_dialect("$.valid == true").as_deref(),
+            Some("$[?@.valid == true]")
+        );
+        assert_eq!(
+            comparison_dialect("$.name == 'Orca'").as_deref(),
+            Some("$[?@.name == 'Orca']")
+        );
+        assert_eq!(
+            comparison_dialect("$.count >= 2").as_deref(),
+            Some("$[?@.count >= 2]")
+        );
+        assert_eq!(comparison_dialect("$.pets[0]"), None);
+    }
+}

@@ -1,0 +1,254 @@
+//! Finds every runtime expression and condition of a workflow, parses it, and reports malformed
+//! ones at the exact character. Later checks read the parsed forms from [`ParsedWorkflow`].
+
+use std::collections::HashMap;
+
+use super::Ctx;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::expr::condition::{self, ConditionWarning};
+use crate::expr::{Condition, ExprError, Expression, StringValue, TemplatePart, string_value};
+use crate::model::{Action, ActionOrRef, Criterion, CriterionType, ParameterOrRef, Step, Workflow};
+use crate::node::{Node, ScalarStyle, Value};
+use crate::source_map::{SourceFile, Span};
+
+/// When an expression is evaluated, which decides what it may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Building a request: parameters and bodies. No response exists yet.
+    Request,
+    /// After a response: criteria, actions and step outputs.
+    Response,
+    /// After every step: the workflow's outputs.
+    WorkflowOutputs,
+}
+
+/// One expression and where it was written.
+pub struct Occurrence<'w> {
+    pub expr: Expression,
+    pub node: &'w Node,
+    pub phase: Phase,
+    /// The step whose parameters, criteria or outputs hold it.
+    pub step: Option<&'w Step>,
+}
+
+#[derive(Default)]
+pub struct ParsedWorkflow<'w> {
+    pub occurrences: Vec<Occurrence<'w>>,
+    /// Parsed `simple` conditions, by the span of their criterion.
+    pub conditions: HashMap<Span, Condition>,
+}
+
+/// The file span of `range` (bytes of the decoded string) when the string's decoded bytes line
+/// up with its source (plain or simply quoted); else the whole node.
+pub fn span_in_string(node: &Node, range: std::ops::Range<usize>, file: &SourceFile) -> Span {
+    let Value::String(text) = &node.value else {
+        return node.span;
+    };
+    let offset = match node.style {
+        ScalarStyle::Plain => 0,
+        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => 1,
+        ScalarStyle::Literal | ScalarStyle::Folded => return node.span,
+    };
+    let range = if range.is_empty() {
+        range.start..range.start + 1
+    } else {
+        range
+    };
+    let candidate = node.span.sub(range.start + offset..range.end + offset);
+    let wanted = text.get(range.clone());
+    let written = file.text().get(candidate.range());
+    if wanted.is_some() && wanted == written {
+        candidate
+    } else if wanted.is_none() && range.start <= text.len() {
+        // A range just past the end of the text (an expected token that is missing).
+        node.span.sub(range.start + offset..range.start + offset)
+    } else {
+        node.span
+    }
+}
+
+pub(crate) fn malformed(ctx: &Ctx<'_>, node: &Node, e: &ExprError, code: Code) -> Diagnostic {
+    Diagnostic::new(code, e.message.clone())
+        .at(span_in_string(node, e.range.clone(), ctx.file))
+        .label("here")
+        .help_opt(e.help.clone())
+}
+
+struct Walker<'c, 'p, 'w> {
+    ctx: &'c mut Ctx<'p>,
+    parsed: ParsedWorkflow<'w>,
+}
+
+pub fn parse_workflow<'w>(ctx: &mut Ctx<'w>, workflow: &'w Workflow) -> ParsedWorkflow<'w> {
+    let mut w = Walker {
+        ctx,
+        parsed: ParsedWorkflow::default(),
+    };
+    let components = &w.ctx.document.components;
+    for p in &workflow.parameters {
+        if let Some(node) = parameter_value(p, components) {
+            w.values(node, Phase::Request, None);
+        }
+    }
+    for list in [&workflow.success_actions, &workflow.failure_actions] {
+        for action in actions(list, components) {
+            w.criteria(&action.criteria, None);
+        }
+    }
+    for output in &workflow.outputs {
+        w.values(&output.value, Phase::WorkflowOutputs, None);
+    }
+    for step in &workflow.steps {
+        for p in &step.parameters {
+            if let Some(node) = parameter_value(p, components) {
+                w.values(node, Phase::Request, Some(step));
+            }
+        }
+        if let Some(body) = &step.request_body {
+            if let Some(payload) = &body.payload {
+                w.values(payload, Phase::Request, Some(step));
+            }
+            for r in &body.replacements {
+                w.values(&r.value, Phase::Request, Some(step));
+            }
+        }
+        w.criteria(&step.success_criteria, Some(step));
+        for list in [&step.on_success, &step.on_failure] {
+            for action in actions(list, components) {
+                w.criteria(&action.criteria, Some(step));
+            }
+        }
+        for output in &step.outputs {
+            w.values(&output.value, Phase::Response, Some(step));
+        }
+    }
+    w.parsed
+}
+
+fn parameter_value<'w>(
+    p: &'w ParameterOrRef,
+    components: &'w crate::model::Components,
+) -> Option<&'w Node> {
+    match p {
+        ParameterOrRef::Parameter(p) => Some(&p.value),
+        ParameterOrRef::Reusable(r) => r.value.as_ref().or_else(|| {
+            let name = r.reference.value.strip_prefix("$components.parameters.")?;
+            components.parameters.get(name).map(|c| &c.value.value)
+        }),
+    }
+}
+
+/// Inline actions and the components that Reusable references name (missing ones are reported
+/// by the action checks).
+fn actions<'w>(
+    list: &'w [ActionOrRef],
+    components: &'w crate::model::Components,
+) -> Vec<&'w Action> {
+    list.iter()
+        .filter_map(|a| match a {
+            ActionOrRef::Action(a) => Some(a),
+            ActionOrRef::Reusable(r) => {
+                let text = r.reference.value.as_str();
+                text.strip_prefix("$components.successActions.")
+                    .and_then(|n| components.success_actions.get(n))
+                    .or_else(|| {
+                        text.strip_prefix("$components.failureActions.")
+                            .and_then(|n| components.failure_actions.get(n))
+                    })
+                    .map(|c| &c.value)
+            }
+        })
+        .collect()
+}
+
+impl<'w> Walker<'_, '_, 'w> {
+    fn push(&mut self, expr: Expression, node: &'w Node, phase: Phase, step: Option<&'w Step>) {
+        self.parsed.occurrences.push(Occurrence {
+            expr,
+            node,
+            phase,
+            step,
+        });
+    }
+
+    /// Every string leaf of a value: a literal, one expression, or a template.
+    fn values(&mut self, node: &'w Node, phase: Phase, step: Option<&'w Step>) {
+        let mut strings = Vec::new();
+        node.walk(&mut |n| {
+            if let Value::String(s) = &n.value {
+                strings.push((n, s.as_str()));
+            }
+        });
+        for (n, text) in strings {
+            match string_value(text) {
+                Ok(StringValue::Literal) => {}
+                Ok(StringValue::Expression(e)) => self.push(e, n, phase, step),
+                Ok(StringValue::Template(parts)) => {
+                    for part in parts {
+                        if let TemplatePart::Expression(e) = part {
+                            self.push(e, n, phase, step);
+                        }
+                    }
+                }
+                Err(e) => {
+                    let d = malformed(self.ctx, n, &e, Code::MalformedExpression);
+                    self.ctx.push(d);
+                }
+            }
+        }
+    }
+
+    fn criteria(&mut self, list: &'w [Criterion], step: Option<&'w Step>) {
+        for criterion in list {
+            if let Some(node) = &criterion.context_node {
+                match node.as_str().map(crate::expr::expression) {
+                    Some(Ok(e)) => self.push(e, node, Phase::Response, step),
+                    Some(Err(e)) => {
+                        let d = malformed(self.ctx, node, &e, Code::MalformedExpression)
+                            .note("a criterion's `context` is one runtime expression, such as `$response.body`");
+                        self.ctx.push(d);
+                    }
+                    None => {}
+                }
+            }
+            match &criterion.kind.value {
+                CriterionType::Simple => self.simple(criterion, step),
+                CriterionType::Regex => super::criteria::regex(self.ctx, criterion),
+                CriterionType::JsonPath { .. } => super::criteria::jsonpath(self.ctx, criterion),
+                CriterionType::XPath { .. } => super::criteria::xpath(self.ctx, criterion),
+            }
+        }
+    }
+
+    fn simple(&mut self, criterion: &'w Criterion, step: Option<&'w Step>) {
+        let node = &criterion.condition_node;
+        match condition::condition(&criterion.condition.value) {
+            Ok(parsed) => {
+                for ConditionWarning {
+                    message,
+                    range,
+                    help,
+                } in &parsed.warnings
+                {
+                    let d = Diagnostic::new(Code::DoubleQuotedString, message.clone())
+                        .at(span_in_string(node, range.clone(), self.ctx.file))
+                        .label("accepted, but not Arazzo syntax")
+                        .help_opt(help.clone());
+                    self.ctx.push(d);
+                }
+                for operand in parsed.condition.operands() {
+                    if let crate::expr::Operand::Expression(e) = operand {
+                        self.push(e.clone(), node, Phase::Response, step);
+                    }
+                }
+                self.parsed
+                    .conditions
+                    .insert(criterion.span, parsed.condition);
+            }
+            Err(e) => {
+                let d = malformed(self.ctx, node, &e, Code::MalformedCondition);
+                self.ctx.push(d);
+            }
+        }
+    }
+}

@@ -1,0 +1,501 @@
+//! A parser for the runtime expression grammar of Arazzo 1.0.1, with the ambiguity fixes of
+//! 1.1.0 (name character sets) and the `.member` / `[index]` navigation real documents use.
+
+use std::ops::Range;
+
+use super::ast::*;
+use crate::suggest;
+
+/// A problem in an expression, with the byte range it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExprError {
+    pub message: String,
+    pub range: Range<usize>,
+    pub help: Option<String>,
+}
+
+impl ExprError {
+    fn new(message: impl Into<String>, range: Range<usize>) -> Self {
+        ExprError {
+            message: message.into(),
+            range,
+            help: None,
+        }
+    }
+
+    fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    fn help_opt(mut self, help: Option<String>) -> Self {
+        self.help = help.or(self.help);
+        self
+    }
+}
+
+/// Where an expression is embedded decides which characters end it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// The whole string is the expression.
+    Whole,
+    /// Inside `{…}` in a template.
+    Template,
+    /// An operand of a simple condition.
+    Condition,
+}
+
+const ROOTS: &[&str] = &[
+    "$url",
+    "$method",
+    "$statusCode",
+    "$request",
+    "$response",
+    "$inputs",
+    "$outputs",
+    "$steps",
+    "$workflows",
+    "$sourceDescriptions",
+    "$components",
+];
+
+fn is_id_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '-'
+}
+
+fn is_name_char(c: char) -> bool {
+    is_id_char(c) || c == '.'
+}
+
+/// RFC 9110 `tchar`, less `'` (which quotes strings in conditions).
+fn is_token_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "!#$%&*+-.^_`|~".contains(c)
+}
+
+pub(crate) struct Cursor<'t> {
+    pub text: &'t str,
+    pub pos: usize,
+}
+
+impl<'t> Cursor<'t> {
+    pub fn new(text: &'t str, pos: usize) -> Self {
+        Cursor { text, pos }
+    }
+
+    pub fn rest(&self) -> &'t str {
+        self.text.get(self.pos..).unwrap_or("")
+    }
+
+    pub fn peek(&self) -> Option<char> {
+        self.rest().chars().next()
+    }
+
+    pub fn eat(&mut self, s: &str) -> bool {
+        if self.rest().starts_with(s) {
+            self.pos += s.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    pub fn take_while(&mut self, f: impl Fn(char) -> bool) -> (String, Range<usize>) {
+        let start = self.pos;
+        let len = self
+            .rest()
+            .find(|c: char| !f(c))
+            .unwrap_or(self.rest().len());
+        self.pos += len;
+        (
+            self.text.get(start..self.pos).unwrap_or("").to_owned(),
+            start..self.pos,
+        )
+    }
+}
+
+/// Parses the expression that starts at `start` (which must be a `$`), returning it and the
+/// position just after it.
+pub fn expression_at(text: &str, start: usize, context: Context) -> Result<Expression, ExprError> {
+    let mut c = Cursor::new(text, start);
+    let root = root(&mut c)?;
+    let mut path = Vec::new();
+    // `[index]` and `.member` navigation (after a body or a name).
+    loop {
+        if c.peek() == Some('[') {
+            let open = c.pos;
+            c.eat("[");
+            let (digits, range) = c.take_while(|ch| ch.is_ascii_digit());
+            if !c.eat("]") || digits.is_empty() {
+                return Err(ExprError::new(
+                    "expected `[<index>]` with a non-negative integer index",
+                    open..c.pos.max(range.end),
+                )
+                .help("use `[0]` for the first item, or a JSON pointer such as `#/items/0`"));
+            }
+            let index = digits
+                .parse()
+                .map_err(|_| ExprError::new("index too large", range))?;
+            path.push(Segment::Index(index));
+        } else if c.peek() == Some('.') && (!path.is_empty() || is_body(&root)) {
+            c.eat(".");
+            let (member, range) = c.take_while(is_id_char);
+            if member.is_empty() {
+                return Err(ExprError::new("expected a member name after `.`", range));
+            }
+            path.push(Segment::Member(member));
+        } else {
+            break;
+        }
+    }
+    let pointer = if c.peek() == Some('#') {
+        let hash = c.pos;
+        c.eat("#");
+        let stop = |ch: char| match context {
+            Context::Whole => false,
+            Context::Template => ch == '}',
+            Context::Condition => ch.is_whitespace() || ")=!<>&|".contains(ch),
+        };
+        let (raw, range) = c.take_while(|ch| !stop(ch));
+        if !raw.is_empty() && !raw.starts_with('/') {
+            return Err(ExprError::new(
+                "a JSON pointer after `#` must start with `/`",
+                hash..range.end,
+            )
+            .help(format!("write `#/{raw}`")));
+        }
+        let tokens = crate::node::pointer::parse(&raw)
+            .map_err(|e| ExprError::new(e.to_string(), range.clone()))?;
+        Some(Pointer {
+            tokens,
+            range: hash..range.end,
+        })
+    } else {
+        None
+    };
+    let end = c.pos;
+    let trailing_ok = match context {
+        Context::Whole => c.rest().is_empty(),
+        Context::Template => c.peek() == Some('}'),
+        Context::Condition => c
+            .peek()
+            .is_none_or(|ch| ch.is_whitespace() || ")=!<>&|".contains(ch)),
+    };
+    if !trailing_ok {
+        let bad_end = c
+            .rest()
+            .find(char::is_whitespace)
+            .map_or(text.len(), |i| c.pos + i);
+        let rest = text.get(end..bad_end).unwrap_or("");
+        let mut err = ExprError::new(
+            format!("unexpected `{rest}` after the expression"),
+            end..bad_end,
+        );
+        if rest.starts_with('/') {
+            err = err.help(format!(
+                "a JSON pointer is introduced by `#`: write `#{rest}`"
+            ));
+        } else if context == Context::Whole && c.peek().is_some_and(char::is_whitespace) {
+            err = err.help("to mix text and expressions, wrap each expression in braces: `text {$inputs.x} text`");
+        }
+        return Err(err);
+    }
+    Ok(Expression {
+        root,
+        pointer,
+        path,
+        range: start..end,
+    })
+}
+
+/// Parses a whole string as one expression.
+pub fn expression(text: &str) -> Result<Expression, ExprError> {
+    expression_at(text, 0, Context::Whole)
+}
+
+fn root(c: &mut Cursor<'_>) -> Result<Root, ExprError> {
+    let start = c.pos;
+    if !c.eat("$") {
+        return Err(ExprError::new(
+            "a runtime expression starts with `$`",
+            start..start + 1,
+        ));
+    }
+    let (word, word_range) = c.take_while(|ch| ch.is_ascii_alphanumeric());
+    let whole = format!("${word}");
+    let range = start..word_range.end;
+    match word.as_str() {
+        "url" => Ok(Root::Url),
+        "method" => Ok(Root::Method),
+        "statusCode" => Ok(Root::StatusCode),
+        "request" | "response" => message_part(c, &word, range),
+        "inputs" => {
+            if !c.eat(".") {
+                return Ok(Root::AllInputs);
+            }
+            Ok(Root::Inputs(name(c, "an input name", is_name_char)?))
+        }
+        "outputs" => {
+            expect_dot(c, "$outputs", "an output name")?;
+            Ok(Root::Outputs(name(c, "an output name", is_name_char)?))
+        }
+        "steps" => steps(c),
+        "workflows" => workflows(c),
+        "sourceDescriptions" => {
+            expect_dot(c, "$sourceDescriptions", "a source name")?;
+            let source = name(c, "a source name", is_id_char)?;
+            expect_dot(c, &format!("$sourceDescriptions.{}", source.text), "`url`, an operationId or a workflowId")?;
+            let reference = name(c, "`url`, an operationId or a workflowId", is_name_char)?;
+            Ok(Root::SourceDescription { source, reference })
+        }
+        "components" => components(c),
+        "dependencies" => Err(ExprError::new("`$dependencies` is not an Arazzo expression", range)
+            .help("the outputs of a workflow listed in `dependsOn` are read as `$workflows.<workflowId>.outputs.<name>`")),
+        _ => {
+            let help = suggest::did_you_mean(&whole, ROOTS.iter().copied())
+                .unwrap_or_else(|| format!("expressions start with one of {}", suggest::list(ROOTS.iter().copied())));
+            Err(ExprError::new(format!("unknown expression `{whole}`"), range).help(help))
+        }
+    }
+}
+
+fn expect_dot(c: &mut Cursor<'_>, after: &str, what: &str) -> Result<(), ExprError> {
+    if c.eat(".") {
+        Ok(())
+    } else {
+        Err(ExprError::new(
+            format!("expected `.` and {what} after `{after}`"),
+            c.pos..c.pos,
+        ))
+    }
+}
+
+fn name(c: &mut Cursor<'_>, what: &str, chars: fn(char) -> bool) -> Result<Name, ExprError> {
+    let (mut text, mut range) = c.take_while(chars);
+    // A name never ends in `.`: that dot belongs to the text around it.
+    while text.ends_with('.') {
+        text.pop();
+        range.end -= 1;
+        c.pos -= 1;
+    }
+    if text.is_empty() {
+        return Err(ExprError::new(
+            format!("expected {what}"),
+            range.start..range.start + 1,
+        ));
+    }
+    Ok(Name { text, range })
+}
+
+fn message_part(c: &mut Cursor<'_>, word: &str, range: Range<usize>) -> Result<Root, ExprError> {
+    let is_request = word == "request";
+    let root = format!("${word}");
+    if !c.eat(".") {
+        return Err(ExprError::new(
+            format!("`{root}` needs a part: `{root}.body`, `{root}.header.<name>`…"),
+            range,
+        ));
+    }
+    let (part, part_range) = c.take_while(|ch| ch.is_ascii_alphanumeric());
+    let parts: &[&str] = if is_request {
+        &["header", "query", "path", "body"]
+    } else {
+        &["header", "body"]
+    };
+    let part = match part.as_str() {
+        "header" => Part::Header,
+        "query" if is_request => Part::Query,
+        "path" if is_request => Part::Path,
+        "body" => Part::Body,
+        other => {
+            let mut err = ExprError::new(format!("`{root}` has no part `{other}`"), part_range)
+                .help_opt(suggest::did_you_mean(other, parts.iter().copied()))
+                .help_opt(
+                    (!is_request && (other == "query" || other == "path"))
+                        .then(|| "a response has only `header` and `body`".to_owned()),
+                );
+            if err.help.is_none() && !is_request {
+                err = err.help(format!(
+                    "to read a field of the body, write `$response.body#/{other}`"
+                ));
+            }
+            return Err(err);
+        }
+    };
+    if part == Part::Body {
+        return Ok(body_root(is_request, None));
+    }
+    if !c.eat(".") {
+        return Err(ExprError::new(
+            format!(
+                "expected `.` and a name after `{root}.{}`",
+                parts_name(part)
+            ),
+            c.pos..c.pos,
+        ));
+    }
+    let name = if part == Part::Header {
+        name(c, "a header name", is_token_char)?
+    } else {
+        name(c, "a parameter name", is_name_char)?
+    };
+    Ok(if is_request {
+        Root::Request {
+            part,
+            name: Some(name),
+        }
+    } else {
+        Root::Response {
+            part,
+            name: Some(name),
+        }
+    })
+}
+
+fn is_body(root: &Root) -> bool {
+    matches!(
+        root,
+        Root::Request {
+            part: Part::Body,
+            ..
+        } | Root::Response {
+            part: Part::Body,
+            ..
+        }
+    )
+}
+
+fn body_root(is_request: bool, name: Option<Name>) -> Root {
+    if is_request {
+        Root::Request {
+            part: Part::Body,
+            name,
+        }
+    } else {
+        Root::Response {
+            part: Part::Body,
+            name,
+        }
+    }
+}
+
+fn parts_name(part: Part) -> &'static str {
+    match part {
+        Part::Header => "header",
+        Part::Query => "query",
+        Part::Path => "path",
+        Part::Body => "body",
+    }
+}
+
+fn steps(c: &mut Cursor<'_>) -> Result<Root, ExprError> {
+    expect_dot(c, "$steps", "a step id")?;
+    let step = name(c, "a step id", is_id_char)?;
+    let after = c.pos;
+    if !c.eat(".outputs.") {
+        let (rest, rest_range) = {
+            let mut probe = Cursor::new(c.text, c.pos);
+            probe.eat(".");
+            probe.take_while(is_name_char)
+        };
+        let rest = rest.trim_end_matches('.');
+        let mut err = ExprError::new(
+            format!(
+                "`$steps.{}` must be followed by `.outputs.<name>`",
+                step.text
+            ),
+            after..rest_range.end.max(after),
+        );
+        if !rest.is_empty() && rest != "outputs" {
+            err = err.help(format!("write `$steps.{}.outputs.{rest}`", step.text));
+        }
+        return Err(err);
+    }
+    let output = name(c, "an output name", is_name_char)?;
+    Ok(Root::StepOutput { step, output })
+}
+
+fn workflows(c: &mut Cursor<'_>) -> Result<Root, ExprError> {
+    expect_dot(c, "$workflows", "a workflow id")?;
+    let workflow = name(c, "a workflow id", is_id_char)?;
+    let field_start = c.pos;
+    let field = if c.eat(".inputs.") {
+        WorkflowField::Inputs
+    } else if c.eat(".outputs.") {
+        WorkflowField::Outputs
+    } else {
+        return Err(ExprError::new(
+            format!(
+                "`$workflows.{}` must be followed by `.inputs.<name>` or `.outputs.<name>`",
+                workflow.text
+            ),
+            field_start..field_start,
+        ));
+    };
+    let name = name(c, "a name", is_name_char)?;
+    Ok(Root::Workflow {
+        workflow,
+        field,
+        name,
+    })
+}
+
+fn components(c: &mut Cursor<'_>) -> Result<Root, ExprError> {
+    expect_dot(c, "$components", "a component kind")?;
+    let (kind, range) = c.take_while(|ch| ch.is_ascii_alphanumeric());
+    const KINDS: &[&str] = &["parameters", "successActions", "failureActions", "inputs"];
+    let kind = match kind.as_str() {
+        "parameters" => ComponentKind::Parameters,
+        "successActions" => ComponentKind::SuccessActions,
+        "failureActions" => ComponentKind::FailureActions,
+        "inputs" => ComponentKind::Inputs,
+        other => {
+            return Err(
+                ExprError::new(format!("`$components` has no kind `{other}`"), range)
+                    .help_opt(suggest::did_you_mean(other, KINDS.iter().copied())),
+            );
+        }
+    };
+    expect_dot(c, "$components.<kind>", "a component name")?;
+    let name = name(c, "a component name", is_name_char)?;
+    Ok(Root::Component { kind, name })
+}
+
+/// Whether a string value is meant as an expression, a template, or plain text.
+/// `$` followed by a letter starts an expression; `{$` starts a template part.
+pub fn string_value(text: &str) -> Result<StringValue, ExprError> {
+    if text.starts_with('$') && text.chars().nth(1).is_some_and(|c| c.is_ascii_alphabetic()) {
+        return expression(text).map(StringValue::Expression);
+    }
+    if !text.contains("{$") {
+        return Ok(StringValue::Literal);
+    }
+    template(text).map(StringValue::Template)
+}
+
+/// Splits `a {$inputs.x} b` into literal text and expressions.
+pub fn template(text: &str) -> Result<Vec<TemplatePart>, ExprError> {
+    let mut parts = Vec::new();
+    let mut literal_start = 0;
+    let mut search = 0;
+    while let Some(rel) = text.get(search..).and_then(|t| t.find("{$")) {
+        let open = search + rel;
+        if let Some(lit) = text.get(literal_start..open).filter(|l| !l.is_empty()) {
+            parts.push(TemplatePart::Literal(lit.to_owned()));
+        }
+        let expr = expression_at(text, open + 1, Context::Template)?;
+        let close = expr.range.end;
+        if text.get(close..close + 1) != Some("}") {
+            return Err(ExprError::new(
+                "expected `}` to close the embedded expression",
+                open..close,
+            ));
+        }
+        parts.push(TemplatePart::Expression(expr));
+        literal_start = close + 1;
+        search = close + 1;
+    }
+    if let Some(lit) = text.get(literal_start..).filter(|l| !l.is_empty()) {
+        parts.push(TemplatePart::Literal(lit.to_owned()));
+    }
+    Ok(parts)
+}
