@@ -53,16 +53,22 @@ pub fn jsonpath(ctx: &mut Ctx<'_>, criterion: &Criterion) {
         return;
     }
     let node = &criterion.condition_node;
-    let mut d = Diagnostic::new(Code::InvalidJsonPath, "invalid RFC 9535 JSONPath query")
-        .at(node.span)
-        .label("this query");
-    d = match rewritten {
-        Some(fixed) => d
-            .note("RFC 9535 has no bare comparisons; a comparison belongs in a filter, which tests the context itself")
+    let d = match rewritten {
+        Some(fixed) => Diagnostic::new(Code::InvalidJsonPath, "a bare comparison is not an RFC 9535 JSONPath query")
+            .at(node.span)
+            .label("comparison without a filter")
+            .note("RFC 9535 compares only inside a filter `[?…]`, which tests the context itself here")
             .help(format!("write `{fixed}`, or accept this dialect with the lenient JSONPath setting (`--jsonpath-dialect lenient`)")),
-        None => d.note(format!("{e}")),
+        None => {
+            // The query was trimmed; map the parser's position back into the string.
+            let lead = criterion.condition.value.len() - criterion.condition.value.trim_start().len();
+            let at = lead + e.position();
+            Diagnostic::new(Code::InvalidJsonPath, format!("invalid RFC 9535 JSONPath query: {}", e.message()))
+                .at(span_in_string(node, at..at + 1, ctx.file))
+                .label("the query stops making sense here")
+                .note("JSONPath criteria follow RFC 9535, e.g. `$.pets[?@.status == 'sold']`")
+        }
     };
-    let _ = span_in_string;
     ctx.push(d);
 }
 

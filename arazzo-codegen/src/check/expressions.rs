@@ -36,6 +36,8 @@ pub struct ParsedWorkflow<'w> {
     pub occurrences: Vec<Occurrence<'w>>,
     /// Parsed `simple` conditions, by the span of their criterion.
     pub conditions: HashMap<Span, Condition>,
+    /// Whether some string failed to parse: what it meant to read is then unknown.
+    pub had_errors: bool,
 }
 
 /// The file span of `range` (bytes of the decoded string) when the string's decoded bytes line
@@ -193,6 +195,7 @@ impl<'w> Walker<'_, '_, 'w> {
                 Err(e) => {
                     let d = malformed(self.ctx, n, &e, Code::MalformedExpression);
                     self.ctx.push(d);
+                    self.parsed.had_errors = true;
                 }
             }
         }
@@ -204,6 +207,7 @@ impl<'w> Walker<'_, '_, 'w> {
                 match node.as_str().map(crate::expr::expression) {
                     Some(Ok(e)) => self.push(e, node, Phase::Response, step),
                     Some(Err(e)) => {
+                        self.parsed.had_errors = true;
                         let d = malformed(self.ctx, node, &e, Code::MalformedExpression)
                             .note("a criterion's `context` is one runtime expression, such as `$response.body`");
                         self.ctx.push(d);
@@ -246,7 +250,13 @@ impl<'w> Walker<'_, '_, 'w> {
                     .insert(criterion.span, parsed.condition);
             }
             Err(e) => {
-                let d = malformed(self.ctx, node, &e, Code::MalformedCondition);
+                self.parsed.had_errors = true;
+                let code = if e.in_expression {
+                    Code::MalformedExpression
+                } else {
+                    Code::MalformedCondition
+                };
+                let d = malformed(self.ctx, node, &e, code);
                 self.ctx.push(d);
             }
         }

@@ -113,8 +113,10 @@ pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow, parsed: &ParsedWor
             | Root::Response { .. } => {}
         }
     }
+    // After a parse error, what the broken string meant to read is unknown.
     if let Some(declared) = &declared
         && !all_used
+        && !parsed.had_errors
     {
         unused_inputs(ctx, workflow, declared, &used);
     }

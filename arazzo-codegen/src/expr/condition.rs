@@ -68,6 +68,7 @@ fn err(message: &str, range: std::ops::Range<usize>, help: Option<&str>) -> Expr
         message: message.to_owned(),
         range,
         help: help.map(str::to_owned),
+        in_expression: false,
     }
 }
 

@@ -12,6 +12,8 @@ pub struct ExprError {
     pub message: String,
     pub range: Range<usize>,
     pub help: Option<String>,
+    /// Whether a runtime expression (not the condition around it) is malformed.
+    pub in_expression: bool,
 }
 
 impl ExprError {
@@ -20,6 +22,7 @@ impl ExprError {
             message: message.into(),
             range,
             help: None,
+            in_expression: true,
         }
     }
 
@@ -180,6 +183,12 @@ pub fn expression_at(text: &str, start: usize, context: Context) -> Result<Expre
             .peek()
             .is_none_or(|ch| ch.is_whitespace() || ")=!<>&|".contains(ch)),
     };
+    if !trailing_ok && context == Context::Template && c.rest().is_empty() {
+        return Err(
+            ExprError::new("expected `}` to close the embedded expression", end..end)
+                .help("close it: `{$…}`"),
+        );
+    }
     if !trailing_ok {
         let bad_end = c
             .rest()
