@@ -30,6 +30,7 @@ pub mod openapi;
 mod settings;
 pub mod source_map;
 mod suggest;
+pub mod types;
 
 use std::path::Path;
 

@@ -89,6 +89,8 @@ const EXPECTED: &[(&str, &[(&str, usize)])] = &[
             ("unused-input", 517),
             ("undeclared-status", 563),
             ("unused-input", 745),
+            // Reads a field the response schema does not have.
+            ("pointer-outside-schema", 828),
         ],
     ),
     (
@@ -108,6 +110,7 @@ const EXPECTED: &[(&str, &[(&str, usize)])] = &[
             ("undeclared-status", 346),
             ("undeclared-status", 385),
             ("unused-input", 434),
+            ("pointer-outside-schema", 555),
             ("undeclared-status", 632),
             ("undeclared-status", 666),
             ("undeclared-status", 699),

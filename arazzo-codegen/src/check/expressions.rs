@@ -34,8 +34,8 @@ pub struct Occurrence<'w> {
 #[derive(Default)]
 pub struct ParsedWorkflow<'w> {
     pub occurrences: Vec<Occurrence<'w>>,
-    /// Parsed `simple` conditions, by the span of their criterion.
-    pub conditions: HashMap<Span, Condition>,
+    /// Parsed `simple` conditions, by the span of their criterion, with the step they test.
+    pub conditions: HashMap<Span, (Condition, Option<&'w Step>)>,
     /// Whether some string failed to parse: what it meant to read is then unknown.
     pub had_errors: bool,
 }
@@ -247,7 +247,7 @@ impl<'w> Walker<'_, '_, 'w> {
                 }
                 self.parsed
                     .conditions
-                    .insert(criterion.span, parsed.condition);
+                    .insert(criterion.span, (parsed.condition, step));
             }
             Err(e) => {
                 self.parsed.had_errors = true;

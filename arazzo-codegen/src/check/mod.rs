@@ -5,7 +5,10 @@ mod criteria;
 mod expressions;
 mod ids;
 mod references;
+
+pub(crate) use references::resolve_dotted;
 mod steps;
+mod types;
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::index::{OperationIndex, Resolver};
@@ -58,6 +61,7 @@ pub fn check(project: &Project, settings: &Settings) -> Diagnostics {
             let parsed = expressions::parse_workflow(&mut ctx, workflow);
             steps::check_workflow(&mut ctx, workflow, &parsed);
             references::check_workflow(&mut ctx, workflow, &parsed);
+            types::check_workflow(&mut ctx, workflow, &parsed);
         }
         all.extend(ctx.diags);
     }

@@ -270,7 +270,7 @@ fn media_matches(declared: &str, wanted: &str) -> bool {
 /// `$statusCode == N` conditions on statuses the operation never declares.
 fn status_criteria(ctx: &mut Ctx<'_>, step: &Step, op: &Operation, parsed: &ParsedWorkflow<'_>) {
     for criterion in &step.success_criteria {
-        let Some(condition) = parsed.conditions.get(&criterion.span) else {
+        let Some((condition, _)) = parsed.conditions.get(&criterion.span) else {
             continue;
         };
         for (range, status) in status_comparisons(condition) {

@@ -3,6 +3,7 @@
 
 pub mod ast;
 pub mod condition;
+mod display;
 pub mod parse;
 
 pub use ast::*;

@@ -14,6 +14,8 @@ pub struct Operation {
     pub path: String,
     pub operation_id: Option<String>,
     pub file: FileId,
+    /// JSON pointer of the operation object in `file`.
+    pub pointer: String,
     pub span: Span,
     /// Path-item parameters merged with the operation's own (which win on the same name and `in`).
     pub parameters: Vec<openapiv3::Parameter>,
@@ -124,6 +126,7 @@ pub fn operation(project: &Project, op: &OperationRef) -> Result<Operation, Vec<
             .and_then(Node::as_str)
             .map(str::to_owned),
         file: item.file,
+        pointer: op_pointer.clone(),
         span: node.span,
         parameters,
         request_body,

@@ -1,0 +1,389 @@
+//! The type of each runtime expression, found by following it to the schema that describes it.
+
+use super::{SchemaHome, Type, ValueType, Walk};
+use crate::expr::{Expression, Part, Root, Segment, StringValue, WorkflowField, string_value};
+use crate::index::{OperationIndex, Resolver};
+use crate::load::Project;
+use crate::model::{Step, StepTarget, Workflow};
+use crate::node::{Node, pointer};
+use crate::openapi::{Operation, operation};
+
+/// Where an expression's value is described.
+enum Located<'p> {
+    Schema {
+        home: SchemaHome<'p>,
+        node: &'p Node,
+        tokens: Vec<String>,
+    },
+    Fixed(ValueType),
+}
+
+const MAX_DEPTH: usize = 16;
+
+/// Types expressions of the workflows of one project.
+pub struct Typer<'p> {
+    pub project: &'p Project,
+    pub index: &'p OperationIndex,
+}
+
+impl<'p> Typer<'p> {
+    /// The type of `expr`, written in `workflow` (of document `doc`), in `step` when it is inside one.
+    pub fn type_of(
+        &self,
+        doc: usize,
+        workflow: &'p Workflow,
+        step: Option<&'p Step>,
+        expr: &Expression,
+    ) -> ValueType {
+        match self.locate(doc, workflow, step, expr, 0) {
+            Located::Fixed(t) => t,
+            Located::Schema { home, node, tokens } => match home.walk(node, &tokens) {
+                Walk::Found(t) => t,
+                Walk::Outside { .. } => ValueType::json(),
+            },
+        }
+    }
+
+    /// Follows the expression's navigation (`#/…`, `.member`, `[i]`) into its schema, when it
+    /// has one: `Some(Walk::Outside …)` names the token that cannot exist.
+    pub fn walk(
+        &self,
+        doc: usize,
+        workflow: &'p Workflow,
+        step: Option<&'p Step>,
+        expr: &Expression,
+    ) -> Option<(Walk, usize)> {
+        match self.locate(doc, workflow, step, expr, 0) {
+            Located::Schema { home, node, tokens } => {
+                // Tokens before the expression's own navigation came from the chain behind it.
+                let own = navigation(expr).len();
+                let inherited = tokens.len().saturating_sub(own);
+                Some((home.walk(node, &tokens), inherited))
+            }
+            Located::Fixed(_) => None,
+        }
+    }
+
+    fn locate(
+        &self,
+        doc: usize,
+        workflow: &'p Workflow,
+        step: Option<&'p Step>,
+        expr: &Expression,
+        depth: usize,
+    ) -> Located<'p> {
+        if depth > MAX_DEPTH {
+            return Located::Fixed(ValueType::json());
+        }
+        let navigated = !expr.path.is_empty() || expr.pointer.is_some();
+        let fixed = |t: ValueType| {
+            if navigated {
+                Located::Fixed(ValueType::json())
+            } else {
+                Located::Fixed(t)
+            }
+        };
+        match &expr.root {
+            Root::Url | Root::Method => fixed(ValueType::new(Type::String)),
+            Root::StatusCode => fixed(ValueType::new(Type::Integer)),
+            Root::Request {
+                part: Part::Body, ..
+            } => self
+                .operation(doc, step)
+                .and_then(|op| self.request_schema(&op, step))
+                .map_or(Located::Fixed(ValueType::json()), |(home, node)| {
+                    Located::Schema {
+                        home,
+                        node,
+                        tokens: navigation(expr),
+                    }
+                }),
+            Root::Response {
+                part: Part::Body, ..
+            } => self
+                .operation(doc, step)
+                .and_then(|op| self.response_schema(&op))
+                .map_or(Located::Fixed(ValueType::json()), |(home, node)| {
+                    Located::Schema {
+                        home,
+                        node,
+                        tokens: navigation(expr),
+                    }
+                }),
+            Root::Request { .. } | Root::Response { .. } => {
+                fixed(ValueType::new(Type::String).nullable())
+            }
+            Root::AllInputs => match self.input_schema(doc, workflow) {
+                Some((home, node)) => Located::Schema {
+                    home,
+                    node,
+                    tokens: navigation(expr),
+                },
+                None => Located::Fixed(ValueType::json()),
+            },
+            Root::Inputs(name) => match self.input_schema(doc, workflow) {
+                Some((home, node)) => {
+                    let declared: Vec<&str> = node
+                        .get("properties")
+                        .and_then(Node::as_map)
+                        .map(|m| m.keys().collect())
+                        .unwrap_or_default();
+                    let (first, rest) = split_dotted(&name.text, &declared);
+                    let mut tokens = vec![first];
+                    tokens.extend(dotted_tokens(&rest));
+                    tokens.extend(navigation(expr));
+                    Located::Schema { home, node, tokens }
+                }
+                None => Located::Fixed(ValueType::json()),
+            },
+            Root::StepOutput { step: id, output } => {
+                let Some(target) = workflow.steps.iter().find(|s| s.step_id.value == id.text)
+                else {
+                    return Located::Fixed(ValueType::json());
+                };
+                self.output_of(
+                    doc,
+                    workflow,
+                    Some(target),
+                    &target.outputs,
+                    &output.text,
+                    expr,
+                    depth,
+                )
+            }
+            Root::Outputs(name) => {
+                let Some(StepTarget::WorkflowId(child_id)) = step.and_then(|s| s.target.as_ref())
+                else {
+                    return Located::Fixed(ValueType::json());
+                };
+                let resolver = Resolver {
+                    project: self.project,
+                    index: self.index,
+                    doc,
+                };
+                let Ok(Some((child_doc, child))) = resolver.workflow(child_id) else {
+                    return Located::Fixed(ValueType::json());
+                };
+                self.output_of(
+                    child_doc,
+                    child,
+                    None,
+                    &child.outputs,
+                    &name.text,
+                    expr,
+                    depth,
+                )
+            }
+            Root::Workflow {
+                workflow: id,
+                field,
+                name,
+            } => {
+                let Some(other) = self.project.arazzo.get(doc).and_then(|d| {
+                    d.document
+                        .workflows
+                        .iter()
+                        .find(|w| w.workflow_id.value == id.text)
+                }) else {
+                    return Located::Fixed(ValueType::json());
+                };
+                match field {
+                    WorkflowField::Outputs => {
+                        self.output_of(doc, other, None, &other.outputs, &name.text, expr, depth)
+                    }
+                    WorkflowField::Inputs => {
+                        let synthetic = Expression {
+                            root: Root::Inputs(name.clone()),
+                            ..expr.clone()
+                        };
+                        self.locate(doc, other, None, &synthetic, depth + 1)
+                    }
+                }
+            }
+            Root::SourceDescription { .. } => fixed(ValueType::new(Type::String)),
+            Root::Component { .. } => Located::Fixed(ValueType::json()),
+        }
+    }
+
+    /// The value of output `dotted` among `outputs`, plus `expr`'s own navigation.
+    #[allow(clippy::too_many_arguments)]
+    fn output_of(
+        &self,
+        doc: usize,
+        workflow: &'p Workflow,
+        step: Option<&'p Step>,
+        outputs: &'p [crate::model::Output],
+        dotted: &str,
+        expr: &Expression,
+        depth: usize,
+    ) -> Located<'p> {
+        let names: Vec<&str> = outputs.iter().map(|o| o.name.value.as_str()).collect();
+        let (name, rest) = split_dotted(dotted, &names);
+        let Some(output) = outputs.iter().find(|o| o.name.value == name) else {
+            return Located::Fixed(ValueType::json());
+        };
+        let extra: Vec<String> = dotted_tokens(&rest)
+            .into_iter()
+            .chain(navigation(expr))
+            .collect();
+        let inner = match output.value.as_str().map(string_value) {
+            Some(Ok(StringValue::Expression(e))) => self.locate(doc, workflow, step, &e, depth + 1),
+            Some(Ok(StringValue::Template(_))) => Located::Fixed(ValueType::new(Type::String)),
+            _ => Located::Fixed(literal_type(&output.value)),
+        };
+        match inner {
+            Located::Schema {
+                home,
+                node,
+                mut tokens,
+            } => {
+                tokens.extend(extra);
+                Located::Schema { home, node, tokens }
+            }
+            Located::Fixed(t) if extra.is_empty() => Located::Fixed(t),
+            Located::Fixed(_) => Located::Fixed(ValueType::json()),
+        }
+    }
+
+    fn input_schema(
+        &self,
+        doc: usize,
+        workflow: &'p Workflow,
+    ) -> Option<(SchemaHome<'p>, &'p Node)> {
+        let components = &self.project.arazzo.get(doc)?.document.components;
+        let mut schema = workflow.inputs.as_ref()?;
+        if let Some(name) = schema
+            .get("$ref")
+            .and_then(Node::as_str)
+            .and_then(|r| r.strip_prefix("#/components/inputs/"))
+        {
+            schema = &components.inputs.get(name)?.value;
+        }
+        Some((SchemaHome::Arazzo { components }, schema))
+    }
+
+    fn operation(&self, doc: usize, step: Option<&'p Step>) -> Option<Operation> {
+        let resolver = Resolver {
+            project: self.project,
+            index: self.index,
+            doc,
+        };
+        let op = match step?.target.as_ref()? {
+            StepTarget::OperationId(id) => resolver.operation_id(id).ok()??,
+            StepTarget::OperationPath(path) => resolver.operation_path(path).ok()??,
+            StepTarget::WorkflowId(_) => return None,
+        };
+        operation(self.project, &op).ok()
+    }
+
+    fn op_node(&self, op: &Operation) -> Option<&'p Node> {
+        let tokens = pointer::parse(&op.pointer).ok()?;
+        self.project.tree(op.file)?.at(&tokens)
+    }
+
+    /// The schema of the first 2xx response with a body (JSON preferred).
+    fn response_schema(&self, op: &Operation) -> Option<(SchemaHome<'p>, &'p Node)> {
+        let responses = self.op_node(op)?.get("responses")?.as_map()?;
+        let mut codes: Vec<&crate::node::Entry> = responses
+            .entries
+            .iter()
+            .filter(|e| e.key.starts_with('2'))
+            .collect();
+        codes.sort_by(|a, b| a.key.cmp(&b.key));
+        codes.into_iter().find_map(|e| {
+            let target =
+                crate::openapi::refs::follow(self.project, op.file, String::new(), &e.value)
+                    .ok()?;
+            let home = SchemaHome::OpenApi {
+                project: self.project,
+                file: target.file,
+            };
+            media_schema(target.node.get("content")?, None).map(|s| (home, s))
+        })
+    }
+
+    fn request_schema(
+        &self,
+        op: &Operation,
+        step: Option<&'p Step>,
+    ) -> Option<(SchemaHome<'p>, &'p Node)> {
+        let body = self.op_node(op)?.get("requestBody")?;
+        let target =
+            crate::openapi::refs::follow(self.project, op.file, String::new(), body).ok()?;
+        let wanted = step
+            .and_then(|s| s.request_body.as_ref())
+            .and_then(|b| b.content_type.as_ref())
+            .map(|c| c.value.as_str());
+        let home = SchemaHome::OpenApi {
+            project: self.project,
+            file: target.file,
+        };
+        media_schema(target.node.get("content")?, wanted).map(|s| (home, s))
+    }
+}
+
+/// The schema of the wanted media type, else of the first JSON one, else of the first.
+fn media_schema<'n>(content: &'n Node, wanted: Option<&str>) -> Option<&'n Node> {
+    let map = content.as_map()?;
+    let pick = wanted
+        .and_then(|w| map.get(w))
+        .or_else(|| {
+            map.entries
+                .iter()
+                .find(|e| e.key.contains("json"))
+                .map(|e| &e.value)
+        })
+        .or_else(|| map.entries.first().map(|e| &e.value))?;
+    pick.get("schema")
+}
+
+/// Splits `a.b.c` into the declared name it starts with (longest) and the rest.
+fn split_dotted(dotted: &str, declared: &[&str]) -> (String, String) {
+    match crate::check::resolve_dotted(dotted, declared) {
+        Some(name) => (
+            name.to_owned(),
+            dotted.get(name.len() + 1..).unwrap_or("").to_owned(),
+        ),
+        None => {
+            let (first, rest) = dotted.split_once('.').unwrap_or((dotted, ""));
+            (first.to_owned(), rest.to_owned())
+        }
+    }
+}
+
+fn dotted_tokens(rest: &str) -> Vec<String> {
+    rest.split('.')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The expression's own navigation as pointer tokens: `.member`/`[i]`, then `#/…`.
+fn navigation(expr: &Expression) -> Vec<String> {
+    let mut tokens: Vec<String> = expr
+        .path
+        .iter()
+        .map(|s| match s {
+            Segment::Member(m) => m.clone(),
+            Segment::Index(i) => i.to_string(),
+        })
+        .collect();
+    if let Some(p) = &expr.pointer {
+        tokens.extend(p.tokens.iter().cloned());
+    }
+    tokens
+}
+
+/// The type of a literal value written in the document.
+pub fn literal_type(node: &Node) -> ValueType {
+    use crate::node::Value;
+    match &node.value {
+        Value::Null => ValueType::json(),
+        Value::Bool(_) => ValueType::new(Type::Boolean),
+        Value::Int(_) => ValueType::new(Type::Integer),
+        Value::Float(_) => ValueType::new(Type::Number),
+        Value::String(_) => ValueType::new(Type::String),
+        Value::Seq(_) => ValueType::new(Type::Array(Box::new(ValueType::json()))),
+        Value::Map(_) => ValueType::new(Type::Object),
+    }
+}
