@@ -148,10 +148,10 @@ fn incomparable(a: &Side, op: CmpOp, b: &Side) -> Option<String> {
     let Side::Literal(lit) = b else { return None };
     match (&t.ty, lit) {
         (Type::Integer | Type::Number, Literal::String(s)) if s.trim().parse::<f64>().is_err() => {
-            Some(format!("a {} is never equal to the text '{s}'", kind(t)))
+            Some(format!("{} is never equal to the text '{s}'", a_kind(t)))
         }
         (Type::Integer | Type::Number, Literal::Bool(_)) | (Type::Boolean, Literal::Number(_)) => {
-            Some(format!("a {} is never equal to {lit}", kind(t)))
+            Some(format!("{} is never equal to {lit}", a_kind(t)))
         }
         (Type::Boolean, Literal::String(s))
             if !s.eq_ignore_ascii_case("true") && !s.eq_ignore_ascii_case("false") =>
@@ -163,6 +163,12 @@ fn incomparable(a: &Side, op: CmpOp, b: &Side) -> Option<String> {
         }
         _ => None,
     }
+}
+
+fn a_kind(t: &ValueType) -> String {
+    let k = kind(t);
+    let article = if k.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("{article} {k}")
 }
 
 fn kind(t: &ValueType) -> &'static str {
