@@ -27,6 +27,7 @@ pub mod load;
 pub mod model;
 pub mod node;
 pub mod openapi;
+pub mod plan;
 mod settings;
 pub mod source_map;
 mod suggest;

@@ -1,12 +1,12 @@
 //! Static checks of every loaded Arazzo document against itself and its OpenAPI sources.
 
 mod actions;
-mod criteria;
+pub(crate) mod criteria;
 mod expressions;
 mod ids;
 mod references;
 
-pub(crate) use references::resolve_dotted;
+pub(crate) use references::{declared_input_names, resolve_dotted};
 mod steps;
 mod types;
 

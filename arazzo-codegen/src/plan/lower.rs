@@ -1,0 +1,296 @@
+//! Lowering parsed expressions and criteria into the intermediate form the generator emits.
+
+use crate::check::resolve_dotted;
+use crate::check::criteria::comparison_dialect;
+use crate::expr::{self, ExprError, Expression, Part, Root, Segment, StringValue, WorkflowField};
+use crate::model::{Criterion, CriterionType, Step, StepTarget, Workflow};
+use crate::node::{Node, Value};
+use crate::settings::{JsonPathDialect, Settings};
+use crate::types::{Typer, ValueType};
+
+/// Where a value is read from at run time.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    Url,
+    Method,
+    StatusCode,
+    RequestHeader(String),
+    RequestQuery(String),
+    RequestPath(String),
+    RequestBody,
+    ResponseHeader(String),
+    ResponseBody,
+    /// The workflow's inputs object; the input's name is the first pointer token.
+    Inputs,
+    /// The outputs object of the child workflow a step ran (`$outputs`).
+    ChildOutputs,
+    StepOutput { step: String, output: String },
+    WorkflowInputs { workflow: String },
+    WorkflowOutput { workflow: String, output: String },
+    /// A value known at build time (`$sourceDescriptions.<name>.url`, a component).
+    Constant(serde_json::Value),
+}
+
+/// A typed reference to a run-time value: a source, then RFC 6901 tokens into it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueRef {
+    pub source: Source,
+    pub pointer: Vec<String>,
+    pub ty: ValueType,
+    /// The expression as written (canonical form), for comments and error messages.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand {
+    Value(ValueRef),
+    Literal(serde_json::Value),
+}
+
+/// A criterion, ready to become Rust.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cond {
+    Any(Vec<Cond>),
+    All(Vec<Cond>),
+    Not(Box<Cond>),
+    Compare { lhs: Operand, op: expr::CmpOp, rhs: Operand },
+    IsTrue(Operand),
+    Regex { value: ValueRef, pattern: String },
+    /// `tests_context`: the query filters the root, so it also tests the context itself.
+    JsonPath { value: ValueRef, query: String, tests_context: bool },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TemplatePart {
+    Text(String),
+    Value(ValueRef),
+}
+
+/// A parameter value, payload or output: literal JSON with expression leaves.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lowered {
+    Literal(serde_json::Value),
+    Value(ValueRef),
+    Template(Vec<TemplatePart>),
+    Array(Vec<Lowered>),
+    Object(Vec<(String, Lowered)>),
+}
+
+/// Lowers the expressions of one workflow.
+pub struct Lowerer<'p> {
+    pub typer: &'p Typer<'p>,
+    pub settings: &'p Settings,
+    /// Index of the workflow's document in the project.
+    pub doc: usize,
+    pub workflow: &'p Workflow,
+}
+
+impl<'p> Lowerer<'p> {
+    /// A value tree as written in a step (`step` is `None` at workflow level).
+    pub fn value(&self, node: &Node, step: Option<&'p Step>) -> Result<Lowered, ExprError> {
+        Ok(match &node.value {
+            Value::String(text) => match expr::string_value(text)? {
+                StringValue::Literal => Lowered::Literal(node.to_json()),
+                StringValue::Expression(e) => Lowered::Value(self.expression(&e, step)),
+                StringValue::Template(parts) => Lowered::Template(
+                    parts
+                        .into_iter()
+                        .map(|p| match p {
+                            expr::TemplatePart::Literal(t) => TemplatePart::Text(t),
+                            expr::TemplatePart::Expression(e) => TemplatePart::Value(self.expression(&e, step)),
+                        })
+                        .collect(),
+                ),
+            },
+            Value::Seq(items) => Lowered::Array(items.iter().map(|n| self.value(n, step)).collect::<Result<_, _>>()?),
+            Value::Map(map) => Lowered::Object(
+                map.entries
+                    .iter()
+                    .map(|e| Ok((e.key.clone(), self.value(&e.value, step)?)))
+                    .collect::<Result<_, ExprError>>()?,
+            ),
+            _ => Lowered::Literal(node.to_json()),
+        })
+    }
+
+    /// One expression as a typed reference.
+    pub fn expression(&self, e: &Expression, step: Option<&'p Step>) -> ValueRef {
+        let ty = self.typer.type_of(self.doc, self.workflow, step, e);
+        let mut pointer = Vec::new();
+        let source = match &e.root {
+            Root::Url => Source::Url,
+            Root::Method => Source::Method,
+            Root::StatusCode => Source::StatusCode,
+            Root::Request { part, name } => {
+                let n = name.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+                match part {
+                    Part::Header => Source::RequestHeader(n),
+                    Part::Query => Source::RequestQuery(n),
+                    Part::Path => Source::RequestPath(n),
+                    Part::Body => Source::RequestBody,
+                }
+            }
+            Root::Response { part, name } => match part {
+                Part::Body => Source::ResponseBody,
+                _ => Source::ResponseHeader(name.as_ref().map(|n| n.text.clone()).unwrap_or_default()),
+            },
+            Root::AllInputs => Source::Inputs,
+            Root::Inputs(name) => {
+                let declared = crate::check::declared_input_names(self.typer.project, self.doc, self.workflow);
+                pointer.extend(split(&name.text, &declared));
+                Source::Inputs
+            }
+            Root::Outputs(name) => {
+                let outputs = self.child_outputs(step);
+                pointer.extend(split(&name.text, &outputs));
+                Source::ChildOutputs
+            }
+            Root::StepOutput { step: id, output } => {
+                let names: Vec<String> = self
+                    .workflow
+                    .steps
+                    .iter()
+                    .find(|s| s.step_id.value == id.text)
+                    .map(|s| s.outputs.iter().map(|o| o.name.value.clone()).collect())
+                    .unwrap_or_default();
+                let mut tokens = split(&output.text, &names).into_iter();
+                let first = tokens.next().unwrap_or_default();
+                pointer.extend(tokens);
+                Source::StepOutput { step: id.text.clone(), output: first }
+            }
+            Root::Workflow { workflow, field, name } => {
+                let other = self
+                    .typer
+                    .project
+                    .arazzo
+                    .get(self.doc)
+                    .and_then(|d| d.document.workflows.iter().find(|w| w.workflow_id.value == workflow.text));
+                match field {
+                    WorkflowField::Inputs => {
+                        let declared = other.map(|w| crate::check::declared_input_names(self.typer.project, self.doc, w)).unwrap_or_default();
+                        pointer.extend(split(&name.text, &declared));
+                        Source::WorkflowInputs { workflow: workflow.text.clone() }
+                    }
+                    WorkflowField::Outputs => {
+                        let names: Vec<String> = other.map(|w| w.outputs.iter().map(|o| o.name.value.clone()).collect()).unwrap_or_default();
+                        let mut tokens = split(&name.text, &names).into_iter();
+                        let first = tokens.next().unwrap_or_default();
+                        pointer.extend(tokens);
+                        Source::WorkflowOutput { workflow: workflow.text.clone(), output: first }
+                    }
+                }
+            }
+            Root::SourceDescription { source, reference } => {
+                let url = self
+                    .typer
+                    .project
+                    .arazzo
+                    .get(self.doc)
+                    .and_then(|d| d.document.source_descriptions.iter().find(|s| s.name.value == source.text))
+                    .filter(|_| reference.text == "url")
+                    .map(|s| s.url.value.clone());
+                Source::Constant(serde_json::Value::String(url.unwrap_or_else(|| reference.text.clone())))
+            }
+            Root::Component { .. } => Source::Constant(serde_json::Value::Null),
+        };
+        pointer.extend(e.path.iter().map(|s| match s {
+            Segment::Member(m) => m.clone(),
+            Segment::Index(i) => i.to_string(),
+        }));
+        if let Some(p) = &e.pointer {
+            pointer.extend(p.tokens.iter().cloned());
+        }
+        ValueRef { source, pointer, ty, text: e.to_string() }
+    }
+
+    fn child_outputs(&self, step: Option<&'p Step>) -> Vec<String> {
+        let Some(StepTarget::WorkflowId(id)) = step.and_then(|s| s.target.as_ref()) else { return Vec::new() };
+        let resolver = crate::index::Resolver { project: self.typer.project, index: self.typer.index, doc: self.doc };
+        match resolver.workflow(id) {
+            Ok(Some((_, child))) => child.outputs.iter().map(|o| o.name.value.clone()).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// A criterion of `step` (or of a workflow-level action when `step` is `None`).
+    pub fn criterion(&self, c: &Criterion, step: Option<&'p Step>) -> Result<Cond, ExprError> {
+        let context = |c: &Criterion| -> Result<ValueRef, ExprError> {
+            let text = c.context.as_ref().map_or("$response.body", |x| x.value.as_str());
+            Ok(self.expression(&expr::expression(text)?, step))
+        };
+        match &c.kind.value {
+            CriterionType::Simple => {
+                let parsed = expr::condition::condition(&c.condition.value)?;
+                Ok(self.condition(&parsed.condition, step))
+            }
+            CriterionType::Regex => Ok(Cond::Regex { value: context(c)?, pattern: c.condition.value.clone() }),
+            CriterionType::JsonPath { .. } => {
+                let written = c.condition.value.trim();
+                let query = match (serde_json_path::JsonPath::parse(written), self.settings.jsonpath_dialect) {
+                    (Ok(_), _) => written.to_owned(),
+                    (Err(_), JsonPathDialect::Lenient) => comparison_dialect(written).unwrap_or_else(|| written.to_owned()),
+                    (Err(_), JsonPathDialect::Rfc9535) => written.to_owned(),
+                };
+                let tests_context = query.starts_with("$[?");
+                Ok(Cond::JsonPath { value: context(c)?, query, tests_context })
+            }
+            CriterionType::XPath { .. } => Err(ExprError {
+                message: "xpath criteria are not supported".to_owned(),
+                range: 0..0,
+                help: None,
+                in_expression: false,
+            }),
+        }
+    }
+
+    fn condition(&self, c: &expr::Condition, step: Option<&'p Step>) -> Cond {
+        let operand = |o: &expr::Operand| match o {
+            expr::Operand::Expression(e) => Operand::Value(self.expression(e, step)),
+            expr::Operand::Literal { value, .. } => Operand::Literal(match value {
+                expr::Literal::Null => serde_json::Value::Null,
+                expr::Literal::Bool(b) => serde_json::Value::Bool(*b),
+                expr::Literal::Number(n) => number(*n),
+                expr::Literal::String(s) => serde_json::Value::String(s.clone()),
+            }),
+        };
+        match c {
+            // Flatten chains so the generated code reads as one `&&`/`||` list.
+            expr::Condition::Or(..) => Cond::Any(flatten(c, true).into_iter().map(|x| self.condition(x, step)).collect()),
+            expr::Condition::And(..) => Cond::All(flatten(c, false).into_iter().map(|x| self.condition(x, step)).collect()),
+            expr::Condition::Not(inner) => Cond::Not(Box::new(self.condition(inner, step))),
+            expr::Condition::Compare { lhs, op, rhs } => Cond::Compare { lhs: operand(lhs), op: *op, rhs: operand(rhs) },
+            expr::Condition::Operand(o) => Cond::IsTrue(operand(o)),
+        }
+    }
+}
+
+fn flatten(c: &expr::Condition, or: bool) -> Vec<&expr::Condition> {
+    match (c, or) {
+        (expr::Condition::Or(a, b), true) | (expr::Condition::And(a, b), false) => {
+            let mut v = flatten(a, or);
+            v.extend(flatten(b, or));
+            v
+        }
+        _ => vec![c],
+    }
+}
+
+/// Integers stay integers, so `200` compares and prints as `200`.
+fn number(n: f64) -> serde_json::Value {
+    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        serde_json::Value::from(n as i64)
+    } else {
+        serde_json::Number::from_f64(n).map_or(serde_json::Value::Null, serde_json::Value::Number)
+    }
+}
+
+/// `a.b.c` as pointer tokens: the longest declared name first, then members.
+fn split(dotted: &str, declared: &[impl AsRef<str>]) -> Vec<String> {
+    let names: Vec<&str> = declared.iter().map(AsRef::as_ref).collect();
+    match resolve_dotted(dotted, &names) {
+        Some(name) => std::iter::once(name.to_owned())
+            .chain(dotted.get(name.len() + 1..).unwrap_or("").split('.').filter(|s| !s.is_empty()).map(str::to_owned))
+            .collect(),
+        None => dotted.split('.').map(str::to_owned).collect(),
+    }
+}
