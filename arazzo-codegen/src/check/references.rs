@@ -22,10 +22,22 @@ pub(crate) fn declared_inputs<'d>(ctx: &Ctx<'d>, workflow: &'d Workflow) -> Opti
 }
 
 /// The declared input names of `workflow` in document `doc`, owned (for the plan stage).
-pub(crate) fn declared_input_names(project: &crate::load::Project, doc: usize, workflow: &Workflow) -> Vec<String> {
-    let Some(components) = project.arazzo.get(doc).map(|d| &d.document.components) else { return Vec::new() };
-    let Some(mut schema) = workflow.inputs.as_ref() else { return Vec::new() };
-    if let Some(name) = schema.get("$ref").and_then(Node::as_str).and_then(|r| r.strip_prefix("#/components/inputs/")) {
+pub(crate) fn declared_input_names(
+    project: &crate::load::Project,
+    doc: usize,
+    workflow: &Workflow,
+) -> Vec<String> {
+    let Some(components) = project.arazzo.get(doc).map(|d| &d.document.components) else {
+        return Vec::new();
+    };
+    let Some(mut schema) = workflow.inputs.as_ref() else {
+        return Vec::new();
+    };
+    if let Some(name) = schema
+        .get("$ref")
+        .and_then(Node::as_str)
+        .and_then(|r| r.strip_prefix("#/components/inputs/"))
+    {
         match components.inputs.get(name) {
             Some(c) => schema = &c.value,
             None => return Vec::new(),

@@ -180,6 +180,11 @@ impl P<'_> {
                 start.saturating_sub(1)..start,
                 None,
             )),
+            Some('=') => Err(err(
+                "`=` is not a comparison",
+                start..start + 1,
+                Some("compare with `==`"),
+            )),
             Some('$') => expression_at(self.c.text, start, Context::Condition).map(|e| {
                 self.c.pos = e.range.end;
                 Operand::Expression(e)

@@ -76,7 +76,7 @@ impl fmt::Display for Expression {
                 Segment::Index(i) => write!(f, "[{i}]")?,
             }
         }
-        if let Some(pointer) = &self.pointer {
+        if let Some(pointer) = self.pointer.as_ref().filter(|p| !p.tokens.is_empty()) {
             write!(f, "#{}", crate::node::pointer::join(&pointer.tokens))?;
         }
         Ok(())

@@ -190,10 +190,19 @@ pub fn expression_at(text: &str, start: usize, context: Context) -> Result<Expre
         );
     }
     if !trailing_ok {
-        let bad_end = c
-            .rest()
-            .find(char::is_whitespace)
-            .map_or(text.len(), |i| c.pos + i);
+        // The offending text: the rest of the string, or up to the next space inside a
+        // condition or template.
+        let rest_all = c.rest();
+        let len = if context == Context::Whole {
+            rest_all.trim_end().len()
+        } else {
+            rest_all
+                .char_indices()
+                .skip(1)
+                .find(|(_, ch)| ch.is_whitespace() || *ch == '}')
+                .map_or(rest_all.len(), |(i, _)| i)
+        };
+        let bad_end = c.pos + len.max(1).min(rest_all.len());
         let rest = text.get(end..bad_end).unwrap_or("");
         let mut err = ExprError::new(
             format!("unexpected `{rest}` after the expression"),

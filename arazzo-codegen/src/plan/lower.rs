@@ -1,7 +1,7 @@
 //! Lowering parsed expressions and criteria into the intermediate form the generator emits.
 
-use crate::check::resolve_dotted;
 use crate::check::criteria::comparison_dialect;
+use crate::check::resolve_dotted;
 use crate::expr::{self, ExprError, Expression, Part, Root, Segment, StringValue, WorkflowField};
 use crate::model::{Criterion, CriterionType, Step, StepTarget, Workflow};
 use crate::node::{Node, Value};
@@ -24,9 +24,17 @@ pub enum Source {
     Inputs,
     /// The outputs object of the child workflow a step ran (`$outputs`).
     ChildOutputs,
-    StepOutput { step: String, output: String },
-    WorkflowInputs { workflow: String },
-    WorkflowOutput { workflow: String, output: String },
+    StepOutput {
+        step: String,
+        output: String,
+    },
+    WorkflowInputs {
+        workflow: String,
+    },
+    WorkflowOutput {
+        workflow: String,
+        output: String,
+    },
     /// A value known at build time (`$sourceDescriptions.<name>.url`, a component).
     Constant(serde_json::Value),
 }
@@ -53,11 +61,22 @@ pub enum Cond {
     Any(Vec<Cond>),
     All(Vec<Cond>),
     Not(Box<Cond>),
-    Compare { lhs: Operand, op: expr::CmpOp, rhs: Operand },
+    Compare {
+        lhs: Operand,
+        op: expr::CmpOp,
+        rhs: Operand,
+    },
     IsTrue(Operand),
-    Regex { value: ValueRef, pattern: String },
+    Regex {
+        value: ValueRef,
+        pattern: String,
+    },
     /// `tests_context`: the query filters the root, so it also tests the context itself.
-    JsonPath { value: ValueRef, query: String, tests_context: bool },
+    JsonPath {
+        value: ValueRef,
+        query: String,
+        tests_context: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -97,12 +116,19 @@ impl<'p> Lowerer<'p> {
                         .into_iter()
                         .map(|p| match p {
                             expr::TemplatePart::Literal(t) => TemplatePart::Text(t),
-                            expr::TemplatePart::Expression(e) => TemplatePart::Value(self.expression(&e, step)),
+                            expr::TemplatePart::Expression(e) => {
+                                TemplatePart::Value(self.expression(&e, step))
+                            }
                         })
                         .collect(),
                 ),
             },
-            Value::Seq(items) => Lowered::Array(items.iter().map(|n| self.value(n, step)).collect::<Result<_, _>>()?),
+            Value::Seq(items) => Lowered::Array(
+                items
+                    .iter()
+                    .map(|n| self.value(n, step))
+                    .collect::<Result<_, _>>()?,
+            ),
             Value::Map(map) => Lowered::Object(
                 map.entries
                     .iter()
@@ -132,11 +158,14 @@ impl<'p> Lowerer<'p> {
             }
             Root::Response { part, name } => match part {
                 Part::Body => Source::ResponseBody,
-                _ => Source::ResponseHeader(name.as_ref().map(|n| n.text.clone()).unwrap_or_default()),
+                _ => Source::ResponseHeader(
+                    name.as_ref().map(|n| n.text.clone()).unwrap_or_default(),
+                ),
             },
             Root::AllInputs => Source::Inputs,
             Root::Inputs(name) => {
-                let declared = crate::check::declared_input_names(self.typer.project, self.doc, self.workflow);
+                let declared =
+                    crate::check::declared_input_names(self.typer.project, self.doc, self.workflow);
                 pointer.extend(split(&name.text, &declared));
                 Source::Inputs
             }
@@ -156,27 +185,45 @@ impl<'p> Lowerer<'p> {
                 let mut tokens = split(&output.text, &names).into_iter();
                 let first = tokens.next().unwrap_or_default();
                 pointer.extend(tokens);
-                Source::StepOutput { step: id.text.clone(), output: first }
+                Source::StepOutput {
+                    step: id.text.clone(),
+                    output: first,
+                }
             }
-            Root::Workflow { workflow, field, name } => {
-                let other = self
-                    .typer
-                    .project
-                    .arazzo
-                    .get(self.doc)
-                    .and_then(|d| d.document.workflows.iter().find(|w| w.workflow_id.value == workflow.text));
+            Root::Workflow {
+                workflow,
+                field,
+                name,
+            } => {
+                let other = self.typer.project.arazzo.get(self.doc).and_then(|d| {
+                    d.document
+                        .workflows
+                        .iter()
+                        .find(|w| w.workflow_id.value == workflow.text)
+                });
                 match field {
                     WorkflowField::Inputs => {
-                        let declared = other.map(|w| crate::check::declared_input_names(self.typer.project, self.doc, w)).unwrap_or_default();
+                        let declared = other
+                            .map(|w| {
+                                crate::check::declared_input_names(self.typer.project, self.doc, w)
+                            })
+                            .unwrap_or_default();
                         pointer.extend(split(&name.text, &declared));
-                        Source::WorkflowInputs { workflow: workflow.text.clone() }
+                        Source::WorkflowInputs {
+                            workflow: workflow.text.clone(),
+                        }
                     }
                     WorkflowField::Outputs => {
-                        let names: Vec<String> = other.map(|w| w.outputs.iter().map(|o| o.name.value.clone()).collect()).unwrap_or_default();
+                        let names: Vec<String> = other
+                            .map(|w| w.outputs.iter().map(|o| o.name.value.clone()).collect())
+                            .unwrap_or_default();
                         let mut tokens = split(&name.text, &names).into_iter();
                         let first = tokens.next().unwrap_or_default();
                         pointer.extend(tokens);
-                        Source::WorkflowOutput { workflow: workflow.text.clone(), output: first }
+                        Source::WorkflowOutput {
+                            workflow: workflow.text.clone(),
+                            output: first,
+                        }
                     }
                 }
             }
@@ -186,10 +233,17 @@ impl<'p> Lowerer<'p> {
                     .project
                     .arazzo
                     .get(self.doc)
-                    .and_then(|d| d.document.source_descriptions.iter().find(|s| s.name.value == source.text))
+                    .and_then(|d| {
+                        d.document
+                            .source_descriptions
+                            .iter()
+                            .find(|s| s.name.value == source.text)
+                    })
                     .filter(|_| reference.text == "url")
                     .map(|s| s.url.value.clone());
-                Source::Constant(serde_json::Value::String(url.unwrap_or_else(|| reference.text.clone())))
+                Source::Constant(serde_json::Value::String(
+                    url.unwrap_or_else(|| reference.text.clone()),
+                ))
             }
             Root::Component { .. } => Source::Constant(serde_json::Value::Null),
         };
@@ -200,12 +254,23 @@ impl<'p> Lowerer<'p> {
         if let Some(p) = &e.pointer {
             pointer.extend(p.tokens.iter().cloned());
         }
-        ValueRef { source, pointer, ty, text: e.to_string() }
+        ValueRef {
+            source,
+            pointer,
+            ty,
+            text: e.to_string(),
+        }
     }
 
     fn child_outputs(&self, step: Option<&'p Step>) -> Vec<String> {
-        let Some(StepTarget::WorkflowId(id)) = step.and_then(|s| s.target.as_ref()) else { return Vec::new() };
-        let resolver = crate::index::Resolver { project: self.typer.project, index: self.typer.index, doc: self.doc };
+        let Some(StepTarget::WorkflowId(id)) = step.and_then(|s| s.target.as_ref()) else {
+            return Vec::new();
+        };
+        let resolver = crate::index::Resolver {
+            project: self.typer.project,
+            index: self.typer.index,
+            doc: self.doc,
+        };
         match resolver.workflow(id) {
             Ok(Some((_, child))) => child.outputs.iter().map(|o| o.name.value.clone()).collect(),
             _ => Vec::new(),
@@ -215,7 +280,10 @@ impl<'p> Lowerer<'p> {
     /// A criterion of `step` (or of a workflow-level action when `step` is `None`).
     pub fn criterion(&self, c: &Criterion, step: Option<&'p Step>) -> Result<Cond, ExprError> {
         let context = |c: &Criterion| -> Result<ValueRef, ExprError> {
-            let text = c.context.as_ref().map_or("$response.body", |x| x.value.as_str());
+            let text = c
+                .context
+                .as_ref()
+                .map_or("$response.body", |x| x.value.as_str());
             Ok(self.expression(&expr::expression(text)?, step))
         };
         match &c.kind.value {
@@ -223,16 +291,28 @@ impl<'p> Lowerer<'p> {
                 let parsed = expr::condition::condition(&c.condition.value)?;
                 Ok(self.condition(&parsed.condition, step))
             }
-            CriterionType::Regex => Ok(Cond::Regex { value: context(c)?, pattern: c.condition.value.clone() }),
+            CriterionType::Regex => Ok(Cond::Regex {
+                value: context(c)?,
+                pattern: c.condition.value.clone(),
+            }),
             CriterionType::JsonPath { .. } => {
                 let written = c.condition.value.trim();
-                let query = match (serde_json_path::JsonPath::parse(written), self.settings.jsonpath_dialect) {
+                let query = match (
+                    serde_json_path::JsonPath::parse(written),
+                    self.settings.jsonpath_dialect,
+                ) {
                     (Ok(_), _) => written.to_owned(),
-                    (Err(_), JsonPathDialect::Lenient) => comparison_dialect(written).unwrap_or_else(|| written.to_owned()),
+                    (Err(_), JsonPathDialect::Lenient) => {
+                        comparison_dialect(written).unwrap_or_else(|| written.to_owned())
+                    }
                     (Err(_), JsonPathDialect::Rfc9535) => written.to_owned(),
                 };
                 let tests_context = query.starts_with("$[?");
-                Ok(Cond::JsonPath { value: context(c)?, query, tests_context })
+                Ok(Cond::JsonPath {
+                    value: context(c)?,
+                    query,
+                    tests_context,
+                })
             }
             CriterionType::XPath { .. } => Err(ExprError {
                 message: "xpath criteria are not supported".to_owned(),
@@ -255,10 +335,24 @@ impl<'p> Lowerer<'p> {
         };
         match c {
             // Flatten chains so the generated code reads as one `&&`/`||` list.
-            expr::Condition::Or(..) => Cond::Any(flatten(c, true).into_iter().map(|x| self.condition(x, step)).collect()),
-            expr::Condition::And(..) => Cond::All(flatten(c, false).into_iter().map(|x| self.condition(x, step)).collect()),
+            expr::Condition::Or(..) => Cond::Any(
+                flatten(c, true)
+                    .into_iter()
+                    .map(|x| self.condition(x, step))
+                    .collect(),
+            ),
+            expr::Condition::And(..) => Cond::All(
+                flatten(c, false)
+                    .into_iter()
+                    .map(|x| self.condition(x, step))
+                    .collect(),
+            ),
             expr::Condition::Not(inner) => Cond::Not(Box::new(self.condition(inner, step))),
-            expr::Condition::Compare { lhs, op, rhs } => Cond::Compare { lhs: operand(lhs), op: *op, rhs: operand(rhs) },
+            expr::Condition::Compare { lhs, op, rhs } => Cond::Compare {
+                lhs: operand(lhs),
+                op: *op,
+                rhs: operand(rhs),
+            },
             expr::Condition::Operand(o) => Cond::IsTrue(operand(o)),
         }
     }
@@ -289,7 +383,14 @@ fn split(dotted: &str, declared: &[impl AsRef<str>]) -> Vec<String> {
     let names: Vec<&str> = declared.iter().map(AsRef::as_ref).collect();
     match resolve_dotted(dotted, &names) {
         Some(name) => std::iter::once(name.to_owned())
-            .chain(dotted.get(name.len() + 1..).unwrap_or("").split('.').filter(|s| !s.is_empty()).map(str::to_owned))
+            .chain(
+                dotted
+                    .get(name.len() + 1..)
+                    .unwrap_or("")
+                    .split('.')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned),
+            )
             .collect(),
         None => dotted.split('.').map(str::to_owned).collect(),
     }
