@@ -253,3 +253,25 @@ fn the_lenient_jsonpath_dialect_accepts_bare_comparisons() {
         );
     }
 }
+
+#[test]
+fn twilio_jsonpath_comparisons_get_the_rfc_9535_filter_as_help() {
+    let Some(dir) = upstream_dir() else { return };
+    let report = check_file(
+        &dir.join("api-evangelist__twilio/arazzo/twilio-conversation-reply-and-track-receipts-workflow.yml"),
+        &Settings::default(),
+    );
+    let helps: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "invalid-jsonpath")
+        .filter_map(|d| d.help.as_deref())
+        .collect();
+    assert_eq!(
+        helps,
+        [
+            "write `$[?@.state != 'closed']`, or accept this dialect with the lenient JSONPath setting (`--jsonpath-dialect lenient`)",
+            "write `$[?@.state == 'closed']`, or accept this dialect with the lenient JSONPath setting (`--jsonpath-dialect lenient`)",
+        ]
+    );
+}

@@ -165,7 +165,15 @@ impl<'p> SchemaHome<'p> {
         }
         if let Some(props) = node.get("properties").and_then(Node::as_map) {
             if let Some(sub) = props.get(token) {
-                return home.walk_from(sub, tokens, at + 1, depth + 1);
+                let required = node
+                    .get("required")
+                    .and_then(Node::as_seq)
+                    .is_some_and(|r| r.iter().any(|n| n.as_str() == Some(token)));
+                // A property that is not required may be absent.
+                return match home.walk_from(sub, tokens, at + 1, depth + 1) {
+                    Walk::Found(t) if !required => Walk::Found(t.nullable()),
+                    other => other,
+                };
             }
             // Undeclared members are allowed unless `additionalProperties: false`, but a
             // schema that lists its properties and not this one almost always means a typo.
