@@ -166,3 +166,16 @@ fn the_upstream_seed_warns_about_200_at_lines_51_and_70() {
         ("undeclared-status".to_owned(), 70, "`CreateConversationScopedWebhook` declares no `200` response, so this criterion can never hold".to_owned()),
     ]);
 }
+
+#[test]
+fn the_jsonpath_dialect_flag_accepts_bare_comparisons() {
+    let fixture = "../fixtures/invalid/invalid-jsonpath--bare-comparison.arazzo.yaml";
+    let (strict, _, stderr) = cargo_arazzo(&["check", "--color", "never", fixture]);
+    assert_eq!(strict, 1);
+    assert!(
+        stderr.contains("help: write `$[?@.status != 'sold']`"),
+        "{stderr}"
+    );
+    let (lenient, _, stderr) = cargo_arazzo(&["check", "--jsonpath-dialect", "lenient", fixture]);
+    assert_eq!(lenient, 0, "{stderr}");
+}
