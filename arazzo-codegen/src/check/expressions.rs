@@ -61,7 +61,10 @@ pub fn span_in_string(node: &Node, range: std::ops::Range<usize>, file: &SourceF
     let written = file.text().get(candidate.range());
     if wanted.is_some() && wanted == written {
         candidate
-    } else if wanted.is_none() && range.start <= text.len() {
+    } else if wanted.is_none()
+        && text.is_char_boundary(range.start.min(text.len()))
+        && range.start <= text.len()
+    {
         // A range just past the end of the text (an expected token that is missing).
         node.span.sub(range.start + offset..range.start + offset)
     } else {

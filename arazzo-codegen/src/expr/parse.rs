@@ -235,7 +235,7 @@ fn root(c: &mut Cursor<'_>) -> Result<Root, ExprError> {
     if !c.eat("$") {
         return Err(ExprError::new(
             "a runtime expression starts with `$`",
-            start..start + 1,
+            start..start + c.peek().map_or(0, char::len_utf8),
         ));
     }
     let (word, word_range) = c.take_while(|ch| ch.is_ascii_alphanumeric());
@@ -298,7 +298,7 @@ fn name(c: &mut Cursor<'_>, what: &str, chars: fn(char) -> bool) -> Result<Name,
     if text.is_empty() {
         return Err(ExprError::new(
             format!("expected {what}"),
-            range.start..range.start + 1,
+            range.start..range.start + c.peek().map_or(0, char::len_utf8),
         ));
     }
     Ok(Name { text, range })
