@@ -172,8 +172,8 @@ const BAD_EXPRESSIONS: &[(&str, &str, std::ops::Range<usize>)] = &[
         "expected `.` and a name after `$request.header`",
         15..15,
     ),
-    ("$request.header.", "expected a header name", 16..17),
-    ("$request.query.", "expected a parameter name", 15..16),
+    ("$request.header.", "expected a header name", 16..16),
+    ("$request.query.", "expected a parameter name", 15..15),
     (
         "$response.body#sid",
         "a JSON pointer after `#` must start with `/`",
@@ -194,7 +194,7 @@ const BAD_EXPRESSIONS: &[(&str, &str, std::ops::Range<usize>)] = &[
         "expected a member name after `.`",
         15..15,
     ),
-    ("$inputs.", "expected an input name", 8..9),
+    ("$inputs.", "expected an input name", 8..8),
     ("$inputs.a b", "unexpected ` b` after the expression", 9..11),
     ("$inputs.x y", "unexpected", 9..11),
     (
@@ -203,7 +203,7 @@ const BAD_EXPRESSIONS: &[(&str, &str, std::ops::Range<usize>)] = &[
         8..8,
     ),
     ("$steps", "expected `.` and a step id after `$steps`", 6..6),
-    ("$steps.", "expected a step id", 7..8),
+    ("$steps.", "expected a step id", 7..7),
     (
         "$steps.getPet.pet",
         "`$steps.getPet` must be followed by `.outputs.<name>`",
@@ -224,7 +224,7 @@ const BAD_EXPRESSIONS: &[(&str, &str, std::ops::Range<usize>)] = &[
         "`$steps.getPet` must be followed by `.outputs.<name>`",
         13..13,
     ),
-    ("$steps.getPet.outputs.", "expected an output name", 22..23),
+    ("$steps.getPet.outputs.", "expected an output name", 22..22),
     (
         "$workflows.foo",
         "must be followed by `.inputs.<name>` or `.outputs.<name>`",
