@@ -1,12 +1,136 @@
+//! The one error type of generated workflows. Every variant names the workflow and the step
+//! where it arose, and carries what a user needs to act: the status, an excerpt of the body,
+//! the criterion that failed and where it is written.
+
+/// Where in the Arazzo document something is written: `file:line:col`, fixed at build time.
+pub type Location = &'static str;
+
 /// Why a generated workflow did not produce its outputs.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// A step's success criteria did not hold and no failure action applied.
-    #[error("workflow `{workflow}`, step `{step}`: {message}")]
-    StepFailed {
+    /// The request could not be sent or its response not read (connection, TLS, timeout).
+    #[error("workflow `{workflow}`, step `{step}`: request failed: {source}")]
+    Transport {
         workflow: &'static str,
         step: &'static str,
-        message: String,
+        #[source]
+        source: reqwest::Error,
     },
+    /// The step's success criteria did not hold.
+    #[error(
+        "workflow `{workflow}`, step `{step}`: criterion `{criterion}` ({location}) did not hold; status {status}, body: {body_excerpt}"
+    )]
+    CriterionFailed {
+        workflow: &'static str,
+        step: &'static str,
+        /// The criterion as written in the Arazzo document.
+        criterion: &'static str,
+        location: Location,
+        status: u16,
+        /// The first bytes of the response body, for a first look at what the server said.
+        body_excerpt: String,
+    },
+    /// A value the request needs is absent (a required parameter read from an empty output).
+    #[error(
+        "workflow `{workflow}`, step `{step}`: required {what} `{name}` has no value (from `{expression}`)"
+    )]
+    MissingValue {
+        workflow: &'static str,
+        step: &'static str,
+        /// `path parameter`, `header`, …
+        what: &'static str,
+        name: &'static str,
+        expression: &'static str,
+    },
+    /// A header value with a line break, which would let it inject headers; it is not sent.
+    #[error(
+        "workflow `{workflow}`, step `{step}`: the value of header `{header}` contains a line break and was not sent"
+    )]
+    InvalidHeader {
+        workflow: &'static str,
+        step: &'static str,
+        header: String,
+    },
+    /// The operation needs credentials that the client was not given.
+    #[error(
+        "workflow `{workflow}`, step `{step}`: the operation requires `{scheme}` credentials; set them on the client with `{setter}`"
+    )]
+    MissingCredentials {
+        workflow: &'static str,
+        step: &'static str,
+        scheme: &'static str,
+        setter: &'static str,
+    },
+    /// A base URL that cannot be parsed.
+    #[error("invalid base URL `{url}` for source `{source_name}`: {reason}")]
+    InvalidBaseUrl {
+        source_name: &'static str,
+        url: String,
+        reason: String,
+    },
+    /// A workflow output whose value does not have the type the description promised.
+    #[error("workflow `{workflow}`: output `{output}` is not a valid {expected}: {reason}")]
+    OutputType {
+        workflow: &'static str,
+        output: &'static str,
+        expected: &'static str,
+        reason: String,
+    },
+    /// A request body that could not be built (a multipart part that is not text, …).
+    #[error("workflow `{workflow}`, step `{step}`: {reason}")]
+    Body {
+        workflow: &'static str,
+        step: &'static str,
+        reason: String,
+    },
+}
+
+impl Error {
+    /// The workflow in which the error arose.
+    pub fn workflow(&self) -> Option<&'static str> {
+        match self {
+            Error::Transport { workflow, .. }
+            | Error::CriterionFailed { workflow, .. }
+            | Error::MissingValue { workflow, .. }
+            | Error::InvalidHeader { workflow, .. }
+            | Error::MissingCredentials { workflow, .. }
+            | Error::OutputType { workflow, .. }
+            | Error::Body { workflow, .. } => Some(workflow),
+            Error::InvalidBaseUrl { .. } => None,
+        }
+    }
+
+    /// The step in which the error arose.
+    pub fn step(&self) -> Option<&'static str> {
+        match self {
+            Error::Transport { step, .. }
+            | Error::CriterionFailed { step, .. }
+            | Error::MissingValue { step, .. }
+            | Error::InvalidHeader { step, .. }
+            | Error::MissingCredentials { step, .. }
+            | Error::Body { step, .. } => Some(step),
+            Error::OutputType { .. } | Error::InvalidBaseUrl { .. } => None,
+        }
+    }
+}
+
+/// At most this many bytes of a body go into an error.
+pub const BODY_EXCERPT_BYTES: usize = 512;
+
+/// The start of a body as text, cut on a character boundary.
+pub fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    if text.len() <= BODY_EXCERPT_BYTES {
+        return text.into_owned();
+    }
+    let mut end = BODY_EXCERPT_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(
+        "{}… ({} bytes in all)",
+        text.get(..end).unwrap_or(""),
+        body.len()
+    )
 }

@@ -1,0 +1,244 @@
+//! Serialising parameter values the way OpenAPI's `style` and `explode` say, with encodings
+//! that keep a value from ever changing the structure of the request.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde_json::Value;
+
+use crate::value::scalar_text;
+
+/// Everything except RFC 3986 unreserved characters is encoded: a path parameter containing
+/// `/`, `?` or `#` stays inside its segment.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A value for a path segment or a query component.
+pub fn component(text: &str) -> String {
+    utf8_percent_encode(text, COMPONENT).to_string()
+}
+
+/// OpenAPI parameter styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Simple,
+    Form,
+    Label,
+    Matrix,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
+/// The `(name, value)` pairs a query parameter becomes, unencoded.
+pub fn query_pairs(
+    name: &str,
+    value: &Value,
+    style: Style,
+    explode: bool,
+) -> Vec<(String, String)> {
+    match value {
+        Value::Null => Vec::new(),
+        Value::Array(items) => {
+            let texts: Vec<String> = items.iter().filter_map(scalar_text).collect();
+            match (style, explode) {
+                (Style::Form, true) | (Style::DeepObject, _) => {
+                    texts.into_iter().map(|t| (name.to_owned(), t)).collect()
+                }
+                (Style::SpaceDelimited, false) => vec![(name.to_owned(), texts.join(" "))],
+                (Style::PipeDelimited, false) => vec![(name.to_owned(), texts.join("|"))],
+                (Style::SpaceDelimited | Style::PipeDelimited, true) => {
+                    texts.into_iter().map(|t| (name.to_owned(), t)).collect()
+                }
+                _ => vec![(name.to_owned(), texts.join(","))],
+            }
+        }
+        Value::Object(map) => match (style, explode) {
+            (Style::DeepObject, _) => map
+                .iter()
+                .filter_map(|(k, v)| scalar_text(v).map(|t| (format!("{name}[{k}]"), t)))
+                .collect(),
+            (_, true) => map
+                .iter()
+                .filter_map(|(k, v)| scalar_text(v).map(|t| (k.clone(), t)))
+                .collect(),
+            (_, false) => {
+                let flat: Vec<String> = map
+                    .iter()
+                    .filter_map(|(k, v)| scalar_text(v).map(|t| format!("{k},{t}")))
+                    .collect();
+                vec![(name.to_owned(), flat.join(","))]
+            }
+        },
+        scalar => scalar_text(scalar)
+            .map(|t| vec![(name.to_owned(), t)])
+            .unwrap_or_default(),
+    }
+}
+
+/// An encoded query string from unencoded pairs.
+pub fn query_string(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", component(k), component(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The text of a header (style `simple`) or path parameter value.
+pub fn simple(value: &Value, explode: bool) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::Array(items) => Some(
+            items
+                .iter()
+                .filter_map(scalar_text)
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
+        Value::Object(map) => {
+            let sep = if explode { "=" } else { "," };
+            Some(
+                map.iter()
+                    .filter_map(|(k, v)| scalar_text(v).map(|t| format!("{k}{sep}{t}")))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            )
+        }
+        scalar => scalar_text(scalar),
+    }
+}
+
+/// How one property of a form body is written (`encoding` in the OpenAPI description).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldEncoding {
+    pub style: Style,
+    pub explode: bool,
+}
+
+/// OpenAPI's default for form bodies: `form`, exploded (arrays become repeated keys).
+pub const FORM_DEFAULT: FieldEncoding = FieldEncoding {
+    style: Style::Form,
+    explode: true,
+};
+
+/// The pairs of an `application/x-www-form-urlencoded` body. Keys are used literally
+/// (Twilio's `Configuration.Url`); absent values are left out.
+pub fn form_pairs(body: &Value, encodings: &[(&str, FieldEncoding)]) -> Vec<(String, String)> {
+    let Value::Object(map) = body else {
+        return scalar_text(body)
+            .map(|t| vec![(String::new(), t)])
+            .unwrap_or_default();
+    };
+    let mut pairs = Vec::new();
+    for (key, value) in map {
+        let encoding = encodings
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(FORM_DEFAULT, |(_, e)| *e);
+        match value {
+            Value::Object(_) if encoding.style != Style::DeepObject => {
+                pairs.push((key.clone(), value.to_string()));
+            }
+            _ => pairs.extend(query_pairs(key, value, encoding.style, encoding.explode)),
+        }
+    }
+    pairs
+}
+
+/// Form pairs encoded as `application/x-www-form-urlencoded` (spaces as `+`).
+pub fn form_urlencoded(pairs: &[(String, String)]) -> String {
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn components_keep_values_inside_their_segment() {
+        assert_eq!(component("a/b?c#d"), "a%2Fb%3Fc%23d");
+        assert_eq!(component("../admin"), "..%2Fadmin");
+        assert_eq!(component("sp ace+é"), "sp%20ace%2B%C3%A9");
+        assert_eq!(component("AZaz09-._~"), "AZaz09-._~");
+    }
+
+    #[test]
+    fn query_styles() {
+        let list = json!(["a", "b"]);
+        assert_eq!(
+            query_pairs("x", &list, Style::Form, true),
+            [("x".into(), "a".into()), ("x".into(), "b".into())]
+        );
+        assert_eq!(
+            query_pairs("x", &list, Style::Form, false),
+            [("x".into(), "a,b".into())]
+        );
+        assert_eq!(
+            query_pairs("x", &list, Style::SpaceDelimited, false),
+            [("x".into(), "a b".into())]
+        );
+        assert_eq!(
+            query_pairs("x", &list, Style::PipeDelimited, false),
+            [("x".into(), "a|b".into())]
+        );
+        let obj = json!({"r": 100, "g": 200});
+        assert_eq!(
+            query_pairs("c", &obj, Style::Form, true),
+            [("r".into(), "100".into()), ("g".into(), "200".into())]
+        );
+        assert_eq!(
+            query_pairs("c", &obj, Style::Form, false),
+            [("c".into(), "r,100,g,200".into())]
+        );
+        assert_eq!(
+            query_pairs("c", &obj, Style::DeepObject, true),
+            [("c[r]".into(), "100".into()), ("c[g]".into(), "200".into())]
+        );
+        assert_eq!(
+            query_pairs("n", &json!(5), Style::Form, true),
+            [("n".into(), "5".into())]
+        );
+        assert!(query_pairs("n", &Value::Null, Style::Form, true).is_empty());
+        assert_eq!(
+            query_string(&[("a b".into(), "c&d=e".into())]),
+            "a%20b=c%26d%3De"
+        );
+    }
+
+    #[test]
+    fn headers_use_the_simple_style() {
+        assert_eq!(simple(&json!(["a", "b"]), false).as_deref(), Some("a,b"));
+        assert_eq!(simple(&json!({"a": 1}), true).as_deref(), Some("a=1"));
+        assert_eq!(simple(&json!({"a": 1}), false).as_deref(), Some("a,1"));
+        assert_eq!(simple(&Value::Null, false), None);
+    }
+
+    #[test]
+    fn form_bodies_repeat_array_keys_and_keep_dotted_keys() {
+        let body = json!({"Type": "webhook", "Configuration.Url": "https://x.test/a b", "Configuration.Filters": ["onMessageAdded", "onMessageRemoved"]});
+        let pairs = form_pairs(&body, &[]);
+        assert_eq!(
+            form_urlencoded(&pairs),
+            "Type=webhook&Configuration.Url=https%3A%2F%2Fx.test%2Fa+b&Configuration.Filters=onMessageAdded&Configuration.Filters=onMessageRemoved"
+        );
+        let joined = form_pairs(
+            &body,
+            &[(
+                "Configuration.Filters",
+                FieldEncoding {
+                    style: Style::Form,
+                    explode: false,
+                },
+            )],
+        );
+        assert!(joined.contains(&(
+            "Configuration.Filters".to_owned(),
+            "onMessageAdded,onMessageRemoved".to_owned()
+        )));
+    }
+}

@@ -1,0 +1,476 @@
+//! Building one operation call, sending it, and keeping what `$request…`, `$response…`,
+//! `$statusCode`, `$url` and `$method` read afterwards.
+
+use std::sync::OnceLock;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use serde_json::Value;
+use tracing::Instrument;
+
+use crate::auth::{Auth, KeyLocation};
+use crate::encode::{self, FieldEncoding, Style};
+use crate::error::{Error, excerpt};
+use crate::value::scalar_text;
+
+/// What was sent, as expressions read it.
+#[derive(Debug, Clone, Default)]
+pub struct RequestRecord {
+    pub path: Vec<(&'static str, Value)>,
+    pub query: Vec<(String, String)>,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<Value>,
+}
+
+enum Body {
+    Bytes {
+        content_type: String,
+        bytes: Vec<u8>,
+    },
+    Multipart(reqwest::multipart::Form),
+}
+
+/// One operation call being built.
+pub struct Call {
+    workflow: &'static str,
+    step: &'static str,
+    method: reqwest::Method,
+    path: String,
+    /// The path with `{name}` kept for parameters: what logs show.
+    template: String,
+    cookies: Vec<(String, String)>,
+    body: Option<Body>,
+    record: RequestRecord,
+}
+
+impl Call {
+    pub fn new(workflow: &'static str, step: &'static str, method: reqwest::Method) -> Self {
+        Call {
+            workflow,
+            step,
+            method,
+            path: String::new(),
+            template: String::new(),
+            cookies: Vec::new(),
+            body: None,
+            record: RequestRecord::default(),
+        }
+    }
+
+    fn missing(&self, what: &'static str, name: &'static str, expression: &'static str) -> Error {
+        Error::MissingValue {
+            workflow: self.workflow,
+            step: self.step,
+            what,
+            name,
+            expression,
+        }
+    }
+
+    /// Literal text of the path template.
+    pub fn path(&mut self, literal: &str) {
+        self.path.push_str(literal);
+        self.template.push_str(literal);
+    }
+
+    /// A path parameter: percent-encoded, so it can never add segments, a query or a fragment.
+    pub fn path_param(
+        &mut self,
+        name: &'static str,
+        value: Option<Value>,
+        explode: bool,
+        expression: &'static str,
+    ) -> Result<(), Error> {
+        let text = value
+            .as_ref()
+            .and_then(|v| encode::simple(v, explode))
+            .ok_or_else(|| self.missing("path parameter", name, expression))?;
+        if text == "." || text == ".." {
+            return Err(Error::Body {
+                workflow: self.workflow,
+                step: self.step,
+                reason: format!(
+                    "path parameter `{name}` is `{text}`, which would change the path; it was not sent"
+                ),
+            });
+        }
+        self.path.push_str(&encode::component(&text));
+        self.template.push_str(&format!("{{{name}}}"));
+        if let Some(v) = value {
+            self.record.path.push((name, v));
+        }
+        Ok(())
+    }
+
+    /// A query parameter; absent optional values are left out.
+    pub fn query(
+        &mut self,
+        name: &'static str,
+        value: Option<Value>,
+        style: Style,
+        explode: bool,
+        required: bool,
+        expression: &'static str,
+    ) -> Result<(), Error> {
+        match value.filter(|v| !v.is_null()) {
+            Some(v) => {
+                self.record
+                    .query
+                    .extend(encode::query_pairs(name, &v, style, explode));
+                Ok(())
+            }
+            None if required => Err(self.missing("query parameter", name, expression)),
+            None => Ok(()),
+        }
+    }
+
+    /// A header; a value with CR or LF is refused, never sent.
+    pub fn header(
+        &mut self,
+        name: &'static str,
+        value: Option<Value>,
+        explode: bool,
+        required: bool,
+        expression: &'static str,
+    ) -> Result<(), Error> {
+        let Some(text) = value.as_ref().and_then(|v| encode::simple(v, explode)) else {
+            return if required {
+                Err(self.missing("header", name, expression))
+            } else {
+                Ok(())
+            };
+        };
+        self.raw_header(name, text)
+    }
+
+    fn raw_header(&mut self, name: &str, text: String) -> Result<(), Error> {
+        if text.contains(['\r', '\n']) {
+            return Err(Error::InvalidHeader {
+                workflow: self.workflow,
+                step: self.step,
+                header: name.to_owned(),
+            });
+        }
+        self.record.headers.push((name.to_owned(), text));
+        Ok(())
+    }
+
+    /// A cookie.
+    pub fn cookie(
+        &mut self,
+        name: &'static str,
+        value: Option<Value>,
+        required: bool,
+        expression: &'static str,
+    ) -> Result<(), Error> {
+        let Some(text) = value.as_ref().and_then(|v| encode::simple(v, false)) else {
+            return if required {
+                Err(self.missing("cookie", name, expression))
+            } else {
+                Ok(())
+            };
+        };
+        if text.contains(['\r', '\n', ';']) {
+            return Err(Error::InvalidHeader {
+                workflow: self.workflow,
+                step: self.step,
+                header: format!("Cookie {name}"),
+            });
+        }
+        self.cookies.push((name.to_owned(), text));
+        Ok(())
+    }
+
+    /// A JSON body.
+    pub fn json(&mut self, content_type: &str, body: Value) {
+        let bytes = serde_json::to_vec(&body).unwrap_or_default();
+        self.body = Some(Body::Bytes {
+            content_type: content_type.to_owned(),
+            bytes,
+        });
+        self.record.body = Some(body);
+    }
+
+    /// An `application/x-www-form-urlencoded` body.
+    pub fn form(&mut self, content_type: &str, body: Value, encodings: &[(&str, FieldEncoding)]) {
+        let pairs = encode::form_pairs(&body, encodings);
+        let text = encode::form_urlencoded(&pairs);
+        self.body = Some(Body::Bytes {
+            content_type: content_type.to_owned(),
+            bytes: text.into_bytes(),
+        });
+        self.record.body = Some(body);
+    }
+
+    /// A text body: a string as it is, other values as JSON text.
+    pub fn text(&mut self, content_type: &str, body: Value) {
+        let text = match &body {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        self.body = Some(Body::Bytes {
+            content_type: content_type.to_owned(),
+            bytes: text.into_bytes(),
+        });
+        self.record.body = Some(body);
+    }
+
+    /// A `multipart/form-data` body: one text part per field (lists repeat the field; objects
+    /// are sent as JSON parts).
+    pub fn multipart(&mut self, body: Value) {
+        let mut form = reqwest::multipart::Form::new();
+        if let Value::Object(map) = &body {
+            for (key, value) in map {
+                let items: Vec<&Value> = match value {
+                    Value::Array(items) => items.iter().collect(),
+                    other => vec![other],
+                };
+                for item in items {
+                    form = match item {
+                        Value::Null => form,
+                        Value::Object(_) | Value::Array(_) => {
+                            let part = reqwest::multipart::Part::text(item.to_string());
+                            let part = part.mime_str("application/json").unwrap_or_else(|_| {
+                                reqwest::multipart::Part::text(item.to_string())
+                            });
+                            form.part(key.clone(), part)
+                        }
+                        scalar => form.text(key.clone(), scalar_text(scalar).unwrap_or_default()),
+                    };
+                }
+            }
+        }
+        self.body = Some(Body::Multipart(form));
+        self.record.body = Some(body);
+    }
+
+    /// Sends the call to `base` (a source's base URL) with the credentials of one security
+    /// requirement, and reads the whole response.
+    pub async fn send(
+        mut self,
+        http: &reqwest::Client,
+        base: &str,
+        auth: &[Auth<'_>],
+    ) -> Result<Exchange, Error> {
+        let mut query = self.record.query.clone();
+        for a in auth {
+            match a {
+                Auth::Basic(_) | Auth::Bearer(_) => {}
+                Auth::ApiKey {
+                    location: KeyLocation::Header,
+                    name,
+                    key,
+                } => self.raw_header(name, key.expose().to_owned())?,
+                Auth::ApiKey {
+                    location: KeyLocation::Query,
+                    name,
+                    key,
+                } => query.push(((*name).to_owned(), key.expose().to_owned())),
+                Auth::ApiKey {
+                    location: KeyLocation::Cookie,
+                    name,
+                    key,
+                } => self
+                    .cookies
+                    .push(((*name).to_owned(), key.expose().to_owned())),
+            }
+        }
+        let mut url = format!("{}{}", base.trim_end_matches('/'), self.path);
+        if !query.is_empty() {
+            url.push('?');
+            url.push_str(&encode::query_string(&query));
+        }
+        let transport = |source| Error::Transport {
+            workflow: self.workflow,
+            step: self.step,
+            source,
+        };
+        let mut headers = HeaderMap::new();
+        for (name, text) in &self.record.headers {
+            let (Ok(name), Ok(value)) = (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(text),
+            ) else {
+                return Err(Error::InvalidHeader {
+                    workflow: self.workflow,
+                    step: self.step,
+                    header: name.clone(),
+                });
+            };
+            headers.append(name, value);
+        }
+        if !self.cookies.is_empty() {
+            let cookie = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                headers.append(reqwest::header::COOKIE, value);
+            }
+        }
+        let mut request = http.request(self.method.clone(), &url).headers(headers);
+        for a in auth {
+            request = match a {
+                Auth::Basic(basic) => {
+                    request.basic_auth(&basic.username, Some(basic.password.expose()))
+                }
+                Auth::Bearer(token) => request.bearer_auth(token.expose()),
+                Auth::ApiKey { .. } => request,
+            };
+        }
+        request = match self.body.take() {
+            Some(Body::Bytes {
+                content_type,
+                bytes,
+            }) => request
+                .header(reqwest::header::CONTENT_TYPE, content_type)
+                .body(bytes),
+            Some(Body::Multipart(form)) => request.multipart(form),
+            None => request,
+        };
+        let span = tracing::info_span!(
+            "arazzo.request",
+            workflow = self.workflow,
+            step = self.step,
+            method = %self.method,
+            path = %self.template,
+            status = tracing::field::Empty,
+        );
+        let response = async { request.send().await }
+            .instrument(span.clone())
+            .await
+            .map_err(transport)?;
+        let status = response.status().as_u16();
+        span.record("status", status);
+        let final_url = response.url().to_string();
+        let response_headers = response.headers().clone();
+        let body = async { response.bytes().await }
+            .instrument(span)
+            .await
+            .map_err(transport)?;
+        Ok(Exchange {
+            workflow: self.workflow,
+            step: self.step,
+            status,
+            url: final_url,
+            method: self.method.to_string(),
+            headers: response_headers,
+            body: body.to_vec(),
+            json: OnceLock::new(),
+            request: self.record,
+        })
+    }
+}
+
+/// A finished call: the response, and the request as sent.
+#[derive(Debug)]
+pub struct Exchange {
+    pub workflow: &'static str,
+    pub step: &'static str,
+    pub status: u16,
+    pub url: String,
+    pub method: String,
+    headers: HeaderMap,
+    body: Vec<u8>,
+    json: OnceLock<Option<Value>>,
+    pub request: RequestRecord,
+}
+
+impl Exchange {
+    /// `$statusCode`.
+    pub fn status_code(&self) -> Option<Value> {
+        Some(Value::from(self.status))
+    }
+
+    /// `$url`.
+    pub fn url(&self) -> Option<Value> {
+        Some(Value::String(self.url.clone()))
+    }
+
+    /// `$method`.
+    pub fn method(&self) -> Option<Value> {
+        Some(Value::String(self.method.clone()))
+    }
+
+    /// `$response.header.<name>` (case-insensitive; repeated headers joined with `, `).
+    pub fn response_header(&self, name: &str) -> Option<Value> {
+        let values: Vec<&str> = self
+            .headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        (!values.is_empty()).then(|| Value::String(values.join(", ")))
+    }
+
+    /// `$response.body`: JSON when it parses as JSON, else the text; decoded once.
+    pub fn response_body(&self) -> Option<&Value> {
+        self.json
+            .get_or_init(|| {
+                if self.body.is_empty() {
+                    return None;
+                }
+                serde_json::from_slice(&self.body).ok().or_else(|| {
+                    Some(Value::String(
+                        String::from_utf8_lossy(&self.body).into_owned(),
+                    ))
+                })
+            })
+            .as_ref()
+    }
+
+    /// The raw response body.
+    pub fn body_bytes(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// `$request.header.<name>` (case-insensitive).
+    pub fn request_header(&self, name: &str) -> Option<Value> {
+        self.request
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| Value::String(v.clone()))
+    }
+
+    /// `$request.query.<name>`.
+    pub fn request_query(&self, name: &str) -> Option<Value> {
+        self.request
+            .query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| Value::String(v.clone()))
+    }
+
+    /// `$request.path.<name>`.
+    pub fn request_path(&self, name: &str) -> Option<Value> {
+        self.request
+            .path
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// `$request.body`.
+    pub fn request_body(&self) -> Option<&Value> {
+        self.request.body.as_ref()
+    }
+
+    /// Whether the status is 2xx: the rule for steps without `successCriteria`.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// The error for a criterion that did not hold.
+    pub fn criterion_failed(&self, criterion: &'static str, location: &'static str) -> Error {
+        Error::CriterionFailed {
+            workflow: self.workflow,
+            step: self.step,
+            criterion,
+            location,
+            status: self.status,
+            body_excerpt: excerpt(&self.body),
+        }
+    }
+}
