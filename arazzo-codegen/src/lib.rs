@@ -21,6 +21,7 @@
 
 pub mod check;
 pub mod diagnostics;
+pub mod emit;
 pub mod expr;
 pub mod index;
 pub mod load;
@@ -36,6 +37,7 @@ pub mod types;
 use std::path::Path;
 
 pub use diagnostics::{Code, Diagnostic, Diagnostics, Severity};
+pub use emit::generate_file;
 pub use load::Project;
 pub use settings::{JsonPathDialect, Settings};
 

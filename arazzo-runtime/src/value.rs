@@ -38,6 +38,52 @@ pub fn scalar_text(v: &Value) -> Option<String> {
     }
 }
 
+/// A workflow's typed input as JSON, for expressions to read.
+pub fn inputs<T: serde::Serialize>(input: &T) -> Value {
+    serde_json::to_value(input).unwrap_or(Value::Null)
+}
+
+/// A workflow output converted to its declared type.
+pub fn output<T: serde::de::DeserializeOwned>(
+    workflow: &'static str,
+    output: &'static str,
+    expected: &'static str,
+    value: Option<Value>,
+) -> Result<T, crate::Error> {
+    serde_json::from_value(value.unwrap_or(Value::Null)).map_err(|e| crate::Error::OutputType {
+        workflow,
+        output,
+        expected,
+        reason: e.to_string(),
+    })
+}
+
+/// Applies a payload replacement: the value at `tokens` becomes `value` (absent values leave the
+/// payload as it is). Missing objects on the way are created.
+pub fn replace(body: &mut Value, tokens: &[&str], value: Option<Value>) {
+    let Some(value) = value else { return };
+    let mut target = body;
+    for token in tokens {
+        target = match target {
+            Value::Array(items) => match token.parse::<usize>().ok().and_then(|i| items.get_mut(i))
+            {
+                Some(item) => item,
+                None => return,
+            },
+            other => {
+                if !other.is_object() {
+                    *other = Value::Object(serde_json::Map::new());
+                }
+                match other.as_object_mut() {
+                    Some(map) => map.entry((*token).to_owned()).or_insert(Value::Null),
+                    None => return,
+                }
+            }
+        };
+    }
+    *target = value;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,6 +102,34 @@ mod tests {
             Part::Value(None),
         ]);
         assert_eq!(text, r#"id=42 name=Rex tags=["a","b"] gone="#);
+    }
+
+    #[test]
+    fn replacements_set_values_by_pointer() {
+        let mut body = json!({"pet": {"name": "Rex"}, "tags": ["a", "b"]});
+        replace(&mut body, &["pet", "name"], Some(json!("Fido")));
+        replace(&mut body, &["tags", "1"], Some(json!("c")));
+        replace(&mut body, &["tags", "9"], Some(json!("x")));
+        replace(&mut body, &["owner", "id"], Some(json!(7)));
+        replace(&mut body, &["pet"], None);
+        assert_eq!(
+            body,
+            json!({"pet": {"name": "Fido"}, "tags": ["a", "c"], "owner": {"id": 7}})
+        );
+    }
+
+    #[test]
+    fn outputs_convert_or_say_why_not() {
+        let sid: Option<String> = output("wf", "sid", "string", Some(json!("CH1"))).unwrap();
+        assert_eq!(sid.as_deref(), Some("CH1"));
+        let absent: Option<String> = output("wf", "sid", "string", None).unwrap();
+        assert_eq!(absent, None);
+        let err = output::<i64>("wf", "count", "integer", Some(json!("x"))).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("workflow `wf`: output `count` is not a valid integer"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -20,7 +20,10 @@ async fn server(status: u16, body: serde_json::Value) -> MockServer {
 async fn only_request(server: &MockServer) -> wiremock::Request {
     let requests = server.received_requests().await.unwrap_or_default();
     assert_eq!(requests.len(), 1);
-    requests.into_iter().next().unwrap_or_else(|| panic!("no request"))
+    requests
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no request"))
 }
 
 #[tokio::test]

@@ -32,14 +32,27 @@ struct Cli {
 enum Command {
     /// Load, resolve and check Arazzo documents without generating code.
     Check(CheckArgs),
+    /// Generate the Rust module for one Arazzo document (to standard output by default).
+    Generate(GenerateArgs),
 }
 
 #[derive(clap::Args)]
-struct CheckArgs {
-    /// Arazzo documents (YAML or JSON) to check.
-    #[arg(required = true, value_name = "FILE")]
-    files: Vec<PathBuf>,
+struct GenerateArgs {
+    /// The Arazzo document (YAML or JSON).
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
 
+    /// Write the module to this file instead of standard output.
+    #[arg(short, long, value_name = "OUT.rs")]
+    output: Option<PathBuf>,
+
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+/// Settings shared by every command.
+#[derive(clap::Args)]
+struct CommonArgs {
     /// Use a local file for a source description: `NAME=PATH` or `URL=PATH`. Remote sources
     /// are never fetched; map them to a downloaded copy. May be repeated.
     #[arg(long = "source", value_name = "NAME=PATH", value_parser = parse_mapping)]
@@ -50,13 +63,37 @@ struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Dialect::Rfc9535)]
     jsonpath_dialect: Dialect,
 
+    /// When to use colours in human output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+impl CommonArgs {
+    fn settings(&self) -> Settings {
+        let mut settings = Settings::new();
+        settings.with_jsonpath_dialect(match self.jsonpath_dialect {
+            Dialect::Rfc9535 => JsonPathDialect::Rfc9535,
+            Dialect::Lenient => JsonPathDialect::Lenient,
+        });
+        for (name, path) in &self.sources {
+            settings.with_source_file(name.clone(), path.clone());
+        }
+        settings
+    }
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Arazzo documents (YAML or JSON) to check.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+
     /// How to print diagnostics: `human` (rustc style) or `json` (one object per line).
     #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
     message_format: MessageFormat,
 
-    /// When to use colours in human output.
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    color: Color,
+    #[command(flatten)]
+    common: CommonArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -106,18 +143,12 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Check(args) => check(&args),
+        Command::Generate(args) => generate(&args),
     }
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
-    let mut settings = Settings::new();
-    settings.with_jsonpath_dialect(match args.jsonpath_dialect {
-        Dialect::Rfc9535 => JsonPathDialect::Rfc9535,
-        Dialect::Lenient => JsonPathDialect::Lenient,
-    });
-    for (name, path) in &args.sources {
-        settings.with_source_file(name.clone(), path.clone());
-    }
+    let settings = args.common.settings();
     let mut errors = false;
     let mut io_failure = false;
     let stdout = std::io::stdout();
@@ -135,7 +166,7 @@ fn check(args: &CheckArgs) -> ExitCode {
                 .diagnostics
                 .iter()
                 .try_for_each(|d| writeln!(out, "{}", render::json(d, &report.project.files))),
-            MessageFormat::Human => print_human(&report, args.color),
+            MessageFormat::Human => print_human(&report, args.common.color),
         };
         if written.is_err() {
             io_failure = true;
@@ -147,6 +178,38 @@ fn check(args: &CheckArgs) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn generate(args: &GenerateArgs) -> ExitCode {
+    if !args.file.is_file() {
+        eprintln!("error: no file at `{}`", args.file.display());
+        return ExitCode::from(2);
+    }
+    match arazzo_codegen::generate_file(&args.file, &args.common.settings()) {
+        Ok((code, report)) => {
+            if !report.diagnostics.is_empty() && print_human(&report, args.common.color).is_err() {
+                return ExitCode::from(2);
+            }
+            let written = match &args.output {
+                Some(path) => std::fs::write(path, code)
+                    .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
+                None => std::io::stdout()
+                    .write_all(code.as_bytes())
+                    .map_err(|e| e.to_string()),
+            };
+            match written {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Err(report) => match print_human(&report, args.common.color) {
+            Ok(()) => ExitCode::from(1),
+            Err(_) => ExitCode::from(2),
+        },
     }
 }
 

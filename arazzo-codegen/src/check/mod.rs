@@ -116,6 +116,27 @@ pub(crate) fn component<'d, T>(
     }
 }
 
+/// A parameter list with Reusable references replaced by their components, without reporting
+/// (for stages after the checks).
+pub(crate) fn resolve_parameters_of(
+    document: &Document,
+    list: &[ParameterOrRef],
+) -> Vec<Parameter> {
+    list.iter()
+        .filter_map(|p| match p {
+            ParameterOrRef::Parameter(p) => Some(p.clone()),
+            ParameterOrRef::Reusable(r) => {
+                let name = r.reference.value.strip_prefix("$components.parameters.")?;
+                let mut p = document.components.parameters.get(name)?.value.clone();
+                if let Some(value) = &r.value {
+                    p.value = value.clone();
+                }
+                Some(p)
+            }
+        })
+        .collect()
+}
+
 /// A parameter list with Reusable references replaced by their components (value overrides applied).
 pub(crate) fn resolve_parameters(ctx: &mut Ctx<'_>, list: &[ParameterOrRef]) -> Vec<Parameter> {
     let components = &ctx.document.components.parameters;

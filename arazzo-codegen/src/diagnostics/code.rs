@@ -110,6 +110,8 @@ codes! {
     InvalidJsonPath = "invalid-jsonpath", Error;
     /// A criterion type this compiler cannot run (`xpath`).
     UnsupportedCriterion = "unsupported-criterion", Error;
+    /// A construct the code generator does not handle yet.
+    UnsupportedFeature = "unsupported-feature", Error;
     /// A `$statusCode` criterion on a status the operation never returns.
     UndeclaredStatus = "undeclared-status", Warning;
     /// A request `contentType` the operation does not accept.

@@ -2,6 +2,11 @@
 //! further decisions. Expressions become typed value references (a source and a pointer),
 //! conditions become trees of comparisons and pre-compiled patterns.
 
+mod document;
 mod lower;
 
+pub use document::{
+    BodyKind, BodyPlan, CriterionPlan, DocumentPlan, OutputPlan, ParamPlan, ParamStyle, PathPart,
+    SchemeKind, SchemePlan, SourcePlan, StepPlan, WorkflowPlan, plan,
+};
 pub use lower::{Cond, Lowered, Lowerer, Operand, Source, TemplatePart, ValueRef};

@@ -5,7 +5,7 @@
 mod infer;
 mod schema;
 
-pub use infer::Typer;
+pub use infer::{Typer, literal_type};
 pub use schema::{SchemaHome, Walk};
 
 use std::fmt;

@@ -1,0 +1,619 @@
+//! The plan of a whole document: what the emitter writes, decided here and nowhere else.
+
+use super::{Cond, Lowered, Lowerer};
+use crate::check::resolve_parameters_of;
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::expr::ExprError;
+use crate::index::{OperationIndex, Resolver};
+use crate::load::{Project, SourceTarget};
+use crate::model::{ActionOrRef, ParamLocation, Step, StepTarget, Workflow};
+use crate::node::{Node, Value, pointer};
+use crate::openapi::{Operation, operation};
+use crate::settings::Settings;
+use crate::types::{Typer, ValueType};
+
+#[derive(Debug, Clone)]
+pub struct DocumentPlan {
+    pub title: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub version: String,
+    /// The Arazzo file, as diagnostics show it.
+    pub file: String,
+    pub sources: Vec<SourcePlan>,
+    pub schemes: Vec<SchemePlan>,
+    pub workflows: Vec<WorkflowPlan>,
+}
+
+/// An OpenAPI source the workflows call, and its default base URL (`servers[0]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourcePlan {
+    pub name: String,
+    pub default_url: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SchemeKind {
+    Basic,
+    Bearer,
+    ApiKey {
+        location: ParamLocation,
+        name: String,
+    },
+}
+
+/// A security scheme some generated operation requires.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemePlan {
+    pub name: String,
+    pub kind: SchemeKind,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WorkflowPlan {
+    pub id: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    /// The workflow's `inputs` schema, `$ref`s into `components.inputs` included.
+    pub inputs: Option<Node>,
+    pub steps: Vec<StepPlan>,
+    pub outputs: Vec<OutputPlan>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OutputPlan {
+    pub name: String,
+    pub value: Lowered,
+    pub ty: ValueType,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathPart {
+    Literal(String),
+    Param(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    Simple,
+    Form,
+    Label,
+    Matrix,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
+#[derive(Debug, Clone)]
+pub struct ParamPlan {
+    pub name: String,
+    pub location: ParamLocation,
+    pub style: ParamStyle,
+    pub explode: bool,
+    pub required: bool,
+    pub value: Lowered,
+    /// The value as written, for "required … has no value (from `…`)" errors.
+    pub written: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyKind {
+    Json,
+    /// `(property, style, explode)` from the media type's `encoding`.
+    Form(Vec<(String, ParamStyle, bool)>),
+    Multipart,
+    Text,
+}
+
+#[derive(Debug, Clone)]
+pub struct BodyPlan {
+    pub content_type: String,
+    pub kind: BodyKind,
+    pub value: Lowered,
+    /// `(pointer tokens, value)`, applied in order after the payload is built.
+    pub replacements: Vec<(Vec<String>, Lowered)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CriterionPlan {
+    pub cond: Cond,
+    /// The condition as written.
+    pub text: String,
+    /// `file:line:col` of the criterion.
+    pub location: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct StepPlan {
+    pub id: String,
+    pub description: Option<String>,
+    pub operation_id: Option<String>,
+    pub source: String,
+    pub method: String,
+    pub path_template: String,
+    pub path: Vec<PathPart>,
+    pub params: Vec<ParamPlan>,
+    pub body: Option<BodyPlan>,
+    /// Alternatives (any one suffices) of scheme names (all needed).
+    pub security: Vec<Vec<String>>,
+    /// Empty: any 2xx status is success.
+    pub criteria: Vec<CriterionPlan>,
+    pub outputs: Vec<(String, Lowered)>,
+}
+
+/// Plans document 0 of a checked project. Features later issues bring (actions, nested
+/// workflows, dependencies) are reported, not silently skipped.
+pub fn plan(project: &Project, settings: &Settings) -> Result<DocumentPlan, Diagnostics> {
+    let index = OperationIndex::build(project);
+    let typer = Typer {
+        project,
+        index: &index,
+    };
+    let mut diags = Diagnostics::new();
+    let Some(loaded) = project.arazzo.first() else {
+        return Err(diags);
+    };
+    let doc = &loaded.document;
+    let file = project
+        .files
+        .get(doc.file)
+        .map(|f| f.display_name().to_owned())
+        .unwrap_or_default();
+    let mut planner = Planner {
+        project,
+        settings,
+        typer: &typer,
+        index: &index,
+        diags: &mut diags,
+        sources: Vec::new(),
+        schemes: Vec::new(),
+    };
+    let workflows: Vec<WorkflowPlan> = doc
+        .workflows
+        .iter()
+        .filter_map(|w| planner.workflow(w))
+        .collect();
+    let (sources, schemes) = (planner.sources, planner.schemes);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let _ = SourceTarget::Unavailable;
+    Ok(DocumentPlan {
+        title: doc.info.title.value.clone(),
+        summary: doc.info.summary.as_ref().map(|s| s.value.clone()),
+        description: doc.info.description.as_ref().map(|s| s.value.clone()),
+        version: doc.info.version.value.clone(),
+        file,
+        sources,
+        schemes,
+        workflows,
+    })
+}
+
+struct Planner<'p, 'd> {
+    project: &'p Project,
+    settings: &'p Settings,
+    typer: &'p Typer<'p>,
+    index: &'p OperationIndex,
+    diags: &'d mut Diagnostics,
+    sources: Vec<SourcePlan>,
+    schemes: Vec<SchemePlan>,
+}
+
+impl<'p> Planner<'p, '_> {
+    fn unsupported(&mut self, span: crate::source_map::Span, what: &str) {
+        self.diags.push(
+            Diagnostic::new(Code::UnsupportedFeature, format!("{what} cannot be generated yet"))
+                .at(span)
+                .label("not generated yet")
+                .note("generated workflows run their steps in order; actions, nested workflows and dependencies come with the control-flow work"),
+        );
+    }
+
+    fn expr_error(&mut self, node: &Node, e: &ExprError) {
+        self.diags
+            .push(Diagnostic::new(Code::MalformedExpression, e.message.clone()).at(node.span));
+    }
+
+    fn workflow(&mut self, workflow: &'p Workflow) -> Option<WorkflowPlan> {
+        for list in [&workflow.success_actions, &workflow.failure_actions] {
+            if let Some(first) = list.first() {
+                let span = match first {
+                    ActionOrRef::Action(a) => a.span,
+                    ActionOrRef::Reusable(r) => r.span,
+                };
+                self.unsupported(span, "workflow-level success and failure actions");
+            }
+        }
+        if let Some(dep) = workflow.depends_on.first() {
+            self.unsupported(dep.span, "`dependsOn`");
+        }
+        let lowerer = Lowerer {
+            typer: self.typer,
+            settings: self.settings,
+            doc: 0,
+            workflow,
+        };
+        let workflow_params = {
+            let doc = &self.project.arazzo.first()?.document;
+            resolve_parameters_of(doc, &workflow.parameters)
+        };
+        let steps: Vec<StepPlan> = workflow
+            .steps
+            .iter()
+            .filter_map(|s| self.step(&lowerer, workflow, s, &workflow_params))
+            .collect();
+        let outputs = workflow
+            .outputs
+            .iter()
+            .filter_map(|o| match lowerer.value(&o.value, None) {
+                Ok(value) => {
+                    let ty = match &value {
+                        Lowered::Value(v) => v.ty.clone(),
+                        Lowered::Template(_) => ValueType::new(crate::types::Type::String),
+                        _ => crate::types::literal_type(&o.value),
+                    };
+                    Some(OutputPlan {
+                        name: o.name.value.clone(),
+                        value,
+                        ty,
+                    })
+                }
+                Err(e) => {
+                    self.expr_error(&o.value, &e);
+                    None
+                }
+            })
+            .collect();
+        Some(WorkflowPlan {
+            id: workflow.workflow_id.value.clone(),
+            summary: workflow.summary.as_ref().map(|s| s.value.clone()),
+            description: workflow.description.as_ref().map(|s| s.value.clone()),
+            inputs: workflow.inputs.clone(),
+            steps,
+            outputs,
+        })
+    }
+
+    fn step(
+        &mut self,
+        lowerer: &Lowerer<'p>,
+        workflow: &'p Workflow,
+        step: &'p Step,
+        workflow_params: &[crate::model::Parameter],
+    ) -> Option<StepPlan> {
+        for list in [&step.on_success, &step.on_failure] {
+            if let Some(first) = list.first() {
+                let span = match first {
+                    ActionOrRef::Action(a) => a.span,
+                    ActionOrRef::Reusable(r) => r.span,
+                };
+                self.unsupported(span, "`onSuccess` and `onFailure` actions");
+            }
+        }
+        let resolver = Resolver {
+            project: self.project,
+            index: self.index,
+            doc: 0,
+        };
+        let op_ref = match step.target.as_ref()? {
+            StepTarget::OperationId(id) => resolver.operation_id(id).ok()??,
+            StepTarget::OperationPath(path) => resolver.operation_path(path).ok()??,
+            StepTarget::WorkflowId(id) => {
+                self.unsupported(id.span, "steps that run a workflow");
+                return None;
+            }
+        };
+        let op = operation(self.project, &op_ref).ok()?;
+        let op_node = pointer::parse(&op.pointer)
+            .ok()
+            .and_then(|t| self.project.tree(op.file)?.at(&t).cloned())?;
+        let source = self.source(op_ref.doc)?;
+        let security = self.security(op_ref.doc, &op_node);
+
+        let doc = &self.project.arazzo.first()?.document;
+        let own = resolve_parameters_of(doc, &step.parameters);
+        let mut params = Vec::new();
+        for declared in &op.parameters {
+            let data = declared.parameter_data_ref();
+            let location = Operation::parameter_location(declared);
+            let same = |p: &&crate::model::Parameter| {
+                p.location.as_ref().is_some_and(|l| l.value == location)
+                    && if location == ParamLocation::Header {
+                        p.name.value.eq_ignore_ascii_case(&data.name)
+                    } else {
+                        p.name.value == data.name
+                    }
+            };
+            let Some(given) = own
+                .iter()
+                .find(same)
+                .or_else(|| workflow_params.iter().find(same))
+            else {
+                continue;
+            };
+            let value = match lowerer.value(&given.value, Some(step)) {
+                Ok(v) => v,
+                Err(e) => {
+                    self.expr_error(&given.value, &e);
+                    continue;
+                }
+            };
+            let (style, explode) = param_style(declared);
+            params.push(ParamPlan {
+                name: data.name.clone(),
+                location,
+                style,
+                explode,
+                required: data.required || location == ParamLocation::Path,
+                value,
+                written: given
+                    .value
+                    .scalar_text()
+                    .unwrap_or_else(|| "a literal value".to_owned()),
+            });
+        }
+        let path = path_parts(&op.path);
+        let body = step.request_body.as_ref().and_then(|b| {
+            let content_type = b
+                .content_type
+                .as_ref()
+                .map(|c| c.value.clone())
+                .or_else(|| {
+                    op.request_body
+                        .as_ref()
+                        .and_then(|rb| rb.content.keys().next().cloned())
+                })
+                .unwrap_or_else(|| "application/json".to_owned());
+            let kind = body_kind(&content_type, &op_node);
+            let value = match b.payload.as_ref().map(|p| lowerer.value(p, Some(step))) {
+                Some(Ok(v)) => v,
+                Some(Err(e)) => {
+                    if let Some(p) = &b.payload {
+                        self.expr_error(p, &e);
+                    }
+                    return None;
+                }
+                None => Lowered::Literal(serde_json::Value::Null),
+            };
+            let replacements = b
+                .replacements
+                .iter()
+                .filter_map(|r| {
+                    let tokens = pointer::parse(&r.target.value).ok()?;
+                    lowerer
+                        .value(&r.value, Some(step))
+                        .ok()
+                        .map(|v| (tokens, v))
+                })
+                .collect();
+            Some(BodyPlan {
+                content_type,
+                kind,
+                value,
+                replacements,
+            })
+        });
+        let criteria = step
+            .success_criteria
+            .iter()
+            .filter_map(|c| match lowerer.criterion(c, Some(step)) {
+                Ok(cond) => Some(CriterionPlan {
+                    cond,
+                    text: c.condition.value.clone(),
+                    location: self.project.files.location(c.span),
+                }),
+                Err(e) => {
+                    self.expr_error(&c.condition_node, &e);
+                    None
+                }
+            })
+            .collect();
+        let outputs = step
+            .outputs
+            .iter()
+            .filter_map(|o| {
+                lowerer
+                    .value(&o.value, Some(step))
+                    .ok()
+                    .map(|v| (o.name.value.clone(), v))
+            })
+            .collect();
+        let _ = workflow;
+        Some(StepPlan {
+            id: step.step_id.value.clone(),
+            description: step.description.as_ref().map(|d| d.value.clone()),
+            operation_id: op.operation_id.clone(),
+            source,
+            method: op.method.to_uppercase(),
+            path_template: op.path.clone(),
+            path,
+            params,
+            body,
+            security,
+            criteria,
+            outputs,
+        })
+    }
+
+    /// The source (by name) of OpenAPI document `doc`, recorded with its default URL.
+    fn source(&mut self, doc: usize) -> Option<String> {
+        let loaded = self.project.arazzo.first()?;
+        let bound = loaded
+            .sources
+            .iter()
+            .find(|s| s.target == SourceTarget::OpenApi(doc))?;
+        if !self.sources.iter().any(|s| s.name == bound.name) {
+            let root = &self.project.openapi.get(doc)?.root;
+            self.sources.push(SourcePlan {
+                name: bound.name.clone(),
+                default_url: server_url(root),
+            });
+        }
+        Some(bound.name.clone())
+    }
+
+    /// Security alternatives of an operation (its own `security`, else the description's).
+    fn security(&mut self, doc: usize, op_node: &Node) -> Vec<Vec<String>> {
+        let Some(root) = self.project.openapi.get(doc).map(|d| &d.root) else {
+            return Vec::new();
+        };
+        let requirements = op_node.get("security").or_else(|| root.get("security"));
+        let Some(list) = requirements.and_then(Node::as_seq) else {
+            return Vec::new();
+        };
+        let mut alternatives = Vec::new();
+        for requirement in list {
+            let names: Vec<String> = requirement
+                .as_map()
+                .map(|m| m.keys().map(str::to_owned).collect())
+                .unwrap_or_default();
+            for name in &names {
+                self.scheme(root, name);
+            }
+            alternatives.push(names);
+        }
+        alternatives
+    }
+
+    fn scheme(&mut self, root: &Node, name: &str) {
+        if self.schemes.iter().any(|s| s.name == name) {
+            return;
+        }
+        let Some(def) = root.at(&["components", "securitySchemes", name]) else {
+            return;
+        };
+        let text = |k: &str| def.get(k).and_then(Node::as_str).map(str::to_owned);
+        let kind = match (
+            text("type").as_deref(),
+            text("scheme").map(|s| s.to_ascii_lowercase()).as_deref(),
+        ) {
+            (Some("http"), Some("basic")) => SchemeKind::Basic,
+            (Some("apiKey"), _) => {
+                let location = match text("in").as_deref() {
+                    Some("query") => ParamLocation::Query,
+                    Some("cookie") => ParamLocation::Cookie,
+                    _ => ParamLocation::Header,
+                };
+                SchemeKind::ApiKey {
+                    location,
+                    name: text("name").unwrap_or_default(),
+                }
+            }
+            // http bearer, oauth2 and openIdConnect all send a bearer token.
+            _ => SchemeKind::Bearer,
+        };
+        self.schemes.push(SchemePlan {
+            name: name.to_owned(),
+            kind,
+            description: text("description"),
+        });
+    }
+}
+
+/// `servers[0].url` with its variables at their defaults.
+fn server_url(root: &Node) -> String {
+    let Some(server) = root
+        .get("servers")
+        .and_then(Node::as_seq)
+        .and_then(|s| s.first())
+    else {
+        return String::new();
+    };
+    let mut url = server
+        .get("url")
+        .and_then(Node::as_str)
+        .unwrap_or("")
+        .to_owned();
+    if let Some(vars) = server.get("variables").and_then(Node::as_map) {
+        for e in &vars.entries {
+            if let Some(default) = e.value.get("default").and_then(Node::scalar_text) {
+                url = url.replace(&format!("{{{}}}", e.key), &default);
+            }
+        }
+    }
+    url
+}
+
+fn path_parts(path: &str) -> Vec<PathPart> {
+    let mut parts = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest.get(open..).and_then(|r| r.find('}')).map(|c| c + open) else {
+            break;
+        };
+        if open > 0 {
+            parts.push(PathPart::Literal(rest.get(..open).unwrap_or("").to_owned()));
+        }
+        parts.push(PathPart::Param(
+            rest.get(open + 1..close).unwrap_or("").to_owned(),
+        ));
+        rest = rest.get(close + 1..).unwrap_or("");
+    }
+    if !rest.is_empty() {
+        parts.push(PathPart::Literal(rest.to_owned()));
+    }
+    parts
+}
+
+fn param_style(p: &openapiv3::Parameter) -> (ParamStyle, bool) {
+    use openapiv3::{Parameter as P, PathStyle, QueryStyle};
+    let explicit = p.parameter_data_ref().explode;
+    let style = match p {
+        P::Query { style, .. } => match style {
+            QueryStyle::Form => ParamStyle::Form,
+            QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+            QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+            QueryStyle::DeepObject => ParamStyle::DeepObject,
+        },
+        P::Path { style, .. } => match style {
+            PathStyle::Simple => ParamStyle::Simple,
+            PathStyle::Label => ParamStyle::Label,
+            PathStyle::Matrix => ParamStyle::Matrix,
+        },
+        P::Header { .. } => ParamStyle::Simple,
+        P::Cookie { .. } => ParamStyle::Form,
+    };
+    (style, explicit.unwrap_or(style == ParamStyle::Form))
+}
+
+fn body_kind(content_type: &str, op_node: &Node) -> BodyKind {
+    let media = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if media == "application/x-www-form-urlencoded" {
+        let encodings = op_node
+            .at(&["requestBody", "content", content_type, "encoding"])
+            .and_then(Node::as_map)
+            .map(|m| {
+                m.entries
+                    .iter()
+                    .map(|e| {
+                        let style = match e.value.get("style").and_then(Node::as_str) {
+                            Some("spaceDelimited") => ParamStyle::SpaceDelimited,
+                            Some("pipeDelimited") => ParamStyle::PipeDelimited,
+                            Some("deepObject") => ParamStyle::DeepObject,
+                            _ => ParamStyle::Form,
+                        };
+                        let explode = match e.value.get("explode").map(|n| &n.value) {
+                            Some(Value::Bool(b)) => *b,
+                            _ => style == ParamStyle::Form,
+                        };
+                        (e.key.clone(), style, explode)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        BodyKind::Form(encodings)
+    } else if media == "multipart/form-data" {
+        BodyKind::Multipart
+    } else if media.contains("json") {
+        BodyKind::Json
+    } else {
+        BodyKind::Text
+    }
+}

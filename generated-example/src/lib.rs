@@ -1,0 +1,24 @@
+//! The Twilio user story, generated from `fixtures/twilio/` at build time.
+//!
+//! Every generated module must compile without a warning: this crate denies them.
+#![deny(warnings)]
+
+/// Create a Conversation and attach a conversation-scoped webhook.
+pub mod conversations {
+    include!(concat!(env!("OUT_DIR"), "/conversations.rs"));
+}
+
+/// Point the account-wide Conversations webhooks at a service.
+pub mod configuration {
+    include!(concat!(env!("OUT_DIR"), "/configuration.rs"));
+}
+
+/// Register a webhook on an Autopilot assistant.
+pub mod autopilot {
+    include!(concat!(env!("OUT_DIR"), "/autopilot.rs"));
+}
+
+/// Attach a filtered webhook to an IP Messaging channel.
+pub mod ip_messaging {
+    include!(concat!(env!("OUT_DIR"), "/ip_messaging.rs"));
+}
