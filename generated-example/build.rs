@@ -1,18 +1,26 @@
-//! Generates the Twilio workflows into `OUT_DIR` at build time (the build.rs way in).
+//! Generates the workflows into `OUT_DIR` at build time (the build.rs way in).
 
 use std::path::PathBuf;
 
+/// `(module, fixture)`, relative to the workspace's `fixtures/`.
 const WORKFLOWS: &[(&str, &str)] = &[
     (
         "conversations",
-        "create-conversation-with-webhook.arazzo.yaml",
+        "twilio/create-conversation-with-webhook.arazzo.yaml",
     ),
     (
         "configuration",
-        "conversations-configuration-webhook.arazzo.yaml",
+        "twilio/conversations-configuration-webhook.arazzo.yaml",
     ),
-    ("autopilot", "autopilot-assistant-webhook.arazzo.yaml"),
-    ("ip_messaging", "ip-messaging-channel-webhook.arazzo.yaml"),
+    (
+        "autopilot",
+        "twilio/autopilot-assistant-webhook.arazzo.yaml",
+    ),
+    (
+        "ip_messaging",
+        "twilio/ip-messaging-channel-webhook.arazzo.yaml",
+    ),
+    ("requests", "codegen/requests.arazzo.yaml"),
 ];
 
 fn main() {
@@ -20,7 +28,7 @@ fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
     let mut failed = false;
     for (module, file) in WORKFLOWS {
-        let path = manifest.join("../fixtures/twilio").join(file);
+        let path = manifest.join("../fixtures").join(file);
         match arazzo_codegen::generate_file(&path, &arazzo_codegen::Settings::default()) {
             Ok((code, report)) => {
                 for (_, source) in report.project.files.files() {

@@ -22,3 +22,8 @@ pub mod autopilot {
 pub mod ip_messaging {
     include!(concat!(env!("OUT_DIR"), "/ip_messaging.rs"));
 }
+
+/// Every way a step puts data into a request (the generator's own test fixture).
+pub mod requests {
+    include!(concat!(env!("OUT_DIR"), "/requests.rs"));
+}
