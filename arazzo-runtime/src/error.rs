@@ -62,13 +62,6 @@ pub enum Error {
         scheme: &'static str,
         setter: &'static str,
     },
-    /// A base URL that cannot be parsed.
-    #[error("invalid base URL `{url}` for source `{source_name}`: {reason}")]
-    InvalidBaseUrl {
-        source_name: &'static str,
-        url: String,
-        reason: String,
-    },
     /// A workflow output whose value does not have the type the description promised.
     #[error("workflow `{workflow}`: output `{output}` is not a valid {expected}: {reason}")]
     OutputType {
@@ -88,7 +81,7 @@ pub enum Error {
 
 impl Error {
     /// The workflow in which the error arose.
-    pub fn workflow(&self) -> Option<&'static str> {
+    pub fn workflow(&self) -> &'static str {
         match self {
             Error::Transport { workflow, .. }
             | Error::CriterionFailed { workflow, .. }
@@ -96,12 +89,11 @@ impl Error {
             | Error::InvalidHeader { workflow, .. }
             | Error::MissingCredentials { workflow, .. }
             | Error::OutputType { workflow, .. }
-            | Error::Body { workflow, .. } => Some(workflow),
-            Error::InvalidBaseUrl { .. } => None,
+            | Error::Body { workflow, .. } => workflow,
         }
     }
 
-    /// The step in which the error arose.
+    /// The step in which the error arose (`None` for an output that has the wrong type).
     pub fn step(&self) -> Option<&'static str> {
         match self {
             Error::Transport { step, .. }
@@ -110,7 +102,7 @@ impl Error {
             | Error::InvalidHeader { step, .. }
             | Error::MissingCredentials { step, .. }
             | Error::Body { step, .. } => Some(step),
-            Error::OutputType { .. } | Error::InvalidBaseUrl { .. } => None,
+            Error::OutputType { .. } => None,
         }
     }
 }

@@ -12,6 +12,23 @@ use crate::encode::{self, FieldEncoding, Style};
 use crate::error::{Error, excerpt};
 use crate::value::scalar_text;
 
+/// Sees, and may change, every request just before it is sent: add a header, sign the
+/// request, log it. Set on a generated client with `with_request_hook`.
+#[derive(Clone)]
+pub struct RequestHook(std::sync::Arc<dyn Fn(&mut reqwest::Request) + Send + Sync>);
+
+impl RequestHook {
+    pub fn new(hook: impl Fn(&mut reqwest::Request) + Send + Sync + 'static) -> Self {
+        RequestHook(std::sync::Arc::new(hook))
+    }
+}
+
+impl std::fmt::Debug for RequestHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RequestHook")
+    }
+}
+
 /// What was sent, as expressions read it.
 #[derive(Debug, Clone, Default)]
 pub struct RequestRecord {
@@ -250,6 +267,7 @@ impl Call {
         http: &reqwest::Client,
         base: &str,
         auth: &[Auth<'_>],
+        hook: Option<&RequestHook>,
     ) -> Result<Exchange, Error> {
         let mut query = self.record.query.clone();
         for a in auth {
@@ -337,7 +355,11 @@ impl Call {
             path = %self.template,
             status = tracing::field::Empty,
         );
-        let response = async { request.send().await }
+        let mut request = request.build().map_err(transport)?;
+        if let Some(RequestHook(hook)) = hook {
+            hook(&mut request);
+        }
+        let response = async { http.execute(request).await }
             .instrument(span.clone())
             .await
             .map_err(transport)?;

@@ -46,7 +46,7 @@ async fn path_parameters_cannot_change_the_path() {
         call.path_param("petId", Some(json!(value)), false, "$inputs.petId")
             .unwrap();
         call.path("/photos");
-        call.send(&http, &server.uri(), &[]).await.unwrap();
+        call.send(&http, &server.uri(), &[], None).await.unwrap();
         let request = only_request(&server).await;
         assert_eq!(request.url.path(), expected, "{value}");
         assert_eq!(request.url.query(), None, "{value}");
@@ -142,7 +142,7 @@ async fn form_bodies_queries_headers_and_basic_auth_arrive_exactly() {
         &[("Unused", FieldEncoding { style: Style::Form, explode: false })],
     );
     let exchange = call
-        .send(&http, &server.uri(), &[Auth::Basic(&basic)])
+        .send(&http, &server.uri(), &[Auth::Basic(&basic)], None)
         .await
         .unwrap();
     assert_eq!(exchange.status, 201);
@@ -210,6 +210,7 @@ async fn bearer_and_api_keys() {
                 key: &key,
             },
         ],
+        None,
     )
     .await
     .unwrap();
@@ -238,7 +239,7 @@ async fn json_and_text_bodies_and_failed_criteria() {
         "application/json",
         json!({"name": "Rex", "tags": ["a"], "age": 3}),
     );
-    let exchange = call.send(&http, &server.uri(), &[]).await.unwrap();
+    let exchange = call.send(&http, &server.uri(), &[], None).await.unwrap();
     let request = only_request(&server).await;
     assert_eq!(
         String::from_utf8_lossy(&request.body),
@@ -259,8 +260,34 @@ async fn json_and_text_bodies_and_failed_criteria() {
     let mut call = Call::new("wf", "note", Method::POST);
     call.path("/notes");
     call.text("text/plain", json!("hello"));
-    let exchange = call.send(&http, &server.uri(), &[]).await.unwrap();
+    let exchange = call.send(&http, &server.uri(), &[], None).await.unwrap();
     assert_eq!(exchange.response_body(), Some(&json!("plain")));
     let request = only_request(&server).await;
     assert_eq!(String::from_utf8_lossy(&request.body), "hello");
+}
+
+#[tokio::test]
+async fn a_request_hook_sees_and_changes_every_request() {
+    use arazzo_runtime::http::RequestHook;
+    let server = server(200, json!({})).await;
+    let http = reqwest::Client::new();
+    let hook = RequestHook::new(|request: &mut reqwest::Request| {
+        request
+            .headers_mut()
+            .insert("x-signed", reqwest::header::HeaderValue::from_static("yes"));
+    });
+    let mut call = Call::new("wf", "s", Method::GET);
+    call.path("/x");
+    call.send(&http, &server.uri(), &[], Some(&hook))
+        .await
+        .unwrap();
+    let request = only_request(&server).await;
+    assert_eq!(
+        request
+            .headers
+            .get("x-signed")
+            .and_then(|v| v.to_str().ok()),
+        Some("yes")
+    );
+    assert_eq!(format!("{hook:?}"), "RequestHook");
 }

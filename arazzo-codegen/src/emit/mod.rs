@@ -52,8 +52,9 @@ fn module(plan: &DocumentPlan, components: &Components) -> TokenStream {
     type_names.reserve("Client");
     let mut field_names = Namer::new();
     field_names.reserve("http");
+    field_names.reserve("request_hook");
     let mut method_names = Namer::new();
-    for reserved in ["new", "with_http_client"] {
+    for reserved in ["new", "with_http_client", "with_request_hook"] {
         method_names.reserve(reserved);
     }
     let sources: Vec<(String, proc_macro2::Ident)> = plan
@@ -206,6 +207,7 @@ fn client(plan: &DocumentPlan, fields: &ClientFields, methods: Vec<TokenStream>)
         #[derive(::std::clone::Clone, ::std::fmt::Debug)]
         pub struct Client {
             http: ::arazzo_runtime::reqwest::Client,
+            request_hook: ::std::option::Option<::arazzo_runtime::http::RequestHook>,
             #( #source_fields, )*
             #( #scheme_fields, )*
         }
@@ -221,6 +223,7 @@ fn client(plan: &DocumentPlan, fields: &ClientFields, methods: Vec<TokenStream>)
             pub fn new() -> Self {
                 Client {
                     http: ::arazzo_runtime::reqwest::Client::new(),
+                    request_hook: ::std::option::Option::None,
                     #( #source_inits, )*
                     #( #scheme_inits, )*
                 }
@@ -229,6 +232,13 @@ fn client(plan: &DocumentPlan, fields: &ClientFields, methods: Vec<TokenStream>)
             /// Uses `http` for every request: its timeouts, proxies and TLS settings apply.
             pub fn with_http_client(mut self, http: ::arazzo_runtime::reqwest::Client) -> Self {
                 self.http = http;
+                self
+            }
+
+            /// Calls `hook` with every request just before it is sent (to add a header, sign it,
+            /// log it).
+            pub fn with_request_hook(mut self, hook: impl ::std::ops::Fn(&mut ::arazzo_runtime::reqwest::Request) + ::std::marker::Send + ::std::marker::Sync + 'static) -> Self {
+                self.request_hook = ::std::option::Option::Some(::arazzo_runtime::http::RequestHook::new(hook));
                 self
             }
 

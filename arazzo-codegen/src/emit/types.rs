@@ -48,6 +48,17 @@ impl<'a> TypeSpace<'a> {
     /// The Rust type of `schema`; a named type (struct or enum) is called after `name`.
     /// The boolean says whether the value may be `null`.
     pub fn schema_type(&mut self, schema: &Node, name: &str) -> (TokenStream, bool) {
+        self.documented_type(schema, name, None)
+    }
+
+    /// Like [`Self::schema_type`], documenting the named type with `fallback` when the schema
+    /// has no description of its own.
+    pub fn documented_type(
+        &mut self,
+        schema: &Node,
+        name: &str,
+        fallback: Option<&str>,
+    ) -> (TokenStream, bool) {
         if let Some(reference) = schema.get("$ref").and_then(Node::as_str) {
             let Some(component) = reference.strip_prefix("#/components/inputs/") else {
                 return (json_value(), true);
@@ -67,16 +78,24 @@ impl<'a> TypeSpace<'a> {
             let type_name = self.names.name(component, Case::UpperCamel);
             self.generated
                 .insert(component.to_owned(), type_name.clone());
-            return self.named(&target, &type_name);
+            return self.named(&target, &type_name, fallback);
         }
         let wanted = self.names.name(name, Case::UpperCamel);
-        self.named(schema, &wanted)
+        self.named(schema, &wanted, fallback)
     }
 
     /// `schema` as a type whose definition (if it needs one) is called `type_name` (reserved).
-    fn named(&mut self, schema: &Node, type_name: &str) -> (TokenStream, bool) {
+    fn named(
+        &mut self,
+        schema: &Node,
+        type_name: &str,
+        fallback: Option<&str>,
+    ) -> (TokenStream, bool) {
         let (types, nullable) = types_of(schema);
-        let description = schema.get("description").and_then(Node::as_str);
+        let description = schema
+            .get("description")
+            .and_then(Node::as_str)
+            .or(fallback);
         let ty = match types.as_slice() {
             ["string"] if schema.get("enum").is_some() => {
                 self.string_enum(schema, type_name, description)

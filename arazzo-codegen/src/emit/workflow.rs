@@ -40,7 +40,8 @@ pub fn emit(
 
     // Input.
     let input_type = w.inputs.as_ref().filter(|s| takes_input(s)).map(|schema| {
-        let (ty, nullable) = space.schema_type(schema, &format!("{base}Input"));
+        let doc = format!("The inputs of workflow `{}`.", w.id);
+        let (ty, nullable) = space.documented_type(schema, &format!("{base}Input"), Some(&doc));
         super::types::optional(ty, nullable)
     });
 
@@ -373,7 +374,7 @@ fn step(s: &StepPlan, fields: &ClientFields, vars: &Vars) -> TokenStream {
             #( #params )*
             #body
             #auth
-            let __exchange = __call.send(&self.http, &self.#base, &__auth).await?;
+            let __exchange = __call.send(&self.http, &self.#base, &__auth, self.request_hook.as_ref()).await?;
             #criteria
             #outputs
         }

@@ -178,7 +178,6 @@ pub fn plan(project: &Project, settings: &Settings) -> Result<DocumentPlan, Diag
     if diags.has_errors() {
         return Err(diags);
     }
-    let _ = SourceTarget::Unavailable;
     Ok(DocumentPlan {
         title: doc.info.title.value.clone(),
         summary: doc.info.summary.as_ref().map(|s| s.value.clone()),
@@ -242,7 +241,7 @@ impl<'p> Planner<'p, '_> {
         let steps: Vec<StepPlan> = workflow
             .steps
             .iter()
-            .filter_map(|s| self.step(&lowerer, workflow, s, &workflow_params))
+            .filter_map(|s| self.step(&lowerer, s, &workflow_params))
             .collect();
         let outputs = workflow
             .outputs
@@ -279,7 +278,6 @@ impl<'p> Planner<'p, '_> {
     fn step(
         &mut self,
         lowerer: &Lowerer<'p>,
-        workflow: &'p Workflow,
         step: &'p Step,
         workflow_params: &[crate::model::Parameter],
     ) -> Option<StepPlan> {
@@ -420,7 +418,6 @@ impl<'p> Planner<'p, '_> {
                     .map(|v| (o.name.value.clone(), v))
             })
             .collect();
-        let _ = workflow;
         Some(StepPlan {
             id: step.step_id.value.clone(),
             description: step.description.as_ref().map(|d| d.value.clone()),
