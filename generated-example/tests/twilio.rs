@@ -169,7 +169,7 @@ async fn missing_credentials_are_an_error_before_anything_is_sent() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "workflow `create-conversation-with-webhook`, step `createConversation`: the operation requires `accountSidAuthToken` credentials; set them on the client with `with_account_sid_auth_token`"
+        "workflow `create-conversation-with-webhook`, step `createConversation`: the operation requires `accountSid_authToken` credentials; set them on the client with `with_account_sid_auth_token`"
     );
     assert!(
         server

@@ -1,0 +1,57 @@
+//! Only what a workflow uses is generated: each Twilio workflow's module is the same, byte for
+//! byte, whether its source is the project's small fixture or Twilio's real description
+//! (up to 680 KB, hundreds of operations).
+
+use arazzo_codegen::{Settings, generate_file};
+
+const CASES: &[(&str, &str, &str)] = &[
+    (
+        "create-conversation-with-webhook.arazzo.yaml",
+        "conversations",
+        "twilio_conversations_v1.yaml",
+    ),
+    (
+        "conversations-configuration-webhook.arazzo.yaml",
+        "conversations",
+        "twilio_conversations_v1.yaml",
+    ),
+    (
+        "autopilot-assistant-webhook.arazzo.yaml",
+        "autopilot",
+        "twilio_autopilot_v1.yaml",
+    ),
+    (
+        "ip-messaging-channel-webhook.arazzo.yaml",
+        "chat",
+        "twilio_ip_messaging_v2.yaml",
+    ),
+];
+
+#[test]
+fn generated_modules_do_not_grow_with_the_description() {
+    let Some(dir) = std::env::var_os("ARAZZO_UPSTREAM_FIXTURES") else {
+        eprintln!("ARAZZO_UPSTREAM_FIXTURES is not set: the output-size comparison was NOT run");
+        return;
+    };
+    for (workflow, source, real) in CASES {
+        let real = std::path::Path::new(&dir).join("twilio").join(real);
+        assert!(
+            real.is_file(),
+            "ARAZZO_UPSTREAM_FIXTURES is set but {} is missing",
+            real.display()
+        );
+        let path = std::path::Path::new("../fixtures/twilio").join(workflow);
+        let (small, _) =
+            generate_file(&path, &Settings::default()).unwrap_or_else(|r| panic!("{}", r.render()));
+        let mut settings = Settings::default();
+        settings.with_source_file(*source, &real);
+        let (full, report) =
+            generate_file(&path, &settings).unwrap_or_else(|r| panic!("{}", r.render()));
+        assert!(
+            report.diagnostics.is_empty(),
+            "{workflow}: {}",
+            report.render()
+        );
+        assert_eq!(small, full, "{workflow}");
+    }
+}
