@@ -320,3 +320,44 @@ async fn without_the_first_alternative_the_next_one_is_used() {
     assert_eq!(read.url.query(), None);
     assert_eq!(header(read, "authorization").as_deref(), Some("Bearer tok"));
 }
+
+#[tokio::test]
+async fn a_json_text_template_is_sent_as_json_text() {
+    use generated_example::requests::CreateFromJsonTextInput;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201))
+        .mount(&server)
+        .await;
+    let client = Client::new().with_pets_url(server.uri()).with_bearer("t");
+    client
+        .create_from_json_text(CreateFromJsonTextInput {
+            name: "Mia".to_owned(),
+            age: 2,
+        })
+        .await
+        .unwrap();
+    let requests = server.received_requests().await.unwrap_or_default();
+    assert_eq!(text(&requests[0]), r#"{"name": "Mia", "age": 2}"#);
+    assert_eq!(
+        header(&requests[0], "content-type").as_deref(),
+        Some("application/json")
+    );
+}
+
+/// Clients are shared across tasks; workflow futures can be spawned.
+#[test]
+fn clients_are_send_sync_and_their_futures_are_send() {
+    fn shareable<T: Send + Sync + Clone + 'static>() {}
+    fn spawnable<F: std::future::Future + Send>(_: &F) {}
+    shareable::<Client>();
+    shareable::<generated_example::conversations::Client>();
+    let client = Client::new();
+    spawnable(&client.health());
+    let future =
+        client.create_from_json_text(generated_example::requests::CreateFromJsonTextInput {
+            name: String::new(),
+            age: 0,
+        });
+    spawnable(&future);
+}

@@ -313,6 +313,10 @@ fn step(s: &StepPlan, fields: &ClientFields, vars: &Vars) -> TokenStream {
         });
         let content_type = &b.content_type;
         let send = match &b.kind {
+            // A string payload for a JSON body is JSON text (a template): sent as it is.
+            BodyKind::Json if matches!(&b.value, Lowered::Template(_) | Lowered::Literal(serde_json::Value::String(_))) => {
+                quote! { __call.text(#content_type, __body); }
+            }
             BodyKind::Json => quote! { __call.json(#content_type, __body); },
             BodyKind::Text => quote! { __call.text(#content_type, __body); },
             BodyKind::Multipart => quote! { __call.multipart(__body); },
@@ -411,7 +415,7 @@ fn auth(s: &StepPlan, fields: &ClientFields) -> TokenStream {
             .map(|b| quote! { ::std::option::Option::Some(#b) });
         arms.push(quote! {
             if let (#( #pattern, )*) = (#( #refs, )*) {
-                break 'auth ::std::vec![#( #auths ),*];
+                break 'auth ::std::vec::Vec::from([#( #auths ),*]);
             }
         });
     }
