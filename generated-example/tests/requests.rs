@@ -3,19 +3,10 @@
 use generated_example::requests::{AdoptPetInput, Client, CreateFromPayloadInput};
 use serde_json::json;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
-fn header(request: &Request, name: &str) -> Option<String> {
-    request
-        .headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-}
-
-fn text(request: &Request) -> String {
-    String::from_utf8_lossy(&request.body).into_owned()
-}
+mod common;
+use common::{body, header};
 
 async fn pet_store() -> MockServer {
     let server = MockServer::start().await;
@@ -116,7 +107,7 @@ async fn every_parameter_and_body_kind_is_sent_as_described() {
         Some("application/json")
     );
     assert_eq!(
-        text(create),
+        body(create),
         r#"{"name":"Rex","tags":["cute","new"],"age":3,"owner":{"id":9},"status":"available"}"#
     );
     assert_eq!(
@@ -127,7 +118,7 @@ async fn every_parameter_and_body_kind_is_sent_as_described() {
 
     // text/plain from a template; the path parameter from a step output.
     assert_eq!(header(note, "content-type").as_deref(), Some("text/plain"));
-    assert_eq!(text(note), "Adopted by Rex on 2026-11-23 (7 pets listed)");
+    assert_eq!(body(note), "Adopted by Rex on 2026-11-23 (7 pets listed)");
 
     // multipart/form-data: one part per field, arrays repeat the field.
     let content_type = header(photo, "content-type").unwrap_or_default();
@@ -135,7 +126,7 @@ async fn every_parameter_and_body_kind_is_sent_as_described() {
         content_type.starts_with("multipart/form-data; boundary="),
         "{content_type}"
     );
-    let body = text(photo);
+    let body = body(photo);
     for part in [
         "name=\"caption\"\r\n\r\nRex at home\r\n",
         "name=\"tags\"\r\n\r\nhome\r\n",
@@ -173,10 +164,10 @@ async fn absent_optional_values_are_omitted_not_sent_empty() {
         Some("tags=cute&tags=small&filter%5Bspecies%5D=cat&filter%5Bage%5D=2&sort=name%7Cage")
     );
     assert_eq!(
-        text(&requests[1]),
+        body(&requests[1]),
         r#"{"name":"Rex","tags":["new"],"age":3,"owner":{},"status":"available"}"#
     );
-    assert_eq!(text(&requests[2]), "Adopted by Rex on  (7 pets listed)");
+    assert_eq!(body(&requests[2]), "Adopted by Rex on  (7 pets listed)");
 }
 
 #[tokio::test]
@@ -338,7 +329,7 @@ async fn a_json_text_template_is_sent_as_json_text() {
         .await
         .unwrap();
     let requests = server.received_requests().await.unwrap_or_default();
-    assert_eq!(text(&requests[0]), r#"{"name": "Mia", "age": 2}"#);
+    assert_eq!(body(&requests[0]), r#"{"name": "Mia", "age": 2}"#);
     assert_eq!(
         header(&requests[0], "content-type").as_deref(),
         Some("application/json")

@@ -4,19 +4,10 @@
 use generated_example::{autopilot, configuration, conversations, ip_messaging};
 use serde_json::json;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
-fn header(request: &Request, name: &str) -> Option<String> {
-    request
-        .headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-}
-
-fn body(request: &Request) -> String {
-    String::from_utf8_lossy(&request.body).into_owned()
-}
+mod common;
+use common::{body, header};
 
 // base64("ACtest:secret")
 const BASIC: &str = "Basic QUN0ZXN0OnNlY3JldA==";

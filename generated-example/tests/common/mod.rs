@@ -1,0 +1,15 @@
+//! What the tests read from the requests a mock server received.
+
+use wiremock::Request;
+
+pub fn header(request: &Request, name: &str) -> Option<String> {
+    request
+        .headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+pub fn body(request: &Request) -> String {
+    String::from_utf8_lossy(&request.body).into_owned()
+}
