@@ -110,6 +110,30 @@ pub fn simple(value: &Value, explode: bool) -> Option<String> {
     }
 }
 
+/// A path parameter in `label` (`.a.b`) or `matrix` (`;id=a;id=b`) style, values encoded.
+pub fn path_styled(name: &str, value: &Value, style: Style, explode: bool) -> String {
+    let items: Vec<String> = match value {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(scalar_text)
+            .map(|t| component(&t))
+            .collect(),
+        other => simple(other, explode)
+            .map(|t| vec![component(&t)])
+            .unwrap_or_default(),
+    };
+    match (style, explode) {
+        (Style::Label, true) => items.iter().map(|i| format!(".{i}")).collect(),
+        (Style::Label, false) => format!(".{}", items.join(",")),
+        (Style::Matrix, true) => items
+            .iter()
+            .map(|i| format!(";{}={i}", component(name)))
+            .collect(),
+        (Style::Matrix, false) => format!(";{}={}", component(name), items.join(",")),
+        _ => items.join(","),
+    }
+}
+
 /// How one property of a form body is written (`encoding` in the OpenAPI description).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldEncoding {
@@ -207,6 +231,26 @@ mod tests {
         assert_eq!(
             query_string(&[("a b".into(), "c&d=e".into())]),
             "a%20b=c%26d%3De"
+        );
+    }
+
+    #[test]
+    fn label_and_matrix_path_styles() {
+        let list = json!(["a b", "c"]);
+        assert_eq!(path_styled("id", &list, Style::Label, false), ".a%20b,c");
+        assert_eq!(path_styled("id", &list, Style::Label, true), ".a%20b.c");
+        assert_eq!(
+            path_styled("id", &list, Style::Matrix, false),
+            ";id=a%20b,c"
+        );
+        assert_eq!(
+            path_styled("id", &list, Style::Matrix, true),
+            ";id=a%20b;id=c"
+        );
+        assert_eq!(path_styled("id", &json!(5), Style::Matrix, false), ";id=5");
+        assert_eq!(
+            path_styled("id", &json!("x/y"), Style::Label, false),
+            ".x%2Fy"
         );
     }
 

@@ -94,6 +94,7 @@ impl Call {
         &mut self,
         name: &'static str,
         value: Option<Value>,
+        style: Style,
         explode: bool,
         expression: &'static str,
     ) -> Result<(), Error> {
@@ -110,7 +111,11 @@ impl Call {
                 ),
             });
         }
-        self.path.push_str(&encode::component(&text));
+        let encoded = match (&value, style) {
+            (Some(v), Style::Label | Style::Matrix) => encode::path_styled(name, v, style, explode),
+            _ => encode::component(&text),
+        };
+        self.path.push_str(&encoded);
         self.template.push_str(&format!("{{{name}}}"));
         if let Some(v) = value {
             self.record.path.push((name, v));

@@ -43,8 +43,14 @@ async fn path_parameters_cannot_change_the_path() {
             .await;
         let mut call = Call::new("wf", "step", Method::GET);
         call.path("/pets/");
-        call.path_param("petId", Some(json!(value)), false, "$inputs.petId")
-            .unwrap();
+        call.path_param(
+            "petId",
+            Some(json!(value)),
+            Style::Simple,
+            false,
+            "$inputs.petId",
+        )
+        .unwrap();
         call.path("/photos");
         call.send(&http, &server.uri(), &[], None).await.unwrap();
         let request = only_request(&server).await;
@@ -55,7 +61,13 @@ async fn path_parameters_cannot_change_the_path() {
         let mut call = Call::new("wf", "step", Method::GET);
         call.path("/pets/");
         let err = call
-            .path_param("petId", Some(json!(dots)), false, "$inputs.petId")
+            .path_param(
+                "petId",
+                Some(json!(dots)),
+                Style::Simple,
+                false,
+                "$inputs.petId",
+            )
             .unwrap_err();
         assert!(err.to_string().contains("would change the path"), "{err}");
     }
@@ -93,7 +105,13 @@ async fn header_values_with_line_breaks_are_never_sent() {
 async fn missing_required_values_name_the_expression() {
     let mut call = Call::new("wf", "attach", Method::POST);
     let err = call
-        .path_param("ConversationSid", None, false, "$steps.create.outputs.sid")
+        .path_param(
+            "ConversationSid",
+            None,
+            Style::Simple,
+            false,
+            "$steps.create.outputs.sid",
+        )
         .unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -112,7 +130,7 @@ async fn form_bodies_queries_headers_and_basic_auth_arrive_exactly() {
     let basic = Basic::new("AC123", "token");
     let mut call = Call::new("wf", "attach", Method::POST);
     call.path("/v2/Services/");
-    call.path_param("ServiceSid", Some(json!("IS1")), false, "")
+    call.path_param("ServiceSid", Some(json!("IS1")), Style::Simple, false, "")
         .unwrap();
     call.path("/Webhooks");
     call.query("PageSize", Some(json!(20)), Style::Form, true, false, "")

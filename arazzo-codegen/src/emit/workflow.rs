@@ -288,10 +288,11 @@ fn step(s: &StepPlan, fields: &ClientFields, vars: &Vars) -> TokenStream {
             Some(p) => {
                 let value = lowered(&p.value, vars);
                 let (explode, written) = (p.explode, &p.written);
-                quote! { __call.path_param(#name, #value, #explode, #written)?; }
+                let style = style_tokens(p.style);
+                quote! { __call.path_param(#name, #value, ::arazzo_runtime::encode::Style::#style, #explode, #written)?; }
             }
             // Checked before generation: every path parameter is supplied.
-            None => quote! { __call.path_param(#name, ::std::option::Option::None, false, "")?; },
+            None => quote! { __call.path_param(#name, ::std::option::Option::None, ::arazzo_runtime::encode::Style::Simple, false, "")?; },
         },
     });
     let params = s.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
