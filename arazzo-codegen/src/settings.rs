@@ -14,6 +14,9 @@ pub struct Settings {
     pub limits: Limits,
     /// Which JSONPath queries `jsonpath` criteria may use.
     pub jsonpath_dialect: JsonPathDialect,
+    /// How many steps a generated workflow may run (loops included) before it stops with an
+    /// error; clients can change it at run time. `None`: 1000.
+    pub step_budget: Option<usize>,
 }
 
 /// The JSONPath accepted in `jsonpath` criteria.
@@ -45,6 +48,17 @@ impl Settings {
         path: impl Into<PathBuf>,
     ) -> &mut Self {
         self.source_files.insert(name_or_url.into(), path.into());
+        self
+    }
+
+    /// Sets the default step budget of generated clients.
+    ///
+    /// ```
+    /// let mut settings = arazzo_codegen::Settings::new();
+    /// settings.with_step_budget(50);
+    /// ```
+    pub fn with_step_budget(&mut self, budget: usize) -> &mut Self {
+        self.step_budget = Some(budget);
         self
     }
 

@@ -70,6 +70,37 @@ pub enum Error {
         expected: &'static str,
         reason: String,
     },
+    /// An `end` action reached through `onFailure`: the workflow failed on purpose. `outputs`
+    /// holds the workflow outputs that could be computed from the steps run so far.
+    #[error(
+        "workflow `{workflow}`, step `{step}`: ended by failure action `{action}` (status {status:?})"
+    )]
+    Ended {
+        workflow: &'static str,
+        step: &'static str,
+        action: &'static str,
+        status: Option<u16>,
+        outputs: serde_json::Map<String, serde_json::Value>,
+    },
+    /// More steps ran than the budget allows: a `goto` loop that does not end.
+    #[error(
+        "workflow `{workflow}`: the step budget of {budget} is used up at step `{step}` (a `goto` loop that never ends?); raise it with `with_step_budget`"
+    )]
+    StepBudgetExceeded {
+        workflow: &'static str,
+        step: &'static str,
+        budget: usize,
+    },
+    /// The inputs a step passes to a child workflow do not fit the child's input type.
+    #[error(
+        "workflow `{workflow}`, step `{step}`: the inputs for workflow `{child}` do not fit its input type: {reason}"
+    )]
+    ChildInput {
+        workflow: &'static str,
+        step: &'static str,
+        child: &'static str,
+        reason: String,
+    },
     /// A request body that could not be built (a multipart part that is not text, …).
     #[error("workflow `{workflow}`, step `{step}`: {reason}")]
     Body {
@@ -89,7 +120,10 @@ impl Error {
             | Error::InvalidHeader { workflow, .. }
             | Error::MissingCredentials { workflow, .. }
             | Error::OutputType { workflow, .. }
-            | Error::Body { workflow, .. } => workflow,
+            | Error::Body { workflow, .. }
+            | Error::Ended { workflow, .. }
+            | Error::StepBudgetExceeded { workflow, .. }
+            | Error::ChildInput { workflow, .. } => workflow,
         }
     }
 
@@ -101,7 +135,10 @@ impl Error {
             | Error::MissingValue { step, .. }
             | Error::InvalidHeader { step, .. }
             | Error::MissingCredentials { step, .. }
-            | Error::Body { step, .. } => Some(step),
+            | Error::Body { step, .. }
+            | Error::Ended { step, .. }
+            | Error::StepBudgetExceeded { step, .. }
+            | Error::ChildInput { step, .. } => Some(step),
             Error::OutputType { .. } => None,
         }
     }

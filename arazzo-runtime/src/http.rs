@@ -405,6 +405,22 @@ pub struct Exchange {
 }
 
 impl Exchange {
+    /// The stand-in exchange of a step that ran a child workflow: `$statusCode` is the status of
+    /// the child's last operation.
+    pub fn child(workflow: &'static str, step: &'static str, status: Option<u16>) -> Self {
+        Exchange {
+            workflow,
+            step,
+            status: status.unwrap_or(0),
+            url: String::new(),
+            method: String::new(),
+            headers: HeaderMap::new(),
+            body: Vec::new(),
+            json: OnceLock::new(),
+            request: RequestRecord::default(),
+        }
+    }
+
     /// `$statusCode`.
     pub fn status_code(&self) -> Option<Value> {
         Some(Value::from(self.status))

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod criteria;
 pub mod encode;
 mod error;
+pub mod flow;
 pub mod http;
 pub mod value;
 

@@ -43,6 +43,20 @@ pub fn inputs<T: serde::Serialize>(input: &T) -> Value {
     serde_json::to_value(input).unwrap_or(Value::Null)
 }
 
+/// The members of `inputs` named in `names`: the inputs a workflow passes on by name to the
+/// workflows it depends on or runs.
+pub fn pick(inputs: &Value, names: &[&str]) -> Value {
+    let mut picked = serde_json::Map::new();
+    if let Value::Object(map) = inputs {
+        for name in names {
+            if let Some(v) = map.get(*name) {
+                picked.insert((*name).to_owned(), v.clone());
+            }
+        }
+    }
+    Value::Object(picked)
+}
+
 /// A workflow output converted to its declared type.
 pub fn output<T: serde::de::DeserializeOwned>(
     workflow: &'static str,

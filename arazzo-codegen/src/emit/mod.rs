@@ -4,6 +4,7 @@
 //! serde_json, reqwest and the rest), so a user's crate needs no other dependency.
 
 mod names;
+mod step;
 mod types;
 mod values;
 mod workflow;
@@ -53,8 +54,16 @@ fn module(plan: &DocumentPlan, components: &Components) -> TokenStream {
     let mut field_names = Namer::new();
     field_names.reserve("http");
     field_names.reserve("request_hook");
+    field_names.reserve("step_budget");
+    field_names.reserve("sleeper");
     let mut method_names = Namer::new();
-    for reserved in ["new", "with_http_client", "with_request_hook"] {
+    for reserved in [
+        "new",
+        "with_http_client",
+        "with_request_hook",
+        "with_step_budget",
+        "with_sleeper",
+    ] {
         method_names.reserve(reserved);
     }
     let sources: Vec<(String, proc_macro2::Ident)> = plan
@@ -83,13 +92,17 @@ fn module(plan: &DocumentPlan, components: &Components) -> TokenStream {
     let mut methods = Vec::new();
     {
         let mut space = types::TypeSpace::new(components, &mut type_names);
-        for w in &plan.workflows {
-            let fn_name = method_names.name(&w.id, Case::Snake);
-            let (method, defs) = workflow::emit(w, &fn_name, &fields, &mut space);
-            methods.push(method);
-            items.extend(defs);
+        let mut outputs = Vec::new();
+        let signatures: Vec<workflow::Signature> = plan
+            .workflows
+            .iter()
+            .map(|w| workflow::signature(w, &mut method_names, &mut space, &mut outputs))
+            .collect();
+        for (w, sig) in plan.workflows.iter().zip(&signatures) {
+            methods.push(workflow::emit(w, sig, &fields, &signatures));
         }
-        items.splice(0..0, std::mem::take(&mut space.defs));
+        items.extend(std::mem::take(&mut space.defs));
+        items.extend(outputs);
     }
     let client = client(plan, &fields, methods);
     quote! {
@@ -202,12 +215,18 @@ fn client(plan: &DocumentPlan, fields: &ClientFields, methods: Vec<TokenStream>)
             }
         }
     });
+    let budget = plan.step_budget;
+    let budget_doc = format!(
+        " How many steps one workflow run may take, loops included, before it stops with `Error::StepBudgetExceeded` (default: {budget})."
+    );
     quote! {
         #( #[doc = #doc] )*
         #[derive(::std::clone::Clone, ::std::fmt::Debug)]
         pub struct Client {
             http: ::arazzo_runtime::reqwest::Client,
             request_hook: ::std::option::Option<::arazzo_runtime::http::RequestHook>,
+            step_budget: usize,
+            sleeper: ::arazzo_runtime::flow::Sleeper,
             #( #source_fields, )*
             #( #scheme_fields, )*
         }
@@ -224,6 +243,8 @@ fn client(plan: &DocumentPlan, fields: &ClientFields, methods: Vec<TokenStream>)
                 Client {
                     http: ::arazzo_runtime::reqwest::Client::new(),
                     request_hook: ::std::option::Option::None,
+                    step_budget: #budget,
+                    sleeper: ::arazzo_runtime::flow::Sleeper::default(),
                     #( #source_inits, )*
                     #( #scheme_inits, )*
                 }
@@ -239,6 +260,19 @@ fn client(plan: &DocumentPlan, fields: &ClientFields, methods: Vec<TokenStream>)
             /// log it).
             pub fn with_request_hook(mut self, hook: impl ::std::ops::Fn(&mut ::arazzo_runtime::reqwest::Request) + ::std::marker::Send + ::std::marker::Sync + 'static) -> Self {
                 self.request_hook = ::std::option::Option::Some(::arazzo_runtime::http::RequestHook::new(hook));
+                self
+            }
+
+            #[doc = #budget_doc]
+            pub fn with_step_budget(mut self, budget: usize) -> Self {
+                self.step_budget = budget;
+                self
+            }
+
+            /// How `retry` actions wait (default: Tokio's timer). Tests can record the delays
+            /// instead of sleeping.
+            pub fn with_sleeper(mut self, sleeper: ::arazzo_runtime::flow::Sleeper) -> Self {
+                self.sleeper = sleeper;
                 self
             }
 

@@ -90,9 +90,18 @@ pub fn value_ref(r: &ValueRef, vars: &dyn StepVars) -> TokenStream {
             let literal = json_literal(v);
             owned(quote! { ::std::option::Option::Some(#literal) })
         }
-        // Dependencies and child workflows are planned out before emitting.
-        Source::ChildOutputs | Source::WorkflowInputs { .. } | Source::WorkflowOutput { .. } => {
-            quote! { ::std::option::Option::<::arazzo_runtime::serde_json::Value>::None }
+        Source::ChildOutputs => read(quote! { ::std::option::Option::Some(&__child_outputs) }),
+        Source::WorkflowOutput { workflow, output } => {
+            let mut tokens = vec![workflow.clone(), "outputs".to_owned(), output.clone()];
+            tokens.extend(r.pointer.iter().cloned());
+            let tokens = tokens_of(&tokens);
+            quote! { ::arazzo_runtime::value::read(::std::option::Option::Some(&__workflows), #tokens) }
+        }
+        Source::WorkflowInputs { workflow } => {
+            let mut tokens = vec![workflow.clone(), "inputs".to_owned()];
+            tokens.extend(r.pointer.iter().cloned());
+            let tokens = tokens_of(&tokens);
+            quote! { ::arazzo_runtime::value::read(::std::option::Option::Some(&__workflows), #tokens) }
         }
     }
 }
@@ -184,6 +193,16 @@ pub fn lowered(v: &Lowered, vars: &dyn StepVars) -> TokenStream {
     }
 }
 
+/// A condition inside `||`, `&&` or `!`: parenthesised when it is itself a chain.
+fn grouped(c: &Cond, vars: &dyn StepVars) -> TokenStream {
+    let inner = condition(c, vars);
+    if matches!(c, Cond::Any(_) | Cond::All(_)) {
+        quote! { (#inner) }
+    } else {
+        inner
+    }
+}
+
 fn operand(o: &Operand, vars: &dyn StepVars) -> TokenStream {
     match o {
         Operand::Value(r) => value_ref(r, vars),
@@ -198,15 +217,15 @@ fn operand(o: &Operand, vars: &dyn StepVars) -> TokenStream {
 pub fn condition(c: &Cond, vars: &dyn StepVars) -> TokenStream {
     match c {
         Cond::Any(parts) => {
-            let parts = parts.iter().map(|p| condition(p, vars));
-            quote! { (#( #parts )||*) }
+            let parts = parts.iter().map(|p| grouped(p, vars));
+            quote! { #( #parts )||* }
         }
         Cond::All(parts) => {
-            let parts = parts.iter().map(|p| condition(p, vars));
-            quote! { (#( #parts )&&*) }
+            let parts = parts.iter().map(|p| grouped(p, vars));
+            quote! { #( #parts )&&* }
         }
         Cond::Not(inner) => {
-            let inner = condition(inner, vars);
+            let inner = grouped(inner, vars);
             quote! { !#inner }
         }
         Cond::Compare { lhs, op, rhs } => {

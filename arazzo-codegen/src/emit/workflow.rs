@@ -1,4 +1,5 @@
-//! One workflow: its input and output types, and the `async fn` that runs its steps in order.
+//! One workflow: its input and output types, and the `async fn` that runs it as a state
+//! machine: a `loop` over an enum of its steps, bounded by the step budget.
 
 use std::collections::BTreeSet;
 
@@ -8,47 +9,45 @@ use quote::quote;
 use super::ClientFields;
 use super::names::{Case, Namer, ident};
 use super::types::{TypeSpace, output_struct, value_type};
-use super::values::{StepVars, condition, lowered, lowered_value};
-use crate::model::ParamLocation;
+use super::values::{StepVars, lowered};
 use crate::plan::{
-    BodyKind, Cond, Lowered, Operand, ParamStyle, PathPart, SchemeKind, Source, StepPlan,
-    TemplatePart, ValueRef, WorkflowPlan,
+    ActionPlanKind, Cond, Lowered, Operand, Source, StepCall, TemplatePart, ValueRef, Via,
+    WorkflowPlan,
 };
 
-struct Vars {
-    outputs: Vec<(String, Ident)>,
+/// The names a workflow is known by in generated code, decided before any body is emitted so
+/// that workflows can call each other.
+pub struct Signature {
+    pub id: String,
+    /// The public method.
+    pub method: Ident,
+    /// The method that also returns the last status (what callers inside the module use).
+    pub runner: Ident,
+    pub input: Option<TokenStream>,
+    pub output: Ident,
+    /// Output struct field names, in the order of the workflow's outputs.
+    pub output_fields: Vec<Ident>,
+    pub input_names: Vec<String>,
 }
 
-impl StepVars for Vars {
-    fn outputs_var(&self, step: &str) -> Option<Ident> {
-        self.outputs
-            .iter()
-            .find(|(s, _)| s == step)
-            .map(|(_, v)| v.clone())
-    }
-}
-
-/// The method and the type definitions of one workflow.
-pub fn emit(
+/// Decides the names and the input and output types of a workflow.
+pub fn signature(
     w: &WorkflowPlan,
-    fn_name: &str,
-    fields: &ClientFields,
+    method_names: &mut Namer,
     space: &mut TypeSpace<'_>,
-) -> (TokenStream, Vec<TokenStream>) {
+    defs: &mut Vec<TokenStream>,
+) -> Signature {
     let base = super::names::sanitize(&w.id, Case::UpperCamel);
-    let mut defs = Vec::new();
-
-    // Input.
-    let input_type = w.inputs.as_ref().filter(|s| takes_input(s)).map(|schema| {
+    let method = method_names.name(&w.id, Case::Snake);
+    let runner = method_names.name(&format!("run_{}", w.id), Case::Snake);
+    let input = w.inputs.as_ref().filter(|s| takes_input(s)).map(|schema| {
         let doc = format!("The inputs of workflow `{}`.", w.id);
         let (ty, nullable) = space.documented_type(schema, &format!("{base}Input"), Some(&doc));
         super::types::optional(ty, nullable)
     });
-
-    // Output.
     let output_name = space.names.name(&format!("{base}Output"), Case::UpperCamel);
     let mut output_fields = Namer::new();
-    let outputs: Vec<(String, String, TokenStream, Option<String>)> = w
+    let fields: Vec<(String, String, TokenStream, Option<String>)> = w
         .outputs
         .iter()
         .map(|o| {
@@ -67,13 +66,105 @@ pub fn emit(
     defs.push(output_struct(
         &output_name,
         &format!(" The outputs of workflow `{}`.", w.id),
-        &outputs,
+        &fields,
     ));
+    Signature {
+        id: w.id.clone(),
+        method: ident(&method),
+        runner: ident(&runner),
+        input,
+        output: ident(&output_name),
+        output_fields: fields.iter().map(|(f, ..)| ident(f)).collect(),
+        input_names: w.input_names.clone(),
+    }
+}
 
-    // Which step outputs are ever read decides which are kept.
+/// A schema that describes something to pass: not an empty object.
+fn takes_input(schema: &crate::node::Node) -> bool {
+    schema.get("$ref").is_some()
+        || schema
+            .get("properties")
+            .and_then(crate::node::Node::as_map)
+            .is_some_and(|p| !p.entries.is_empty())
+}
+
+/// Generated-code names shared by a workflow's steps.
+pub struct Scope<'a> {
+    pub fields: &'a ClientFields,
+    pub signatures: &'a [Signature],
+    /// `(step id, output map variable)` for steps whose outputs are read.
+    pub outputs: Vec<(String, Ident)>,
+    /// `(step id, enum variant)`.
+    pub variants: Vec<(String, Ident)>,
+    pub uses_resume: bool,
+    pub uses_workflows: bool,
+    pub plan: &'a WorkflowPlan,
+}
+
+impl StepVars for Scope<'_> {
+    fn outputs_var(&self, step: &str) -> Option<Ident> {
+        self.outputs
+            .iter()
+            .find(|(s, _)| s == step)
+            .map(|(_, v)| v.clone())
+    }
+}
+
+impl Scope<'_> {
+    pub fn variant(&self, step: &str) -> TokenStream {
+        match self.variants.iter().find(|(s, _)| s == step) {
+            Some((_, v)) => quote! { __Step::#v },
+            // Checked before generation: every target step exists.
+            None => quote! { __Step::First },
+        }
+    }
+
+    pub fn signature(&self, workflow: &str) -> Option<&Signature> {
+        self.signatures.iter().find(|s| s.id == workflow)
+    }
+}
+
+/// The public method and the runner of one workflow.
+pub fn emit(
+    w: &WorkflowPlan,
+    sig: &Signature,
+    fields: &ClientFields,
+    signatures: &[Signature],
+) -> TokenStream {
     let read = read_sources(w);
     let mut locals = Namer::new();
-    let vars = Vars {
+    let mut variants = Namer::new();
+    let retries = w
+        .steps
+        .iter()
+        .flat_map(|s| s.on_failure.iter())
+        .any(|a| matches!(a.kind, ActionPlanKind::Retry { .. }));
+    let resume = w.steps.iter().flat_map(|s| s.on_failure.iter()).any(|a| {
+        matches!(
+            a.kind,
+            ActionPlanKind::Retry {
+                via: Some(Via::Step(_)),
+                ..
+            }
+        )
+    });
+    let runs_workflows = !w.depends_on.is_empty()
+        || w.steps
+            .iter()
+            .flat_map(|s| s.on_success.iter().chain(&s.on_failure))
+            .any(|a| {
+                matches!(
+                    a.kind,
+                    ActionPlanKind::GotoWorkflow(_)
+                        | ActionPlanKind::Retry {
+                            via: Some(Via::Workflow(_)),
+                            ..
+                        }
+                )
+            });
+    let scope = Scope {
+        fields,
+        signatures,
         outputs: w
             .steps
             .iter()
@@ -85,31 +176,59 @@ pub fn emit(
                 )
             })
             .collect(),
+        variants: w
+            .steps
+            .iter()
+            .map(|s| (s.id.clone(), ident(&variants.name(&s.id, Case::UpperCamel))))
+            .collect(),
+        uses_resume: resume,
+        uses_workflows: runs_workflows || read.workflows,
+        plan: w,
     };
-    let declare_outputs = vars
+
+    let declare_outputs = scope
         .outputs
         .iter()
         .map(|(_, v)| quote! { let mut #v = ::arazzo_runtime::serde_json::Map::new(); });
-    let steps: Vec<TokenStream> = w.steps.iter().map(|s| step(s, fields, &vars)).collect();
-
-    let output_id = ident(&output_name);
-    let output_values = w
-        .outputs
+    let declare_workflows = scope
+        .uses_workflows
+        .then(|| quote! { let mut __workflows = ::arazzo_runtime::serde_json::Map::new(); });
+    let declare_retries = retries.then(|| quote! { let mut __retries: ::std::collections::HashMap<(&str, &str), u64> = ::std::collections::HashMap::new(); });
+    let declare_resume = resume.then(|| quote! { let mut __resume: ::std::option::Option<__Step> = ::std::option::Option::None; });
+    let dependencies = w
+        .depends_on
         .iter()
-        .zip(&outputs)
-        .map(|(o, (field, original, _, _))| {
-            let id = ident(field);
-            let value = lowered(&o.value, &vars);
-            let expected = o.ty.to_string();
-            quote! { #id: ::arazzo_runtime::value::output(WORKFLOW, #original, #expected, #value)? }
-        });
+        .map(|dep| super::step::run_workflow(&scope, dep, "dependsOn"));
+    let variant_ids: Vec<&Ident> = scope.variants.iter().map(|(_, v)| v).collect();
+    let step_ids: Vec<&String> = scope.variants.iter().map(|(s, _)| s).collect();
+    let arms = w.steps.iter().enumerate().map(|(i, s)| {
+        let variant = scope.variant(&s.id);
+        let next = w.steps.get(i + 1).map(|n| scope.variant(&n.id));
+        let body = super::step::arm(s, next, &scope);
+        quote! { #variant => #body }
+    });
+    let first = w
+        .steps
+        .first()
+        .map(|s| scope.variant(&s.id))
+        .unwrap_or_else(|| quote! { __Step::First });
 
-    let fn_id = ident(fn_name);
+    let output_id = &sig.output;
+    let output_values = w.outputs.iter().zip(&sig.output_fields).map(|(o, id)| {
+        let original = &o.name;
+        let value = lowered(&o.value, &scope);
+        let expected = o.ty.to_string();
+        quote! { #id: ::arazzo_runtime::value::output(WORKFLOW, #original, #expected, #value)? }
+    });
+
+    let method = &sig.method;
+    let runner = &sig.runner;
     let workflow_id = &w.id;
-    let (param, inputs_binding) = match &input_type {
+    let (param, arg, inputs_binding) = match &sig.input {
         Some(ty) => (
             quote! { , input: #ty },
-            if read.inputs {
+            quote! { input },
+            if read.inputs || runs_workflows {
                 quote! { let __inputs = ::arazzo_runtime::value::inputs(&input); }
             } else {
                 quote! { let _ = input; }
@@ -117,7 +236,8 @@ pub fn emit(
         ),
         None => (
             TokenStream::new(),
-            if read.inputs {
+            TokenStream::new(),
+            if read.inputs || runs_workflows {
                 quote! { let __inputs = ::arazzo_runtime::serde_json::Value::Null; }
             } else {
                 TokenStream::new()
@@ -125,34 +245,55 @@ pub fn emit(
         ),
     };
     let doc = fn_docs(w);
-    let method = quote! {
+    let runner_doc = format!(
+        " Runs workflow `{}` and also returns the status of its last operation.",
+        w.id
+    );
+    quote! {
         #( #[doc = #doc] )*
-        pub async fn #fn_id(&self #param) -> ::std::result::Result<#output_id, ::arazzo_runtime::Error> {
+        pub async fn #method(&self #param) -> ::std::result::Result<#output_id, ::arazzo_runtime::Error> {
+            self.#runner(#arg).await.map(|(output, _)| output)
+        }
+
+        #[doc = #runner_doc]
+        async fn #runner(&self #param) -> ::std::result::Result<(#output_id, ::std::option::Option<u16>), ::arazzo_runtime::Error> {
             use ::arazzo_runtime::tracing::Instrument as _;
             const WORKFLOW: &str = #workflow_id;
+            #[derive(::std::clone::Clone, ::std::marker::Copy)]
+            enum __Step { #( #variant_ids, )* }
+            impl __Step {
+                fn id(self) -> &'static str {
+                    match self { #( __Step::#variant_ids => #step_ids, )* }
+                }
+            }
             let span = ::arazzo_runtime::tracing::info_span!("arazzo.workflow", workflow = WORKFLOW);
-            async {
+            async move {
                 #inputs_binding
                 #( #declare_outputs )*
-                #( #steps )*
-                ::std::result::Result::Ok(#output_id {
-                    #( #output_values, )*
-                })
+                #declare_workflows
+                #declare_retries
+                #declare_resume
+                let mut __status: ::std::option::Option<u16> = ::std::option::Option::None;
+                #( #dependencies )*
+                let mut __budget = self.step_budget;
+                let mut __next = ::std::option::Option::Some(#first);
+                while let ::std::option::Option::Some(__step) = __next {
+                    if __budget == 0 {
+                        return ::std::result::Result::Err(::arazzo_runtime::Error::StepBudgetExceeded {
+                            workflow: WORKFLOW,
+                            step: __step.id(),
+                            budget: self.step_budget,
+                        });
+                    }
+                    __budget -= 1;
+                    __next = match __step { #( #arms, )* };
+                }
+                ::std::result::Result::Ok((#output_id { #( #output_values, )* }, __status))
             }
             .instrument(span)
             .await
         }
-    };
-    (method, defs)
-}
-
-/// A schema that describes something to pass: not an empty object.
-fn takes_input(schema: &crate::node::Node) -> bool {
-    schema.get("$ref").is_some()
-        || schema
-            .get("properties")
-            .and_then(crate::node::Node::as_map)
-            .is_some_and(|p| !p.entries.is_empty())
+    }
 }
 
 fn fn_docs(w: &WorkflowPlan) -> Vec<String> {
@@ -166,52 +307,71 @@ fn fn_docs(w: &WorkflowPlan) -> Vec<String> {
     if !doc.is_empty() {
         doc.push(String::new());
     }
+    if !w.depends_on.is_empty() {
+        let deps: Vec<String> = w.depends_on.iter().map(|d| format!("`{d}`")).collect();
+        doc.push(format!(" Runs {} first.", deps.join(", ")));
+        doc.push(String::new());
+    }
     doc.push(format!(" Workflow `{}`, steps:", w.id));
     for (i, s) in w.steps.iter().enumerate() {
-        let op = s
-            .operation_id
-            .as_deref()
-            .map(|o| format!("`{o}` "))
-            .unwrap_or_default();
-        doc.push(format!(
-            " {}. `{}`: {op}(`{} {}`)",
-            i + 1,
-            s.id,
-            s.method,
-            s.path_template
-        ));
+        let what = match &s.call {
+            StepCall::Operation(op) => {
+                let id = op
+                    .operation_id
+                    .as_deref()
+                    .map(|o| format!("`{o}` "))
+                    .unwrap_or_default();
+                format!("{id}(`{} {}`)", op.method, op.path_template)
+            }
+            StepCall::Workflow { workflow, .. } => format!("runs workflow `{workflow}`"),
+        };
+        doc.push(format!(" {}. `{}`: {what}", i + 1, s.id));
     }
     doc
 }
 
-/// What a workflow's expressions read: the inputs, and the outputs of which steps.
+/// What a workflow's expressions read.
 struct Reads {
     inputs: bool,
     steps: BTreeSet<String>,
+    workflows: bool,
 }
 
 fn read_sources(w: &WorkflowPlan) -> Reads {
     let mut reads = Reads {
         inputs: false,
         steps: BTreeSet::new(),
+        workflows: false,
     };
     let mut note = |r: &ValueRef| match &r.source {
         Source::Inputs => reads.inputs = true,
         Source::StepOutput { step, .. } => {
             reads.steps.insert(step.clone());
         }
+        Source::WorkflowInputs { .. } | Source::WorkflowOutput { .. } => reads.workflows = true,
         _ => {}
     };
     let mut values: Vec<&Lowered> = w.outputs.iter().map(|o| &o.value).collect();
     let mut conds: Vec<&Cond> = Vec::new();
     for s in &w.steps {
-        values.extend(s.params.iter().map(|p| &p.value));
-        if let Some(b) = &s.body {
-            values.push(&b.value);
-            values.extend(b.replacements.iter().map(|(_, v)| v));
+        match &s.call {
+            StepCall::Operation(op) => {
+                values.extend(op.params.iter().map(|p| &p.value));
+                if let Some(b) = &op.body {
+                    values.push(&b.value);
+                    values.extend(b.replacements.iter().map(|(_, v)| v));
+                }
+            }
+            StepCall::Workflow { inputs, .. } => values.extend(inputs.iter().map(|(_, v)| v)),
         }
         values.extend(s.outputs.iter().map(|(_, v)| v));
         conds.extend(s.criteria.iter().map(|c| &c.cond));
+        conds.extend(
+            s.on_success
+                .iter()
+                .chain(&s.on_failure)
+                .flat_map(|a| a.criteria.iter().map(|c| &c.cond)),
+        );
     }
     for v in values {
         visit_lowered(v, &mut note);
@@ -251,219 +411,5 @@ fn visit_cond(c: &Cond, f: &mut dyn FnMut(&ValueRef)) {
         }
         Cond::IsTrue(o) => operand(o, f),
         Cond::Regex { value, .. } | Cond::JsonPath { value, .. } => f(value),
-    }
-}
-
-fn style_tokens(style: ParamStyle) -> TokenStream {
-    match style {
-        ParamStyle::Simple => quote! { Simple },
-        ParamStyle::Form => quote! { Form },
-        ParamStyle::Label => quote! { Label },
-        ParamStyle::Matrix => quote! { Matrix },
-        ParamStyle::SpaceDelimited => quote! { SpaceDelimited },
-        ParamStyle::PipeDelimited => quote! { PipeDelimited },
-        ParamStyle::DeepObject => quote! { DeepObject },
-    }
-}
-
-fn step(s: &StepPlan, fields: &ClientFields, vars: &Vars) -> TokenStream {
-    let step_id = &s.id;
-    let method = match s.method.as_str() {
-        m @ ("GET" | "PUT" | "POST" | "DELETE" | "OPTIONS" | "HEAD" | "PATCH" | "TRACE") => {
-            let m = ident(m);
-            quote! { ::arazzo_runtime::reqwest::Method::#m }
-        }
-        other => {
-            let bytes = proc_macro2::Literal::byte_string(other.as_bytes());
-            quote! { ::arazzo_runtime::reqwest::Method::from_bytes(#bytes).unwrap_or_default() }
-        }
-    };
-    let path = s.path.iter().map(|part| match part {
-        PathPart::Literal(text) => quote! { __call.path(#text); },
-        PathPart::Param(name) => match s
-            .params
-            .iter()
-            .find(|p| p.location == ParamLocation::Path && p.name == *name)
-        {
-            Some(p) => {
-                let value = lowered(&p.value, vars);
-                let (explode, written) = (p.explode, &p.written);
-                let style = style_tokens(p.style);
-                quote! { __call.path_param(#name, #value, ::arazzo_runtime::encode::Style::#style, #explode, #written)?; }
-            }
-            // Checked before generation: every path parameter is supplied.
-            None => quote! { __call.path_param(#name, ::std::option::Option::None, ::arazzo_runtime::encode::Style::Simple, false, "")?; },
-        },
-    });
-    let params = s.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
-        let (name, value, explode, required, written) = (&p.name, lowered(&p.value, vars), p.explode, p.required, &p.written);
-        match p.location {
-            ParamLocation::Query => {
-                let style = style_tokens(p.style);
-                quote! { __call.query(#name, #value, ::arazzo_runtime::encode::Style::#style, #explode, #required, #written)?; }
-            }
-            ParamLocation::Header => quote! { __call.header(#name, #value, #explode, #required, #written)?; },
-            _ => quote! { __call.cookie(#name, #value, #required, #written)?; },
-        }
-    });
-    let body = s.body.as_ref().map(|b| {
-        let value = lowered_value(&b.value, vars);
-        let replacements = b.replacements.iter().map(|(tokens, v)| {
-            let v = lowered(v, vars);
-            quote! { ::arazzo_runtime::value::replace(&mut __body, &[#( #tokens ),*], #v); }
-        });
-        let content_type = &b.content_type;
-        let send = match &b.kind {
-            // A string payload for a JSON body is JSON text (a template): sent as it is.
-            BodyKind::Json if matches!(&b.value, Lowered::Template(_) | Lowered::Literal(serde_json::Value::String(_))) => {
-                quote! { __call.text(#content_type, __body); }
-            }
-            BodyKind::Json => quote! { __call.json(#content_type, __body); },
-            BodyKind::Text => quote! { __call.text(#content_type, __body); },
-            BodyKind::Multipart => quote! { __call.multipart(__body); },
-            BodyKind::Form(encodings) => {
-                let encodings = encodings.iter().map(|(k, style, explode)| {
-                    let style = style_tokens(*style);
-                    quote! { (#k, ::arazzo_runtime::encode::FieldEncoding { style: ::arazzo_runtime::encode::Style::#style, explode: #explode }) }
-                });
-                quote! { __call.form(#content_type, __body, &[#( #encodings ),*]); }
-            }
-        };
-        let mutable = if b.replacements.is_empty() { quote! {} } else { quote! { mut } };
-        quote! {
-            let #mutable __body = #value;
-            #( #replacements )*
-            #send
-        }
-    });
-    let base = fields
-        .sources
-        .iter()
-        .find(|(name, _)| *name == s.source)
-        .map(|(_, f)| f.clone())
-        .unwrap_or_else(|| ident("http"));
-    let auth = auth(s, fields);
-    let criteria = if s.criteria.is_empty() {
-        quote! {
-            if !__exchange.is_success() {
-                return ::std::result::Result::Err(__exchange.criterion_failed("a 2xx status (no successCriteria)", ""));
-            }
-        }
-    } else {
-        let checks = s.criteria.iter().map(|c| {
-            let cond = condition(&c.cond, vars);
-            let (text, location) = (&c.text, &c.location);
-            quote! {
-                if !#cond {
-                    return ::std::result::Result::Err(__exchange.criterion_failed(#text, #location));
-                }
-            }
-        });
-        quote! { #( #checks )* }
-    };
-    let outputs = vars.outputs_var(&s.id).map(|var| {
-        let inserts = s.outputs.iter().map(|(name, v)| {
-            let v = lowered(v, vars);
-            quote! {
-                if let ::std::option::Option::Some(v) = #v {
-                    #var.insert(#name.to_owned(), v);
-                }
-            }
-        });
-        quote! { #( #inserts )* }
-    });
-    quote! {
-        {
-            let mut __call = ::arazzo_runtime::http::Call::new(WORKFLOW, #step_id, #method);
-            #( #path )*
-            #( #params )*
-            #body
-            #auth
-            let __exchange = __call.send(&self.http, &self.#base, &__auth, self.request_hook.as_ref()).await?;
-            #criteria
-            #outputs
-        }
-    }
-}
-
-fn auth(s: &StepPlan, fields: &ClientFields) -> TokenStream {
-    if s.security.is_empty() {
-        return quote! { let __auth: [::arazzo_runtime::auth::Auth<'_>; 0] = []; };
-    }
-    let field_of = |scheme: &str| fields.schemes.iter().find(|f| f.name == scheme);
-    let mut arms = Vec::new();
-    let mut anonymous = false;
-    for alternative in &s.security {
-        if alternative.is_empty() {
-            anonymous = true;
-            continue;
-        }
-        let found: Vec<_> = alternative.iter().filter_map(|n| field_of(n)).collect();
-        if found.len() != alternative.len() {
-            continue;
-        }
-        let bindings: Vec<Ident> = (0..found.len()).map(|i| ident(&format!("a{i}"))).collect();
-        let refs = found.iter().map(|f| {
-            let f = &f.field;
-            quote! { &self.#f }
-        });
-        let auths = found
-            .iter()
-            .zip(&bindings)
-            .map(|(f, b)| auth_value(&f.kind, b));
-        let pattern = bindings
-            .iter()
-            .map(|b| quote! { ::std::option::Option::Some(#b) });
-        arms.push(quote! {
-            if let (#( #pattern, )*) = (#( #refs, )*) {
-                break 'auth ::std::vec::Vec::from([#( #auths ),*]);
-            }
-        });
-    }
-    let fallback = if anonymous {
-        quote! { ::std::vec::Vec::new() }
-    } else {
-        let (scheme, setter) = s
-            .security
-            .first()
-            .and_then(|a| a.first())
-            .and_then(|n| field_of(n).map(|f| (f.name.clone(), f.setter.clone())))
-            .unwrap_or_default();
-        let step_id = &s.id;
-        quote! {
-            return ::std::result::Result::Err(::arazzo_runtime::Error::MissingCredentials {
-                workflow: WORKFLOW,
-                step: #step_id,
-                scheme: #scheme,
-                setter: #setter,
-            })
-        }
-    };
-    quote! {
-        let __auth: ::std::vec::Vec<::arazzo_runtime::auth::Auth<'_>> = 'auth: {
-            #( #arms )*
-            #fallback
-        };
-    }
-}
-
-fn auth_value(kind: &SchemeKind, binding: &Ident) -> TokenStream {
-    match kind {
-        SchemeKind::Basic => quote! { ::arazzo_runtime::auth::Auth::Basic(#binding) },
-        SchemeKind::Bearer => quote! { ::arazzo_runtime::auth::Auth::Bearer(#binding) },
-        SchemeKind::ApiKey { location, name } => {
-            let location = match location {
-                ParamLocation::Query => quote! { Query },
-                ParamLocation::Cookie => quote! { Cookie },
-                _ => quote! { Header },
-            };
-            quote! {
-                ::arazzo_runtime::auth::Auth::ApiKey {
-                    location: ::arazzo_runtime::auth::KeyLocation::#location,
-                    name: #name,
-                    key: #binding,
-                }
-            }
-        }
     }
 }

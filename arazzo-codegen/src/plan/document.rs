@@ -23,6 +23,8 @@ pub struct DocumentPlan {
     pub sources: Vec<SourcePlan>,
     pub schemes: Vec<SchemePlan>,
     pub workflows: Vec<WorkflowPlan>,
+    /// The generated client's default step budget.
+    pub step_budget: usize,
 }
 
 /// An OpenAPI source the workflows call, and its default base URL (`servers[0]`).
@@ -59,6 +61,10 @@ pub struct WorkflowPlan {
     pub inputs: Option<Node>,
     pub steps: Vec<StepPlan>,
     pub outputs: Vec<OutputPlan>,
+    /// Workflows (of this document) that run first, in order.
+    pub depends_on: Vec<String>,
+    /// Declared input names: what other workflows pass on by name.
+    pub input_names: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -128,6 +134,28 @@ pub struct CriterionPlan {
 pub struct StepPlan {
     pub id: String,
     pub description: Option<String>,
+    pub call: StepCall,
+    /// Empty: any 2xx status is success.
+    pub criteria: Vec<CriterionPlan>,
+    pub outputs: Vec<(String, Lowered)>,
+    /// The step's own actions, then the workflow's not overridden by name.
+    pub on_success: Vec<ActionPlan>,
+    pub on_failure: Vec<ActionPlan>,
+}
+
+/// What a step runs.
+#[derive(Debug, Clone)]
+pub enum StepCall {
+    Operation(Box<OperationCall>),
+    /// A workflow of the same document, with the step's parameters as its inputs.
+    Workflow {
+        workflow: String,
+        inputs: Vec<(String, Lowered)>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct OperationCall {
     pub operation_id: Option<String>,
     pub source: String,
     pub method: String,
@@ -137,9 +165,34 @@ pub struct StepPlan {
     pub body: Option<BodyPlan>,
     /// Alternatives (any one suffices) of scheme names (all needed).
     pub security: Vec<Vec<String>>,
-    /// Empty: any 2xx status is success.
+}
+
+#[derive(Debug, Clone)]
+pub struct ActionPlan {
+    pub name: String,
+    pub kind: ActionPlanKind,
+    /// All must hold for the action to be taken; none: always taken.
     pub criteria: Vec<CriterionPlan>,
-    pub outputs: Vec<(String, Lowered)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ActionPlanKind {
+    End,
+    GotoStep(String),
+    /// Runs the workflow (with the caller's inputs where names match), then this one ends.
+    GotoWorkflow(String),
+    /// Re-runs the step, after running `via` first when given.
+    Retry {
+        after: Option<f64>,
+        limit: u64,
+        via: Option<Via>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Via {
+    Step(String),
+    Workflow(String),
 }
 
 /// Plans document 0 of a checked project. Features later issues bring (actions, nested
@@ -187,6 +240,7 @@ pub fn plan(project: &Project, settings: &Settings) -> Result<DocumentPlan, Diag
         sources,
         schemes,
         workflows,
+        step_budget: settings.step_budget.unwrap_or(1000),
     })
 }
 
@@ -216,32 +270,30 @@ impl<'p> Planner<'p, '_> {
     }
 
     fn workflow(&mut self, workflow: &'p Workflow) -> Option<WorkflowPlan> {
-        for list in [&workflow.success_actions, &workflow.failure_actions] {
-            if let Some(first) = list.first() {
-                let span = match first {
-                    ActionOrRef::Action(a) => a.span,
-                    ActionOrRef::Reusable(r) => r.span,
-                };
-                self.unsupported(span, "workflow-level success and failure actions");
-            }
-        }
-        if let Some(dep) = workflow.depends_on.first() {
-            self.unsupported(dep.span, "`dependsOn`");
-        }
         let lowerer = Lowerer {
             typer: self.typer,
             settings: self.settings,
             doc: 0,
             workflow,
         };
-        let workflow_params = {
-            let doc = &self.project.arazzo.first()?.document;
-            resolve_parameters_of(doc, &workflow.parameters)
-        };
+        let doc = &self.project.arazzo.first()?.document;
+        let workflow_params = resolve_parameters_of(doc, &workflow.parameters);
+        let depends_on: Vec<String> = workflow
+            .depends_on
+            .iter()
+            .filter_map(|d| self.local_workflow(d))
+            .collect();
+        let shared_success = self.actions(&lowerer, None, &workflow.success_actions, true);
+        let shared_failure = self.actions(&lowerer, None, &workflow.failure_actions, false);
         let steps: Vec<StepPlan> = workflow
             .steps
             .iter()
-            .filter_map(|s| self.step(&lowerer, s, &workflow_params))
+            .filter_map(|s| {
+                let mut plan = self.step(&lowerer, s, &workflow_params)?;
+                plan.on_success = merge(plan.on_success, &shared_success);
+                plan.on_failure = merge(plan.on_failure, &shared_failure);
+                Some(plan)
+            })
             .collect();
         let outputs = workflow
             .outputs
@@ -272,7 +324,111 @@ impl<'p> Planner<'p, '_> {
             inputs: workflow.inputs.clone(),
             steps,
             outputs,
+            depends_on,
+            input_names: crate::check::declared_input_names(self.project, 0, workflow),
         })
+    }
+
+    /// A workflow of this document, by id; others (from Arazzo sources) are not generated yet.
+    fn local_workflow(&mut self, id: &crate::model::Spanned<String>) -> Option<String> {
+        let resolver = Resolver {
+            project: self.project,
+            index: self.index,
+            doc: 0,
+        };
+        match resolver.workflow(id) {
+            Ok(Some((0, w))) => Some(w.workflow_id.value.clone()),
+            Ok(Some(_)) => {
+                self.unsupported(id.span, "workflows of other Arazzo documents");
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// Success or failure actions (inline, or Reusable references to components) as plans.
+    fn actions(
+        &mut self,
+        lowerer: &Lowerer<'p>,
+        step: Option<&'p Step>,
+        list: &'p [ActionOrRef],
+        success: bool,
+    ) -> Vec<ActionPlan> {
+        let doc = match self.project.arazzo.first() {
+            Some(d) => &d.document,
+            None => return Vec::new(),
+        };
+        let components = if success {
+            &doc.components.success_actions
+        } else {
+            &doc.components.failure_actions
+        };
+        let mut plans = Vec::new();
+        for item in list {
+            let action = match item {
+                ActionOrRef::Action(a) => a,
+                ActionOrRef::Reusable(r) => {
+                    let prefix = if success {
+                        "$components.successActions."
+                    } else {
+                        "$components.failureActions."
+                    };
+                    match r
+                        .reference
+                        .value
+                        .strip_prefix(prefix)
+                        .and_then(|n| components.get(n))
+                    {
+                        Some(c) => &c.value,
+                        None => continue,
+                    }
+                }
+            };
+            let target_step = action.step_id.as_ref().map(|s| s.value.clone());
+            let target_workflow = action
+                .workflow_id
+                .as_ref()
+                .and_then(|w| self.local_workflow(w));
+            if action.workflow_id.is_some() && target_workflow.is_none() {
+                continue;
+            }
+            let kind = match action.kind.value {
+                crate::model::ActionKind::End => ActionPlanKind::End,
+                crate::model::ActionKind::Goto => match (target_step, target_workflow) {
+                    (Some(s), _) => ActionPlanKind::GotoStep(s),
+                    (None, Some(w)) => ActionPlanKind::GotoWorkflow(w),
+                    (None, None) => continue,
+                },
+                crate::model::ActionKind::Retry => ActionPlanKind::Retry {
+                    after: action.retry_after.as_ref().map(|r| r.value),
+                    limit: action.retry_limit.as_ref().map_or(1, |r| r.value),
+                    via: target_step
+                        .map(Via::Step)
+                        .or(target_workflow.map(Via::Workflow)),
+                },
+            };
+            let criteria = action
+                .criteria
+                .iter()
+                .filter_map(|c| match lowerer.criterion(c, step) {
+                    Ok(cond) => Some(CriterionPlan {
+                        cond,
+                        text: c.condition.value.clone(),
+                        location: self.project.files.location(c.span),
+                    }),
+                    Err(e) => {
+                        self.expr_error(&c.condition_node, &e);
+                        None
+                    }
+                })
+                .collect();
+            plans.push(ActionPlan {
+                name: action.name.value.clone(),
+                kind,
+                criteria,
+            });
+        }
+        plans
     }
 
     fn step(
@@ -281,27 +437,86 @@ impl<'p> Planner<'p, '_> {
         step: &'p Step,
         workflow_params: &[crate::model::Parameter],
     ) -> Option<StepPlan> {
-        for list in [&step.on_success, &step.on_failure] {
-            if let Some(first) = list.first() {
-                let span = match first {
-                    ActionOrRef::Action(a) => a.span,
-                    ActionOrRef::Reusable(r) => r.span,
-                };
-                self.unsupported(span, "`onSuccess` and `onFailure` actions");
+        let call = match step.target.as_ref()? {
+            StepTarget::WorkflowId(id) => {
+                let child = self.local_workflow(id)?;
+                let doc = &self.project.arazzo.first()?.document;
+                let inputs = resolve_parameters_of(doc, &step.parameters)
+                    .iter()
+                    .filter_map(|p| match lowerer.value(&p.value, Some(step)) {
+                        Ok(v) => Some((p.name.value.clone(), v)),
+                        Err(e) => {
+                            self.expr_error(&p.value, &e);
+                            None
+                        }
+                    })
+                    .collect();
+                StepCall::Workflow {
+                    workflow: child,
+                    inputs,
+                }
             }
-        }
+            target => StepCall::Operation(Box::new(self.operation_call(
+                lowerer,
+                step,
+                target,
+                workflow_params,
+            )?)),
+        };
+        let criteria = step
+            .success_criteria
+            .iter()
+            .filter_map(|c| match lowerer.criterion(c, Some(step)) {
+                Ok(cond) => Some(CriterionPlan {
+                    cond,
+                    text: c.condition.value.clone(),
+                    location: self.project.files.location(c.span),
+                }),
+                Err(e) => {
+                    self.expr_error(&c.condition_node, &e);
+                    None
+                }
+            })
+            .collect();
+        let outputs = step
+            .outputs
+            .iter()
+            .filter_map(|o| {
+                lowerer
+                    .value(&o.value, Some(step))
+                    .ok()
+                    .map(|v| (o.name.value.clone(), v))
+            })
+            .collect();
+        let on_success = self.actions(lowerer, Some(step), &step.on_success, true);
+        let on_failure = self.actions(lowerer, Some(step), &step.on_failure, false);
+        Some(StepPlan {
+            id: step.step_id.value.clone(),
+            description: step.description.as_ref().map(|d| d.value.clone()),
+            call,
+            criteria,
+            outputs,
+            on_success,
+            on_failure,
+        })
+    }
+
+    fn operation_call(
+        &mut self,
+        lowerer: &Lowerer<'p>,
+        step: &'p Step,
+        target: &'p StepTarget,
+        workflow_params: &[crate::model::Parameter],
+    ) -> Option<OperationCall> {
         let resolver = Resolver {
             project: self.project,
             index: self.index,
             doc: 0,
         };
-        let op_ref = match step.target.as_ref()? {
+        let op_ref = match target {
             StepTarget::OperationId(id) => resolver.operation_id(id).ok()??,
             StepTarget::OperationPath(path) => resolver.operation_path(path).ok()??,
-            StepTarget::WorkflowId(id) => {
-                self.unsupported(id.span, "steps that run a workflow");
-                return None;
-            }
+            StepTarget::WorkflowId(_) => return None,
         };
         let op = operation(self.project, &op_ref).ok()?;
         let op_node = pointer::parse(&op.pointer)
@@ -309,7 +524,6 @@ impl<'p> Planner<'p, '_> {
             .and_then(|t| self.project.tree(op.file)?.at(&t).cloned())?;
         let source = self.source(op_ref.doc)?;
         let security = self.security(op_ref.doc, &op_node);
-
         let doc = &self.project.arazzo.first()?.document;
         let own = resolve_parameters_of(doc, &step.parameters);
         let mut params = Vec::new();
@@ -352,7 +566,6 @@ impl<'p> Planner<'p, '_> {
                     .unwrap_or_else(|| "a literal value".to_owned()),
             });
         }
-        let path = path_parts(&op.path);
         let body = step.request_body.as_ref().and_then(|b| {
             let content_type = b
                 .content_type
@@ -393,44 +606,15 @@ impl<'p> Planner<'p, '_> {
                 replacements,
             })
         });
-        let criteria = step
-            .success_criteria
-            .iter()
-            .filter_map(|c| match lowerer.criterion(c, Some(step)) {
-                Ok(cond) => Some(CriterionPlan {
-                    cond,
-                    text: c.condition.value.clone(),
-                    location: self.project.files.location(c.span),
-                }),
-                Err(e) => {
-                    self.expr_error(&c.condition_node, &e);
-                    None
-                }
-            })
-            .collect();
-        let outputs = step
-            .outputs
-            .iter()
-            .filter_map(|o| {
-                lowerer
-                    .value(&o.value, Some(step))
-                    .ok()
-                    .map(|v| (o.name.value.clone(), v))
-            })
-            .collect();
-        Some(StepPlan {
-            id: step.step_id.value.clone(),
-            description: step.description.as_ref().map(|d| d.value.clone()),
+        Some(OperationCall {
             operation_id: op.operation_id.clone(),
             source,
             method: op.method.to_uppercase(),
             path_template: op.path.clone(),
-            path,
+            path: path_parts(&op.path),
             params,
             body,
             security,
-            criteria,
-            outputs,
         })
     }
 
@@ -507,6 +691,17 @@ impl<'p> Planner<'p, '_> {
             description: text("description"),
         });
     }
+}
+
+/// A step's actions, then the workflow's whose names the step did not reuse.
+fn merge(own: Vec<ActionPlan>, shared: &[ActionPlan]) -> Vec<ActionPlan> {
+    let mut all = own;
+    for action in shared {
+        if !all.iter().any(|a| a.name == action.name) {
+            all.push(action.clone());
+        }
+    }
+    all
 }
 
 /// `servers[0].url` with its variables at their defaults.

@@ -6,7 +6,8 @@ mod document;
 mod lower;
 
 pub use document::{
-    BodyKind, BodyPlan, CriterionPlan, DocumentPlan, OutputPlan, ParamPlan, ParamStyle, PathPart,
-    SchemeKind, SchemePlan, SourcePlan, StepPlan, WorkflowPlan, plan,
+    ActionPlan, ActionPlanKind, BodyKind, BodyPlan, CriterionPlan, DocumentPlan, OperationCall,
+    OutputPlan, ParamPlan, ParamStyle, PathPart, SchemeKind, SchemePlan, SourcePlan, StepCall,
+    StepPlan, Via, WorkflowPlan, plan,
 };
 pub use lower::{Cond, Lowered, Lowerer, Operand, Source, TemplatePart, ValueRef};
