@@ -21,6 +21,7 @@ const WORKFLOWS: &[(&str, &str)] = &[
         "twilio/ip-messaging-channel-webhook.arazzo.yaml",
     ),
     ("requests", "codegen/requests.arazzo.yaml"),
+    ("control_flow", "codegen/control-flow.arazzo.yaml"),
 ];
 
 fn main() {

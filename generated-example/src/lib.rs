@@ -27,3 +27,8 @@ pub mod ip_messaging {
 pub mod requests {
     include!(concat!(env!("OUT_DIR"), "/requests.rs"));
 }
+
+/// Polling, branching, retries, nested workflows and dependencies (the generator's own fixture).
+pub mod control_flow {
+    include!(concat!(env!("OUT_DIR"), "/control_flow.rs"));
+}

@@ -430,14 +430,25 @@ fn unused_inputs(
     declared: &[&str],
     used: &BTreeSet<String>,
 ) {
-    // Dependencies and child workflows receive the caller's inputs by name.
+    // Dependencies, and workflows that actions run, receive the caller's inputs by name.
+    let action_targets = workflow
+        .success_actions
+        .iter()
+        .chain(&workflow.failure_actions)
+        .chain(
+            workflow
+                .steps
+                .iter()
+                .flat_map(|s| s.on_success.iter().chain(&s.on_failure)),
+        )
+        .filter_map(|a| match a {
+            crate::model::ActionOrRef::Action(a) => a.workflow_id.as_ref(),
+            crate::model::ActionOrRef::Reusable(_) => None,
+        });
     let passed_on: Vec<&str> = workflow
         .depends_on
         .iter()
-        .chain(workflow.steps.iter().filter_map(|s| match &s.target {
-            Some(StepTarget::WorkflowId(id)) => Some(id),
-            _ => None,
-        }))
+        .chain(action_targets)
         .filter_map(|id| ctx.resolver.workflow(id).ok().flatten())
         .filter_map(|(_, w)| declared_inputs(ctx, w))
         .flatten()

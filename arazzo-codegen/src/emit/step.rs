@@ -234,9 +234,7 @@ pub fn run_workflow(scope: &Scope<'_>, target: &str, why: &str) -> TokenStream {
     quote! {{
         let __child_inputs = ::arazzo_runtime::value::pick(&__inputs, &[#( #names ),*]);
         #arg
-        let __future: ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<
-            Output = ::std::result::Result<(#child_output, ::std::option::Option<u16>), ::arazzo_runtime::Error>,
-        > + ::std::marker::Send + '_>> = ::std::boxed::Box::pin(self.#runner(#input_value));
+        let __future: ::arazzo_runtime::flow::WorkflowFuture<'_, #child_output> = ::std::boxed::Box::pin(self.#runner(#input_value));
         let (__child_output, __child_status) = __future.await?;
         __status = __child_status.or(__status);
         let mut __record = ::arazzo_runtime::serde_json::Map::new();
@@ -290,9 +288,7 @@ fn child(
         let #mutable __child_inputs = ::arazzo_runtime::serde_json::Map::new();
         #( #inserts )*
         #arg
-        let __future: ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<
-            Output = ::std::result::Result<(#child_output, ::std::option::Option<u16>), ::arazzo_runtime::Error>,
-        > + ::std::marker::Send + '_>> = ::std::boxed::Box::pin(self.#runner(#input_value));
+        let __future: ::arazzo_runtime::flow::WorkflowFuture<'_, #child_output> = ::std::boxed::Box::pin(self.#runner(#input_value));
         let (__child_output, __child_status) = __future.await?;
         __status = __child_status;
         let __child_outputs = ::arazzo_runtime::value::inputs(&__child_output);

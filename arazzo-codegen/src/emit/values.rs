@@ -92,16 +92,16 @@ pub fn value_ref(r: &ValueRef, vars: &dyn StepVars) -> TokenStream {
         }
         Source::ChildOutputs => read(quote! { ::std::option::Option::Some(&__child_outputs) }),
         Source::WorkflowOutput { workflow, output } => {
-            let mut tokens = vec![workflow.clone(), "outputs".to_owned(), output.clone()];
+            let mut tokens = vec!["outputs".to_owned(), output.clone()];
             tokens.extend(r.pointer.iter().cloned());
             let tokens = tokens_of(&tokens);
-            quote! { ::arazzo_runtime::value::read(::std::option::Option::Some(&__workflows), #tokens) }
+            quote! { ::arazzo_runtime::value::read(__workflows.get(#workflow), #tokens) }
         }
         Source::WorkflowInputs { workflow } => {
-            let mut tokens = vec![workflow.clone(), "inputs".to_owned()];
+            let mut tokens = vec!["inputs".to_owned()];
             tokens.extend(r.pointer.iter().cloned());
             let tokens = tokens_of(&tokens);
-            quote! { ::arazzo_runtime::value::read(::std::option::Option::Some(&__workflows), #tokens) }
+            quote! { ::arazzo_runtime::value::read(__workflows.get(#workflow), #tokens) }
         }
     }
 }

@@ -301,6 +301,10 @@ impl<'p> Planner<'p, '_> {
             .filter_map(|o| match lowerer.value(&o.value, None) {
                 Ok(value) => {
                     let ty = match &value {
+                        // A value from a step or workflow that may not have run may be absent.
+                        Lowered::Value(v) if !guaranteed(v, &steps, &depends_on) => {
+                            v.ty.clone().nullable()
+                        }
                         Lowered::Value(v) => v.ty.clone(),
                         Lowered::Template(_) => ValueType::new(crate::types::Type::String),
                         _ => crate::types::literal_type(&o.value),
@@ -690,6 +694,26 @@ impl<'p> Planner<'p, '_> {
             kind,
             description: text("description"),
         });
+    }
+}
+
+/// Whether the value a workflow output reads exists after every successful run: steps up to
+/// the first one whose actions can skip others (or end early) always run; of other workflows,
+/// only dependencies always run.
+fn guaranteed(v: &super::ValueRef, steps: &[StepPlan], depends_on: &[String]) -> bool {
+    let skips = |a: &ActionPlan| !matches!(a.kind, ActionPlanKind::Retry { .. });
+    let first_branching = steps
+        .iter()
+        .position(|s| s.on_success.iter().chain(&s.on_failure).any(skips))
+        .unwrap_or(steps.len());
+    match &v.source {
+        super::Source::StepOutput { step, .. } => steps
+            .iter()
+            .position(|s| s.id == *step)
+            .is_some_and(|i| i <= first_branching),
+        super::Source::WorkflowOutput { workflow, .. }
+        | super::Source::WorkflowInputs { workflow } => depends_on.contains(workflow),
+        _ => true,
     }
 }
 

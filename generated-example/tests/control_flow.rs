@@ -1,0 +1,324 @@
+//! Branching, polling, retries, nested workflows and dependencies, as the server sees them.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use arazzo_runtime::Error;
+use arazzo_runtime::flow::Sleeper;
+use generated_example::control_flow::{Client, HandOverInput, NestedInput, RunJobInput};
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+mod common;
+use common::header;
+
+/// A sleeper that records the delays it is asked for instead of waiting.
+fn recording() -> (Sleeper, Arc<Mutex<Vec<Duration>>>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let sleeper = Sleeper::new(move |d| {
+        if let Ok(mut v) = log.lock() {
+            v.push(d);
+        }
+        async {}
+    });
+    (sleeper, seen)
+}
+
+async fn sequence(server: &MockServer) -> Vec<String> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .collect()
+}
+
+async fn job_server(states: &[&str]) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/jobs"))
+        .respond_with(
+            ResponseTemplate::new(202).set_body_json(json!({"id": "j1", "state": "queued"})),
+        )
+        .mount(&server)
+        .await;
+    // Each state answers once, in order; the last one answers forever.
+    for (i, state) in states.iter().enumerate() {
+        let mock = Mock::given(method("GET"))
+            .and(path("/jobs/j1"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(json!({"id": "j1", "state": state})),
+            );
+        let mock = if i + 1 < states.len() {
+            mock.up_to_n_times(1)
+        } else {
+            mock
+        };
+        mock.mount(&server).await;
+    }
+    Mock::given(method("DELETE"))
+        .and(path("/jobs/j1"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn polling_loops_back_until_the_job_is_done() {
+    let server = job_server(&["queued", "running", "done"]).await;
+    let client = Client::new().with_jobs_url(server.uri());
+    let output = client
+        .run_job(RunJobInput {
+            kind: Some("export".to_owned()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(output.id, "j1");
+    assert_eq!(output.state, "done");
+    assert_eq!(
+        sequence(&server).await,
+        ["POST /jobs", "GET /jobs/j1", "GET /jobs/j1", "GET /jobs/j1"]
+    );
+}
+
+#[tokio::test]
+async fn a_goto_forward_skips_to_cleanup() {
+    let server = job_server(&["running", "failed"]).await;
+    let client = Client::new().with_jobs_url(server.uri());
+    let output = client.run_job(RunJobInput { kind: None }).await.unwrap();
+    assert_eq!(output.state, "failed");
+    assert_eq!(
+        sequence(&server).await,
+        [
+            "POST /jobs",
+            "GET /jobs/j1",
+            "GET /jobs/j1",
+            "DELETE /jobs/j1"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_loop_that_never_ends_stops_at_the_step_budget() {
+    let server = job_server(&["running"]).await;
+    let client = Client::new()
+        .with_jobs_url(server.uri())
+        .with_step_budget(5);
+    let err = client
+        .run_job(RunJobInput { kind: None })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::StepBudgetExceeded {
+                workflow: "run-job",
+                step: "poll",
+                budget: 5
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(sequence(&server).await.len(), 5);
+    assert_eq!(
+        err.to_string(),
+        "workflow `run-job`: the step budget of 5 is used up at step `poll` (a `goto` loop that never ends?); raise it with `with_step_budget`"
+    );
+}
+
+async fn report_server(first: ResponseTemplate, times: u64) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/report"))
+        .respond_with(first)
+        .up_to_n_times(times)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/report"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"rows": 3})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"token": "t1"})))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn a_retry_runs_the_token_refresh_step_first() {
+    let server = report_server(ResponseTemplate::new(401), 1).await;
+    let (sleeper, delays) = recording();
+    let client = Client::new()
+        .with_jobs_url(server.uri())
+        .with_sleeper(sleeper);
+    let output = client.fetch_report().await.unwrap();
+    assert_eq!(output.rows, Some(3));
+    assert_eq!(
+        sequence(&server).await,
+        ["GET /report", "POST /token", "GET /report"]
+    );
+    let requests = server.received_requests().await.unwrap_or_default();
+    // The first attempt had no token yet: an absent value interpolates as nothing.
+    assert_eq!(
+        header(&requests[0], "authorization").as_deref(),
+        Some("Bearer")
+    );
+    assert_eq!(
+        header(&requests[2], "authorization").as_deref(),
+        Some("Bearer t1")
+    );
+    assert_eq!(
+        delays.lock().map(|d| d.clone()).unwrap_or_default(),
+        [Duration::ZERO]
+    );
+}
+
+#[tokio::test]
+async fn retry_after_seconds_win_over_the_action_delay() {
+    let server = report_server(
+        ResponseTemplate::new(503).insert_header("Retry-After", "7"),
+        2,
+    )
+    .await;
+    let (sleeper, delays) = recording();
+    let client = Client::new()
+        .with_jobs_url(server.uri())
+        .with_sleeper(sleeper);
+    assert_eq!(client.fetch_report().await.unwrap().rows, Some(3));
+    assert_eq!(
+        delays.lock().map(|d| d.clone()).unwrap_or_default(),
+        [Duration::from_secs(7), Duration::from_secs(7)]
+    );
+    assert_eq!(sequence(&server).await.len(), 3);
+}
+
+#[tokio::test]
+async fn retry_after_dates_win_too() {
+    let when = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(30));
+    let server = report_server(
+        ResponseTemplate::new(429).insert_header("Retry-After", when.as_str()),
+        1,
+    )
+    .await;
+    let (sleeper, delays) = recording();
+    let client = Client::new()
+        .with_jobs_url(server.uri())
+        .with_sleeper(sleeper);
+    client.fetch_report().await.unwrap();
+    let delays = delays.lock().map(|d| d.clone()).unwrap_or_default();
+    assert_eq!(delays.len(), 1);
+    assert!(
+        delays[0] > Duration::from_secs(25) && delays[0] <= Duration::from_secs(30),
+        "{delays:?}"
+    );
+}
+
+#[tokio::test]
+async fn without_retry_after_the_action_delay_applies() {
+    let server = report_server(ResponseTemplate::new(429), 1).await;
+    let (sleeper, delays) = recording();
+    let client = Client::new()
+        .with_jobs_url(server.uri())
+        .with_sleeper(sleeper);
+    client.fetch_report().await.unwrap();
+    assert_eq!(
+        delays.lock().map(|d| d.clone()).unwrap_or_default(),
+        [Duration::from_millis(1500)]
+    );
+}
+
+#[tokio::test]
+async fn a_used_up_retry_limit_falls_through_to_the_workflow_failure_action() {
+    let server = report_server(ResponseTemplate::new(503), 10).await;
+    let (sleeper, delays) = recording();
+    let client = Client::new()
+        .with_jobs_url(server.uri())
+        .with_sleeper(sleeper);
+    let err = client.fetch_report().await.unwrap_err();
+    match &err {
+        Error::Ended {
+            workflow,
+            step,
+            action,
+            status,
+            outputs,
+        } => {
+            assert_eq!(
+                (*workflow, *step, *action, *status),
+                ("fetch-report", "report", "stop", Some(503))
+            );
+            assert!(outputs.is_empty(), "{outputs:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // One try and two retries (retryLimit: 2), then the workflow's `stop` action.
+    assert_eq!(
+        sequence(&server).await,
+        ["GET /report", "GET /report", "GET /report"]
+    );
+    assert_eq!(delays.lock().map(|d| d.len()).unwrap_or_default(), 2);
+}
+
+#[tokio::test]
+async fn dependencies_run_first_and_child_workflows_return_their_outputs() {
+    let server = job_server(&["done"]).await;
+    Mock::given(method("GET"))
+        .and(path("/report"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"rows": 12})))
+        .mount(&server)
+        .await;
+    let client = Client::new().with_jobs_url(server.uri());
+    let output = client
+        .nested(NestedInput {
+            kind: Some("backup".to_owned()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(output.state, "done");
+    assert_eq!(output.rows, Some(12));
+    assert_eq!(
+        sequence(&server).await,
+        ["GET /report", "POST /jobs", "GET /jobs/j1"]
+    );
+    let requests = server.received_requests().await.unwrap_or_default();
+    // The step's parameters became the child's inputs.
+    assert_eq!(
+        String::from_utf8_lossy(&requests[1].body),
+        r#"{"kind":"backup"}"#
+    );
+}
+
+#[tokio::test]
+async fn a_failure_can_hand_over_to_another_workflow() {
+    let server = job_server(&["done"]).await;
+    Mock::given(method("GET"))
+        .and(path("/report"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+    let client = Client::new().with_jobs_url(server.uri());
+    let output = client
+        .hand_over(HandOverInput {
+            kind: Some("rebuild".to_owned()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(output.job.as_deref(), Some("done"));
+    assert_eq!(
+        sequence(&server).await,
+        ["GET /report", "POST /jobs", "GET /jobs/j1"]
+    );
+    let requests = server.received_requests().await.unwrap_or_default();
+    // The caller's inputs went to the workflow it handed over to, by name.
+    assert_eq!(
+        String::from_utf8_lossy(&requests[1].body),
+        r#"{"kind":"rebuild"}"#
+    );
+}
