@@ -1,4 +1,6 @@
 //! What the tests read from the requests a mock server received.
+// Each test crate includes this module and uses part of it.
+#![allow(dead_code)]
 
 use wiremock::Request;
 
