@@ -44,7 +44,8 @@ impl std::fmt::Debug for Sleeper {
 
 /// A workflow run started by another workflow (a step, a dependency, a `goto`): boxed, so
 /// workflows may call each other.
-pub type WorkflowFuture<'a, T> = Pin<Box<dyn Future<Output = Result<(T, Option<u16>), crate::Error>> + Send + 'a>>;
+pub type WorkflowFuture<'a, T> =
+    Pin<Box<dyn Future<Output = Result<(T, Option<u16>), crate::Error>> + Send + 'a>>;
 
 /// The number of steps a workflow may run (loops included) unless the client sets another.
 pub const DEFAULT_STEP_BUDGET: usize = 1000;

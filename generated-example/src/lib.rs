@@ -32,3 +32,42 @@ pub mod requests {
 pub mod control_flow {
     include!(concat!(env!("OUT_DIR"), "/control_flow.rs"));
 }
+
+/// Code generated from real third-party Arazzo documents (built when `ARAZZO_UPSTREAM_FIXTURES`
+/// is set).
+#[cfg(upstream_fixtures)]
+pub mod upstream {
+    /// wso2/arazzo-tools: goto and end actions.
+    pub mod wso2_goto_and_end {
+        include!(concat!(env!("OUT_DIR"), "/upstream_wso2_goto_and_end.rs"));
+    }
+    /// Redocly's museum example (an OpenAPI 3.1 source).
+    pub mod museum_tickets {
+        include!(concat!(env!("OUT_DIR"), "/upstream_museum_tickets.rs"));
+    }
+    /// api-evangelist/twilio: the seed document.
+    pub mod twilio_conversation_with_webhook {
+        include!(concat!(
+            env!("OUT_DIR"),
+            "/upstream_twilio_conversation_with_webhook.rs"
+        ));
+    }
+    /// api-evangelist/twilio: conversation, participant, message.
+    pub mod twilio_participant_and_message {
+        include!(concat!(
+            env!("OUT_DIR"),
+            "/upstream_twilio_participant_and_message.rs"
+        ));
+    }
+    /// jentic-public-apis: Twilio Conversations (six workflows, reusable failure actions).
+    pub mod jentic_conversations {
+        include!(concat!(
+            env!("OUT_DIR"),
+            "/upstream_jentic_conversations.rs"
+        ));
+    }
+    /// jentic-public-apis: Twilio IP Messaging.
+    pub mod jentic_ip_messaging {
+        include!(concat!(env!("OUT_DIR"), "/upstream_jentic_ip_messaging.rs"));
+    }
+}

@@ -259,6 +259,8 @@ pub fn emit(
         async fn #runner(&self #param) -> ::std::result::Result<(#output_id, ::std::option::Option<u16>), ::arazzo_runtime::Error> {
             use ::arazzo_runtime::tracing::Instrument as _;
             const WORKFLOW: &str = #workflow_id;
+            // Variants are the document's step ids, whatever they have in common.
+            #[allow(clippy::enum_variant_names)]
             #[derive(::std::clone::Clone, ::std::marker::Copy)]
             enum __Step { #( #variant_ids, )* }
             impl __Step {
