@@ -6,7 +6,7 @@ mod expressions;
 mod ids;
 mod references;
 
-pub(crate) use references::{declared_input_names, resolve_dotted};
+pub(crate) use references::{declared_input_names, required_input_names, resolve_dotted};
 mod steps;
 mod types;
 

@@ -21,32 +21,59 @@ pub(crate) fn declared_inputs<'d>(ctx: &Ctx<'d>, workflow: &'d Workflow) -> Opti
         .map(|m| m.keys().collect())
 }
 
-/// The declared input names of `workflow` in document `doc`, owned (for the plan stage).
+/// The input schema of `workflow` in document `doc`, through a `$ref` into `components.inputs`.
+fn input_schema_of<'p>(
+    project: &'p crate::load::Project,
+    doc: usize,
+    workflow: &'p Workflow,
+) -> Option<&'p Node> {
+    let schema = workflow.inputs.as_ref()?;
+    match schema.get("$ref").and_then(Node::as_str) {
+        Some(reference) => {
+            let name = reference.strip_prefix("#/components/inputs/")?;
+            Some(
+                &project
+                    .arazzo
+                    .get(doc)?
+                    .document
+                    .components
+                    .inputs
+                    .get(name)?
+                    .value,
+            )
+        }
+        None => Some(schema),
+    }
+}
+
+/// The declared input names of `workflow` in document `doc`, owned (for later stages).
 pub(crate) fn declared_input_names(
     project: &crate::load::Project,
     doc: usize,
     workflow: &Workflow,
 ) -> Vec<String> {
-    let Some(components) = project.arazzo.get(doc).map(|d| &d.document.components) else {
-        return Vec::new();
-    };
-    let Some(mut schema) = workflow.inputs.as_ref() else {
-        return Vec::new();
-    };
-    if let Some(name) = schema
-        .get("$ref")
-        .and_then(Node::as_str)
-        .and_then(|r| r.strip_prefix("#/components/inputs/"))
-    {
-        match components.inputs.get(name) {
-            Some(c) => schema = &c.value,
-            None => return Vec::new(),
-        }
-    }
-    schema
-        .get("properties")
+    input_schema_of(project, doc, workflow)
+        .and_then(|s| s.get("properties"))
         .and_then(Node::as_map)
         .map(|m| m.keys().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// The input names `workflow` requires (`required` of its schema).
+pub(crate) fn required_input_names(
+    project: &crate::load::Project,
+    doc: usize,
+    workflow: &Workflow,
+) -> Vec<String> {
+    input_schema_of(project, doc, workflow)
+        .and_then(|s| s.get("required"))
+        .and_then(Node::as_seq)
+        .map(|r| {
+            r.iter()
+                .filter_map(Node::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default()
 }
 

@@ -18,8 +18,10 @@ pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow, parsed: &ParsedWor
             StepTarget::OperationId(id) => ctx.resolver.operation_id(id),
             StepTarget::OperationPath(path) => ctx.resolver.operation_path(path),
             StepTarget::WorkflowId(id) => {
-                if let Err(d) = ctx.resolver.workflow(id) {
-                    ctx.push(d);
+                match ctx.resolver.workflow(id) {
+                    Ok(Some((doc, child))) => child_inputs(ctx, step, &step_params, doc, child),
+                    Ok(None) => {}
+                    Err(d) => ctx.push(d),
                 }
                 continue;
             }
@@ -49,6 +51,78 @@ pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow, parsed: &ParsedWor
                 }
             }
         }
+    }
+}
+
+/// The parameters of a step that runs a workflow are that workflow's inputs: each must be one
+/// it declares, and every input it requires must be given.
+fn child_inputs(
+    ctx: &mut Ctx<'_>,
+    step: &Step,
+    given: &[Parameter],
+    doc: usize,
+    child: &crate::model::Workflow,
+) {
+    let declared = crate::check::declared_input_names(ctx.project, doc, child);
+    let schema_known = child.inputs.is_some();
+    for p in given {
+        if schema_known && !declared.contains(&p.name.value) {
+            let names = declared.iter().map(String::as_str);
+            ctx.push(
+                Diagnostic::new(
+                    Code::UnknownParameter,
+                    format!(
+                        "workflow `{}` has no input `{}`",
+                        child.workflow_id.value, p.name.value
+                    ),
+                )
+                .at(p.name.span)
+                .label("passed to a workflow that does not declare it")
+                .note(format!(
+                    "inputs of `{}`: {}",
+                    child.workflow_id.value,
+                    suggest::list(names.clone())
+                ))
+                .help_opt(suggest::did_you_mean(&p.name.value, names)),
+            );
+        }
+        if let Some(loc) = &p.location {
+            ctx.push(
+                Diagnostic::new(
+                    Code::IgnoredField,
+                    format!(
+                        "`in` has no meaning for parameter `{}` of a step that runs a workflow",
+                        p.name.value
+                    ),
+                )
+                .at(loc.span)
+                .label("ignored")
+                .help("remove `in`: the parameter becomes the workflow's input of the same name"),
+            );
+        }
+    }
+    let required: Vec<String> = crate::check::required_input_names(ctx.project, doc, child);
+    let missing: Vec<String> = required
+        .iter()
+        .filter(|r| !given.iter().any(|p| p.name.value == **r))
+        .map(|r| format!("`{r}`"))
+        .collect();
+    if !missing.is_empty() {
+        ctx.push(
+            Diagnostic::new(
+                Code::MissingParameter,
+                format!(
+                    "step `{}` does not pass the required input{} {} of workflow `{}`",
+                    step.step_id.value,
+                    if missing.len() == 1 { "" } else { "s" },
+                    missing.join(", "),
+                    child.workflow_id.value
+                ),
+            )
+            .at(step.step_id.span)
+            .label(format!("runs workflow `{}`", child.workflow_id.value))
+            .help("add them to the step's `parameters` (name and value; no `in`)"),
+        );
     }
 }
 

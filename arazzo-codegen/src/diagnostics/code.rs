@@ -124,6 +124,8 @@ codes! {
     IncomparableTypes = "incomparable-types", Warning;
     /// A JSON pointer that cannot exist in the schema it reads.
     PointerOutsideSchema = "pointer-outside-schema", Warning;
+    /// A field that has no effect where it is written (`in` on a workflow step's parameter).
+    IgnoredField = "ignored-field", Warning;
     /// A workflow input that nothing reads.
     UnusedInput = "unused-input", Warning;
 }
