@@ -1,0 +1,79 @@
+//! What a user debugging a workflow sees in the trace: each criterion with its result, each
+//! action taken, each request with its status; never a credential.
+
+use std::sync::{Arc, Mutex};
+
+use arazzo_runtime::flow::Sleeper;
+use generated_example::control_flow::Client;
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut v) = self.0.lock() {
+            v.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn criteria_actions_and_requests_are_traced_without_secrets() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(arazzo_runtime::tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = arazzo_runtime::tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/report"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/report"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"rows": 1})))
+        .mount(&server)
+        .await;
+    let client = Client::new()
+        .with_jobs_url(server.uri())
+        .with_sleeper(Sleeper::new(|_| async {}))
+        .with_request_hook(|request| {
+            request.headers_mut().insert(
+                "authorization",
+                "Bearer s3cr3t-token"
+                    .parse()
+                    .unwrap_or_else(|_| unreachable!()),
+            );
+        });
+    client.fetch_report().await.unwrap();
+
+    let text = String::from_utf8_lossy(&captured.0.lock().map(|v| v.clone()).unwrap_or_default())
+        .into_owned();
+    for expected in [
+        r#"criterion evaluated workflow="fetch-report" step="report" criterion="$statusCode == 200" holds=false"#,
+        r#"criterion evaluated workflow="fetch-report" step="report" criterion="^(429|503)$" holds=true"#,
+        r#"action taken workflow="fetch-report" step="report" action="back-off" kind="retry""#,
+        r#"criterion evaluated workflow="fetch-report" step="report" criterion="$statusCode == 200" holds=true"#,
+        r#"action taken workflow="fetch-report" step="report" action="done" kind="end""#,
+        "arazzo.workflow{workflow=\"fetch-report\"}",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    assert!(
+        !text.contains("s3cr3t"),
+        "a secret reached the trace:\n{text}"
+    );
+}
