@@ -26,6 +26,7 @@ const WORKFLOWS: &[(&str, &str)] = &[
     ),
     ("requests", "codegen/requests.arazzo.yaml"),
     ("control_flow", "codegen/control-flow.arazzo.yaml"),
+    ("cross_document", "codegen/cross-document.arazzo.yaml"),
 ];
 
 /// `(module, document)`, relative to `$ARAZZO_UPSTREAM_FIXTURES/arazzo`.

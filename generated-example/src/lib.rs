@@ -33,6 +33,11 @@ pub mod control_flow {
     include!(concat!(env!("OUT_DIR"), "/control_flow.rs"));
 }
 
+/// A workflow that runs a workflow of another Arazzo document (the generator's own fixture).
+pub mod cross_document {
+    include!(concat!(env!("OUT_DIR"), "/cross_document.rs"));
+}
+
 /// Code generated from real third-party Arazzo documents (built when `ARAZZO_UPSTREAM_FIXTURES`
 /// is set).
 #[cfg(upstream_fixtures)]

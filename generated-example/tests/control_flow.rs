@@ -322,3 +322,25 @@ async fn a_failure_can_hand_over_to_another_workflow() {
         r#"{"kind":"rebuild"}"#
     );
 }
+
+#[tokio::test]
+async fn a_workflow_of_another_arazzo_document_runs_as_a_step() {
+    use generated_example::cross_document::{Client, StartAndCheckInput};
+    let server = job_server(&["running"]).await;
+    let client = Client::new().with_jobs_url(server.uri());
+    let output = client
+        .start_and_check(StartAndCheckInput {
+            kind: "index".to_owned(),
+        })
+        .await
+        .unwrap();
+    // Typed through the other document's workflow and its response schema.
+    assert_eq!(output.id, "j1");
+    assert_eq!(output.state, "running");
+    assert_eq!(sequence(&server).await, ["POST /jobs", "GET /jobs/j1"]);
+    let requests = server.received_requests().await.unwrap_or_default();
+    assert_eq!(
+        String::from_utf8_lossy(&requests[0].body),
+        r#"{"kind":"index"}"#
+    );
+}

@@ -37,9 +37,9 @@ pub fn signature(
     space: &mut TypeSpace<'_>,
     defs: &mut Vec<TokenStream>,
 ) -> Signature {
-    let base = super::names::sanitize(&w.id, Case::UpperCamel);
-    let method = method_names.name(&w.id, Case::Snake);
-    let runner = method_names.name(&format!("run_{}", w.id), Case::Snake);
+    let base = super::names::sanitize(&w.key, Case::UpperCamel);
+    let method = method_names.name(&w.key, Case::Snake);
+    let runner = method_names.name(&format!("run_{}", w.key), Case::Snake);
     let input = w.inputs.as_ref().filter(|s| takes_input(s)).map(|schema| {
         let doc = format!("The inputs of workflow `{}`.", w.id);
         let (ty, nullable) = space.documented_type(schema, &format!("{base}Input"), Some(&doc));
@@ -69,7 +69,7 @@ pub fn signature(
         &fields,
     ));
     Signature {
-        id: w.id.clone(),
+        id: w.key.clone(),
         method: ident(&method),
         runner: ident(&runner),
         input,
@@ -249,11 +249,16 @@ pub fn emit(
         " Runs workflow `{}` and also returns the status of its last operation.",
         w.id
     );
-    quote! {
-        #( #[doc = #doc] )*
-        pub async fn #method(&self #param) -> ::std::result::Result<#output_id, ::arazzo_runtime::Error> {
-            self.#runner(#arg).await.map(|(output, _)| output)
+    let public = w.public.then(|| {
+        quote! {
+            #( #[doc = #doc] )*
+            pub async fn #method(&self #param) -> ::std::result::Result<#output_id, ::arazzo_runtime::Error> {
+                self.#runner(#arg).await.map(|(output, _)| output)
+            }
         }
+    });
+    quote! {
+        #public
 
         #[doc = #runner_doc]
         async fn #runner(&self #param) -> ::std::result::Result<(#output_id, ::std::option::Option<u16>), ::arazzo_runtime::Error> {

@@ -32,6 +32,8 @@ pub struct DocumentPlan {
 pub struct SourcePlan {
     pub name: String,
     pub default_url: String,
+    /// Index of the description in the project.
+    pub openapi: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -54,7 +56,13 @@ pub struct SchemePlan {
 
 #[derive(Debug, Clone)]
 pub struct WorkflowPlan {
+    /// Unique in the module: the workflowId, prefixed by the source name for workflows of other
+    /// Arazzo documents. Step and action targets name workflows by this key.
+    pub key: String,
     pub id: String,
+    /// Workflows of the user's document are public methods; those of Arazzo sources they use
+    /// are generated for them to call.
+    pub public: bool,
     pub summary: Option<String>,
     pub description: Option<String>,
     /// The workflow's `inputs` schema, `$ref`s into `components.inputs` included.
@@ -221,12 +229,22 @@ pub fn plan(project: &Project, settings: &Settings) -> Result<DocumentPlan, Diag
         diags: &mut diags,
         sources: Vec::new(),
         schemes: Vec::new(),
+        doc: 0,
+        pending: doc.workflows.iter().map(|w| (0, w)).collect(),
+        planned: Vec::new(),
     };
-    let workflows: Vec<WorkflowPlan> = doc
-        .workflows
-        .iter()
-        .filter_map(|w| planner.workflow(w))
-        .collect();
+    let mut workflows: Vec<WorkflowPlan> = Vec::new();
+    while let Some((doc_index, w)) = planner.pending.pop_front() {
+        let key = workflow_key(project, doc_index, &w.workflow_id.value);
+        if planner.planned.contains(&key) {
+            continue;
+        }
+        planner.planned.push(key);
+        planner.doc = doc_index;
+        if let Some(plan) = planner.workflow(w) {
+            workflows.push(plan);
+        }
+    }
     let (sources, schemes) = (planner.sources, planner.schemes);
     if diags.has_errors() {
         return Err(diags);
@@ -252,14 +270,39 @@ struct Planner<'p, 'd> {
     diags: &'d mut Diagnostics,
     sources: Vec<SourcePlan>,
     schemes: Vec<SchemePlan>,
+    /// The document whose workflow is being planned.
+    doc: usize,
+    /// Workflows still to plan: the user's, then those of other documents they run.
+    pending: std::collections::VecDeque<(usize, &'p Workflow)>,
+    /// Keys of workflows planned or queued.
+    planned: Vec<String>,
+}
+
+/// The module-wide key of a workflow (see [`WorkflowPlan::key`]).
+fn workflow_key(project: &Project, doc: usize, id: &str) -> String {
+    if doc == 0 {
+        return id.to_owned();
+    }
+    // The name the user's document gives that Arazzo source, for readable generated names.
+    let source = project
+        .arazzo
+        .iter()
+        .flat_map(|d| d.sources.iter())
+        .find(|s| s.target == SourceTarget::Arazzo(doc))
+        .map_or_else(|| format!("document{doc}"), |s| s.name.clone());
+    format!("{source}.{id}")
 }
 
 impl<'p> Planner<'p, '_> {
+    fn document(&self) -> Option<&'p crate::model::Document> {
+        self.project.arazzo.get(self.doc).map(|d| &d.document)
+    }
+
     fn unsupported(&mut self, span: crate::source_map::Span, what: &str) {
         self.diags.push(
-            Diagnostic::new(Code::UnsupportedFeature, format!("{what} cannot be generated yet"))
+            Diagnostic::new(Code::UnsupportedFeature, format!("{what} cannot be generated"))
                 .at(span)
-                .label("not generated yet")
+                .label("not generated")
                 .note("generated workflows run their steps in order; actions, nested workflows and dependencies come with the control-flow work"),
         );
     }
@@ -273,10 +316,10 @@ impl<'p> Planner<'p, '_> {
         let lowerer = Lowerer {
             typer: self.typer,
             settings: self.settings,
-            doc: 0,
+            doc: self.doc,
             workflow,
         };
-        let doc = &self.project.arazzo.first()?.document;
+        let doc = self.document()?;
         let workflow_params = resolve_parameters_of(doc, &workflow.parameters);
         let depends_on: Vec<String> = workflow
             .depends_on
@@ -289,7 +332,10 @@ impl<'p> Planner<'p, '_> {
             .steps
             .iter()
             .filter_map(|s| {
-                let mut plan = self.step(&lowerer, s, &workflow_params)?;
+                let Some(mut plan) = self.step(&lowerer, s, &workflow_params) else {
+                    self.unsupported(s.step_id.span, &format!("step `{}`", s.step_id.value));
+                    return None;
+                };
                 plan.on_success = merge(plan.on_success, &shared_success);
                 plan.on_failure = merge(plan.on_failure, &shared_failure);
                 Some(plan)
@@ -322,32 +368,32 @@ impl<'p> Planner<'p, '_> {
             })
             .collect();
         Some(WorkflowPlan {
+            key: workflow_key(self.project, self.doc, &workflow.workflow_id.value),
             id: workflow.workflow_id.value.clone(),
+            public: self.doc == 0,
             summary: workflow.summary.as_ref().map(|s| s.value.clone()),
             description: workflow.description.as_ref().map(|s| s.value.clone()),
             inputs: workflow.inputs.clone(),
             steps,
             outputs,
             depends_on,
-            input_names: crate::check::declared_input_names(self.project, 0, workflow),
+            input_names: crate::check::declared_input_names(self.project, self.doc, workflow),
         })
     }
 
-    /// A workflow of this document, by id; others (from Arazzo sources) are not generated yet.
+    /// The key of the workflow `id` names (queued for planning when it is another document's).
     fn local_workflow(&mut self, id: &crate::model::Spanned<String>) -> Option<String> {
         let resolver = Resolver {
             project: self.project,
             index: self.index,
-            doc: 0,
+            doc: self.doc,
         };
-        match resolver.workflow(id) {
-            Ok(Some((0, w))) => Some(w.workflow_id.value.clone()),
-            Ok(Some(_)) => {
-                self.unsupported(id.span, "workflows of other Arazzo documents");
-                None
-            }
-            _ => None,
+        let (doc, w) = resolver.workflow(id).ok()??;
+        let key = workflow_key(self.project, doc, &w.workflow_id.value);
+        if !self.planned.contains(&key) {
+            self.pending.push_back((doc, w));
         }
+        Some(key)
     }
 
     /// Success or failure actions (inline, or Reusable references to components) as plans.
@@ -358,9 +404,8 @@ impl<'p> Planner<'p, '_> {
         list: &'p [ActionOrRef],
         success: bool,
     ) -> Vec<ActionPlan> {
-        let doc = match self.project.arazzo.first() {
-            Some(d) => &d.document,
-            None => return Vec::new(),
+        let Some(doc) = self.document() else {
+            return Vec::new();
         };
         let components = if success {
             &doc.components.success_actions
@@ -444,7 +489,7 @@ impl<'p> Planner<'p, '_> {
         let call = match step.target.as_ref()? {
             StepTarget::WorkflowId(id) => {
                 let child = self.local_workflow(id)?;
-                let doc = &self.project.arazzo.first()?.document;
+                let doc = self.document()?;
                 let inputs = resolve_parameters_of(doc, &step.parameters)
                     .iter()
                     .filter_map(|p| match lowerer.value(&p.value, Some(step)) {
@@ -515,7 +560,7 @@ impl<'p> Planner<'p, '_> {
         let resolver = Resolver {
             project: self.project,
             index: self.index,
-            doc: 0,
+            doc: self.doc,
         };
         let op_ref = match target {
             StepTarget::OperationId(id) => resolver.operation_id(id).ok()??,
@@ -528,7 +573,7 @@ impl<'p> Planner<'p, '_> {
             .and_then(|t| self.project.tree(op.file)?.at(&t).cloned())?;
         let source = self.source(op_ref.doc)?;
         let security = self.security(op_ref.doc, &op_node);
-        let doc = &self.project.arazzo.first()?.document;
+        let doc = self.document()?;
         let own = resolve_parameters_of(doc, &step.parameters);
         let mut params = Vec::new();
         for declared in &op.parameters {
@@ -622,21 +667,31 @@ impl<'p> Planner<'p, '_> {
         })
     }
 
-    /// The source (by name) of OpenAPI document `doc`, recorded with its default URL.
+    /// The source (by name) of OpenAPI document `doc`, recorded with its default URL. The user's
+    /// document names it first; a description only an Arazzo source uses keeps that source's name.
     fn source(&mut self, doc: usize) -> Option<String> {
-        let loaded = self.project.arazzo.first()?;
-        let bound = loaded
-            .sources
-            .iter()
-            .find(|s| s.target == SourceTarget::OpenApi(doc))?;
-        if !self.sources.iter().any(|s| s.name == bound.name) {
-            let root = &self.project.openapi.get(doc)?.root;
-            self.sources.push(SourcePlan {
-                name: bound.name.clone(),
-                default_url: server_url(root),
-            });
+        if let Some(known) = self.sources.iter().find(|s| s.openapi == doc) {
+            return Some(known.name.clone());
         }
-        Some(bound.name.clone())
+        let name = [self.doc, 0]
+            .into_iter()
+            .chain(0..self.project.arazzo.len())
+            .filter_map(|d| self.project.arazzo.get(d))
+            .flat_map(|d| d.sources.iter())
+            .find(|s| s.target == SourceTarget::OpenApi(doc))
+            .map(|s| s.name.clone())?;
+        let root = &self.project.openapi.get(doc)?.root;
+        let unique = if self.sources.iter().any(|s| s.name == name) {
+            format!("{name}{doc}")
+        } else {
+            name
+        };
+        self.sources.push(SourcePlan {
+            name: unique.clone(),
+            default_url: server_url(root),
+            openapi: doc,
+        });
+        Some(unique)
     }
 
     /// Security alternatives of an operation (its own `security`, else the description's).
