@@ -3,6 +3,7 @@
 mod actions;
 pub(crate) mod criteria;
 mod expressions;
+mod flow;
 mod ids;
 mod references;
 
@@ -58,6 +59,7 @@ pub fn check(project: &Project, settings: &Settings) -> Diagnostics {
         for workflow in &loaded.document.workflows {
             ids::dependencies(&mut ctx, workflow);
             actions::check_workflow(&mut ctx, workflow);
+            flow::check_workflow(&mut ctx, workflow);
             let parsed = expressions::parse_workflow(&mut ctx, workflow);
             steps::check_workflow(&mut ctx, workflow, &parsed);
             references::check_workflow(&mut ctx, workflow, &parsed);

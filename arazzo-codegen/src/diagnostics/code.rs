@@ -126,6 +126,8 @@ codes! {
     PointerOutsideSchema = "pointer-outside-schema", Warning;
     /// A field that has no effect where it is written (`in` on a workflow step's parameter).
     IgnoredField = "ignored-field", Warning;
+    /// A step that no path through its workflow reaches.
+    UnreachableStep = "unreachable-step", Warning;
     /// A workflow input that nothing reads.
     UnusedInput = "unused-input", Warning;
 }

@@ -174,15 +174,21 @@ fn actions(
                 )
             }
         };
-        let guard = if guards.is_empty() {
-            quote! { true }
-        } else {
-            quote! { #( #guards )&&* }
+        let taken = quote! {
+            ::arazzo_runtime::flow::action(WORKFLOW, #step_id, #name, #kind, #target);
+            #body
         };
+        if guards.is_empty() {
+            // Always taken: later actions (and the fallback) can never apply.
+            return if chain.is_empty() {
+                quote! {{ #taken }}
+            } else {
+                quote! { #( #chain )* { #taken } }
+            };
+        }
         chain.push(quote! {
-            if #guard {
-                ::arazzo_runtime::flow::action(WORKFLOW, #step_id, #name, #kind, #target);
-                #body
+            if #( #guards )&&* {
+                #taken
             } else
         });
     }
