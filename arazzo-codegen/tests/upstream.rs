@@ -116,9 +116,10 @@ const EXPECTED: &[(&str, &[(&str, usize)])] = &[
             ("undeclared-status", 699),
         ],
     ),
+    // A test document: its `shouldNotRun` step follows an unconditional `end`, on purpose.
     (
         "wso2__arazzo-tools/examples/go-runner-test/petstore/02-goto-and-end-actions.arazzo.yaml",
-        &[],
+        &[("unreachable-step", 82)],
     ),
     // A workflow output read from a step that declares no outputs.
     (

@@ -58,7 +58,7 @@ pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow) {
         // Falls through to the next step unless an action without criteria always applies first.
         let always = on_success.iter().position(|a| a.criteria.is_empty());
         let considered = match always {
-            Some(k) => &on_success[..=k],
+            Some(k) => on_success.get(..=k).unwrap_or(&[]),
             None => {
                 pending.push(i + 1);
                 &on_success[..]
