@@ -888,3 +888,67 @@ fn body_kind(content_type: &str, op_node: &Node) -> BodyKind {
         BodyKind::Text
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn action(name: &str, kind: ActionPlanKind) -> ActionPlan {
+        ActionPlan {
+            name: name.to_owned(),
+            kind,
+            criteria: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn step_actions_come_first_and_replace_workflow_actions_of_the_same_name() {
+        let own = vec![
+            action(
+                "retry-it",
+                ActionPlanKind::Retry {
+                    after: None,
+                    limit: 3,
+                    via: None,
+                },
+            ),
+            action("stop", ActionPlanKind::GotoStep("cleanup".into())),
+        ];
+        let shared = vec![
+            action("stop", ActionPlanKind::End),
+            action("log", ActionPlanKind::End),
+        ];
+        let merged = merge(own, &shared);
+        let shown: Vec<(&str, &ActionPlanKind)> =
+            merged.iter().map(|a| (a.name.as_str(), &a.kind)).collect();
+        assert_eq!(
+            shown,
+            [
+                (
+                    "retry-it",
+                    &ActionPlanKind::Retry {
+                        after: None,
+                        limit: 3,
+                        via: None
+                    }
+                ),
+                ("stop", &ActionPlanKind::GotoStep("cleanup".into())),
+                ("log", &ActionPlanKind::End),
+            ]
+        );
+    }
+
+    #[test]
+    fn paths_split_into_literals_and_parameters() {
+        assert_eq!(
+            path_parts("/pets/{petId}/photos/{n}.jpg"),
+            [
+                PathPart::Literal("/pets/".into()),
+                PathPart::Param("petId".into()),
+                PathPart::Literal("/photos/".into()),
+                PathPart::Param("n".into()),
+                PathPart::Literal(".jpg".into()),
+            ]
+        );
+    }
+}
