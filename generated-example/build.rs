@@ -4,91 +4,68 @@
 //! generated too (module `upstream`, behind `cfg(upstream_fixtures)`), so CI compiles and runs
 //! code generated from documents this project did not write.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-/// `(module, fixture)`, relative to the workspace's `fixtures/`.
+use arazzo_codegen::Builder;
+
+/// `(module file, fixture)`, relative to the workspace's `fixtures/`.
 const WORKFLOWS: &[(&str, &str)] = &[
     (
-        "conversations",
+        "conversations.rs",
         "twilio/create-conversation-with-webhook.arazzo.yaml",
     ),
     (
-        "configuration",
+        "configuration.rs",
         "twilio/conversations-configuration-webhook.arazzo.yaml",
     ),
     (
-        "autopilot",
+        "autopilot.rs",
         "twilio/autopilot-assistant-webhook.arazzo.yaml",
     ),
     (
-        "ip_messaging",
+        "ip_messaging.rs",
         "twilio/ip-messaging-channel-webhook.arazzo.yaml",
     ),
-    ("requests", "codegen/requests.arazzo.yaml"),
-    ("control_flow", "codegen/control-flow.arazzo.yaml"),
-    ("cross_document", "codegen/cross-document.arazzo.yaml"),
+    ("requests.rs", "codegen/requests.arazzo.yaml"),
+    ("control_flow.rs", "codegen/control-flow.arazzo.yaml"),
+    ("cross_document.rs", "codegen/cross-document.arazzo.yaml"),
 ];
 
-/// `(module, document)`, relative to `$ARAZZO_UPSTREAM_FIXTURES/arazzo`.
+/// `(module file, document)`, relative to `$ARAZZO_UPSTREAM_FIXTURES/arazzo`.
 const UPSTREAM: &[(&str, &str)] = &[
     (
-        "wso2_goto_and_end",
+        "upstream_wso2_goto_and_end.rs",
         "wso2__arazzo-tools/examples/go-runner-test/petstore/02-goto-and-end-actions.arazzo.yaml",
     ),
     (
-        "museum_tickets",
+        "upstream_museum_tickets.rs",
         "Redocly__museum-openapi-example/arazzo/museum-tickets.arazzo.yaml",
     ),
     (
-        "twilio_conversation_with_webhook",
+        "upstream_twilio_conversation_with_webhook.rs",
         "api-evangelist__twilio/arazzo/twilio-create-conversation-with-webhook-workflow.yml",
     ),
     (
-        "twilio_participant_and_message",
+        "upstream_twilio_participant_and_message.rs",
         "api-evangelist__twilio/arazzo/twilio-create-conversation-add-participant-send-message-workflow.yml",
     ),
     (
-        "jentic_conversations",
+        "upstream_jentic_conversations.rs",
         "jentic__jentic-public-apis/workflows/twilio.com~twilio_conversations_v1/workflows.arazzo.json",
     ),
     (
-        "jentic_ip_messaging",
+        "upstream_jentic_ip_messaging.rs",
         "jentic__jentic-public-apis/workflows/twilio.com~twilio_ip_messaging_v2/workflows.arazzo.json",
     ),
 ];
 
-fn generate(path: &Path, out: &Path) -> bool {
-    match arazzo_codegen::generate_file(path, &arazzo_codegen::Settings::default()) {
-        Ok((code, report)) => {
-            for (_, source) in report.project.files.files() {
-                println!("cargo:rerun-if-changed={}", source.path().display());
-            }
-            match std::fs::write(out, code) {
-                Ok(()) => true,
-                Err(e) => {
-                    eprintln!("cannot write {}: {e}", out.display());
-                    false
-                }
-            }
-        }
-        Err(report) => {
-            eprintln!("{}", report.render());
-            false
-        }
-    }
-}
-
 fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
     println!("cargo::rustc-check-cfg=cfg(upstream_fixtures)");
     println!("cargo:rerun-if-env-changed=ARAZZO_UPSTREAM_FIXTURES");
-    let mut ok = true;
+    let mut builder = Builder::new();
     for (module, file) in WORKFLOWS {
-        ok &= generate(
-            &manifest.join("../fixtures").join(file),
-            &out.join(format!("{module}.rs")),
-        );
+        builder = builder.input_as(manifest.join("../fixtures").join(file), *module);
     }
     if let Some(dir) = std::env::var_os("ARAZZO_UPSTREAM_FIXTURES") {
         let dir = PathBuf::from(dir).join("arazzo");
@@ -100,11 +77,12 @@ fn main() {
             std::process::exit(1);
         }
         for (module, file) in UPSTREAM {
-            ok &= generate(&dir.join(file), &out.join(format!("upstream_{module}.rs")));
+            builder = builder.input_as(dir.join(file), *module);
         }
         println!("cargo:rustc-cfg=upstream_fixtures");
     }
-    if !ok {
+    if let Err(e) = builder.generate() {
+        eprintln!("{e}");
         std::process::exit(1);
     }
 }

@@ -19,6 +19,7 @@
 // size in a `Result` costs nothing that matters.
 #![allow(clippy::result_large_err)]
 
+mod builder;
 pub mod check;
 pub mod diagnostics;
 pub mod emit;
@@ -36,6 +37,7 @@ pub mod types;
 
 use std::path::Path;
 
+pub use builder::{BuildError, Builder};
 pub use diagnostics::{Code, Diagnostic, Diagnostics, Severity};
 pub use emit::generate_file;
 pub use load::Project;

@@ -15,9 +15,9 @@ use quote::quote;
 use crate::diagnostics::Diagnostics;
 use crate::model::{Components, ParamLocation};
 use crate::plan::{DocumentPlan, SchemeKind};
-use names::{Case, Namer, ident};
+use names::{Namer, ident};
 
-pub use names::sanitize;
+pub use names::{Case, sanitize};
 
 /// Emits `plan` as a formatted Rust file. `components` supplies `$ref`d input schemas.
 pub fn emit(plan: &DocumentPlan, components: &Components) -> String {
