@@ -1,26 +1,126 @@
-//! `arazzo!("path/to/workflow.arazzo.yaml")`: checks an Arazzo document at compile time.
+//! `arazzo!("path/to/workflow.arazzo.yaml")`: the generated module of an Arazzo document, in
+//! place.
 //!
-//! The macro only parses its arguments and hands them to `arazzo-codegen`; nothing is
-//! implemented twice. Code generation arrives with the code generation issue; today the macro
-//! reports every problem in the document as a compile error on the path literal.
+//! The macro only reads its arguments and hands them to `arazzo-codegen`: nothing is
+//! implemented twice. Paths are relative to the crate's `Cargo.toml`; absolute paths are refused
+//! so that builds stay reproducible elsewhere. Settings follow as `key = value`:
+//!
+//! ```ignore
+//! pub mod twilio {
+//!     arazzo_macros::arazzo!(
+//!         "workflows/create-conversation-with-webhook.arazzo.yaml",
+//!         step_budget = 100,
+//!         jsonpath_dialect = "lenient",
+//!         source = ("conversations", "specs/twilio_conversations_v1.yaml"),
+//!     );
+//! }
+//! ```
+//!
+//! Every problem in the document is a compile error on the path literal, with the same text
+//! `cargo arazzo check` prints. Warnings appear as compiler warnings (through a deprecated
+//! marker item, the one way a macro can warn on stable Rust). Cargo rebuilds when any file the
+//! generation read changes.
 
 use proc_macro::TokenStream;
+use proc_macro2::TokenStream as Tokens;
 use quote::quote;
+use syn::parse::{Parse, ParseStream};
+use syn::{Ident, LitInt, LitStr, Token};
 
 #[proc_macro]
 pub fn arazzo(input: TokenStream) -> TokenStream {
-    let literal = syn::parse_macro_input!(input as syn::LitStr);
-    expand(&literal)
-        .unwrap_or_else(|e| e.to_compile_error())
-        .into()
+    match syn::parse::<Args>(input) {
+        Ok(args) => expand(&args)
+            .unwrap_or_else(|e| e.to_compile_error())
+            .into(),
+        Err(e) => e.to_compile_error().into(),
+    }
 }
 
-fn expand(literal: &syn::LitStr) -> syn::Result<proc_macro2::TokenStream> {
+struct Args {
+    path: LitStr,
+    settings: Vec<(Ident, Value)>,
+}
+
+enum Value {
+    Str(LitStr),
+    Int(LitInt),
+    Pair(LitStr, LitStr),
+}
+
+impl Parse for Args {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let path: LitStr = input.parse()?;
+        let mut settings = Vec::new();
+        while input.parse::<Token![,]>().is_ok() {
+            if input.is_empty() {
+                break;
+            }
+            let key: Ident = input.parse()?;
+            input.parse::<Token![=]>()?;
+            let value = if input.peek(syn::token::Paren) {
+                let inner;
+                syn::parenthesized!(inner in input);
+                let a: LitStr = inner.parse()?;
+                inner.parse::<Token![,]>()?;
+                let b: LitStr = inner.parse()?;
+                Value::Pair(a, b)
+            } else if input.peek(LitInt) {
+                Value::Int(input.parse()?)
+            } else {
+                Value::Str(input.parse()?)
+            };
+            settings.push((key, value));
+        }
+        Ok(Args { path, settings })
+    }
+}
+
+fn settings(args: &Args, root: &std::path::Path) -> syn::Result<arazzo_codegen::Settings> {
+    let mut settings = arazzo_codegen::Settings::new();
+    for (key, value) in &args.settings {
+        match (key.to_string().as_str(), value) {
+            ("step_budget", Value::Int(n)) => {
+                settings.with_step_budget(n.base10_parse()?);
+            }
+            ("jsonpath_dialect", Value::Str(s)) => {
+                let dialect = match s.value().as_str() {
+                    "rfc9535" => arazzo_codegen::JsonPathDialect::Rfc9535,
+                    "lenient" => arazzo_codegen::JsonPathDialect::Lenient,
+                    other => {
+                        return Err(syn::Error::new(
+                            s.span(),
+                            format!(
+                                "unknown JSONPath dialect `{other}`: use \"rfc9535\" or \"lenient\""
+                            ),
+                        ));
+                    }
+                };
+                settings.with_jsonpath_dialect(dialect);
+            }
+            ("source", Value::Pair(name, path)) => {
+                settings.with_source_file(name.value(), root.join(path.value()));
+            }
+            (other, _) => {
+                return Err(syn::Error::new(
+                    key.span(),
+                    format!(
+                        "unknown setting `{other}`: expected `step_budget = 100`, `jsonpath_dialect = \"lenient\"` or `source = (\"name\", \"path\")`"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(settings)
+}
+
+fn expand(args: &Args) -> syn::Result<Tokens> {
+    let literal = &args.path;
     let relative = std::path::PathBuf::from(literal.value());
     if relative.is_absolute() {
         return Err(syn::Error::new(
             literal.span(),
-            "absolute paths are not accepted: a path relative to the crate root keeps the build reproducible on other machines",
+            "absolute paths are not accepted: a path relative to the crate's Cargo.toml keeps the build reproducible on other machines",
         ));
     }
     let root = std::env::var_os("CARGO_MANIFEST_DIR")
@@ -28,22 +128,117 @@ fn expand(literal: &syn::LitStr) -> syn::Result<proc_macro2::TokenStream> {
         .ok_or_else(|| {
             syn::Error::new(
                 literal.span(),
-                "CARGO_MANIFEST_DIR is not set; run the build through cargo",
+                "CARGO_MANIFEST_DIR is not set; build through cargo",
             )
         })?;
-    let report =
-        arazzo_codegen::check_file(&root.join(&relative), &arazzo_codegen::Settings::default());
-    if report.has_errors() {
-        return Err(syn::Error::new(literal.span(), report.render()));
-    }
-    // Rebuild when any file the check read changes.
+    let settings = settings(args, &root)?;
+    let (code, report) = match arazzo_codegen::generate_file(&root.join(&relative), &settings) {
+        Ok(generated) => generated,
+        Err(report) => {
+            let watched = watch(&report);
+            let error = syn::Error::new(literal.span(), report.render()).to_compile_error();
+            return Ok(quote! { #error #watched });
+        }
+    };
+    let module: Tokens = code.parse().map_err(|e| {
+        syn::Error::new(
+            literal.span(),
+            format!("arazzo-rs generated code that does not parse (a bug, please report it): {e}"),
+        )
+    })?;
+    let warnings = report.diagnostics.iter().enumerate().map(|(i, d)| {
+        let location = d
+            .span
+            .map(|s| report.project.files.location(s))
+            .unwrap_or_default();
+        let note = format!("{location}: warning[{}]: {}", d.code, d.message);
+        let marker = quote::format_ident!("arazzo_warning_{}", i);
+        quote! {
+            const _: () = {
+                #[deprecated(note = #note)]
+                #[allow(non_upper_case_globals)]
+                const #marker: () = ();
+                #marker
+            };
+        }
+    });
+    let watched = watch(&report);
+    Ok(quote! {
+        #module
+        #( #warnings )*
+        #watched
+    })
+}
+
+/// `include_bytes!` of every file read, so Cargo rebuilds when one changes.
+fn watch(report: &arazzo_codegen::Report) -> Tokens {
     let files = report
         .project
         .files
         .files()
-        .map(|(_, f)| f.path().display().to_string())
-        .collect::<Vec<_>>();
-    Ok(quote! {
-        #( const _: &str = include_str!(#files); )*
-    })
+        .map(|(_, f)| f.path().display().to_string());
+    quote! { #( const _: &[u8] = include_bytes!(#files); )* }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expand_str(input: &str) -> String {
+        let args: Args = syn::parse_str(input).unwrap_or_else(|e| panic!("{e}"));
+        match expand(&args) {
+            Ok(tokens) => tokens.to_string(),
+            Err(e) => e.to_compile_error().to_string(),
+        }
+    }
+
+    #[test]
+    fn a_valid_document_expands_to_its_module_and_watches_its_files() {
+        let out =
+            expand_str(r#""../fixtures/twilio/create-conversation-with-webhook.arazzo.yaml""#);
+        assert!(out.contains("pub struct Client"), "{out}");
+        assert!(out.contains("create_conversation_with_webhook"), "{out}");
+        assert!(
+            out.contains("include_bytes !") && out.contains("conversations.openapi.yaml"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn errors_are_compile_errors_with_every_diagnostic() {
+        let out = expand_str(r#""../fixtures/invalid/unknown-parameter--snake-case.arazzo.yaml""#);
+        assert!(out.contains("compile_error !"), "{out}");
+        assert!(
+            out.contains(
+                "error[unknown-parameter]: operation `getPetById` has no path parameter `pet_id`"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("did you mean `petId`?"), "{out}");
+    }
+
+    #[test]
+    fn warnings_become_deprecation_warnings() {
+        let out = expand_str(r#""../fixtures/invalid/undeclared-status--200-for-201.arazzo.yaml""#);
+        assert!(out.contains("deprecated"), "{out}");
+        assert!(
+            out.contains("warning[undeclared-status]: `createPet` declares no `200` response"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn absolute_paths_and_unknown_settings_are_refused() {
+        assert!(
+            expand_str(r#""/etc/flow.arazzo.yaml""#).contains("absolute paths are not accepted")
+        );
+        let out = expand_str(
+            r#""../fixtures/twilio/create-conversation-with-webhook.arazzo.yaml", colour = "blue""#,
+        );
+        assert!(out.contains("unknown setting `colour`"), "{out}");
+        let out = expand_str(
+            r#""../fixtures/invalid/invalid-jsonpath--bare-comparison.arazzo.yaml", jsonpath_dialect = "lenient", step_budget = 10"#,
+        );
+        assert!(out.contains("pub struct Client"), "{out}");
+    }
 }

@@ -3,6 +3,11 @@
 //! Every generated module must compile without a warning: this crate denies them.
 #![deny(warnings)]
 
+/// The seed workflow again, through the `arazzo!` macro instead of build.rs: the same API.
+pub mod conversations_by_macro {
+    arazzo_macros::arazzo!("../fixtures/twilio/create-conversation-with-webhook.arazzo.yaml");
+}
+
 /// Create a Conversation and attach a conversation-scoped webhook.
 pub mod conversations {
     include!(concat!(env!("OUT_DIR"), "/conversations.rs"));

@@ -274,3 +274,26 @@ async fn ip_messaging_filters_are_sent_as_repeated_fields() {
         "Type=webhook&Configuration.Url=https%3A%2F%2Fhooks.example.test%2Fchat&Configuration.Method=POST&Configuration.Filters=onMessageSent&Configuration.Filters=onMemberAdded"
     );
 }
+
+#[tokio::test]
+async fn the_macro_generates_the_same_client() {
+    use generated_example::conversations_by_macro as by_macro;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"sid": "CH7"})))
+        .mount(&server)
+        .await;
+    let output = by_macro::Client::new()
+        .with_conversations_url(server.uri())
+        .with_account_sid_auth_token("ACtest", "secret")
+        .create_conversation_with_webhook(by_macro::CreateConversationWithWebhookInput {
+            friendly_name: None,
+            target: by_macro::CreateConversationWithWebhookInputTarget::Webhook,
+            configuration_url: "https://x.test".to_owned(),
+            configuration_method: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(output.conversation_sid.as_deref(), Some("CH7"));
+    assert_eq!(output.webhook_sid.as_deref(), Some("CH7"));
+}
