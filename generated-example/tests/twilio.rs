@@ -297,3 +297,25 @@ async fn the_macro_generates_the_same_client() {
     assert_eq!(output.conversation_sid.as_deref(), Some("CH7"));
     assert_eq!(output.webhook_sid.as_deref(), Some("CH7"));
 }
+
+#[tokio::test]
+async fn the_checked_in_module_is_the_same_client() {
+    use generated_example::conversations_checked_in as checked_in;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"sid": "CH8"})))
+        .mount(&server)
+        .await;
+    let output = checked_in::Client::new()
+        .with_conversations_url(server.uri())
+        .with_account_sid_auth_token("ACtest", "secret")
+        .create_conversation_with_webhook(checked_in::CreateConversationWithWebhookInput {
+            friendly_name: None,
+            target: checked_in::CreateConversationWithWebhookInputTarget::Trigger,
+            configuration_url: "https://x.test".to_owned(),
+            configuration_method: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(output.conversation_sid.as_deref(), Some("CH8"));
+}

@@ -1,18 +1,30 @@
 //! Project automation. `cargo xtask test` is the one command CI runs (`.ci/run`).
 
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  test    format check, clippy (-D warnings) and every test of the workspace
+  test            regen --check, format check, clippy (-D warnings) and every test
+  regen           regenerate the checked-in generated code and every snapshot
+  regen --check   fail if the checked-in generated code differs from a fresh generation
 ";
+
+/// Generated files checked in for review: `(fixture, file)`, relative to `generated-example/`.
+const CHECKED_IN: &[(&str, &str)] = &[(
+    "../fixtures/twilio/create-conversation-with-webhook.arazzo.yaml",
+    "src/generated/create_conversation_with_webhook.rs",
+)];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("test") => test(),
-        Some("help" | "--help" | "-h") => {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["test"] => test(),
+        ["regen"] => regen(false),
+        ["regen", "--check"] => regen(true),
+        ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             ExitCode::SUCCESS
         }
@@ -23,8 +35,17 @@ fn main() -> ExitCode {
     }
 }
 
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
 fn cargo() -> Command {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+    c.current_dir(workspace());
+    c
 }
 
 fn run(what: &str, command: &mut Command) -> bool {
@@ -42,12 +63,77 @@ fn run(what: &str, command: &mut Command) -> bool {
     }
 }
 
+/// Regenerates (or, with `check`, compares) the checked-in files; snapshots too when writing.
+fn regen(check: bool) -> ExitCode {
+    let example = workspace().join("generated-example");
+    // Generated headers name the fixture relative to the working directory: keep it fixed.
+    if let Err(e) = std::env::set_current_dir(&example) {
+        eprintln!("xtask: cannot enter {}: {e}", example.display());
+        return ExitCode::FAILURE;
+    }
+    let mut drift = Vec::new();
+    for (fixture, file) in CHECKED_IN {
+        let code = match arazzo_codegen::generate_file(
+            Path::new(fixture),
+            &arazzo_codegen::Settings::default(),
+        ) {
+            Ok((code, _)) => code,
+            Err(report) => {
+                eprintln!("{}", report.render());
+                return ExitCode::FAILURE;
+            }
+        };
+        let path = Path::new(file);
+        let current = std::fs::read_to_string(path).unwrap_or_default();
+        if current == code {
+            continue;
+        }
+        if check {
+            drift.push(file.to_string());
+        } else {
+            let written = path
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| std::fs::write(path, &code));
+            if let Err(e) = written {
+                eprintln!("xtask: cannot write {file}: {e}");
+                return ExitCode::FAILURE;
+            }
+            eprintln!("xtask: regenerated generated-example/{file}");
+        }
+    }
+    if check {
+        if drift.is_empty() {
+            eprintln!("xtask: checked-in generated code is up to date");
+            return ExitCode::SUCCESS;
+        }
+        eprintln!(
+            "xtask: generated code is out of date: {}; run `cargo xtask regen` and review the diff",
+            drift.join(", ")
+        );
+        return ExitCode::FAILURE;
+    }
+    let mut snapshots = cargo();
+    snapshots
+        .args(["test", "--workspace", "--quiet"])
+        .env("INSTA_UPDATE", "always")
+        .env("INSTA_FORCE_PASS", "1");
+    if run("cargo test (updating snapshots)", &mut snapshots) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
 fn test() -> ExitCode {
     if std::env::var_os("ARAZZO_UPSTREAM_FIXTURES").is_none() {
         eprintln!(
             "xtask: ARAZZO_UPSTREAM_FIXTURES is not set: the upstream Arazzo suite will NOT run \
              (.ci/run sets it to ../shared/fixtures-upstream)"
         );
+    }
+    if regen(true) != ExitCode::SUCCESS {
+        return ExitCode::FAILURE;
     }
     let steps: [(&str, Command); 3] = [
         ("cargo fmt --check", {
