@@ -63,7 +63,7 @@ async fn the_seed_workflow_creates_a_conversation_and_attaches_its_webhook() {
     assert_eq!(attach.url.path(), "/v1/Conversations/CH0123/Webhooks");
     assert_eq!(
         body(attach),
-        "Target=webhook&Configuration.Url=https%3A%2F%2Fhooks.example.test%2Fevents%3Fx%3D1%26y%3D2&Configuration.Method=POST"
+        "Target=webhook&Configuration.Url=https%3A%2F%2Fhooks.example.test%2Fevents%3Fx%3D1%26y%3D2&Configuration.Method=post"
     );
     assert_eq!(header(attach, "authorization").as_deref(), Some(BASIC));
 }

@@ -1,5 +1,7 @@
 //! Project automation. `cargo xtask test` is the one command CI runs (`.ci/run`).
 
+mod prism;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -160,10 +162,33 @@ fn test() -> ExitCode {
             c
         }),
     ];
+    // Prism runs while the tests do, and stops when `servers` is dropped, whatever happens.
+    let upstream = std::env::var_os("ARAZZO_UPSTREAM_FIXTURES").map(PathBuf::from);
+    let servers = match prism::start_all(&workspace(), upstream.as_deref()) {
+        Ok(servers) => servers,
+        Err(e) => {
+            eprintln!("xtask: the Prism conformance suite cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut steps = steps;
+    if let Some((_, test)) = steps.last_mut() {
+        for (var, value) in &servers.env {
+            test.env(var, value);
+        }
+    }
     for (what, mut command) in steps {
         if !run(what, &mut command) {
             return ExitCode::FAILURE;
         }
+    }
+    let violations = prism::violations(&servers);
+    if !violations.is_empty() {
+        eprintln!(
+            "xtask: Prism found invalid requests:\n  {}",
+            violations.join("\n  ")
+        );
+        return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
 }

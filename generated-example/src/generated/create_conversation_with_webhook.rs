@@ -385,11 +385,11 @@ pub enum CreateConversationWithWebhookInputTarget {
 )]
 #[serde(crate = "::arazzo_runtime::serde")]
 pub enum CreateConversationWithWebhookInputConfigurationMethod {
-    /// `GET`
-    #[serde(rename = "GET")]
+    /// `get`
+    #[serde(rename = "get")]
     Get,
-    /// `POST`
-    #[serde(rename = "POST")]
+    /// `post`
+    #[serde(rename = "post")]
     Post,
 }
 /// The inputs of workflow `create-conversation-with-webhook`.
