@@ -75,3 +75,34 @@ fn a_builder_needs_an_input_and_an_output_directory() {
         Err(BuildError::NoInput)
     ));
 }
+
+#[test]
+fn cargo_watches_every_file_read_and_sees_every_warning() {
+    let report = arazzo_codegen::check_file(
+        "../fixtures/invalid/undeclared-status--200-for-201.arazzo.yaml".as_ref(),
+        &arazzo_codegen::Settings::default(),
+    );
+    let lines = arazzo_codegen::directives(&report);
+    let watched: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l.strip_prefix("cargo:rerun-if-changed="))
+        .collect();
+    // The document, its OpenAPI description, and the file that description's `$ref` reaches.
+    assert_eq!(watched.len(), 3, "{lines:?}");
+    for name in [
+        "undeclared-status--200-for-201.arazzo.yaml",
+        "petstore.openapi.yaml",
+        "common.yaml",
+    ] {
+        assert!(
+            watched.iter().any(|w| w.ends_with(name)),
+            "{name} not watched: {lines:?}"
+        );
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("cargo:warning=") && l.contains("warning[undeclared-status]")),
+        "{lines:?}"
+    );
+}
