@@ -167,20 +167,35 @@ impl Builder {
     }
 
     fn tell_cargo(&self, report: &crate::Report) {
-        for (_, file) in report.project.files.files() {
-            println!("cargo:rerun-if-changed={}", file.path().display());
+        for line in directives(report) {
+            println!("{line}");
         }
-        for d in report.diagnostics.iter().filter(|d| !d.is_error()) {
+    }
+}
+
+/// What Cargo is told about one generation: every file read (so it reruns the build script when
+/// one changes) and every warning.
+pub fn directives(report: &crate::Report) -> Vec<String> {
+    let files = report
+        .project
+        .files
+        .files()
+        .map(|(_, file)| format!("cargo:rerun-if-changed={}", file.path().display()));
+    let warnings = report
+        .diagnostics
+        .iter()
+        .filter(|d| !d.is_error())
+        .map(|d| {
             let location = d
                 .span
                 .map(|s| report.project.files.location(s))
                 .unwrap_or_default();
-            println!(
+            format!(
                 "cargo:warning={location}: warning[{}]: {}",
                 d.code, d.message
-            );
-        }
-    }
+            )
+        });
+    files.chain(warnings).collect()
 }
 
 /// `flows/create-conversation.arazzo.yaml` → `create_conversation.rs`.

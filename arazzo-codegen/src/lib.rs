@@ -37,7 +37,7 @@ pub mod types;
 
 use std::path::Path;
 
-pub use builder::{BuildError, Builder};
+pub use builder::{BuildError, Builder, directives};
 pub use diagnostics::{Code, Diagnostic, Diagnostics, Severity};
 pub use emit::generate_file;
 pub use load::Project;
