@@ -2,6 +2,7 @@
 //! to OpenAPI descriptions and further Arazzo documents.
 
 mod arazzo;
+mod cache;
 pub mod decode;
 mod sources;
 
@@ -126,6 +127,12 @@ pub(crate) fn absolute(path: &Path) -> PathBuf {
 impl Loader<'_> {
     /// Reads and parses one file. `referrer` is where the reference to it was written.
     pub fn read(&mut self, path: &Path, referrer: Option<Span>) -> Option<(FileId, Node)> {
+        // Files parsed under other limits are parsed again, so every bound is enforced.
+        let cacheable = self.settings.limits == node::Limits::default();
+        if let Some((text, root)) = cache::get(path).filter(|_| cacheable) {
+            let file = self.project.files.add(path.to_path_buf(), text.to_string());
+            return Some((file, cache::relocated(&root, file)));
+        }
         let bytes = match read_bounded(path, self.settings.limits.max_file_bytes) {
             Ok(bytes) => bytes,
             Err((missing, message)) => {
@@ -162,7 +169,11 @@ impl Loader<'_> {
         };
         let file = self.project.files.add(path.to_path_buf(), text);
         let source = self.project.files.get(file)?;
-        let root = node::parse(source, file, &self.settings.limits, &mut self.diags)?;
+        let mut problems = Diagnostics::new();
+        let root = node::parse(source, file, &self.settings.limits, &mut problems);
+        let clean = problems.is_empty();
+        self.diags.extend(problems);
+        let root = root?;
         if root.as_map().is_none() {
             self.diags.push(
                 Diagnostic::new(
@@ -176,6 +187,9 @@ impl Loader<'_> {
                 .label("expected `key: value` pairs at the top level"),
             );
             return None;
+        }
+        if clean && cacheable {
+            cache::put(path, source.text(), &root);
         }
         Some((file, root))
     }

@@ -13,7 +13,7 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::source_map::{FileId, SourceFile, Span};
 
 /// Bounds that keep a malicious or broken file from exhausting memory or the stack.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
     /// Largest file read, in bytes.
     pub max_file_bytes: usize,
