@@ -37,6 +37,11 @@ fn request_shape_fixtures_generate_reviewed_code() {
 }
 
 #[test]
+fn valid_fixtures_generate_reviewed_code() {
+    assert!(snapshot_all("valid") >= 1);
+}
+
+#[test]
 fn generation_is_deterministic() {
     let path = std::path::Path::new("../fixtures/codegen/requests.arazzo.yaml");
     let first = generate_file(path, &Settings::default())
