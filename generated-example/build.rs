@@ -29,6 +29,8 @@ const WORKFLOWS: &[(&str, &str)] = &[
     ("requests.rs", "codegen/requests.arazzo.yaml"),
     ("control_flow.rs", "codegen/control-flow.arazzo.yaml"),
     ("cross_document.rs", "codegen/cross-document.arazzo.yaml"),
+    ("library.rs", "codegen/library.arazzo.yaml"),
+    ("every_feature.rs", "valid/every-feature.arazzo.yaml"),
 ];
 
 /// `(module file, document)`, relative to `$ARAZZO_UPSTREAM_FIXTURES/arazzo`.

@@ -49,6 +49,16 @@ pub mod cross_document {
     include!(concat!(env!("OUT_DIR"), "/cross_document.rs"));
 }
 
+/// The workflow library the cross-document fixture uses, generated on its own.
+pub mod library {
+    include!(concat!(env!("OUT_DIR"), "/library.rs"));
+}
+
+/// A document using every construct the checks read (the generator's own fixture).
+pub mod every_feature {
+    include!(concat!(env!("OUT_DIR"), "/every_feature.rs"));
+}
+
 /// Code generated from real third-party Arazzo documents (built when `ARAZZO_UPSTREAM_FIXTURES`
 /// is set).
 #[cfg(upstream_fixtures)]
