@@ -275,47 +275,41 @@ async fn ip_messaging_filters_are_sent_as_repeated_fields() {
     );
 }
 
-#[tokio::test]
-async fn the_macro_generates_the_same_client() {
-    use generated_example::conversations_by_macro as by_macro;
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"sid": "CH7"})))
-        .mount(&server)
-        .await;
-    let output = by_macro::Client::new()
-        .with_conversations_url(server.uri())
-        .with_account_sid_auth_token("ACtest", "secret")
-        .create_conversation_with_webhook(by_macro::CreateConversationWithWebhookInput {
-            friendly_name: None,
-            target: by_macro::CreateConversationWithWebhookInputTarget::Webhook,
-            configuration_url: "https://x.test".to_owned(),
-            configuration_method: None,
-        })
-        .await
-        .unwrap();
-    assert_eq!(output.conversation_sid.as_deref(), Some("CH7"));
-    assert_eq!(output.webhook_sid.as_deref(), Some("CH7"));
+/// The seed through another way in: the same API, the same requests.
+macro_rules! same_client {
+    ($test:ident, $module:path) => {
+        #[tokio::test]
+        async fn $test() {
+            use $module as generated;
+            let server = MockServer::start().await;
+            Mock::given(method("POST"))
+                .respond_with(ResponseTemplate::new(201).set_body_json(json!({"sid": "CH7"})))
+                .mount(&server)
+                .await;
+            let output = generated::Client::new()
+                .with_conversations_url(server.uri())
+                .with_account_sid_auth_token("ACtest", "secret")
+                .create_conversation_with_webhook(generated::CreateConversationWithWebhookInput {
+                    friendly_name: None,
+                    target: generated::CreateConversationWithWebhookInputTarget::Webhook,
+                    configuration_url: "https://x.test".to_owned(),
+                    configuration_method: None,
+                })
+                .await
+                .unwrap();
+            assert_eq!(output.conversation_sid.as_deref(), Some("CH7"));
+            let requests = server.received_requests().await.unwrap_or_default();
+            assert_eq!(body(&requests[1]), "Target=webhook&Configuration.Url=https%3A%2F%2Fx.test");
+            assert_eq!(header(&requests[1], "authorization").as_deref(), Some(BASIC));
+        }
+    };
 }
 
-#[tokio::test]
-async fn the_checked_in_module_is_the_same_client() {
-    use generated_example::conversations_checked_in as checked_in;
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"sid": "CH8"})))
-        .mount(&server)
-        .await;
-    let output = checked_in::Client::new()
-        .with_conversations_url(server.uri())
-        .with_account_sid_auth_token("ACtest", "secret")
-        .create_conversation_with_webhook(checked_in::CreateConversationWithWebhookInput {
-            friendly_name: None,
-            target: checked_in::CreateConversationWithWebhookInputTarget::Trigger,
-            configuration_url: "https://x.test".to_owned(),
-            configuration_method: None,
-        })
-        .await
-        .unwrap();
-    assert_eq!(output.conversation_sid.as_deref(), Some("CH8"));
-}
+same_client!(
+    the_macro_generates_the_same_client,
+    generated_example::conversations_by_macro
+);
+same_client!(
+    the_checked_in_module_is_the_same_client,
+    generated_example::conversations_checked_in
+);

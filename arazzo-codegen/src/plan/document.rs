@@ -396,6 +396,28 @@ impl<'p> Planner<'p, '_> {
         Some(key)
     }
 
+    /// Criteria lowered, each with its text and location for error messages.
+    fn criteria(
+        &mut self,
+        lowerer: &Lowerer<'p>,
+        list: &'p [crate::model::Criterion],
+        step: Option<&'p Step>,
+    ) -> Vec<CriterionPlan> {
+        list.iter()
+            .filter_map(|c| match lowerer.criterion(c, step) {
+                Ok(cond) => Some(CriterionPlan {
+                    cond,
+                    text: c.condition.value.clone(),
+                    location: self.project.files.location(c.span),
+                }),
+                Err(e) => {
+                    self.expr_error(&c.condition_node, &e);
+                    None
+                }
+            })
+            .collect()
+    }
+
     /// Success or failure actions (inline, or Reusable references to components) as plans.
     fn actions(
         &mut self,
@@ -456,21 +478,7 @@ impl<'p> Planner<'p, '_> {
                         .or(target_workflow.map(Via::Workflow)),
                 },
             };
-            let criteria = action
-                .criteria
-                .iter()
-                .filter_map(|c| match lowerer.criterion(c, step) {
-                    Ok(cond) => Some(CriterionPlan {
-                        cond,
-                        text: c.condition.value.clone(),
-                        location: self.project.files.location(c.span),
-                    }),
-                    Err(e) => {
-                        self.expr_error(&c.condition_node, &e);
-                        None
-                    }
-                })
-                .collect();
+            let criteria = self.criteria(lowerer, &action.criteria, step);
             plans.push(ActionPlan {
                 name: action.name.value.clone(),
                 kind,
@@ -512,21 +520,7 @@ impl<'p> Planner<'p, '_> {
                 workflow_params,
             )?)),
         };
-        let criteria = step
-            .success_criteria
-            .iter()
-            .filter_map(|c| match lowerer.criterion(c, Some(step)) {
-                Ok(cond) => Some(CriterionPlan {
-                    cond,
-                    text: c.condition.value.clone(),
-                    location: self.project.files.location(c.span),
-                }),
-                Err(e) => {
-                    self.expr_error(&c.condition_node, &e);
-                    None
-                }
-            })
-            .collect();
+        let criteria = self.criteria(lowerer, &step.success_criteria, Some(step));
         let outputs = step
             .outputs
             .iter()
