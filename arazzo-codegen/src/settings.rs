@@ -14,6 +14,9 @@ pub struct Settings {
     pub limits: Limits,
     /// Which JSONPath queries `jsonpath` criteria may use.
     pub jsonpath_dialect: JsonPathDialect,
+    /// Whether parsed files are reused within the process (default: yes). Benchmarks turn it
+    /// off to measure a cold generation every time.
+    pub no_parse_cache: bool,
     /// How many steps a generated workflow may run (loops included) before it stops with an
     /// error; clients can change it at run time. `None`: 1000.
     pub step_budget: Option<usize>,

@@ -128,7 +128,8 @@ impl Loader<'_> {
     /// Reads and parses one file. `referrer` is where the reference to it was written.
     pub fn read(&mut self, path: &Path, referrer: Option<Span>) -> Option<(FileId, Node)> {
         // Files parsed under other limits are parsed again, so every bound is enforced.
-        let cacheable = self.settings.limits == node::Limits::default();
+        let cacheable =
+            self.settings.limits == node::Limits::default() && !self.settings.no_parse_cache;
         if let Some((text, root)) = cache::get(path).filter(|_| cacheable) {
             let file = self.project.files.add(path.to_path_buf(), text.to_string());
             return Some((file, cache::relocated(&root, file)));
