@@ -56,6 +56,9 @@ fn module(plan: &DocumentPlan, components: &Components) -> TokenStream {
     field_names.reserve("request_hook");
     field_names.reserve("step_budget");
     field_names.reserve("sleeper");
+    // Workflow modules share the module's value-free namespace with nothing generated but
+    // each other.
+    let mut module_names = Namer::new();
     let mut method_names = Namer::new();
     for reserved in [
         "new",
@@ -96,10 +99,20 @@ fn module(plan: &DocumentPlan, components: &Components) -> TokenStream {
         let signatures: Vec<workflow::Signature> = plan
             .workflows
             .iter()
-            .map(|w| workflow::signature(w, &mut method_names, &mut space, &mut outputs))
+            .map(|w| {
+                workflow::signature(
+                    w,
+                    &mut method_names,
+                    &mut module_names,
+                    &mut space,
+                    &mut outputs,
+                )
+            })
             .collect();
         for (w, sig) in plan.workflows.iter().zip(&signatures) {
-            methods.push(workflow::emit(w, sig, &fields, &signatures));
+            let emitted = workflow::emit(w, sig, &fields, &signatures);
+            methods.push(emitted.methods);
+            outputs.push(emitted.module);
         }
         items.extend(std::mem::take(&mut space.defs));
         items.extend(outputs);

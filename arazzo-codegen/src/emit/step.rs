@@ -1,5 +1,5 @@
-//! One arm of a workflow's state machine: run the step (an operation or a child workflow),
-//! evaluate its criteria, keep its outputs, and choose the next step by its actions.
+//! The body of one step's method: run the step (an operation or a child workflow), evaluate
+//! its criteria, keep its outputs, and choose the next step by its actions.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -13,7 +13,7 @@ use crate::plan::{
     PathPart, SchemeKind, StepCall, StepPlan, Via,
 };
 
-/// The arm's body: an expression of type `Option<__Step>` (the next step; `None` ends).
+/// The body of the step's method: returns the next step (`None` ends the workflow).
 pub fn arm(s: &StepPlan, next: Option<TokenStream>, scope: &Scope<'_>) -> TokenStream {
     let run = match &s.call {
         StepCall::Operation(op) => operation(s, op, scope),
@@ -32,9 +32,9 @@ pub fn arm(s: &StepPlan, next: Option<TokenStream>, scope: &Scope<'_>) -> TokenS
         quote! { #( #inserts )* }
     });
     let default_next = match (next, scope.uses_resume) {
-        (Some(n), true) => quote! { __resume.take().or(::std::option::Option::Some(#n)) },
+        (Some(n), true) => quote! { self.resume.take().or(::std::option::Option::Some(#n)) },
         (Some(n), false) => quote! { ::std::option::Option::Some(#n) },
-        (None, true) => quote! { __resume.take() },
+        (None, true) => quote! { self.resume.take() },
         (None, false) => quote! { ::std::option::Option::None },
     };
     let on_success = actions(s, &s.on_success, true, default_next, scope);
@@ -42,10 +42,10 @@ pub fn arm(s: &StepPlan, next: Option<TokenStream>, scope: &Scope<'_>) -> TokenS
         return ::std::result::Result::Err(__exchange.criterion_failed(__failed.0, __failed.1))
     };
     let on_failure = actions(s, &s.on_failure, false, give_up, scope);
-    quote! {{
+    quote! {
         #run
         let __failed: ::std::option::Option<(&'static str, &'static str)> = #failed;
-        match __failed {
+        ::std::result::Result::Ok(match __failed {
             ::std::option::Option::None => {
                 #outputs
                 #on_success
@@ -53,8 +53,8 @@ pub fn arm(s: &StepPlan, next: Option<TokenStream>, scope: &Scope<'_>) -> TokenS
             ::std::option::Option::Some(__failed) => {
                 #on_failure
             }
-        }
-    }}
+        })
+    }
 }
 
 /// `None` when every success criterion holds, else the first that does not (text, location).
@@ -115,7 +115,7 @@ fn actions(
                             workflow: WORKFLOW,
                             step: #step_id,
                             action: #name,
-                            status: __status,
+                            status: self.status,
                             outputs: #partial,
                         })
                     },
@@ -134,7 +134,7 @@ fn actions(
             }),
             ActionPlanKind::Retry { after, limit, via } => {
                 let key = quote! { (#step_id, #name) };
-                guards.push(quote! { __retries.get(&#key).copied().unwrap_or(0) < #limit });
+                guards.push(quote! { self.retries.get(&#key).copied().unwrap_or(0) < #limit });
                 let after = match after {
                     Some(a) => quote! { ::std::option::Option::Some(#a) },
                     None => quote! { ::std::option::Option::None },
@@ -147,7 +147,7 @@ fn actions(
                         (
                             v.clone(),
                             quote! {{
-                                __resume = ::std::option::Option::Some(#this);
+                                self.resume = ::std::option::Option::Some(#this);
                                 ::std::option::Option::Some(#v_variant)
                             }},
                         )
@@ -167,8 +167,8 @@ fn actions(
                     "retry",
                     target,
                     quote! {{
-                        *__retries.entry(#key).or_insert(0) += 1;
-                        self.sleeper.sleep(::arazzo_runtime::flow::retry_delay(&__exchange, #after)).await;
+                        *self.retries.entry(#key).or_insert(0) += 1;
+                        self.client.sleeper.sleep(::arazzo_runtime::flow::retry_delay(&__exchange, #after)).await;
                         #then
                     }},
                 )
@@ -238,15 +238,15 @@ pub fn run_workflow(scope: &Scope<'_>, target: &str, why: &str) -> TokenStream {
         None => (TokenStream::new(), TokenStream::new()),
     };
     quote! {{
-        let __child_inputs = ::arazzo_runtime::value::pick(&__inputs, &[#( #names ),*]);
+        let __child_inputs = ::arazzo_runtime::value::pick(&self.inputs, &[#( #names ),*]);
         #arg
-        let __future: ::arazzo_runtime::flow::WorkflowFuture<'_, #child_output> = ::std::boxed::Box::pin(self.#runner(#input_value));
+        let __future: ::arazzo_runtime::flow::WorkflowFuture<'_, #child_output> = ::std::boxed::Box::pin(self.client.#runner(#input_value));
         let (__child_output, __child_status) = __future.await?;
-        __status = __child_status.or(__status);
+        self.status = __child_status.or(self.status);
         let mut __record = ::arazzo_runtime::serde_json::Map::new();
         __record.insert("inputs".to_owned(), __child_inputs);
         __record.insert("outputs".to_owned(), ::arazzo_runtime::value::inputs(&__child_output));
-        __workflows.insert(#target.to_owned(), ::arazzo_runtime::serde_json::Value::Object(__record));
+        self.workflows.insert(#target.to_owned(), ::arazzo_runtime::serde_json::Value::Object(__record));
     }}
 }
 
@@ -294,9 +294,9 @@ fn child(
         let #mutable __child_inputs = ::arazzo_runtime::serde_json::Map::new();
         #( #inserts )*
         #arg
-        let __future: ::arazzo_runtime::flow::WorkflowFuture<'_, #child_output> = ::std::boxed::Box::pin(self.#runner(#input_value));
+        let __future: ::arazzo_runtime::flow::WorkflowFuture<'_, #child_output> = ::std::boxed::Box::pin(self.client.#runner(#input_value));
         let (__child_output, __child_status) = __future.await?;
-        __status = __child_status;
+        self.status = __child_status;
         let __child_outputs = ::arazzo_runtime::value::inputs(&__child_output);
         let __exchange = ::arazzo_runtime::http::Exchange::child(WORKFLOW, #step_id, __child_status);
     }
@@ -395,8 +395,8 @@ fn operation(s: &StepPlan, op: &OperationCall, scope: &Scope<'_>) -> TokenStream
         #( #params )*
         #body
         #auth
-        let __exchange = __call.send(&self.http, &self.#base, &__auth, self.request_hook.as_ref()).await?;
-        __status = ::std::option::Option::Some(__exchange.status);
+        let __exchange = __call.send(&self.client.http, &self.client.#base, &__auth, self.client.request_hook.as_ref()).await?;
+        self.status = ::std::option::Option::Some(__exchange.status);
     }
 }
 
@@ -419,7 +419,7 @@ fn auth(step_id: &str, op: &OperationCall, scope: &Scope<'_>) -> TokenStream {
         let bindings: Vec<Ident> = (0..found.len()).map(|i| ident(&format!("a{i}"))).collect();
         let refs = found.iter().map(|f| {
             let f = &f.field;
-            quote! { &self.#f }
+            quote! { &self.client.#f }
         });
         let auths = found
             .iter()

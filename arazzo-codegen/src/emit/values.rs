@@ -1,7 +1,8 @@
 //! Lowered expressions, values and conditions as Rust expressions.
 //!
-//! In generated code, `__inputs` holds the workflow input as JSON, `__out_<step>` the outputs of
-//! each step run so far, and `__exchange` the current step's request and response.
+//! In generated code, `self` is the workflow's `Run`: `self.inputs` holds the workflow input as
+//! JSON, one field per step the outputs of that step, and `__exchange` is the current step's
+//! request and response.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -11,7 +12,7 @@ use crate::plan::{Cond, Lowered, Operand, Source, TemplatePart, ValueRef};
 
 /// Names of the per-step output maps, by step id.
 pub trait StepVars {
-    fn outputs_var(&self, step: &str) -> Option<proc_macro2::Ident>;
+    fn outputs_var(&self, step: &str) -> Option<TokenStream>;
 }
 
 /// A JSON value built by constructors (no text is parsed at run time).
@@ -81,7 +82,7 @@ pub fn value_ref(r: &ValueRef, vars: &dyn StepVars) -> TokenStream {
         Source::ResponseHeader(n) => owned(quote! { __exchange.response_header(#n) }),
         Source::RequestBody => read(quote! { __exchange.request_body() }),
         Source::ResponseBody => read(quote! { __exchange.response_body() }),
-        Source::Inputs => read(quote! { ::std::option::Option::Some(&__inputs) }),
+        Source::Inputs => read(quote! { ::std::option::Option::Some(&self.inputs) }),
         Source::StepOutput { step, output } => match vars.outputs_var(step) {
             Some(var) => read(quote! { #var.get(#output) }),
             None => quote! { ::std::option::Option::<::arazzo_runtime::serde_json::Value>::None },
@@ -95,13 +96,13 @@ pub fn value_ref(r: &ValueRef, vars: &dyn StepVars) -> TokenStream {
             let mut tokens = vec!["outputs".to_owned(), output.clone()];
             tokens.extend(r.pointer.iter().cloned());
             let tokens = tokens_of(&tokens);
-            quote! { ::arazzo_runtime::value::read(__workflows.get(#workflow), #tokens) }
+            quote! { ::arazzo_runtime::value::read(self.workflows.get(#workflow), #tokens) }
         }
         Source::WorkflowInputs { workflow } => {
             let mut tokens = vec!["inputs".to_owned()];
             tokens.extend(r.pointer.iter().cloned());
             let tokens = tokens_of(&tokens);
-            quote! { ::arazzo_runtime::value::read(__workflows.get(#workflow), #tokens) }
+            quote! { ::arazzo_runtime::value::read(self.workflows.get(#workflow), #tokens) }
         }
     }
 }

@@ -23,6 +23,8 @@ pub struct Signature {
     pub method: Ident,
     /// The method that also returns the last status (what callers inside the module use).
     pub runner: Ident,
+    /// The module holding the workflow's state machine.
+    pub module: Ident,
     pub input: Option<TokenStream>,
     pub output: Ident,
     /// Output struct field names, in the order of the workflow's outputs.
@@ -34,12 +36,14 @@ pub struct Signature {
 pub fn signature(
     w: &WorkflowPlan,
     method_names: &mut Namer,
+    module_names: &mut Namer,
     space: &mut TypeSpace<'_>,
     defs: &mut Vec<TokenStream>,
 ) -> Signature {
     let base = super::names::sanitize(&w.key, Case::UpperCamel);
     let method = method_names.name(&w.key, Case::Snake);
     let runner = method_names.name(&format!("run_{}", w.key), Case::Snake);
+    let module = module_names.name(&w.key, Case::Snake);
     let input = w.inputs.as_ref().filter(|s| takes_input(s)).map(|schema| {
         let doc = format!("The inputs of workflow `{}`.", w.id);
         let (ty, nullable) = space.documented_type(schema, &format!("{base}Input"), Some(&doc));
@@ -72,6 +76,7 @@ pub fn signature(
         id: w.key.clone(),
         method: ident(&method),
         runner: ident(&runner),
+        module: ident(&module),
         input,
         output: ident(&output_name),
         output_fields: fields.iter().map(|(f, ..)| ident(f)).collect(),
@@ -92,7 +97,7 @@ fn takes_input(schema: &crate::node::Node) -> bool {
 pub struct Scope<'a> {
     pub fields: &'a ClientFields,
     pub signatures: &'a [Signature],
-    /// `(step id, output map variable)` for steps whose outputs are read.
+    /// `(step id, field of the run)` for steps whose outputs are read.
     pub outputs: Vec<(String, Ident)>,
     /// `(step id, enum variant)`.
     pub variants: Vec<(String, Ident)>,
@@ -102,20 +107,20 @@ pub struct Scope<'a> {
 }
 
 impl StepVars for Scope<'_> {
-    fn outputs_var(&self, step: &str) -> Option<Ident> {
+    fn outputs_var(&self, step: &str) -> Option<TokenStream> {
         self.outputs
             .iter()
             .find(|(s, _)| s == step)
-            .map(|(_, v)| v.clone())
+            .map(|(_, v)| quote! { self.#v })
     }
 }
 
 impl Scope<'_> {
     pub fn variant(&self, step: &str) -> TokenStream {
         match self.variants.iter().find(|(s, _)| s == step) {
-            Some((_, v)) => quote! { __Step::#v },
+            Some((_, v)) => quote! { Step::#v },
             // Checked before generation: every target step exists.
-            None => quote! { __Step::First },
+            None => quote! { Step::First },
         }
     }
 
@@ -124,15 +129,30 @@ impl Scope<'_> {
     }
 }
 
-/// The public method and the runner of one workflow.
+/// A workflow in generated code: its methods on `Client`, and the module holding its state
+/// machine.
+pub struct Emitted {
+    pub methods: TokenStream,
+    pub module: TokenStream,
+}
+
+/// The public method and the runner of one workflow, and its module: the `Step` enum, the
+/// `Run` context with one method per step, and the loop that drives them.
 pub fn emit(
     w: &WorkflowPlan,
     sig: &Signature,
     fields: &ClientFields,
     signatures: &[Signature],
-) -> TokenStream {
+) -> Emitted {
     let read = read_sources(w);
-    let mut locals = Namer::new();
+    let mut run_fields = Namer::new();
+    for reserved in ["client", "inputs", "workflows", "retries", "resume", "status"] {
+        run_fields.reserve(reserved);
+    }
+    let mut step_fns = Namer::new();
+    for reserved in ["new", "execute"] {
+        step_fns.reserve(reserved);
+    }
     let mut variants = Namer::new();
     let retries = w
         .steps
@@ -169,12 +189,7 @@ pub fn emit(
             .steps
             .iter()
             .filter(|s| read.steps.contains(&s.id) && !s.outputs.is_empty())
-            .map(|s| {
-                (
-                    s.id.clone(),
-                    ident(&format!("__out_{}", locals.name(&s.id, Case::Snake))),
-                )
-            })
+            .map(|s| (s.id.clone(), ident(&run_fields.name(&s.id, Case::Snake))))
             .collect(),
         variants: w
             .steps
@@ -185,33 +200,82 @@ pub fn emit(
         uses_workflows: runs_workflows || read.workflows,
         plan: w,
     };
+    let keeps_inputs = read.inputs || runs_workflows;
 
-    let declare_outputs = scope
-        .outputs
-        .iter()
-        .map(|(_, v)| quote! { let mut #v = ::arazzo_runtime::serde_json::Map::new(); });
-    let declare_workflows = scope
-        .uses_workflows
-        .then(|| quote! { let mut __workflows = ::arazzo_runtime::serde_json::Map::new(); });
-    let declare_retries = retries.then(|| quote! { let mut __retries: ::std::collections::HashMap<(&str, &str), u64> = ::std::collections::HashMap::new(); });
-    let declare_resume = resume.then(|| quote! { let mut __resume: ::std::option::Option<__Step> = ::std::option::Option::None; });
+    let mut field_decls = vec![quote! { client: &'a Client }];
+    let mut field_inits = vec![quote! { client }];
+    if keeps_inputs {
+        field_decls.push(quote! {
+            /// The workflow's inputs as JSON, as expressions read them.
+            inputs: ::arazzo_runtime::serde_json::Value
+        });
+        field_inits.push(match &sig.input {
+            Some(_) => quote! { inputs: ::arazzo_runtime::value::inputs(&input) },
+            None => quote! { inputs: ::arazzo_runtime::serde_json::Value::Null },
+        });
+    }
+    for (step, field) in &scope.outputs {
+        let doc = format!(" The outputs of step `{step}`, once it has succeeded.");
+        field_decls.push(quote! {
+            #[doc = #doc]
+            #field: ::arazzo_runtime::serde_json::Map<::std::string::String, ::arazzo_runtime::serde_json::Value>
+        });
+        field_inits.push(quote! { #field: ::arazzo_runtime::serde_json::Map::new() });
+    }
+    if scope.uses_workflows {
+        field_decls.push(quote! {
+            /// The inputs and outputs of the other workflows this one has run, by workflow id.
+            workflows: ::arazzo_runtime::serde_json::Map<::std::string::String, ::arazzo_runtime::serde_json::Value>
+        });
+        field_inits.push(quote! { workflows: ::arazzo_runtime::serde_json::Map::new() });
+    }
+    if retries {
+        field_decls.push(quote! {
+            /// Retries used so far, by (step, action).
+            retries: ::std::collections::HashMap<(&'static str, &'static str), u64>
+        });
+        field_inits.push(quote! { retries: ::std::collections::HashMap::new() });
+    }
+    if resume {
+        field_decls.push(quote! {
+            /// The step to retry once the step a retry action runs first has succeeded.
+            resume: ::std::option::Option<Step>
+        });
+        field_inits.push(quote! { resume: ::std::option::Option::None });
+    }
+    field_decls.push(quote! {
+        /// The status of the last operation run.
+        status: ::std::option::Option<u16>
+    });
+    field_inits.push(quote! { status: ::std::option::Option::None });
+
     let dependencies = w
         .depends_on
         .iter()
         .map(|dep| super::step::run_workflow(&scope, dep, "dependsOn"));
     let variant_ids: Vec<&Ident> = scope.variants.iter().map(|(_, v)| v).collect();
     let step_ids: Vec<&String> = scope.variants.iter().map(|(s, _)| s).collect();
-    let arms = w.steps.iter().enumerate().map(|(i, s)| {
+    let mut arms = Vec::new();
+    let mut step_methods = Vec::new();
+    for (i, s) in w.steps.iter().enumerate() {
         let variant = scope.variant(&s.id);
         let next = w.steps.get(i + 1).map(|n| scope.variant(&n.id));
         let body = super::step::arm(s, next, &scope);
-        quote! { #variant => #body }
-    });
+        let method = ident(&step_fns.name(&s.id, Case::Snake));
+        let doc = format!(" Step `{}`: {}.", s.id, step_summary(s));
+        arms.push(quote! { #variant => self.#method().await? });
+        step_methods.push(quote! {
+            #[doc = #doc]
+            async fn #method(&mut self) -> ::std::result::Result<::std::option::Option<Step>, ::arazzo_runtime::Error> {
+                #body
+            }
+        });
+    }
     let first = w
         .steps
         .first()
         .map(|s| scope.variant(&s.id))
-        .unwrap_or_else(|| quote! { __Step::First });
+        .unwrap_or_else(|| quote! { Step::First });
 
     let output_id = &sig.output;
     let output_values = w.outputs.iter().zip(&sig.output_fields).map(|(o, id)| {
@@ -223,84 +287,112 @@ pub fn emit(
 
     let method = &sig.method;
     let runner = &sig.runner;
+    let module = &sig.module;
     let workflow_id = &w.id;
-    let (param, arg, inputs_binding) = match &sig.input {
-        Some(ty) => (
-            quote! { , input: #ty },
-            quote! { input },
-            if read.inputs || runs_workflows {
-                quote! { let __inputs = ::arazzo_runtime::value::inputs(&input); }
-            } else {
-                quote! { let _ = input; }
-            },
-        ),
-        None => (
-            TokenStream::new(),
-            TokenStream::new(),
-            if read.inputs || runs_workflows {
-                quote! { let __inputs = ::arazzo_runtime::serde_json::Value::Null; }
-            } else {
-                TokenStream::new()
-            },
-        ),
+    let (param, public_arg) = match &sig.input {
+        Some(ty) => (quote! { , input: #ty }, quote! { input }),
+        None => (TokenStream::new(), TokenStream::new()),
     };
+    let arg = sig.input.as_ref().map(|_| quote! { , input });
+    let unused_input = (sig.input.is_some() && !keeps_inputs).then(|| quote! { let _ = input; });
     let doc = fn_docs(w);
     let runner_doc = format!(
         " Runs workflow `{}` and also returns the status of its last operation.",
+        w.id
+    );
+    let module_doc = format!(
+        " Workflow `{}` as a state machine: `Step` names its steps, `Run` holds what a run has \
+         gathered so far and runs one step per method, `Run::execute` drives them.",
         w.id
     );
     let public = w.public.then(|| {
         quote! {
             #( #[doc = #doc] )*
             pub async fn #method(&self #param) -> ::std::result::Result<#output_id, ::arazzo_runtime::Error> {
-                self.#runner(#arg).await.map(|(output, _)| output)
+                self.#runner(#public_arg).await.map(|(output, _)| output)
             }
         }
     });
-    quote! {
+    let methods = quote! {
         #public
 
         #[doc = #runner_doc]
         async fn #runner(&self #param) -> ::std::result::Result<(#output_id, ::std::option::Option<u16>), ::arazzo_runtime::Error> {
             use ::arazzo_runtime::tracing::Instrument as _;
+            let span = ::arazzo_runtime::tracing::info_span!("arazzo.workflow", workflow = #workflow_id);
+            #module::Run::new(self #arg).execute().instrument(span).await
+        }
+    };
+    let module = quote! {
+        #[doc = #module_doc]
+        #[allow(clippy::module_inception)]
+        mod #module {
+            use super::*;
+
             const WORKFLOW: &str = #workflow_id;
-            // Variants are the document's step ids, whatever they have in common; a step the
-            // document's actions never reach keeps its variant and arm.
+
+            /// The workflow's steps, in document order. A step the document's actions never
+            /// reach keeps its variant and method.
             #[allow(clippy::enum_variant_names, dead_code)]
             #[derive(::std::clone::Clone, ::std::marker::Copy)]
-            enum __Step { #( #variant_ids, )* }
-            impl __Step {
+            enum Step { #( #variant_ids, )* }
+
+            impl Step {
                 fn id(self) -> &'static str {
-                    match self { #( __Step::#variant_ids => #step_ids, )* }
+                    match self { #( Step::#variant_ids => #step_ids, )* }
                 }
             }
-            let span = ::arazzo_runtime::tracing::info_span!("arazzo.workflow", workflow = WORKFLOW);
-            async move {
-                #inputs_binding
-                #( #declare_outputs )*
-                #declare_workflows
-                #declare_retries
-                #declare_resume
-                let mut __status: ::std::option::Option<u16> = ::std::option::Option::None;
-                #( #dependencies )*
-                let mut __budget = self.step_budget;
-                let mut __next = ::std::option::Option::Some(#first);
-                while let ::std::option::Option::Some(__step) = __next {
-                    if __budget == 0 {
-                        return ::std::result::Result::Err(::arazzo_runtime::Error::StepBudgetExceeded {
-                            workflow: WORKFLOW,
-                            step: __step.id(),
-                            budget: self.step_budget,
-                        });
+
+            /// One run of the workflow: what it has gathered so far.
+            pub(super) struct Run<'a> {
+                #( #field_decls, )*
+            }
+
+            impl<'a> Run<'a> {
+                pub(super) fn new(client: &'a Client #param) -> Self {
+                    #unused_input
+                    Run { #( #field_inits, )* }
+                }
+
+                /// Runs the steps from the first, each choosing the next, within the step
+                /// budget; then gathers the workflow's outputs.
+                pub(super) async fn execute(mut self) -> ::std::result::Result<(#output_id, ::std::option::Option<u16>), ::arazzo_runtime::Error> {
+                    #( #dependencies )*
+                    let mut budget = self.client.step_budget;
+                    let mut next = ::std::option::Option::Some(#first);
+                    while let ::std::option::Option::Some(step) = next {
+                        if budget == 0 {
+                            return ::std::result::Result::Err(::arazzo_runtime::Error::StepBudgetExceeded {
+                                workflow: WORKFLOW,
+                                step: step.id(),
+                                budget: self.client.step_budget,
+                            });
+                        }
+                        budget -= 1;
+                        next = match step { #( #arms, )* };
                     }
-                    __budget -= 1;
-                    __next = match __step { #( #arms, )* };
+                    ::std::result::Result::Ok((#output_id { #( #output_values, )* }, self.status))
                 }
-                ::std::result::Result::Ok((#output_id { #( #output_values, )* }, __status))
+
+                #( #step_methods )*
             }
-            .instrument(span)
-            .await
         }
+    };
+    Emitted { methods, module }
+}
+
+/// What a step runs, for its method's documentation.
+fn step_summary(s: &crate::plan::StepPlan) -> String {
+    match &s.call {
+        StepCall::Operation(op) => {
+            let id = op
+                .operation_id
+                .as_deref()
+                .map(|o| format!("`{o}` "))
+                .unwrap_or_default();
+            format!("{id}(`{} {}`)", op.method, op.path_template)
+        }
+        StepCall::Workflow { workflow, .. } => format!("runs workflow `{workflow}`"),
     }
 }
 
@@ -322,17 +414,7 @@ fn fn_docs(w: &WorkflowPlan) -> Vec<String> {
     }
     doc.push(format!(" Workflow `{}`, steps:", w.id));
     for (i, s) in w.steps.iter().enumerate() {
-        let what = match &s.call {
-            StepCall::Operation(op) => {
-                let id = op
-                    .operation_id
-                    .as_deref()
-                    .map(|o| format!("`{o}` "))
-                    .unwrap_or_default();
-                format!("{id}(`{} {}`)", op.method, op.path_template)
-            }
-            StepCall::Workflow { workflow, .. } => format!("runs workflow `{workflow}`"),
-        };
+        let what = step_summary(s);
         doc.push(format!(" {}. `{}`: {what}", i + 1, s.id));
     }
     doc

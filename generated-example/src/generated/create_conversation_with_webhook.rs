@@ -106,245 +106,11 @@ impl Client {
         ::arazzo_runtime::Error,
     > {
         use ::arazzo_runtime::tracing::Instrument as _;
-        const WORKFLOW: &str = "create-conversation-with-webhook";
-        #[allow(clippy::enum_variant_names, dead_code)]
-        #[derive(::std::clone::Clone, ::std::marker::Copy)]
-        enum __Step {
-            CreateConversation,
-            AttachWebhook,
-        }
-        impl __Step {
-            fn id(self) -> &'static str {
-                match self {
-                    __Step::CreateConversation => "createConversation",
-                    __Step::AttachWebhook => "attachWebhook",
-                }
-            }
-        }
         let span = ::arazzo_runtime::tracing::info_span!(
-            "arazzo.workflow", workflow = WORKFLOW
+            "arazzo.workflow", workflow = "create-conversation-with-webhook"
         );
-        async move {
-            let __inputs = ::arazzo_runtime::value::inputs(&input);
-            let mut __out_create_conversation = ::arazzo_runtime::serde_json::Map::new();
-            let mut __out_attach_webhook = ::arazzo_runtime::serde_json::Map::new();
-            let mut __status: ::std::option::Option<u16> = ::std::option::Option::None;
-            let mut __budget = self.step_budget;
-            let mut __next = ::std::option::Option::Some(__Step::CreateConversation);
-            while let ::std::option::Option::Some(__step) = __next {
-                if __budget == 0 {
-                    return ::std::result::Result::Err(::arazzo_runtime::Error::StepBudgetExceeded {
-                        workflow: WORKFLOW,
-                        step: __step.id(),
-                        budget: self.step_budget,
-                    });
-                }
-                __budget -= 1;
-                __next = match __step {
-                    __Step::CreateConversation => {
-                        let mut __call = ::arazzo_runtime::http::Call::new(
-                            WORKFLOW,
-                            "createConversation",
-                            ::arazzo_runtime::reqwest::Method::POST,
-                        );
-                        __call.path("/v1/Conversations");
-                        let __body = {
-                            let mut m = ::arazzo_runtime::serde_json::Map::new();
-                            if let ::std::option::Option::Some(v) = ::arazzo_runtime::value::read(
-                                ::std::option::Option::Some(&__inputs),
-                                &["friendlyName"],
-                            ) {
-                                m.insert("FriendlyName".to_owned(), v);
-                            }
-                            ::arazzo_runtime::serde_json::Value::Object(m)
-                        };
-                        __call.form("application/x-www-form-urlencoded", __body, &[]);
-                        let __auth: ::std::vec::Vec<::arazzo_runtime::auth::Auth<'_>> = 'auth: {
-                            if let (::std::option::Option::Some(a0),) = (
-                                &self.account_sid_auth_token,
-                            ) {
-                                break 'auth ::std::vec::Vec::from([
-                                    ::arazzo_runtime::auth::Auth::Basic(a0),
-                                ]);
-                            }
-                            return ::std::result::Result::Err(::arazzo_runtime::Error::MissingCredentials {
-                                workflow: WORKFLOW,
-                                step: "createConversation",
-                                scheme: "accountSid_authToken",
-                                setter: "with_account_sid_auth_token",
-                            });
-                        };
-                        let __exchange = __call
-                            .send(
-                                &self.http,
-                                &self.conversations_url,
-                                &__auth,
-                                self.request_hook.as_ref(),
-                            )
-                            .await?;
-                        __status = ::std::option::Option::Some(__exchange.status);
-                        let __failed: ::std::option::Option<
-                            (&'static str, &'static str),
-                        > = if !::arazzo_runtime::flow::criterion(
-                            WORKFLOW,
-                            "createConversation",
-                            "$statusCode == 201",
-                            ::arazzo_runtime::criteria::compare(
-                                __exchange.status_code().as_ref(),
-                                ::arazzo_runtime::criteria::Op::Eq,
-                                ::std::option::Option::Some(
-                                        ::arazzo_runtime::serde_json::Value::from(201i64),
-                                    )
-                                    .as_ref(),
-                            ),
-                        ) {
-                            ::std::option::Option::Some((
-                                "$statusCode == 201",
-                                "../fixtures/twilio/create-conversation-with-webhook.arazzo.yaml:43:13",
-                            ))
-                        } else {
-                            ::std::option::Option::None
-                        };
-                        match __failed {
-                            ::std::option::Option::None => {
-                                if let ::std::option::Option::Some(v) = ::arazzo_runtime::value::read(
-                                    __exchange.response_body(),
-                                    &["sid"],
-                                ) {
-                                    __out_create_conversation
-                                        .insert("conversationSid".to_owned(), v);
-                                }
-                                ::std::option::Option::Some(__Step::AttachWebhook)
-                            }
-                            ::std::option::Option::Some(__failed) => {
-                                return ::std::result::Result::Err(
-                                    __exchange.criterion_failed(__failed.0, __failed.1),
-                                );
-                            }
-                        }
-                    }
-                    __Step::AttachWebhook => {
-                        let mut __call = ::arazzo_runtime::http::Call::new(
-                            WORKFLOW,
-                            "attachWebhook",
-                            ::arazzo_runtime::reqwest::Method::POST,
-                        );
-                        __call.path("/v1/Conversations/");
-                        __call
-                            .path_param(
-                                "ConversationSid",
-                                __out_create_conversation.get("conversationSid").cloned(),
-                                ::arazzo_runtime::encode::Style::Simple,
-                                false,
-                                "$steps.createConversation.outputs.conversationSid",
-                            )?;
-                        __call.path("/Webhooks");
-                        let __body = {
-                            let mut m = ::arazzo_runtime::serde_json::Map::new();
-                            if let ::std::option::Option::Some(v) = ::arazzo_runtime::value::read(
-                                ::std::option::Option::Some(&__inputs),
-                                &["target"],
-                            ) {
-                                m.insert("Target".to_owned(), v);
-                            }
-                            if let ::std::option::Option::Some(v) = ::arazzo_runtime::value::read(
-                                ::std::option::Option::Some(&__inputs),
-                                &["configurationUrl"],
-                            ) {
-                                m.insert("Configuration.Url".to_owned(), v);
-                            }
-                            if let ::std::option::Option::Some(v) = ::arazzo_runtime::value::read(
-                                ::std::option::Option::Some(&__inputs),
-                                &["configurationMethod"],
-                            ) {
-                                m.insert("Configuration.Method".to_owned(), v);
-                            }
-                            ::arazzo_runtime::serde_json::Value::Object(m)
-                        };
-                        __call.form("application/x-www-form-urlencoded", __body, &[]);
-                        let __auth: ::std::vec::Vec<::arazzo_runtime::auth::Auth<'_>> = 'auth: {
-                            if let (::std::option::Option::Some(a0),) = (
-                                &self.account_sid_auth_token,
-                            ) {
-                                break 'auth ::std::vec::Vec::from([
-                                    ::arazzo_runtime::auth::Auth::Basic(a0),
-                                ]);
-                            }
-                            return ::std::result::Result::Err(::arazzo_runtime::Error::MissingCredentials {
-                                workflow: WORKFLOW,
-                                step: "attachWebhook",
-                                scheme: "accountSid_authToken",
-                                setter: "with_account_sid_auth_token",
-                            });
-                        };
-                        let __exchange = __call
-                            .send(
-                                &self.http,
-                                &self.conversations_url,
-                                &__auth,
-                                self.request_hook.as_ref(),
-                            )
-                            .await?;
-                        __status = ::std::option::Option::Some(__exchange.status);
-                        let __failed: ::std::option::Option<
-                            (&'static str, &'static str),
-                        > = if !::arazzo_runtime::flow::criterion(
-                            WORKFLOW,
-                            "attachWebhook",
-                            "$statusCode == 201",
-                            ::arazzo_runtime::criteria::compare(
-                                __exchange.status_code().as_ref(),
-                                ::arazzo_runtime::criteria::Op::Eq,
-                                ::std::option::Option::Some(
-                                        ::arazzo_runtime::serde_json::Value::from(201i64),
-                                    )
-                                    .as_ref(),
-                            ),
-                        ) {
-                            ::std::option::Option::Some((
-                                "$statusCode == 201",
-                                "../fixtures/twilio/create-conversation-with-webhook.arazzo.yaml:60:13",
-                            ))
-                        } else {
-                            ::std::option::Option::None
-                        };
-                        match __failed {
-                            ::std::option::Option::None => {
-                                if let ::std::option::Option::Some(v) = ::arazzo_runtime::value::read(
-                                    __exchange.response_body(),
-                                    &["sid"],
-                                ) {
-                                    __out_attach_webhook.insert("webhookSid".to_owned(), v);
-                                }
-                                ::std::option::Option::None
-                            }
-                            ::std::option::Option::Some(__failed) => {
-                                return ::std::result::Result::Err(
-                                    __exchange.criterion_failed(__failed.0, __failed.1),
-                                );
-                            }
-                        }
-                    }
-                };
-            }
-            ::std::result::Result::Ok((
-                CreateConversationWithWebhookOutput {
-                    conversation_sid: ::arazzo_runtime::value::output(
-                        WORKFLOW,
-                        "conversationSid",
-                        "string?",
-                        __out_create_conversation.get("conversationSid").cloned(),
-                    )?,
-                    webhook_sid: ::arazzo_runtime::value::output(
-                        WORKFLOW,
-                        "webhookSid",
-                        "string?",
-                        __out_attach_webhook.get("webhookSid").cloned(),
-                    )?,
-                },
-                __status,
-            ))
-        }
+        create_conversation_with_webhook::Run::new(self, input)
+            .execute()
             .instrument(span)
             .await
     }
@@ -440,4 +206,296 @@ pub struct CreateConversationWithWebhookOutput {
     /// From `$steps.attachWebhook.outputs.webhookSid` (string?).
     #[serde(rename = "webhookSid")]
     pub webhook_sid: ::std::option::Option<::std::string::String>,
+}
+/// Workflow `create-conversation-with-webhook` as a state machine: `Step` names its steps, `Run` holds what a run has gathered so far and runs one step per method, `Run::execute` drives them.
+#[allow(clippy::module_inception)]
+mod create_conversation_with_webhook {
+    use super::*;
+    const WORKFLOW: &str = "create-conversation-with-webhook";
+    /// The workflow's steps, in document order. A step the document's actions never
+    /// reach keeps its variant and method.
+    #[allow(clippy::enum_variant_names, dead_code)]
+    #[derive(::std::clone::Clone, ::std::marker::Copy)]
+    enum Step {
+        CreateConversation,
+        AttachWebhook,
+    }
+    impl Step {
+        fn id(self) -> &'static str {
+            match self {
+                Step::CreateConversation => "createConversation",
+                Step::AttachWebhook => "attachWebhook",
+            }
+        }
+    }
+    /// One run of the workflow: what it has gathered so far.
+    pub(super) struct Run<'a> {
+        client: &'a Client,
+        /// The workflow's inputs as JSON, as expressions read them.
+        inputs: ::arazzo_runtime::serde_json::Value,
+        /// The outputs of step `createConversation`, once it has succeeded.
+        create_conversation: ::arazzo_runtime::serde_json::Map<
+            ::std::string::String,
+            ::arazzo_runtime::serde_json::Value,
+        >,
+        /// The outputs of step `attachWebhook`, once it has succeeded.
+        attach_webhook: ::arazzo_runtime::serde_json::Map<
+            ::std::string::String,
+            ::arazzo_runtime::serde_json::Value,
+        >,
+        /// The status of the last operation run.
+        status: ::std::option::Option<u16>,
+    }
+    impl<'a> Run<'a> {
+        pub(super) fn new(
+            client: &'a Client,
+            input: CreateConversationWithWebhookInput,
+        ) -> Self {
+            Run {
+                client,
+                inputs: ::arazzo_runtime::value::inputs(&input),
+                create_conversation: ::arazzo_runtime::serde_json::Map::new(),
+                attach_webhook: ::arazzo_runtime::serde_json::Map::new(),
+                status: ::std::option::Option::None,
+            }
+        }
+        /// Runs the steps from the first, each choosing the next, within the step
+        /// budget; then gathers the workflow's outputs.
+        pub(super) async fn execute(
+            mut self,
+        ) -> ::std::result::Result<
+            (CreateConversationWithWebhookOutput, ::std::option::Option<u16>),
+            ::arazzo_runtime::Error,
+        > {
+            let mut budget = self.client.step_budget;
+            let mut next = ::std::option::Option::Some(Step::CreateConversation);
+            while let ::std::option::Option::Some(step) = next {
+                if budget == 0 {
+                    return ::std::result::Result::Err(::arazzo_runtime::Error::StepBudgetExceeded {
+                        workflow: WORKFLOW,
+                        step: step.id(),
+                        budget: self.client.step_budget,
+                    });
+                }
+                budget -= 1;
+                next = match step {
+                    Step::CreateConversation => self.create_conversation().await?,
+                    Step::AttachWebhook => self.attach_webhook().await?,
+                };
+            }
+            ::std::result::Result::Ok((
+                CreateConversationWithWebhookOutput {
+                    conversation_sid: ::arazzo_runtime::value::output(
+                        WORKFLOW,
+                        "conversationSid",
+                        "string?",
+                        self.create_conversation.get("conversationSid").cloned(),
+                    )?,
+                    webhook_sid: ::arazzo_runtime::value::output(
+                        WORKFLOW,
+                        "webhookSid",
+                        "string?",
+                        self.attach_webhook.get("webhookSid").cloned(),
+                    )?,
+                },
+                self.status,
+            ))
+        }
+        /// Step `createConversation`: `CreateConversation` (`POST /v1/Conversations`).
+        async fn create_conversation(
+            &mut self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<Step>,
+            ::arazzo_runtime::Error,
+        > {
+            let mut __call = ::arazzo_runtime::http::Call::new(
+                WORKFLOW,
+                "createConversation",
+                ::arazzo_runtime::reqwest::Method::POST,
+            );
+            __call.path("/v1/Conversations");
+            let __body = {
+                let mut m = ::arazzo_runtime::serde_json::Map::new();
+                if let ::std::option::Option::Some(v) = ::arazzo_runtime::value::read(
+                    ::std::option::Option::Some(&self.inputs),
+                    &["friendlyName"],
+                ) {
+                    m.insert("FriendlyName".to_owned(), v);
+                }
+                ::arazzo_runtime::serde_json::Value::Object(m)
+            };
+            __call.form("application/x-www-form-urlencoded", __body, &[]);
+            let __auth: ::std::vec::Vec<::arazzo_runtime::auth::Auth<'_>> = 'auth: {
+                if let (::std::option::Option::Some(a0),) = (
+                    &self.client.account_sid_auth_token,
+                ) {
+                    break 'auth ::std::vec::Vec::from([
+                        ::arazzo_runtime::auth::Auth::Basic(a0),
+                    ]);
+                }
+                return ::std::result::Result::Err(::arazzo_runtime::Error::MissingCredentials {
+                    workflow: WORKFLOW,
+                    step: "createConversation",
+                    scheme: "accountSid_authToken",
+                    setter: "with_account_sid_auth_token",
+                });
+            };
+            let __exchange = __call
+                .send(
+                    &self.client.http,
+                    &self.client.conversations_url,
+                    &__auth,
+                    self.client.request_hook.as_ref(),
+                )
+                .await?;
+            self.status = ::std::option::Option::Some(__exchange.status);
+            let __failed: ::std::option::Option<(&'static str, &'static str)> = if !::arazzo_runtime::flow::criterion(
+                WORKFLOW,
+                "createConversation",
+                "$statusCode == 201",
+                ::arazzo_runtime::criteria::compare(
+                    __exchange.status_code().as_ref(),
+                    ::arazzo_runtime::criteria::Op::Eq,
+                    ::std::option::Option::Some(
+                            ::arazzo_runtime::serde_json::Value::from(201i64),
+                        )
+                        .as_ref(),
+                ),
+            ) {
+                ::std::option::Option::Some((
+                    "$statusCode == 201",
+                    "../fixtures/twilio/create-conversation-with-webhook.arazzo.yaml:43:13",
+                ))
+            } else {
+                ::std::option::Option::None
+            };
+            ::std::result::Result::Ok(
+                match __failed {
+                    ::std::option::Option::None => {
+                        if let ::std::option::Option::Some(v) = ::arazzo_runtime::value::read(
+                            __exchange.response_body(),
+                            &["sid"],
+                        ) {
+                            self.create_conversation
+                                .insert("conversationSid".to_owned(), v);
+                        }
+                        ::std::option::Option::Some(Step::AttachWebhook)
+                    }
+                    ::std::option::Option::Some(__failed) => {
+                        return ::std::result::Result::Err(
+                            __exchange.criterion_failed(__failed.0, __failed.1),
+                        );
+                    }
+                },
+            )
+        }
+        /// Step `attachWebhook`: `CreateConversationScopedWebhook` (`POST /v1/Conversations/{ConversationSid}/Webhooks`).
+        async fn attach_webhook(
+            &mut self,
+        ) -> ::std::result::Result<
+            ::std::option::Option<Step>,
+            ::arazzo_runtime::Error,
+        > {
+            let mut __call = ::arazzo_runtime::http::Call::new(
+                WORKFLOW,
+                "attachWebhook",
+                ::arazzo_runtime::reqwest::Method::POST,
+            );
+            __call.path("/v1/Conversations/");
+            __call
+                .path_param(
+                    "ConversationSid",
+                    self.create_conversation.get("conversationSid").cloned(),
+                    ::arazzo_runtime::encode::Style::Simple,
+                    false,
+                    "$steps.createConversation.outputs.conversationSid",
+                )?;
+            __call.path("/Webhooks");
+            let __body = {
+                let mut m = ::arazzo_runtime::serde_json::Map::new();
+                if let ::std::option::Option::Some(v) = ::arazzo_runtime::value::read(
+                    ::std::option::Option::Some(&self.inputs),
+                    &["target"],
+                ) {
+                    m.insert("Target".to_owned(), v);
+                }
+                if let ::std::option::Option::Some(v) = ::arazzo_runtime::value::read(
+                    ::std::option::Option::Some(&self.inputs),
+                    &["configurationUrl"],
+                ) {
+                    m.insert("Configuration.Url".to_owned(), v);
+                }
+                if let ::std::option::Option::Some(v) = ::arazzo_runtime::value::read(
+                    ::std::option::Option::Some(&self.inputs),
+                    &["configurationMethod"],
+                ) {
+                    m.insert("Configuration.Method".to_owned(), v);
+                }
+                ::arazzo_runtime::serde_json::Value::Object(m)
+            };
+            __call.form("application/x-www-form-urlencoded", __body, &[]);
+            let __auth: ::std::vec::Vec<::arazzo_runtime::auth::Auth<'_>> = 'auth: {
+                if let (::std::option::Option::Some(a0),) = (
+                    &self.client.account_sid_auth_token,
+                ) {
+                    break 'auth ::std::vec::Vec::from([
+                        ::arazzo_runtime::auth::Auth::Basic(a0),
+                    ]);
+                }
+                return ::std::result::Result::Err(::arazzo_runtime::Error::MissingCredentials {
+                    workflow: WORKFLOW,
+                    step: "attachWebhook",
+                    scheme: "accountSid_authToken",
+                    setter: "with_account_sid_auth_token",
+                });
+            };
+            let __exchange = __call
+                .send(
+                    &self.client.http,
+                    &self.client.conversations_url,
+                    &__auth,
+                    self.client.request_hook.as_ref(),
+                )
+                .await?;
+            self.status = ::std::option::Option::Some(__exchange.status);
+            let __failed: ::std::option::Option<(&'static str, &'static str)> = if !::arazzo_runtime::flow::criterion(
+                WORKFLOW,
+                "attachWebhook",
+                "$statusCode == 201",
+                ::arazzo_runtime::criteria::compare(
+                    __exchange.status_code().as_ref(),
+                    ::arazzo_runtime::criteria::Op::Eq,
+                    ::std::option::Option::Some(
+                            ::arazzo_runtime::serde_json::Value::from(201i64),
+                        )
+                        .as_ref(),
+                ),
+            ) {
+                ::std::option::Option::Some((
+                    "$statusCode == 201",
+                    "../fixtures/twilio/create-conversation-with-webhook.arazzo.yaml:60:13",
+                ))
+            } else {
+                ::std::option::Option::None
+            };
+            ::std::result::Result::Ok(
+                match __failed {
+                    ::std::option::Option::None => {
+                        if let ::std::option::Option::Some(v) = ::arazzo_runtime::value::read(
+                            __exchange.response_body(),
+                            &["sid"],
+                        ) {
+                            self.attach_webhook.insert("webhookSid".to_owned(), v);
+                        }
+                        ::std::option::Option::None
+                    }
+                    ::std::option::Option::Some(__failed) => {
+                        return ::std::result::Result::Err(
+                            __exchange.criterion_failed(__failed.0, __failed.1),
+                        );
+                    }
+                },
+            )
+        }
+    }
 }
