@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use arazzo_codegen::Builder;
+use arazzo_codegen::{Builder, Compatibility};
 
 /// `(module file, fixture)`, relative to the workspace's `fixtures/`.
 const WORKFLOWS: &[(&str, &str)] = &[
@@ -61,11 +61,36 @@ const UPSTREAM: &[(&str, &str)] = &[
     ),
 ];
 
+/// Documents written for other runners, generated with lenient compatibility (their
+/// shorthands read as the specification's forms, each with a warning).
+const UPSTREAM_LENIENT: &[(&str, &str)] = &[
+    (
+        "upstream_wso2_retry.rs",
+        "wso2__arazzo-tools/examples/go-runner-test/petstore/03-retry-action.arazzo.yaml",
+    ),
+    (
+        "upstream_wso2_nested.rs",
+        "wso2__arazzo-tools/examples/go-runner-test/petstore/05-nested-workflow.arazzo.yaml",
+    ),
+    (
+        "upstream_museum_api.rs",
+        "Redocly__museum-openapi-example/arazzo/museum-api.arazzo.yaml",
+    ),
+];
+
 fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
     println!("cargo::rustc-check-cfg=cfg(upstream_fixtures)");
     println!("cargo:rerun-if-env-changed=ARAZZO_UPSTREAM_FIXTURES");
     let mut builder = Builder::new();
+    // Their warnings (one per shorthand) are pinned by arazzo-codegen's compatibility tests.
+    let mut lenient = Builder::new()
+        .compatibility(Compatibility::Lenient)
+        .cargo_warnings(false)
+        .input_as(
+            manifest.join("../fixtures/compat/runner-shorthands.arazzo.yaml"),
+            "compat.rs",
+        );
     for (module, file) in WORKFLOWS {
         builder = builder.input_as(manifest.join("../fixtures").join(file), *module);
     }
@@ -81,8 +106,16 @@ fn main() {
         for (module, file) in UPSTREAM {
             builder = builder.input_as(dir.join(file), *module);
         }
+        for (module, file) in UPSTREAM_LENIENT {
+            lenient = lenient.input_as(dir.join(file), *module);
+        }
         println!("cargo:rustc-cfg=upstream_fixtures");
     }
+    generate(&builder);
+    generate(&lenient);
+}
+
+fn generate(builder: &Builder) {
     if let Err(e) = builder.generate() {
         eprintln!("{e}");
         std::process::exit(1);

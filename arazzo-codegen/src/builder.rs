@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::settings::{JsonPathDialect, Settings};
+use crate::settings::{Compatibility, JsonPathDialect, Settings};
 
 /// Why a build could not generate its workflows.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +46,8 @@ pub struct Builder {
     out_dir: Option<PathBuf>,
     settings: Settings,
     cargo_output: bool,
+    /// Warnings are not passed on to Cargo (the `rerun-if-changed` lines still are).
+    quiet: bool,
 }
 
 impl Builder {
@@ -109,6 +111,17 @@ impl Builder {
         self
     }
 
+    /// Whether documents written for other runners are accepted with their shorthands.
+    ///
+    /// ```no_run
+    /// use arazzo_codegen::{Builder, Compatibility};
+    /// Builder::new().compatibility(Compatibility::Lenient);
+    /// ```
+    pub fn compatibility(mut self, compatibility: Compatibility) -> Self {
+        self.settings.with_compatibility(compatibility);
+        self
+    }
+
     /// The default step budget of generated clients.
     ///
     /// ```no_run
@@ -126,6 +139,18 @@ impl Builder {
     /// ```
     pub fn cargo_output(mut self, on: bool) -> Self {
         self.cargo_output = on;
+        self
+    }
+
+    /// Whether warnings reach Cargo as `cargo:warning` lines (on by default). Turn it off for
+    /// documents whose warnings are known and accepted, such as a third-party document read
+    /// with lenient compatibility; errors still fail the build.
+    ///
+    /// ```no_run
+    /// arazzo_codegen::Builder::new().cargo_warnings(false);
+    /// ```
+    pub fn cargo_warnings(mut self, on: bool) -> Self {
+        self.quiet = !on;
         self
     }
 
@@ -168,7 +193,9 @@ impl Builder {
 
     fn tell_cargo(&self, report: &crate::Report) {
         for line in directives(report) {
-            println!("{line}");
+            if !(self.quiet && line.starts_with("cargo:warning=")) {
+                println!("{line}");
+            }
         }
     }
 }

@@ -72,6 +72,11 @@ impl OperationIndex {
             .flat_map(|m| m.keys().map(String::as_str))
     }
 
+    /// Whether OpenAPI source `doc` has an operation `id`.
+    pub fn contains(&self, doc: usize, id: &str) -> bool {
+        self.by_id.get(doc).is_some_and(|m| m.contains_key(id))
+    }
+
     fn find(&self, doc: usize, id: &str) -> Vec<OperationRef> {
         self.by_id
             .get(doc)
@@ -173,7 +178,9 @@ impl<'p> Resolver<'p> {
                 .at(id.span)
                 .label("not found in any OpenAPI source of this document");
                 Err(match self.source_dot_operation(wanted) {
-                    Some(fixed) => d.help(format!("to name the source, write `{fixed}`")),
+                    Some(fixed) => d
+                        .help(format!("to name the source, write `{fixed}`"))
+                        .note(crate::compat::LENIENT_NOTE),
                     None => d.help_opt(suggest::did_you_mean(wanted, all.iter().copied())),
                 })
             }
@@ -243,6 +250,7 @@ impl<'p> Resolver<'p> {
                 d.help(format!(
                     "write `{{$sourceDescriptions.{bare}.url}}#{fragment}`"
                 ))
+                .note(crate::compat::LENIENT_NOTE)
             } else {
                 d
             });
@@ -363,7 +371,7 @@ impl<'p> Resolver<'p> {
                 Err(match (unprefixed, split_source_ref(&id.value)) {
                     (Some(w), Some((name, _))) => d.help(format!(
                         "write `$sourceDescriptions.{name}.{w}`: the workflowId follows the source name directly"
-                    )),
+                    )).note(crate::compat::LENIENT_NOTE),
                     _ => d.help_opt(suggest::did_you_mean(wanted, ids)),
                 })
             }

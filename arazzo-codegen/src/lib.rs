@@ -21,6 +21,7 @@
 
 mod builder;
 pub mod check;
+mod compat;
 pub mod diagnostics;
 pub mod emit;
 pub mod expr;
@@ -41,7 +42,7 @@ pub use builder::{BuildError, Builder, directives};
 pub use diagnostics::{Code, Diagnostic, Diagnostics, Severity};
 pub use emit::generate_file;
 pub use load::Project;
-pub use settings::{JsonPathDialect, Settings};
+pub use settings::{Compatibility, JsonPathDialect, Settings};
 
 /// The outcome of loading and checking one Arazzo document.
 #[derive(Debug)]
@@ -63,7 +64,8 @@ impl Report {
 
 /// Loads `path`, everything it references, and runs every static check.
 pub fn check_file(path: &Path, settings: &Settings) -> Report {
-    let (project, mut diagnostics) = load::load(path, settings);
+    let (mut project, mut diagnostics) = load::load(path, settings);
+    diagnostics.extend(compat::rewrite(&mut project, settings));
     diagnostics.extend(check::check(&project, settings));
     diagnostics.sort();
     Report {

@@ -14,6 +14,8 @@ pub struct Settings {
     pub limits: Limits,
     /// Which JSONPath queries `jsonpath` criteria may use.
     pub jsonpath_dialect: JsonPathDialect,
+    /// Whether documents written for other runners are accepted with their shorthands.
+    pub compatibility: Compatibility,
     /// Whether parsed files are reused within the process (default: yes). Benchmarks turn it
     /// off to measure a cold generation every time.
     pub no_parse_cache: bool,
@@ -33,9 +35,43 @@ pub enum JsonPathDialect {
     Lenient,
 }
 
+/// How closely a document must follow the specification's own forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Compatibility {
+    /// The specification's forms only: other runners' shorthands are errors whose help shows
+    /// the portable form.
+    #[default]
+    Strict,
+    /// Also the shorthands documents written for other runners use, each read as its
+    /// specification form with a `runner-shorthand` warning: `<source>.<operationId>`,
+    /// `$sourceDescriptions.<name>.workflows.<id>`, operationPaths without
+    /// `{$sourceDescriptions.<name>.url}`, `$dependencies.<id>.<output>`, a child workflow's
+    /// outputs read through a step that does not declare them, and outputs read from an
+    /// operation step that declares none (absent). Implies [`JsonPathDialect::Lenient`].
+    Lenient,
+}
+
 impl Settings {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Whether bare JSONPath comparisons are read as filters.
+    pub fn lenient_jsonpath(&self) -> bool {
+        self.jsonpath_dialect == JsonPathDialect::Lenient
+            || self.compatibility == Compatibility::Lenient
+    }
+
+    /// Accepts (or refuses) other runners' shorthands.
+    ///
+    /// ```
+    /// use arazzo_codegen::{Compatibility, Settings};
+    /// let mut settings = Settings::new();
+    /// settings.with_compatibility(Compatibility::Lenient);
+    /// ```
+    pub fn with_compatibility(&mut self, compatibility: Compatibility) -> &mut Self {
+        self.compatibility = compatibility;
+        self
     }
 
     /// Uses the local file `path` for the source description named `name_or_url` (its `name`, or

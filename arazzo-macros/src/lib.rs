@@ -11,6 +11,7 @@
 //!         "workflows/create-conversation-with-webhook.arazzo.yaml",
 //!         step_budget = 100,
 //!         jsonpath_dialect = "lenient",
+//!         compatibility = "lenient",
 //!         source = ("conversations", "specs/twilio_conversations_v1.yaml"),
 //!     );
 //! }
@@ -98,6 +99,21 @@ fn settings(args: &Args, root: &std::path::Path) -> syn::Result<arazzo_codegen::
                 };
                 settings.with_jsonpath_dialect(dialect);
             }
+            ("compatibility", Value::Str(s)) => {
+                let compatibility = match s.value().as_str() {
+                    "strict" => arazzo_codegen::Compatibility::Strict,
+                    "lenient" => arazzo_codegen::Compatibility::Lenient,
+                    other => {
+                        return Err(syn::Error::new(
+                            s.span(),
+                            format!(
+                                "unknown compatibility `{other}`: use \"strict\" or \"lenient\""
+                            ),
+                        ));
+                    }
+                };
+                settings.with_compatibility(compatibility);
+            }
             ("source", Value::Pair(name, path)) => {
                 settings.with_source_file(name.value(), root.join(path.value()));
             }
@@ -105,7 +121,7 @@ fn settings(args: &Args, root: &std::path::Path) -> syn::Result<arazzo_codegen::
                 return Err(syn::Error::new(
                     key.span(),
                     format!(
-                        "unknown setting `{other}`: expected `step_budget = 100`, `jsonpath_dialect = \"lenient\"` or `source = (\"name\", \"path\")`"
+                        "unknown setting `{other}`: expected `step_budget = 100`, `jsonpath_dialect = \"lenient\"`, `compatibility = \"lenient\"` or `source = (\"name\", \"path\")`"
                     ),
                 ));
             }
@@ -240,5 +256,15 @@ mod tests {
             r#""../fixtures/invalid/invalid-jsonpath--bare-comparison.arazzo.yaml", jsonpath_dialect = "lenient", step_budget = 10"#,
         );
         assert!(out.contains("pub struct Client"), "{out}");
+    }
+
+    #[test]
+    fn lenient_compatibility_is_a_setting() {
+        let fixture = r#""../fixtures/compat/runner-shorthands.arazzo.yaml""#;
+        assert!(expand_str(fixture).contains("compile_error"));
+        let out = expand_str(&format!(r#"{fixture}, compatibility = "lenient""#));
+        assert!(out.contains("pub struct Client"), "{out}");
+        let out = expand_str(&format!(r#"{fixture}, compatibility = "loose""#));
+        assert!(out.contains("unknown compatibility `loose`"), "{out}");
     }
 }

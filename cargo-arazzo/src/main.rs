@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use arazzo_codegen::{JsonPathDialect, Settings, check_file, diagnostics::render};
+use arazzo_codegen::{Compatibility, JsonPathDialect, Settings, check_file, diagnostics::render};
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
@@ -68,6 +68,13 @@ struct CommonArgs {
     #[arg(long, value_enum, default_value_t = Dialect::Rfc9535)]
     jsonpath_dialect: Dialect,
 
+    /// `strict`: the specification's forms only. `lenient`: also the shorthands of documents
+    /// written for other runners (`<source>.<operationId>`, `$dependencies.…`, operationPaths
+    /// without `{…url}`, …), each read as its specification form with a warning; implies
+    /// `--jsonpath-dialect lenient`.
+    #[arg(long, value_enum, default_value_t = CompatibilityArg::Strict)]
+    compatibility: CompatibilityArg,
+
     /// When to use colours in human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
@@ -79,6 +86,10 @@ impl CommonArgs {
         settings.with_jsonpath_dialect(match self.jsonpath_dialect {
             Dialect::Rfc9535 => JsonPathDialect::Rfc9535,
             Dialect::Lenient => JsonPathDialect::Lenient,
+        });
+        settings.with_compatibility(match self.compatibility {
+            CompatibilityArg::Strict => Compatibility::Strict,
+            CompatibilityArg::Lenient => Compatibility::Lenient,
         });
         for (name, path) in &self.sources {
             settings.with_source_file(name.clone(), path.clone());
@@ -110,6 +121,12 @@ enum MessageFormat {
 #[derive(Clone, Copy, ValueEnum)]
 enum Dialect {
     Rfc9535,
+    Lenient,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CompatibilityArg {
+    Strict,
     Lenient,
 }
 

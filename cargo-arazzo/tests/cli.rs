@@ -181,6 +181,24 @@ fn the_jsonpath_dialect_flag_accepts_bare_comparisons() {
 }
 
 #[test]
+fn compatibility_lenient_accepts_other_runners_shorthands_with_warnings() {
+    let fixture = "../fixtures/compat/runner-shorthands.arazzo.yaml";
+    let (strict, _, stderr) = cargo_arazzo(&["check", fixture]);
+    assert_eq!(strict, 1, "{stderr}");
+    assert!(stderr.contains("failed: 9 errors"), "{stderr}");
+    let (lenient, _, stderr) = cargo_arazzo(&["check", "--compatibility", "lenient", fixture]);
+    assert_eq!(lenient, 0, "{stderr}");
+    assert_eq!(
+        stderr.matches("warning[runner-shorthand]").count(),
+        9,
+        "{stderr}"
+    );
+    let (code, stdout, stderr) = cargo_arazzo(&["generate", "--compatibility", "lenient", fixture]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("pub async fn read_made_pet("), "{stdout}");
+}
+
+#[test]
 fn generate_writes_a_module_or_a_standalone_crate() {
     let dir = std::env::temp_dir().join(format!("arazzo-cli-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

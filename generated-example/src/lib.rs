@@ -44,6 +44,11 @@ pub mod control_flow {
     include!(concat!(env!("OUT_DIR"), "/control_flow.rs"));
 }
 
+/// Other runners' shorthands, generated with lenient compatibility.
+pub mod compat {
+    include!(concat!(env!("OUT_DIR"), "/compat.rs"));
+}
+
 /// A workflow that runs a workflow of another Arazzo document (the generator's own fixture).
 pub mod cross_document {
     include!(concat!(env!("OUT_DIR"), "/cross_document.rs"));
@@ -91,6 +96,19 @@ pub mod upstream {
             env!("OUT_DIR"),
             "/upstream_jentic_conversations.rs"
         ));
+    }
+    /// wso2/arazzo-tools: retry actions (lenient compatibility).
+    pub mod wso2_retry {
+        include!(concat!(env!("OUT_DIR"), "/upstream_wso2_retry.rs"));
+    }
+    /// wso2/arazzo-tools: nested workflows and `dependsOn` (lenient compatibility).
+    pub mod wso2_nested {
+        include!(concat!(env!("OUT_DIR"), "/upstream_wso2_nested.rs"));
+    }
+    /// Redocly's museum example: shorthands, a cross-document workflow and JSONPath criteria
+    /// (lenient compatibility).
+    pub mod museum_api {
+        include!(concat!(env!("OUT_DIR"), "/upstream_museum_api.rs"));
     }
     /// jentic-public-apis: Twilio IP Messaging.
     pub mod jentic_ip_messaging {

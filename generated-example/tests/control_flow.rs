@@ -1,40 +1,15 @@
 //! Branching, polling, retries, nested workflows and dependencies, as the server sees them.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use arazzo_runtime::Error;
-use arazzo_runtime::flow::Sleeper;
 use generated_example::control_flow::{Client, HandOverInput, NestedInput, RunJobInput};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 mod common;
-use common::header;
-
-/// A sleeper that records the delays it is asked for instead of waiting.
-fn recording() -> (Sleeper, Arc<Mutex<Vec<Duration>>>) {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let log = seen.clone();
-    let sleeper = Sleeper::new(move |d| {
-        if let Ok(mut v) = log.lock() {
-            v.push(d);
-        }
-        async {}
-    });
-    (sleeper, seen)
-}
-
-async fn sequence(server: &MockServer) -> Vec<String> {
-    server
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .iter()
-        .map(|r| format!("{} {}", r.method, r.url.path()))
-        .collect()
-}
+use common::{header, recording, sequence};
 
 async fn job_server(states: &[&str]) -> MockServer {
     let server = MockServer::start().await;

@@ -1,6 +1,8 @@
 //! Every way a step puts data into a request, as the server receives it.
 
-use generated_example::requests::{AdoptPetInput, Client, CreateFromPayloadInput};
+use generated_example::requests::{
+    AdoptPetInput, Client, CreateFromPayloadInput, ReadWithOwnTokenInput,
+};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -351,4 +353,28 @@ fn clients_are_send_sync_and_their_futures_are_send() {
             age: 0,
         });
     spawnable(&future);
+}
+
+#[tokio::test]
+async fn a_step_that_sends_its_own_authorization_needs_no_client_credentials() {
+    let server = pet_store().await;
+    // No credentials on the client: the document's own `Authorization` header stands in for
+    // the `bearer` alternative.
+    let client = Client::new().with_pets_url(server.uri());
+    let output = client
+        .read_with_own_token(ReadWithOwnTokenInput {
+            token: "t0k3n".into(),
+            pet_id: 42,
+        })
+        .await
+        .unwrap();
+    assert_eq!(output.name, "Rex");
+    let requests = server.received_requests().await.unwrap_or_default();
+    let read = requests.last().unwrap();
+    assert_eq!(read.url.path(), "/pets/42");
+    assert_eq!(
+        header(read, "authorization").as_deref(),
+        Some("Bearer t0k3n")
+    );
+    assert_eq!(read.url.query(), None, "no API key is added");
 }

@@ -5,7 +5,6 @@ use super::Ctx;
 use super::expressions::span_in_string;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::Criterion;
-use crate::settings::JsonPathDialect;
 
 pub fn regex(ctx: &mut Ctx<'_>, criterion: &Criterion) {
     let pattern = &criterion.condition.value;
@@ -49,7 +48,23 @@ pub fn jsonpath(ctx: &mut Ctx<'_>, criterion: &Criterion) {
         return;
     };
     let rewritten = comparison_dialect(query);
-    if ctx.settings.jsonpath_dialect == JsonPathDialect::Lenient && rewritten.is_some() {
+    if let Some(fixed) = &rewritten
+        && ctx.settings.lenient_jsonpath()
+    {
+        if ctx.settings.jsonpath_dialect != crate::settings::JsonPathDialect::Lenient {
+            // Accepted only through lenient compatibility: say what it was read as.
+            ctx.push(
+                Diagnostic::new(
+                    Code::RunnerShorthand,
+                    format!("`{query}` is a bare comparison, not an RFC 9535 JSONPath query"),
+                )
+                .at(criterion.condition_node.span)
+                .label(format!("read as `{fixed}`"))
+                .help(format!(
+                    "write `{fixed}` so that every Arazzo tool reads it the same way"
+                )),
+            );
+        }
         return;
     }
     let node = &criterion.condition_node;

@@ -274,7 +274,8 @@ fn step_output(ctx: &mut Ctx<'_>, workflow: &Workflow, step: &Name, output: &Nam
                 "`{first}` is an output of workflow `{}`, which step `{}` runs; a step exposes only the outputs it declares",
                 child.workflow_id.value, step.text
             ))
-            .help(format!("declare `{first}: $outputs.{first}` in the `outputs` of step `{}`", step.text));
+            .help(format!("declare `{first}: $outputs.{first}` in the `outputs` of step `{}`", step.text))
+            .note(crate::compat::LENIENT_NOTE);
     } else {
         d = d
             .secondary(
@@ -294,6 +295,12 @@ fn step_output(ctx: &mut Ctx<'_>, workflow: &Workflow, step: &Name, output: &Nam
                     )
                 }),
             );
+        if ctx.settings.compatibility == crate::settings::Compatibility::Lenient {
+            // Other runners read an undeclared output as absent; so does lenient mode.
+            d.code = Code::RunnerShorthand;
+            d.severity = Code::RunnerShorthand.default_severity();
+            d.label = Some("read as absent".to_owned());
+        }
     }
     ctx.push(d);
 }

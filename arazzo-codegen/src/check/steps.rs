@@ -184,6 +184,12 @@ fn parameters(
         {
             continue;
         }
+        // OpenAPI ignores a declared `Authorization` header (security schemes own it), so no
+        // operation declares one; a step that sends its own credential is not mistaken.
+        if loc.value == ParamLocation::Header && p.name.value.eq_ignore_ascii_case("Authorization")
+        {
+            continue;
+        }
         let same_loc: Vec<&str> = declared
             .iter()
             .filter(|(l, _, _)| *l == loc.value)

@@ -130,6 +130,8 @@ codes! {
     UnreachableStep = "unreachable-step", Warning;
     /// A workflow input that nothing reads.
     UnusedInput = "unused-input", Warning;
+    /// Another runner's shorthand, read as the specification's form (lenient compatibility).
+    RunnerShorthand = "runner-shorthand", Warning;
 }
 
 impl std::fmt::Display for Code {

@@ -434,6 +434,9 @@ fn auth(step_id: &str, op: &OperationCall, scope: &Scope<'_>) -> TokenStream {
             }
         });
     }
+    if arms.is_empty() && anonymous {
+        return quote! { let __auth: [::arazzo_runtime::auth::Auth<'_>; 0] = []; };
+    }
     let fallback = if anonymous {
         quote! { ::std::vec::Vec::new() }
     } else {

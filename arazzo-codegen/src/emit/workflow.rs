@@ -146,7 +146,14 @@ pub fn emit(
 ) -> Emitted {
     let read = read_sources(w);
     let mut run_fields = Namer::new();
-    for reserved in ["client", "inputs", "workflows", "retries", "resume", "status"] {
+    for reserved in [
+        "client",
+        "inputs",
+        "workflows",
+        "retries",
+        "resume",
+        "status",
+    ] {
         run_fields.reserve(reserved);
     }
     let mut step_fns = Namer::new();

@@ -267,7 +267,7 @@ fn root(c: &mut Cursor<'_>) -> Result<Root, ExprError> {
         }
         "components" => components(c),
         "dependencies" => Err(ExprError::new("`$dependencies` is not an Arazzo expression", range)
-            .help("the outputs of a workflow listed in `dependsOn` are read as `$workflows.<workflowId>.outputs.<name>`")),
+            .help("the outputs of a workflow listed in `dependsOn` are read as `$workflows.<workflowId>.outputs.<name>` (`--compatibility lenient` reads the shorthand so, with a warning)")),
         _ => {
             let help = suggest::did_you_mean(&whole, ROOTS.iter().copied())
                 .unwrap_or_else(|| format!("expressions start with one of {}", suggest::list(ROOTS.iter().copied())));
@@ -424,7 +424,10 @@ fn steps(c: &mut Cursor<'_>) -> Result<Root, ExprError> {
             after..rest_range.end.max(after),
         );
         if !rest.is_empty() && rest != "outputs" {
-            err = err.help(format!("write `$steps.{}.outputs.{rest}`", step.text));
+            err = err.help(format!(
+                "write `$steps.{}.outputs.{rest}` (`--compatibility lenient` reads the shorthand so, with a warning)",
+                step.text
+            ));
         }
         return Err(err);
     }

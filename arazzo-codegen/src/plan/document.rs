@@ -609,6 +609,13 @@ impl<'p> Planner<'p, '_> {
                     .unwrap_or_else(|| "a literal value".to_owned()),
             });
         }
+        let security = self.document_credentials(
+            lowerer,
+            step,
+            security,
+            own.iter().chain(workflow_params),
+            &mut params,
+        );
         let body = step.request_body.as_ref().and_then(|b| {
             let content_type = b
                 .content_type
@@ -686,6 +693,84 @@ impl<'p> Planner<'p, '_> {
             openapi: doc,
         });
         Some(unique)
+    }
+
+    /// A parameter the document supplies where a scheme puts its credential (`Authorization`
+    /// for HTTP and OAuth schemes, an API key's own name) is the document's credential: it is
+    /// sent as written, and that scheme asks nothing of the client. An `Authorization` header
+    /// is sent even when no scheme names it: OpenAPI ignores its declaration, so no operation
+    /// can declare it.
+    fn document_credentials<'m>(
+        &mut self,
+        lowerer: &Lowerer<'_>,
+        step: &crate::model::Step,
+        mut security: Vec<Vec<String>>,
+        given: impl Iterator<Item = &'m crate::model::Parameter> + Clone,
+        params: &mut Vec<ParamPlan>,
+    ) -> Vec<Vec<String>> {
+        let slot_of = |kind: &SchemeKind| match kind {
+            SchemeKind::ApiKey { location, name } => (*location, name.clone()),
+            SchemeKind::Basic | SchemeKind::Bearer => {
+                (ParamLocation::Header, "Authorization".to_owned())
+            }
+        };
+        let mut slots = vec![(ParamLocation::Header, "Authorization".to_owned())];
+        slots.extend(
+            security
+                .iter()
+                .flatten()
+                .filter_map(|name| self.schemes.iter().find(|s| s.name == *name))
+                .map(|s| slot_of(&s.kind)),
+        );
+        let matches = |p: &crate::model::Parameter, (location, name): &(ParamLocation, String)| {
+            p.location.as_ref().is_some_and(|l| l.value == *location)
+                && if *location == ParamLocation::Header {
+                    p.name.value.eq_ignore_ascii_case(name)
+                } else {
+                    p.name.value == *name
+                }
+        };
+        let mut filled = Vec::new();
+        for slot in slots {
+            let Some(p) = given.clone().find(|p| matches(p, &slot)) else {
+                continue;
+            };
+            let sent = params
+                .iter()
+                .any(|q| q.location == slot.0 && q.name.eq_ignore_ascii_case(&slot.1));
+            if !sent {
+                match lowerer.value(&p.value, Some(step)) {
+                    Ok(value) => params.push(ParamPlan {
+                        name: p.name.value.clone(),
+                        location: slot.0,
+                        style: if slot.0 == ParamLocation::Query {
+                            ParamStyle::Form
+                        } else {
+                            ParamStyle::Simple
+                        },
+                        explode: false,
+                        required: true,
+                        value,
+                        written: p
+                            .value
+                            .scalar_text()
+                            .unwrap_or_else(|| "a literal value".to_owned()),
+                    }),
+                    Err(e) => self.expr_error(&p.value, &e),
+                }
+            }
+            filled.push(slot);
+        }
+        for alternative in &mut security {
+            alternative.retain(|name| {
+                !self
+                    .schemes
+                    .iter()
+                    .find(|s| s.name == *name)
+                    .is_some_and(|s| filled.contains(&slot_of(&s.kind)))
+            });
+        }
+        security
     }
 
     /// Security alternatives of an operation (its own `security`, else the description's).

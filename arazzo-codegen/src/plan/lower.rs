@@ -5,7 +5,7 @@ use crate::check::resolve_dotted;
 use crate::expr::{self, ExprError, Expression, Part, Root, Segment, StringValue, WorkflowField};
 use crate::model::{Criterion, CriterionType, Step, StepTarget, Workflow};
 use crate::node::{Node, Value};
-use crate::settings::{JsonPathDialect, Settings};
+use crate::settings::Settings;
 use crate::types::{Typer, ValueType};
 
 /// Where a value is read from at run time.
@@ -299,13 +299,12 @@ impl<'p> Lowerer<'p> {
                 let written = c.condition.value.trim();
                 let query = match (
                     serde_json_path::JsonPath::parse(written),
-                    self.settings.jsonpath_dialect,
+                    self.settings.lenient_jsonpath(),
                 ) {
-                    (Ok(_), _) => written.to_owned(),
-                    (Err(_), JsonPathDialect::Lenient) => {
+                    (Err(_), true) => {
                         comparison_dialect(written).unwrap_or_else(|| written.to_owned())
                     }
-                    (Err(_), JsonPathDialect::Rfc9535) => written.to_owned(),
+                    _ => written.to_owned(),
                 };
                 let tests_context = query.starts_with("$[?");
                 Ok(Cond::JsonPath {

@@ -1,0 +1,453 @@
+//! Documents written for other runners (`Compatibility::Lenient`): the shorthands those runners
+//! accept but the specification does not define, rewritten to the specification's forms before
+//! any check runs, with one `runner-shorthand` warning each that shows the portable form. Later
+//! stages see only specification forms.
+//!
+//! A rewritten expression keeps the span of the text it was written as, so a later diagnostic
+//! inside it points at the right string but may be off by a few columns within it.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::index::{OperationIndex, split_source_ref};
+use crate::load::{Project, SourceTarget};
+use crate::model::{
+    ActionList, ActionOrRef, Criterion, Document, Output, ParameterOrRef, Spanned, Step,
+    StepTarget, Workflow,
+};
+use crate::node::{Node, ScalarStyle, Value};
+use crate::settings::{Compatibility, Settings};
+use crate::source_map::Span;
+
+/// Said on each strict error that lenient compatibility would read as a shorthand.
+pub const LENIENT_NOTE: &str = "other runners accept this shorthand; lenient compatibility (`--compatibility lenient`) reads it as the help below writes it, with a warning";
+
+static DEPENDENCIES: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"\$dependencies\.([A-Za-z0-9_\-]+)\.").ok());
+static STEP_FIELD: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"\$steps\.([A-Za-z0-9_\-]+)\.([A-Za-z0-9_\-]+)").ok());
+static STEP_OUTPUT: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"\$steps\.([A-Za-z0-9_\-]+)\.outputs\.([A-Za-z0-9_\-]+)").ok());
+
+/// What the rewrites need to know about the project before they change it.
+struct Facts {
+    index: OperationIndex,
+    /// Per Arazzo document: its sources by name.
+    sources: Vec<BTreeMap<String, SourceTarget>>,
+    /// Per Arazzo document: each workflow's output names.
+    outputs: Vec<BTreeMap<String, Vec<String>>>,
+}
+
+/// Rewrites every Arazzo document of `project` when `settings` ask for lenient compatibility.
+pub fn rewrite(project: &mut Project, settings: &Settings) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    if settings.compatibility != Compatibility::Lenient {
+        return out;
+    }
+    let facts = Facts {
+        index: OperationIndex::build(project),
+        sources: project
+            .arazzo
+            .iter()
+            .map(|d| {
+                d.sources
+                    .iter()
+                    .map(|s| (s.name.clone(), s.target))
+                    .collect()
+            })
+            .collect(),
+        outputs: project
+            .arazzo
+            .iter()
+            .map(|d| {
+                d.document
+                    .workflows
+                    .iter()
+                    .map(|w| {
+                        let names = w.outputs.iter().map(|o| o.name.value.clone()).collect();
+                        (w.workflow_id.value.clone(), names)
+                    })
+                    .collect()
+            })
+            .collect(),
+    };
+    for (doc, loaded) in project.arazzo.iter_mut().enumerate() {
+        let mut rewriter = Rewriter {
+            facts: &facts,
+            doc,
+            out: &mut out,
+        };
+        rewriter.document(&mut loaded.document);
+    }
+    out
+}
+
+struct Rewriter<'a> {
+    facts: &'a Facts,
+    doc: usize,
+    out: &'a mut Diagnostics,
+}
+
+impl Rewriter<'_> {
+    fn source(&self, name: &str) -> Option<SourceTarget> {
+        self.facts.sources.get(self.doc)?.get(name).copied()
+    }
+
+    fn warn(&mut self, span: Span, written: &str, portable: &str, what: &str) {
+        self.out.push(
+            Diagnostic::new(
+                Code::RunnerShorthand,
+                format!("`{written}` is {what}, not the specification's form"),
+            )
+            .at(span)
+            .label(format!("read as `{portable}`"))
+            .help(format!(
+                "write `{portable}` so that every Arazzo tool reads it the same way"
+            )),
+        );
+    }
+
+    fn document(&mut self, document: &mut Document) {
+        for w in &mut document.workflows {
+            self.workflow(w);
+        }
+        for c in document.components.parameters.values_mut() {
+            self.strings(&mut c.value.value);
+        }
+        for c in document
+            .components
+            .success_actions
+            .values_mut()
+            .chain(document.components.failure_actions.values_mut())
+        {
+            if let Some(id) = &mut c.value.workflow_id {
+                self.workflow_id(id);
+            }
+            for criterion in &mut c.value.criteria {
+                self.criterion(criterion);
+            }
+        }
+    }
+
+    fn workflow(&mut self, w: &mut Workflow) {
+        for dep in &mut w.depends_on {
+            self.workflow_id(dep);
+        }
+        for step in &mut w.steps {
+            match &mut step.target {
+                Some(StepTarget::OperationId(id)) => self.operation_id(id),
+                Some(StepTarget::OperationPath(path)) => self.operation_path(path),
+                Some(StepTarget::WorkflowId(id)) => self.workflow_id(id),
+                None => {}
+            }
+        }
+        let mut texts = Vec::new();
+        visit_workflow(w, &mut |text, span| {
+            self.dependencies(text, span);
+            self.step_fields(text, span);
+            texts.push((text.clone(), span));
+        });
+        self.child_outputs(w, &texts);
+    }
+
+    /// `museum-api.getMuseumHours` for `$sourceDescriptions.museum-api.getMuseumHours`.
+    fn operation_id(&mut self, id: &mut Spanned<String>) {
+        if id.value.starts_with('$') {
+            return;
+        }
+        let Some(sources) = self.facts.sources.get(self.doc) else {
+            return;
+        };
+        let exists = sources.values().any(|t| match t {
+            SourceTarget::OpenApi(d) => self.facts.index.contains(*d, &id.value),
+            _ => false,
+        });
+        let Some((name, op)) = id.value.split_once('.') else {
+            return;
+        };
+        if exists
+            || !matches!(self.source(name), Some(SourceTarget::OpenApi(d)) if self.facts.index.contains(d, op))
+        {
+            return;
+        }
+        let portable = format!("$sourceDescriptions.{name}.{op}");
+        self.warn(
+            id.span,
+            &id.value,
+            &portable,
+            "a `<source>.<operationId>` shorthand",
+        );
+        id.value = portable;
+    }
+
+    /// `$sourceDescriptions.museum-api#/paths/…` (or `{…}`, `.url` without braces, or the bare
+    /// source name) for `{$sourceDescriptions.museum-api.url}#/paths/…`.
+    fn operation_path(&mut self, path: &mut Spanned<String>) {
+        let Some((head, fragment)) = path.value.split_once('#') else {
+            return;
+        };
+        if head.starts_with("{$sourceDescriptions.") && head.ends_with(".url}") {
+            return;
+        }
+        let bare = head.trim_start_matches('{').trim_end_matches('}');
+        let name = bare.strip_prefix("$sourceDescriptions.").unwrap_or(bare);
+        let name = name.strip_suffix(".url").unwrap_or(name);
+        if self.source(name).is_none() {
+            return;
+        }
+        let portable = format!("{{$sourceDescriptions.{name}.url}}#{fragment}");
+        self.warn(
+            path.span,
+            &path.value,
+            &portable,
+            "an operationPath without `{$sourceDescriptions.<name>.url}`",
+        );
+        path.value = portable;
+    }
+
+    /// `$sourceDescriptions.tickets.workflows.get-tickets` for `$sourceDescriptions.tickets.get-tickets`.
+    fn workflow_id(&mut self, id: &mut Spanned<String>) {
+        let Some((name, rest)) = split_source_ref(&id.value) else {
+            return;
+        };
+        let Some(workflow) = rest.strip_prefix("workflows.") else {
+            return;
+        };
+        if !matches!(self.source(name), Some(SourceTarget::Arazzo(_))) {
+            return;
+        }
+        let portable = format!("$sourceDescriptions.{name}.{workflow}");
+        self.warn(
+            id.span,
+            &id.value,
+            &portable,
+            "a `$sourceDescriptions.<name>.workflows.<workflowId>` shorthand",
+        );
+        id.value = portable;
+    }
+
+    /// `$dependencies.<id>.<name>` for `$workflows.<id>.outputs.<name>`.
+    fn dependencies(&mut self, text: &mut String, span: Span) {
+        let Some(re) = DEPENDENCIES.as_ref() else {
+            return;
+        };
+        if !re.is_match(text) {
+            return;
+        }
+        let portable = re
+            .replace_all(text, "$$workflows.${1}.outputs.")
+            .into_owned();
+        self.warn(
+            span,
+            text,
+            &portable,
+            "a `$dependencies.<workflowId>.<output>` expression",
+        );
+        *text = portable;
+    }
+
+    /// `$steps.<s>.outputs.<name>` where step `s` runs a workflow that has output `name` but
+    /// does not declare it: the step gets `name: $outputs.<name>`, which other runners imply.
+    fn child_outputs(&mut self, w: &mut Workflow, texts: &[(String, Span)]) {
+        let Some(re) = STEP_OUTPUT.as_ref() else {
+            return;
+        };
+        let mut wanted: Vec<(String, String, Span)> = Vec::new();
+        for (text, span) in texts {
+            for caps in re.captures_iter(text) {
+                let (Some(step), Some(name)) = (caps.get(1), caps.get(2)) else {
+                    continue;
+                };
+                let key = (step.as_str().to_owned(), name.as_str().to_owned(), *span);
+                if !wanted.iter().any(|(s, n, _)| *s == key.0 && *n == key.1) {
+                    wanted.push(key);
+                }
+            }
+        }
+        for (step_id, name, span) in wanted {
+            let Some(step) = w.steps.iter_mut().find(|s| s.step_id.value == step_id) else {
+                continue;
+            };
+            if step.outputs.iter().any(|o| o.name.value == name)
+                || !self.child_has_output(step, &name)
+            {
+                continue;
+            }
+            let written = format!("$steps.{step_id}.outputs.{name}");
+            let portable = format!("{name}: $outputs.{name}");
+            self.out.push(
+                Diagnostic::new(
+                    Code::RunnerShorthand,
+                    format!(
+                        "`{written}` reads an output of the workflow step `{step_id}` runs, which the step does not declare"
+                    ),
+                )
+                .at(span)
+                .label(format!("read as if step `{step_id}` declared `{portable}`"))
+                .help(format!(
+                    "declare `{portable}` in the `outputs` of step `{step_id}` so that every Arazzo tool reads it the same way"
+                )),
+            );
+            let at = step.step_id.span;
+            step.outputs.insert(
+                0,
+                Output {
+                    name: Spanned::new(name.clone(), at),
+                    value: Node {
+                        span: at,
+                        value: Value::String(format!("$outputs.{name}")),
+                        style: ScalarStyle::Plain,
+                    },
+                },
+            );
+        }
+    }
+
+    fn child_has_output(&self, step: &Step, name: &str) -> bool {
+        let Some(StepTarget::WorkflowId(id)) = &step.target else {
+            return false;
+        };
+        let (doc, workflow) = match split_source_ref(&id.value) {
+            Some((source, workflow)) => match self.source(source) {
+                Some(SourceTarget::Arazzo(doc)) => (doc, workflow),
+                _ => return false,
+            },
+            None => (self.doc, id.value.as_str()),
+        };
+        self.facts
+            .outputs
+            .get(doc)
+            .and_then(|o| o.get(workflow))
+            .is_some_and(|names| names.iter().any(|n| n == name))
+    }
+
+    /// `$steps.<id>.<name>` for `$steps.<id>.outputs.<name>`.
+    fn step_fields(&mut self, text: &mut String, span: Span) {
+        let Some(re) = STEP_FIELD.as_ref() else {
+            return;
+        };
+        if !re
+            .captures_iter(text)
+            .any(|c| c.get(2).is_some_and(|m| m.as_str() != "outputs"))
+        {
+            return;
+        }
+        let portable = re
+            .replace_all(text, |c: &regex::Captures<'_>| {
+                let (step, field) = (&c[1], &c[2]);
+                if field == "outputs" {
+                    format!("$steps.{step}.outputs")
+                } else {
+                    format!("$steps.{step}.outputs.{field}")
+                }
+            })
+            .into_owned();
+        self.warn(
+            span,
+            text,
+            &portable,
+            "a `$steps.<stepId>.<output>` expression without `.outputs`",
+        );
+        *text = portable;
+    }
+
+    fn strings(&mut self, node: &mut Node) {
+        visit_node(node, &mut |text, span| {
+            self.dependencies(text, span);
+            self.step_fields(text, span);
+        });
+    }
+
+    fn criterion(&mut self, c: &mut Criterion) {
+        visit_criterion(c, &mut |text, span| {
+            self.dependencies(text, span);
+            self.step_fields(text, span);
+        });
+    }
+}
+
+/// Every string of a workflow that may hold a runtime expression, in document order.
+fn visit_workflow(w: &mut Workflow, f: &mut dyn FnMut(&mut String, Span)) {
+    visit_parameters(&mut w.parameters, f);
+    for step in &mut w.steps {
+        visit_parameters(&mut step.parameters, f);
+        if let Some(body) = &mut step.request_body {
+            if let Some(payload) = &mut body.payload {
+                visit_node(payload, f);
+            }
+            for r in &mut body.replacements {
+                visit_node(&mut r.value, f);
+            }
+        }
+        for c in &mut step.success_criteria {
+            visit_criterion(c, f);
+        }
+        visit_actions(&mut step.on_success, f);
+        visit_actions(&mut step.on_failure, f);
+        for o in &mut step.outputs {
+            visit_node(&mut o.value, f);
+        }
+    }
+    visit_actions(&mut w.success_actions, f);
+    visit_actions(&mut w.failure_actions, f);
+    for o in &mut w.outputs {
+        visit_node(&mut o.value, f);
+    }
+}
+
+fn visit_parameters(list: &mut [ParameterOrRef], f: &mut dyn FnMut(&mut String, Span)) {
+    for p in list {
+        match p {
+            ParameterOrRef::Parameter(p) => visit_node(&mut p.value, f),
+            ParameterOrRef::Reusable(r) => {
+                if let Some(v) = &mut r.value {
+                    visit_node(v, f);
+                }
+            }
+        }
+    }
+}
+
+fn visit_actions(list: &mut ActionList, f: &mut dyn FnMut(&mut String, Span)) {
+    for a in list {
+        if let ActionOrRef::Action(a) = a {
+            for c in &mut a.criteria {
+                visit_criterion(c, f);
+            }
+        }
+    }
+}
+
+/// The condition and context, each kept in step with the node it was read from.
+fn visit_criterion(c: &mut Criterion, f: &mut dyn FnMut(&mut String, Span)) {
+    f(&mut c.condition.value, c.condition.span);
+    if let Value::String(s) = &mut c.condition_node.value {
+        s.clone_from(&c.condition.value);
+    }
+    if let Some(context) = &mut c.context {
+        f(&mut context.value, context.span);
+        if let Some(Node {
+            value: Value::String(s),
+            ..
+        }) = &mut c.context_node
+        {
+            s.clone_from(&context.value);
+        }
+    }
+}
+
+fn visit_node(node: &mut Node, f: &mut dyn FnMut(&mut String, Span)) {
+    let span = node.span;
+    match &mut node.value {
+        Value::String(s) => f(s, span),
+        Value::Seq(items) => items.iter_mut().for_each(|n| visit_node(n, f)),
+        Value::Map(map) => map
+            .entries
+            .iter_mut()
+            .for_each(|e| visit_node(&mut e.value, f)),
+        _ => {}
+    }
+}

@@ -1,0 +1,68 @@
+//! Documents written for other runners: refused with the portable form as help by default,
+//! read as the specification's forms (with a warning each) under lenient compatibility.
+
+use arazzo_codegen::{Compatibility, Settings, Severity, check_file, generate_file};
+
+const FIXTURE: &str = "../fixtures/compat/runner-shorthands.arazzo.yaml";
+
+fn lenient() -> Settings {
+    let mut settings = Settings::new();
+    settings.with_compatibility(Compatibility::Lenient);
+    settings
+}
+
+#[test]
+fn strict_checks_refuse_every_shorthand() {
+    let report = check_file(FIXTURE.as_ref(), &Settings::default());
+    let found: Vec<(&str, Severity)> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.as_str(), d.severity))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("unknown-operation", Severity::Error),
+            ("invalid-jsonpath", Severity::Error),
+            ("invalid-operation-path", Severity::Error),
+            ("unknown-step-output", Severity::Error),
+            ("malformed-expression", Severity::Error),
+            ("invalid-operation-path", Severity::Error),
+            ("unknown-workflow", Severity::Error),
+            ("unknown-step-output", Severity::Error),
+            ("malformed-expression", Severity::Error),
+        ],
+        "{}",
+        report.render()
+    );
+    // Each error shows the portable form and says lenient compatibility would read it.
+    insta::assert_snapshot!(report.render());
+}
+
+#[test]
+fn lenient_compatibility_reads_each_shorthand_with_one_warning() {
+    let report = check_file(FIXTURE.as_ref(), &lenient());
+    assert!(!report.has_errors(), "{}", report.render());
+    assert_eq!(report.diagnostics.len(), 9, "{}", report.render());
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .all(|d| d.code.as_str() == "runner-shorthand" && d.span.is_some()),
+        "{}",
+        report.render()
+    );
+    insta::assert_snapshot!(report.render());
+}
+
+#[test]
+fn lenient_compatibility_generates_the_specification_forms() {
+    let (code, _) =
+        generate_file(FIXTURE.as_ref(), &lenient()).unwrap_or_else(|r| panic!("{}", r.render()));
+    // `$dependencies.make-pet.id` reads the dependency's record; the child's `id` is the
+    // step's own (implied) output.
+    assert!(code.contains(r#"self.workflows.get("make-pet")"#), "{code}");
+    assert!(code.contains(r#".insert("id".to_owned(), v)"#), "{code}");
+    // The document's `Authorization` header stands in for the bearer credential.
+    assert!(!code.contains("MissingCredentials"), "{code}");
+}

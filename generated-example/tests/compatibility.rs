@@ -1,0 +1,69 @@
+//! A document written in other runners' shorthands, generated with lenient compatibility, runs
+//! as its specification forms would.
+
+use generated_example::compat::{Client, ReadMadePetInput};
+use serde_json::json;
+use wiremock::matchers::{body_json, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+mod common;
+use common::{header, sequence};
+
+#[tokio::test]
+async fn shorthands_run_as_their_specification_forms() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/pets"))
+        .and(body_json(json!({"name": "Rex"})))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 42, "name": "Rex"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/pets/42"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 42, "name": "Rex"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/health"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/jobs"))
+        .and(body_json(json!({"kind": "report"})))
+        .respond_with(ResponseTemplate::new(202).set_body_json(json!({"id": "j1"})))
+        .mount(&server)
+        .await;
+    let client = Client::new()
+        .with_pets_url(server.uri())
+        .with_jobs_url(server.uri());
+    let output = client
+        .read_made_pet(ReadMadePetInput { name: "Rex".into() })
+        .await
+        .unwrap();
+    // `$steps.read.outputs.name`: step `read` declares no output, so it is absent.
+    assert_eq!(output.name, serde_json::Value::Null);
+    assert_eq!(output.first_name, "Rex");
+    // The dependency, the child workflow, two reads of the pet they made (through the step's
+    // implied output and through `$dependencies`), a health check, the other document's
+    // workflow.
+    assert_eq!(
+        sequence(&server).await,
+        [
+            "POST /pets",
+            "POST /pets",
+            "GET /pets/42",
+            "GET /pets/42",
+            "GET /health",
+            "POST /jobs"
+        ]
+    );
+    let requests = server.received_requests().await.unwrap_or_default();
+    assert!(
+        requests
+            .iter()
+            .filter(|r| r.url.path().starts_with("/pets"))
+            .all(|r| header(r, "authorization").as_deref() == Some("Bearer shorthand")),
+        "the document's own credential is sent"
+    );
+}
