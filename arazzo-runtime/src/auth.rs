@@ -1,15 +1,17 @@
 //! Credentials for the security schemes of OpenAPI descriptions. Secrets never appear in
-//! `Debug` output or in logs.
+//! `Debug` output or in logs. They are shared (`Arc`), so cloning a generated client into each
+//! task allocates nothing.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// A secret string: shown as `***` by `Debug`.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+pub struct Secret(Arc<str>);
 
 impl Secret {
     pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
+        Secret(Arc::from(value.into()))
     }
 
     /// The secret itself, for putting on the wire.
@@ -33,14 +35,14 @@ impl<S: Into<String>> From<S> for Secret {
 /// HTTP basic authentication (Twilio: account SID and auth token).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Basic {
-    pub username: String,
+    pub username: Arc<str>,
     pub password: Secret,
 }
 
 impl Basic {
     pub fn new(username: impl Into<String>, password: impl Into<Secret>) -> Self {
         Basic {
-            username: username.into(),
+            username: Arc::from(username.into()),
             password: password.into(),
         }
     }

@@ -19,6 +19,11 @@ pub fn component(text: &str) -> String {
     utf8_percent_encode(text, COMPONENT).to_string()
 }
 
+/// [`component`] as pieces, for appending without an intermediate string.
+pub fn component_parts(text: &str) -> impl Iterator<Item = &str> {
+    utf8_percent_encode(text, COMPONENT)
+}
+
 /// OpenAPI parameter styles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
@@ -150,25 +155,50 @@ pub const FORM_DEFAULT: FieldEncoding = FieldEncoding {
 /// The pairs of an `application/x-www-form-urlencoded` body. Keys are used literally
 /// (Twilio's `Configuration.Url`); absent values are left out.
 pub fn form_pairs(body: &Value, encodings: &[(&str, FieldEncoding)]) -> Vec<(String, String)> {
-    let Value::Object(map) = body else {
-        return scalar_text(body)
-            .map(|t| vec![(String::new(), t)])
-            .unwrap_or_default();
-    };
     let mut pairs = Vec::new();
-    for (key, value) in map {
+    each_form_pair(body, encodings, |k, v| {
+        pairs.push((k.to_owned(), v.to_owned()))
+    });
+    pairs
+}
+
+/// Calls `f` with each pair of a form body; string values are lent, not copied.
+fn each_form_pair(
+    body: &Value,
+    encodings: &[(&str, FieldEncoding)],
+    mut f: impl FnMut(&str, &str),
+) {
+    let Value::Object(map) = body else {
+        if let Some(t) = scalar_text(body) {
+            f("", &t);
+        }
+        return;
+    };
+    each_field_pair(map.iter().map(|(k, v)| (k.as_str(), v)), encodings, f);
+}
+
+/// [`each_form_pair`] over an object's fields.
+fn each_field_pair<'v>(
+    fields: impl Iterator<Item = (&'v str, &'v Value)>,
+    encodings: &[(&str, FieldEncoding)],
+    mut f: impl FnMut(&str, &str),
+) {
+    for (key, value) in fields {
         let encoding = encodings
             .iter()
-            .find(|(k, _)| k == key)
+            .find(|(k, _)| *k == key)
             .map_or(FORM_DEFAULT, |(_, e)| *e);
         match value {
-            Value::Object(_) if encoding.style != Style::DeepObject => {
-                pairs.push((key.clone(), value.to_string()));
+            Value::Null => {}
+            Value::String(s) => f(key, s),
+            Value::Object(_) if encoding.style != Style::DeepObject => f(key, &value.to_string()),
+            _ => {
+                for (k, v) in query_pairs(key, value, encoding.style, encoding.explode) {
+                    f(&k, &v);
+                }
             }
-            _ => pairs.extend(query_pairs(key, value, encoding.style, encoding.explode)),
         }
     }
-    pairs
 }
 
 /// Form pairs encoded as `application/x-www-form-urlencoded` (spaces as `+`).
@@ -176,6 +206,32 @@ pub fn form_urlencoded(pairs: &[(String, String)]) -> String {
     url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)
         .finish()
+}
+
+/// A form body given as its fields (absent ones left out), encoded without building a JSON
+/// object first.
+pub fn form_fields(
+    fields: &[(&str, Option<&Value>)],
+    encodings: &[(&str, FieldEncoding)],
+) -> String {
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    each_field_pair(
+        fields.iter().filter_map(|(k, v)| Some((*k, (*v)?))),
+        encodings,
+        |k, v| {
+            out.append_pair(k, v);
+        },
+    );
+    out.finish()
+}
+
+/// A form body encoded as `application/x-www-form-urlencoded`, without building its pairs.
+pub fn form_body(body: &Value, encodings: &[(&str, FieldEncoding)]) -> String {
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    each_form_pair(body, encodings, |k, v| {
+        out.append_pair(k, v);
+    });
+    out.finish()
 }
 
 #[cfg(test)]
@@ -266,6 +322,16 @@ mod tests {
     fn form_bodies_repeat_array_keys_and_keep_dotted_keys() {
         let body = json!({"Type": "webhook", "Configuration.Url": "https://x.test/a b", "Configuration.Filters": ["onMessageAdded", "onMessageRemoved"]});
         let pairs = form_pairs(&body, &[]);
+        assert_eq!(form_body(&body, &[]), form_urlencoded(&pairs));
+        let fields: Vec<(&str, Option<&Value>)> = body
+            .as_object()
+            .map(|m| m.iter().map(|(k, v)| (k.as_str(), Some(v))).collect())
+            .unwrap_or_default();
+        assert_eq!(form_fields(&fields, &[]), form_urlencoded(&pairs));
+        assert_eq!(
+            form_fields(&[("absent", None), ("a", Some(&json!(1)))], &[]),
+            "a=1"
+        );
         assert_eq!(
             form_urlencoded(&pairs),
             "Type=webhook&Configuration.Url=https%3A%2F%2Fx.test%2Fa+b&Configuration.Filters=onMessageAdded&Configuration.Filters=onMessageRemoved"

@@ -5,12 +5,29 @@ use std::sync::OnceLock;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
-use tracing::Instrument;
 
 use crate::auth::{Auth, KeyLocation};
 use crate::encode::{self, FieldEncoding, Style};
 use crate::error::{Error, excerpt};
+use crate::flow::in_span;
 use crate::value::scalar_text;
+
+/// The `reqwest::Client` of a generated client: the one given with `with_http_client`, else a
+/// default one built on first use. Building one loads the system's root certificates (about
+/// 10 ms), so `Client::new()` does not: a client given its own, or never used, never pays.
+/// Clones share it, and its connection pool.
+#[derive(Clone, Debug, Default)]
+pub struct HttpClient(std::sync::Arc<OnceLock<reqwest::Client>>);
+
+impl HttpClient {
+    pub fn new(client: reqwest::Client) -> Self {
+        HttpClient(std::sync::Arc::new(OnceLock::from(client)))
+    }
+
+    pub fn get(&self) -> &reqwest::Client {
+        self.0.get_or_init(reqwest::Client::new)
+    }
+}
 
 /// Sees, and may change, every request just before it is sent: add a header, sign the
 /// request, log it. Set on a generated client with `with_request_hook`.
@@ -40,7 +57,7 @@ pub struct RequestRecord {
 
 enum Body {
     Bytes {
-        content_type: String,
+        content_type: &'static str,
         bytes: Vec<u8>,
     },
     Multipart(reqwest::multipart::Form),
@@ -53,20 +70,26 @@ pub struct Call {
     method: reqwest::Method,
     path: String,
     /// The path with `{name}` kept for parameters: what logs show.
-    template: String,
+    template: &'static str,
     cookies: Vec<(String, String)>,
     body: Option<Body>,
     record: RequestRecord,
 }
 
 impl Call {
-    pub fn new(workflow: &'static str, step: &'static str, method: reqwest::Method) -> Self {
+    /// A call of the operation at `template` (its OpenAPI path, `{name}` for parameters).
+    pub fn new(
+        workflow: &'static str,
+        step: &'static str,
+        method: reqwest::Method,
+        template: &'static str,
+    ) -> Self {
         Call {
             workflow,
             step,
             method,
-            path: String::new(),
-            template: String::new(),
+            path: String::with_capacity(template.len() + 16),
+            template,
             cookies: Vec::new(),
             body: None,
             record: RequestRecord::default(),
@@ -86,7 +109,6 @@ impl Call {
     /// Literal text of the path template.
     pub fn path(&mut self, literal: &str) {
         self.path.push_str(literal);
-        self.template.push_str(literal);
     }
 
     /// A path parameter: percent-encoded, so it can never add segments, a query or a fragment.
@@ -111,12 +133,13 @@ impl Call {
                 ),
             });
         }
-        let encoded = match (&value, style) {
-            (Some(v), Style::Label | Style::Matrix) => encode::path_styled(name, v, style, explode),
-            _ => encode::component(&text),
-        };
-        self.path.push_str(&encoded);
-        self.template.push_str(&format!("{{{name}}}"));
+        match (&value, style) {
+            (Some(v), Style::Label | Style::Matrix) => {
+                self.path
+                    .push_str(&encode::path_styled(name, v, style, explode));
+            }
+            _ => self.path.extend(encode::component_parts(&text)),
+        }
         if let Some(v) = value {
             self.record.path.push((name, v));
         }
@@ -203,34 +226,52 @@ impl Call {
     }
 
     /// A JSON body.
-    pub fn json(&mut self, content_type: &str, body: Value) {
+    pub fn json(&mut self, content_type: &'static str, body: Value) {
         let bytes = serde_json::to_vec(&body).unwrap_or_default();
         self.body = Some(Body::Bytes {
-            content_type: content_type.to_owned(),
+            content_type,
             bytes,
         });
         self.record.body = Some(body);
     }
 
     /// An `application/x-www-form-urlencoded` body.
-    pub fn form(&mut self, content_type: &str, body: Value, encodings: &[(&str, FieldEncoding)]) {
-        let pairs = encode::form_pairs(&body, encodings);
-        let text = encode::form_urlencoded(&pairs);
+    pub fn form(
+        &mut self,
+        content_type: &'static str,
+        body: Value,
+        encodings: &[(&str, FieldEncoding)],
+    ) {
+        let text = encode::form_body(&body, encodings);
         self.body = Some(Body::Bytes {
-            content_type: content_type.to_owned(),
+            content_type,
             bytes: text.into_bytes(),
         });
         self.record.body = Some(body);
     }
 
+    /// An `application/x-www-form-urlencoded` body given as its fields, read where they are:
+    /// for steps whose expressions never read `$request.body`, which is then not kept.
+    pub fn form_fields(
+        &mut self,
+        content_type: &'static str,
+        fields: &[(&str, Option<&Value>)],
+        encodings: &[(&str, FieldEncoding)],
+    ) {
+        self.body = Some(Body::Bytes {
+            content_type,
+            bytes: encode::form_fields(fields, encodings).into_bytes(),
+        });
+    }
+
     /// A text body: a string as it is, other values as JSON text.
-    pub fn text(&mut self, content_type: &str, body: Value) {
+    pub fn text(&mut self, content_type: &'static str, body: Value) {
         let text = match &body {
             Value::String(s) => s.clone(),
             other => other.to_string(),
         };
         self.body = Some(Body::Bytes {
-            content_type: content_type.to_owned(),
+            content_type,
             bytes: text.into_bytes(),
         });
         self.record.body = Some(body);
@@ -336,7 +377,7 @@ impl Call {
         for a in auth {
             request = match a {
                 Auth::Basic(basic) => {
-                    request.basic_auth(&basic.username, Some(basic.password.expose()))
+                    request.basic_auth(&*basic.username, Some(basic.password.expose()))
                 }
                 Auth::Bearer(token) => request.bearer_auth(token.expose()),
                 Auth::ApiKey { .. } => request,
@@ -346,9 +387,26 @@ impl Call {
             Some(Body::Bytes {
                 content_type,
                 bytes,
-            }) => request
-                .header(reqwest::header::CONTENT_TYPE, content_type)
-                .body(bytes),
+            }) => {
+                // The document's content type, checked here so that a bad one is an error, not
+                // a panic.
+                if !content_type
+                    .bytes()
+                    .all(|b| b == b'\t' || (32..127).contains(&b))
+                {
+                    return Err(Error::InvalidHeader {
+                        workflow: self.workflow,
+                        step: self.step,
+                        header: "Content-Type".to_owned(),
+                    });
+                }
+                request
+                    .header(
+                        reqwest::header::CONTENT_TYPE,
+                        HeaderValue::from_static(content_type),
+                    )
+                    .body(bytes)
+            }
             Some(Body::Multipart(form)) => request.multipart(form),
             None => request,
         };
@@ -363,27 +421,24 @@ impl Call {
         let mut request = request.build().map_err(transport)?;
         if let Some(RequestHook(hook)) = hook {
             hook(&mut request);
+            // `$url` is what was sent, hook included.
+            url = request.url().to_string();
         }
-        let response = async { http.execute(request).await }
-            .instrument(span.clone())
+        let mut response = in_span(span.clone(), http.execute(request))
             .await
             .map_err(transport)?;
         let status = response.status().as_u16();
         span.record("status", status);
-        let final_url = response.url().to_string();
-        let response_headers = response.headers().clone();
-        let body = async { response.bytes().await }
-            .instrument(span)
-            .await
-            .map_err(transport)?;
+        let response_headers = std::mem::take(response.headers_mut());
+        let body = in_span(span, response.bytes()).await.map_err(transport)?;
         Ok(Exchange {
             workflow: self.workflow,
             step: self.step,
             status,
-            url: final_url,
-            method: self.method.to_string(),
+            url,
+            method: Some(self.method),
             headers: response_headers,
-            body: body.to_vec(),
+            body: Vec::from(body),
             json: OnceLock::new(),
             request: self.record,
         })
@@ -397,7 +452,8 @@ pub struct Exchange {
     pub step: &'static str,
     pub status: u16,
     pub url: String,
-    pub method: String,
+    /// `None` for the stand-in exchange of a step that ran a child workflow.
+    pub method: Option<reqwest::Method>,
     headers: HeaderMap,
     body: Vec<u8>,
     json: OnceLock<Option<Value>>,
@@ -413,7 +469,7 @@ impl Exchange {
             step,
             status: status.unwrap_or(0),
             url: String::new(),
-            method: String::new(),
+            method: None,
             headers: HeaderMap::new(),
             body: Vec::new(),
             json: OnceLock::new(),
@@ -433,7 +489,9 @@ impl Exchange {
 
     /// `$method`.
     pub fn method(&self) -> Option<Value> {
-        Some(Value::String(self.method.clone()))
+        self.method
+            .as_ref()
+            .map(|m| Value::String(m.as_str().to_owned()))
     }
 
     /// `$response.header.<name>` (case-insensitive; repeated headers joined with `, `).

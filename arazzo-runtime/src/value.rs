@@ -4,8 +4,12 @@ use serde_json::Value;
 
 /// The value at `tokens` inside `root`, cloned.
 pub fn read(root: Option<&Value>, tokens: &[&str]) -> Option<Value> {
+    at(root, tokens).cloned()
+}
+
+/// The value at `tokens` inside `root`, where it is.
+pub fn at<'v>(root: Option<&'v Value>, tokens: &[&str]) -> Option<&'v Value> {
     root.and_then(|v| crate::criteria::pointer(v, tokens))
-        .cloned()
 }
 
 /// One part of a `{$…}` template.
@@ -65,6 +69,25 @@ pub fn output<T: serde::de::DeserializeOwned>(
     value: Option<Value>,
 ) -> Result<T, crate::Error> {
     serde_json::from_value(value.unwrap_or(Value::Null)).map_err(|e| crate::Error::OutputType {
+        workflow,
+        output,
+        expected,
+        reason: e.to_string(),
+    })
+}
+
+/// [`output`] for a value that stays where it is: converted without a copy.
+pub fn output_ref<T: serde::de::DeserializeOwned>(
+    workflow: &'static str,
+    output: &'static str,
+    expected: &'static str,
+    value: Option<&Value>,
+) -> Result<T, crate::Error> {
+    let converted = match value {
+        Some(v) => T::deserialize(v),
+        None => T::deserialize(&Value::Null),
+    };
+    converted.map_err(|e| crate::Error::OutputType {
         workflow,
         output,
         expected,

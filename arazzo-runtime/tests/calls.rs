@@ -41,7 +41,7 @@ async fn path_parameters_cannot_change_the_path() {
             .respond_with(ResponseTemplate::new(200))
             .mount(&server)
             .await;
-        let mut call = Call::new("wf", "step", Method::GET);
+        let mut call = Call::new("wf", "step", Method::GET, "/");
         call.path("/pets/");
         call.path_param(
             "petId",
@@ -58,7 +58,7 @@ async fn path_parameters_cannot_change_the_path() {
         assert_eq!(request.url.query(), None, "{value}");
     }
     for dots in [".", ".."] {
-        let mut call = Call::new("wf", "step", Method::GET);
+        let mut call = Call::new("wf", "step", Method::GET, "/");
         call.path("/pets/");
         let err = call
             .path_param(
@@ -75,7 +75,7 @@ async fn path_parameters_cannot_change_the_path() {
 
 #[tokio::test]
 async fn header_values_with_line_breaks_are_never_sent() {
-    let mut call = Call::new("wf", "attach", Method::GET);
+    let mut call = Call::new("wf", "attach", Method::GET, "/");
     let err = call
         .header(
             "X-Trace",
@@ -103,7 +103,7 @@ async fn header_values_with_line_breaks_are_never_sent() {
 
 #[tokio::test]
 async fn missing_required_values_name_the_expression() {
-    let mut call = Call::new("wf", "attach", Method::POST);
+    let mut call = Call::new("wf", "attach", Method::POST, "/");
     let err = call
         .path_param(
             "ConversationSid",
@@ -128,7 +128,7 @@ async fn form_bodies_queries_headers_and_basic_auth_arrive_exactly() {
     let server = server(201, json!({"sid": "WH123"})).await;
     let http = reqwest::Client::new();
     let basic = Basic::new("AC123", "token");
-    let mut call = Call::new("wf", "attach", Method::POST);
+    let mut call = Call::new("wf", "attach", Method::POST, "/");
     call.path("/v2/Services/");
     call.path_param("ServiceSid", Some(json!("IS1")), Style::Simple, false, "")
         .unwrap();
@@ -205,7 +205,7 @@ async fn bearer_and_api_keys() {
     let http = reqwest::Client::new();
     let token = Secret::new("tok");
     let key = Secret::new("k3y");
-    let mut call = Call::new("wf", "s", Method::GET);
+    let mut call = Call::new("wf", "s", Method::GET, "/");
     call.path("/items");
     call.send(
         &http,
@@ -251,7 +251,7 @@ async fn bearer_and_api_keys() {
 async fn json_and_text_bodies_and_failed_criteria() {
     let server = server(404, json!({"code": 20404, "message": "not found"})).await;
     let http = reqwest::Client::new();
-    let mut call = Call::new("wf", "get", Method::PUT);
+    let mut call = Call::new("wf", "get", Method::PUT, "/");
     call.path("/pets/1");
     call.json(
         "application/json",
@@ -275,7 +275,7 @@ async fn json_and_text_bodies_and_failed_criteria() {
         .respond_with(ResponseTemplate::new(200).set_body_string("plain"))
         .mount(&server)
         .await;
-    let mut call = Call::new("wf", "note", Method::POST);
+    let mut call = Call::new("wf", "note", Method::POST, "/");
     call.path("/notes");
     call.text("text/plain", json!("hello"));
     let exchange = call.send(&http, &server.uri(), &[], None).await.unwrap();
@@ -294,7 +294,7 @@ async fn a_request_hook_sees_and_changes_every_request() {
             .headers_mut()
             .insert("x-signed", reqwest::header::HeaderValue::from_static("yes"));
     });
-    let mut call = Call::new("wf", "s", Method::GET);
+    let mut call = Call::new("wf", "s", Method::GET, "/");
     call.path("/x");
     call.send(&http, &server.uri(), &[], Some(&hook))
         .await

@@ -3,6 +3,9 @@
 //! Every generated module must compile without a warning: this crate denies them.
 #![deny(warnings)]
 
+/// The seed workflow written by hand: the benchmarks' yardstick.
+pub mod hand_written;
+
 /// The seed workflow once more, from a file generated ahead of time and checked in for review
 /// (the CLI way: `cargo arazzo generate`; kept current by `cargo xtask regen`).
 #[rustfmt::skip]

@@ -1,5 +1,6 @@
 //! Project automation. `cargo xtask test` is the one command CI runs (`.ci/run`).
 
+mod bench_compile;
 mod prism;
 
 use std::path::{Path, PathBuf};
@@ -11,6 +12,9 @@ commands:
   test            regen --check, format check, clippy (-D warnings) and every test
   regen           regenerate the checked-in generated code and every snapshot
   regen --check   fail if the checked-in generated code differs from a fresh generation
+  bench-compile [RUNS]
+                  build time after touching the seed Arazzo file vs its hand-written
+                  equivalent (median of RUNS, default 5), as a Markdown table
 ";
 
 /// Generated files checked in for review: `(fixture, file)`, relative to `generated-example/`.
@@ -26,6 +30,14 @@ fn main() -> ExitCode {
         ["test"] => test(),
         ["regen"] => regen(false),
         ["regen", "--check"] => regen(true),
+        ["bench-compile"] => bench_compile::run(5),
+        ["bench-compile", runs] => match runs.parse::<usize>() {
+            Ok(n) if n > 0 => bench_compile::run(n),
+            _ => {
+                eprint!("{USAGE}");
+                ExitCode::from(2)
+            }
+        },
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             ExitCode::SUCCESS

@@ -236,7 +236,7 @@ fn client(plan: &DocumentPlan, fields: &ClientFields, methods: Vec<TokenStream>)
         #( #[doc = #doc] )*
         #[derive(::std::clone::Clone, ::std::fmt::Debug)]
         pub struct Client {
-            http: ::arazzo_runtime::reqwest::Client,
+            http: ::arazzo_runtime::http::HttpClient,
             request_hook: ::std::option::Option<::arazzo_runtime::http::RequestHook>,
             step_budget: usize,
             sleeper: ::arazzo_runtime::flow::Sleeper,
@@ -254,7 +254,7 @@ fn client(plan: &DocumentPlan, fields: &ClientFields, methods: Vec<TokenStream>)
             #[doc = #new_doc]
             pub fn new() -> Self {
                 Client {
-                    http: ::arazzo_runtime::reqwest::Client::new(),
+                    http: ::arazzo_runtime::http::HttpClient::default(),
                     request_hook: ::std::option::Option::None,
                     step_budget: #budget,
                     sleeper: ::arazzo_runtime::flow::Sleeper::default(),
@@ -265,7 +265,7 @@ fn client(plan: &DocumentPlan, fields: &ClientFields, methods: Vec<TokenStream>)
 
             /// Uses `http` for every request: its timeouts, proxies and TLS settings apply.
             pub fn with_http_client(mut self, http: ::arazzo_runtime::reqwest::Client) -> Self {
-                self.http = http;
+                self.http = ::arazzo_runtime::http::HttpClient::new(http);
                 self
             }
 

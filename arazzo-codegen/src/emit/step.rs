@@ -5,7 +5,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::names::ident;
-use super::values::{StepVars, condition, lowered, lowered_value};
+use super::values::{StepVars, borrowed, condition, lowered, lowered_value};
 use super::workflow::Scope;
 use crate::model::ParamLocation;
 use crate::plan::{
@@ -20,16 +20,15 @@ pub fn arm(s: &StepPlan, next: Option<TokenStream>, scope: &Scope<'_>) -> TokenS
         StepCall::Workflow { workflow, inputs } => child(s, workflow, inputs, scope),
     };
     let failed = failed_criterion(s, scope);
-    let outputs = scope.outputs_var(&s.id).map(|var| {
-        let inserts = s.outputs.iter().map(|(name, v)| {
-            let v = lowered(v, scope);
-            quote! {
-                if let ::std::option::Option::Some(v) = #v {
-                    #var.insert(#name.to_owned(), v);
-                }
+    // Only the outputs some expression reads are kept.
+    let outputs = s.outputs.iter().filter_map(|(name, v)| {
+        let field = scope.output_field(&s.id, name)?;
+        let v = lowered(v, scope);
+        Some(quote! {
+            if let ::std::option::Option::Some(v) = #v {
+                #field = ::std::option::Option::Some(v);
             }
-        });
-        quote! { #( #inserts )* }
+        })
     });
     let default_next = match (next, scope.uses_resume) {
         (Some(n), true) => quote! { self.resume.take().or(::std::option::Option::Some(#n)) },
@@ -47,7 +46,7 @@ pub fn arm(s: &StepPlan, next: Option<TokenStream>, scope: &Scope<'_>) -> TokenS
         let __failed: ::std::option::Option<(&'static str, &'static str)> = #failed;
         ::std::result::Result::Ok(match __failed {
             ::std::option::Option::None => {
-                #outputs
+                #( #outputs )*
                 #on_success
             }
             ::std::option::Option::Some(__failed) => {
@@ -314,6 +313,31 @@ fn style_tokens(style: ParamStyle) -> TokenStream {
     }
 }
 
+fn field_encoding(key: &str, style: ParamStyle, explode: bool) -> TokenStream {
+    let style = style_tokens(style);
+    quote! { (#key, ::arazzo_runtime::encode::FieldEncoding { style: ::arazzo_runtime::encode::Style::#style, explode: #explode }) }
+}
+
+/// Whether any expression of the step reads `$request.body` (which must then be kept).
+fn reads_request_body(s: &StepPlan) -> bool {
+    let mut reads = false;
+    let mut note = |r: &crate::plan::ValueRef| {
+        reads |= matches!(r.source, crate::plan::Source::RequestBody);
+    };
+    for (_, v) in &s.outputs {
+        super::workflow::visit_lowered(v, &mut note);
+    }
+    let actions = s.on_success.iter().chain(&s.on_failure);
+    for c in s
+        .criteria
+        .iter()
+        .chain(actions.flat_map(|a| a.criteria.iter()))
+    {
+        super::workflow::visit_cond(&c.cond, &mut note);
+    }
+    reads
+}
+
 /// Builds and sends an operation call, binding `__exchange`.
 fn operation(s: &StepPlan, op: &OperationCall, scope: &Scope<'_>) -> TokenStream {
     let step_id = &s.id;
@@ -352,6 +376,18 @@ fn operation(s: &StepPlan, op: &OperationCall, scope: &Scope<'_>) -> TokenStream
         }
     });
     let body = op.body.as_ref().map(|b| {
+        if let (BodyKind::Form(encodings), Lowered::Object(entries), true, false) =
+            (&b.kind, &b.value, b.replacements.is_empty(), reads_request_body(s))
+        {
+            // Fields read where they are: no JSON object is built, nothing is copied.
+            let content_type = &b.content_type;
+            let encodings = encodings.iter().map(|(k, style, explode)| field_encoding(k, *style, *explode));
+            let fields = entries.iter().map(|(k, v)| {
+                let v = borrowed(v, scope);
+                quote! { (#k, #v) }
+            });
+            return quote! { __call.form_fields(#content_type, &[#( #fields ),*], &[#( #encodings ),*]); };
+        }
         let value = lowered_value(&b.value, scope);
         let replacements = b.replacements.iter().map(|(tokens, v)| {
             let v = lowered(v, scope);
@@ -367,10 +403,7 @@ fn operation(s: &StepPlan, op: &OperationCall, scope: &Scope<'_>) -> TokenStream
             BodyKind::Text => quote! { __call.text(#content_type, __body); },
             BodyKind::Multipart => quote! { __call.multipart(__body); },
             BodyKind::Form(encodings) => {
-                let encodings = encodings.iter().map(|(k, style, explode)| {
-                    let style = style_tokens(*style);
-                    quote! { (#k, ::arazzo_runtime::encode::FieldEncoding { style: ::arazzo_runtime::encode::Style::#style, explode: #explode }) }
-                });
+                let encodings = encodings.iter().map(|(k, style, explode)| field_encoding(k, *style, *explode));
                 quote! { __call.form(#content_type, __body, &[#( #encodings ),*]); }
             }
         };
@@ -389,23 +422,26 @@ fn operation(s: &StepPlan, op: &OperationCall, scope: &Scope<'_>) -> TokenStream
         .map(|(_, f)| f.clone())
         .unwrap_or_else(|| ident("http"));
     let auth = auth(step_id, op, scope);
+    let template = &op.path_template;
     quote! {
-        let mut __call = ::arazzo_runtime::http::Call::new(WORKFLOW, #step_id, #method);
+        let mut __call = ::arazzo_runtime::http::Call::new(WORKFLOW, #step_id, #method, #template);
         #( #path )*
         #( #params )*
         #body
         #auth
-        let __exchange = __call.send(&self.client.http, &self.client.#base, &__auth, self.client.request_hook.as_ref()).await?;
+        let __exchange = __call.send(self.client.http.get(), &self.client.#base, &__auth, self.client.request_hook.as_ref()).await?;
         self.status = ::std::option::Option::Some(__exchange.status);
     }
 }
 
 fn auth(step_id: &str, op: &OperationCall, scope: &Scope<'_>) -> TokenStream {
+    let none = quote! { let __auth: [::arazzo_runtime::auth::Auth<'_>; 0] = []; };
     if op.security.is_empty() {
-        return quote! { let __auth: [::arazzo_runtime::auth::Auth<'_>; 0] = []; };
+        return none;
     }
     let field_of = |scheme: &str| scope.fields.schemes.iter().find(|f| f.name == scheme);
-    let mut arms = Vec::new();
+    // One `(pattern, credential fields, credentials)` per alternative the client can fill.
+    let mut alternatives = Vec::new();
     let mut anonymous = false;
     for alternative in &op.security {
         if alternative.is_empty() {
@@ -417,26 +453,43 @@ fn auth(step_id: &str, op: &OperationCall, scope: &Scope<'_>) -> TokenStream {
             continue;
         }
         let bindings: Vec<Ident> = (0..found.len()).map(|i| ident(&format!("a{i}"))).collect();
-        let refs = found.iter().map(|f| {
-            let f = &f.field;
-            quote! { &self.client.#f }
-        });
-        let auths = found
+        let refs: Vec<TokenStream> = found
+            .iter()
+            .map(|f| {
+                let f = &f.field;
+                quote! { &self.client.#f }
+            })
+            .collect();
+        let auths: Vec<TokenStream> = found
             .iter()
             .zip(&bindings)
-            .map(|(f, b)| auth_value(&f.kind, b));
-        let pattern = bindings
+            .map(|(f, b)| auth_value(&f.kind, b))
+            .collect();
+        let pattern: Vec<TokenStream> = bindings
             .iter()
-            .map(|b| quote! { ::std::option::Option::Some(#b) });
-        arms.push(quote! {
+            .map(|b| quote! { ::std::option::Option::Some(#b) })
+            .collect();
+        alternatives.push((pattern, refs, auths));
+    }
+    if alternatives.is_empty() && anonymous {
+        return none;
+    }
+    // Alternatives of one length (the usual case: one scheme each) need no allocation: the
+    // credentials are an array. Otherwise (or when none may be sent) a `Vec`.
+    let length = alternatives.first().map_or(0, |(_, _, a)| a.len());
+    let array = !anonymous && alternatives.iter().all(|(_, _, a)| a.len() == length);
+    let arms = alternatives.iter().map(|(pattern, refs, auths)| {
+        let value = if array {
+            quote! { [#( #auths ),*] }
+        } else {
+            quote! { ::std::vec::Vec::from([#( #auths ),*]) }
+        };
+        quote! {
             if let (#( #pattern, )*) = (#( #refs, )*) {
-                break 'auth ::std::vec::Vec::from([#( #auths ),*]);
+                break 'auth #value;
             }
-        });
-    }
-    if arms.is_empty() && anonymous {
-        return quote! { let __auth: [::arazzo_runtime::auth::Auth<'_>; 0] = []; };
-    }
+        }
+    });
     let fallback = if anonymous {
         quote! { ::std::vec::Vec::new() }
     } else {
@@ -455,8 +508,14 @@ fn auth(step_id: &str, op: &OperationCall, scope: &Scope<'_>) -> TokenStream {
             })
         }
     };
+    let ty = if array {
+        let length = proc_macro2::Literal::usize_unsuffixed(length);
+        quote! { [::arazzo_runtime::auth::Auth<'_>; #length] }
+    } else {
+        quote! { ::std::vec::Vec<::arazzo_runtime::auth::Auth<'_>> }
+    };
     quote! {
-        let __auth: ::std::vec::Vec<::arazzo_runtime::auth::Auth<'_>> = 'auth: {
+        let __auth: #ty = 'auth: {
             #( #arms )*
             #fallback
         };

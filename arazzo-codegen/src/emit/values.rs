@@ -10,9 +10,10 @@ use quote::quote;
 use crate::expr::CmpOp;
 use crate::plan::{Cond, Lowered, Operand, Source, TemplatePart, ValueRef};
 
-/// Names of the per-step output maps, by step id.
+/// Where the run keeps each step output that expressions read.
 pub trait StepVars {
-    fn outputs_var(&self, step: &str) -> Option<TokenStream>;
+    /// An expression of type `Option<Value>` (a place, not a copy).
+    fn output_field(&self, step: &str, output: &str) -> Option<TokenStream>;
 }
 
 /// A JSON value built by constructors (no text is parsed at run time).
@@ -83,8 +84,9 @@ pub fn value_ref(r: &ValueRef, vars: &dyn StepVars) -> TokenStream {
         Source::RequestBody => read(quote! { __exchange.request_body() }),
         Source::ResponseBody => read(quote! { __exchange.response_body() }),
         Source::Inputs => read(quote! { ::std::option::Option::Some(&self.inputs) }),
-        Source::StepOutput { step, output } => match vars.outputs_var(step) {
-            Some(var) => read(quote! { #var.get(#output) }),
+        Source::StepOutput { step, output } => match vars.output_field(step, output) {
+            Some(field) if r.pointer.is_empty() => quote! { #field.clone() },
+            Some(field) => read(quote! { #field.as_ref() }),
             None => quote! { ::std::option::Option::<::arazzo_runtime::serde_json::Value>::None },
         },
         Source::Constant(v) => {
@@ -105,6 +107,29 @@ pub fn value_ref(r: &ValueRef, vars: &dyn StepVars) -> TokenStream {
             quote! { ::arazzo_runtime::value::read(self.workflows.get(#workflow), #tokens) }
         }
     }
+}
+
+/// An expression of type `Option<&Value>`: a value read where it is when it is stored (inputs,
+/// outputs, bodies), else a temporary that lives to the end of the statement.
+pub fn borrowed(v: &Lowered, vars: &dyn StepVars) -> TokenStream {
+    if let Lowered::Value(r) = v {
+        let tokens = tokens_of(&r.pointer);
+        let root = match &r.source {
+            Source::RequestBody => Some(quote! { __exchange.request_body() }),
+            Source::ResponseBody => Some(quote! { __exchange.response_body() }),
+            Source::Inputs => Some(quote! { ::std::option::Option::Some(&self.inputs) }),
+            Source::StepOutput { step, output } => vars
+                .output_field(step, output)
+                .map(|field| quote! { #field.as_ref() }),
+            Source::ChildOutputs => Some(quote! { ::std::option::Option::Some(&__child_outputs) }),
+            _ => None,
+        };
+        if let Some(root) = root {
+            return quote! { ::arazzo_runtime::value::at(#root, #tokens) };
+        }
+    }
+    let owned = lowered(v, vars);
+    quote! { #owned.as_ref() }
 }
 
 /// An expression of type `Value` for a lowered value; an absent expression value is `null`.

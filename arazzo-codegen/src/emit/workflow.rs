@@ -97,8 +97,8 @@ fn takes_input(schema: &crate::node::Node) -> bool {
 pub struct Scope<'a> {
     pub fields: &'a ClientFields,
     pub signatures: &'a [Signature],
-    /// `(step id, field of the run)` for steps whose outputs are read.
-    pub outputs: Vec<(String, Ident)>,
+    /// `((step id, output name), field of the run)` for the step outputs some expression reads.
+    pub outputs: Vec<((String, String), Ident)>,
     /// `(step id, enum variant)`.
     pub variants: Vec<(String, Ident)>,
     pub uses_resume: bool,
@@ -107,10 +107,10 @@ pub struct Scope<'a> {
 }
 
 impl StepVars for Scope<'_> {
-    fn outputs_var(&self, step: &str) -> Option<TokenStream> {
+    fn output_field(&self, step: &str, output: &str) -> Option<TokenStream> {
         self.outputs
             .iter()
-            .find(|(s, _)| s == step)
+            .find(|((s, o), _)| s == step && o == output)
             .map(|(_, v)| quote! { self.#v })
     }
 }
@@ -195,8 +195,16 @@ pub fn emit(
         outputs: w
             .steps
             .iter()
-            .filter(|s| read.steps.contains(&s.id) && !s.outputs.is_empty())
-            .map(|s| (s.id.clone(), ident(&run_fields.name(&s.id, Case::Snake))))
+            .flat_map(|s| {
+                s.outputs
+                    .iter()
+                    .map(move |(name, _)| (s.id.clone(), name.clone()))
+            })
+            .filter(|key| read.outputs.contains(key))
+            .map(|(step, output)| {
+                let field = run_fields.name(&format!("{step}_{output}"), Case::Snake);
+                ((step, output), ident(&field))
+            })
             .collect(),
         variants: w
             .steps
@@ -221,13 +229,13 @@ pub fn emit(
             None => quote! { inputs: ::arazzo_runtime::serde_json::Value::Null },
         });
     }
-    for (step, field) in &scope.outputs {
-        let doc = format!(" The outputs of step `{step}`, once it has succeeded.");
+    for ((step, output), field) in &scope.outputs {
+        let doc = format!(" Output `{output}` of step `{step}`, once the step has succeeded.");
         field_decls.push(quote! {
             #[doc = #doc]
-            #field: ::arazzo_runtime::serde_json::Map<::std::string::String, ::arazzo_runtime::serde_json::Value>
+            #field: ::std::option::Option<::arazzo_runtime::serde_json::Value>
         });
-        field_inits.push(quote! { #field: ::arazzo_runtime::serde_json::Map::new() });
+        field_inits.push(quote! { #field: ::std::option::Option::None });
     }
     if scope.uses_workflows {
         field_decls.push(quote! {
@@ -285,11 +293,23 @@ pub fn emit(
         .unwrap_or_else(|| quote! { Step::First });
 
     let output_id = &sig.output;
+    let shared: Vec<TokenStream> = w
+        .outputs
+        .iter()
+        .filter_map(|o| borrowed_step_output(&o.value, &scope))
+        .collect();
     let output_values = w.outputs.iter().zip(&sig.output_fields).map(|(o, id)| {
         let original = &o.name;
         let value = lowered(&o.value, &scope);
         let expected = o.ty.to_string();
-        quote! { #id: ::arazzo_runtime::value::output(WORKFLOW, #original, #expected, #value)? }
+        match borrowed_step_output(&o.value, &scope) {
+            // Read by this output alone: moved out, so its strings are not copied.
+            Some(field) if shared.iter().filter(|f| f.to_string() == field.to_string()).count() == 1 => {
+                quote! { #id: ::arazzo_runtime::value::output(WORKFLOW, #original, #expected, #field.take())? }
+            }
+            Some(field) => quote! { #id: ::arazzo_runtime::value::output_ref(WORKFLOW, #original, #expected, #field.as_ref())? },
+            None => quote! { #id: ::arazzo_runtime::value::output(WORKFLOW, #original, #expected, #value)? },
+        }
     });
 
     let method = &sig.method;
@@ -325,9 +345,8 @@ pub fn emit(
 
         #[doc = #runner_doc]
         async fn #runner(&self #param) -> ::std::result::Result<(#output_id, ::std::option::Option<u16>), ::arazzo_runtime::Error> {
-            use ::arazzo_runtime::tracing::Instrument as _;
             let span = ::arazzo_runtime::tracing::info_span!("arazzo.workflow", workflow = #workflow_id);
-            #module::Run::new(self #arg).execute().instrument(span).await
+            ::arazzo_runtime::flow::in_span(span, #module::Run::new(self #arg).execute()).await
         }
     };
     let module = quote! {
@@ -388,6 +407,21 @@ pub fn emit(
     Emitted { methods, module }
 }
 
+/// The run's field for a workflow output that is a step output as it is: converted from there
+/// instead of copied first.
+fn borrowed_step_output(v: &Lowered, scope: &Scope<'_>) -> Option<TokenStream> {
+    let Lowered::Value(r) = v else {
+        return None;
+    };
+    let Source::StepOutput { step, output } = &r.source else {
+        return None;
+    };
+    if !r.pointer.is_empty() {
+        return None;
+    }
+    scope.output_field(step, output)
+}
+
 /// What a step runs, for its method's documentation.
 fn step_summary(s: &crate::plan::StepPlan) -> String {
     match &s.call {
@@ -430,20 +464,21 @@ fn fn_docs(w: &WorkflowPlan) -> Vec<String> {
 /// What a workflow's expressions read.
 struct Reads {
     inputs: bool,
-    steps: BTreeSet<String>,
+    /// `(step id, output name)`.
+    outputs: BTreeSet<(String, String)>,
     workflows: bool,
 }
 
 fn read_sources(w: &WorkflowPlan) -> Reads {
     let mut reads = Reads {
         inputs: false,
-        steps: BTreeSet::new(),
+        outputs: BTreeSet::new(),
         workflows: false,
     };
     let mut note = |r: &ValueRef| match &r.source {
         Source::Inputs => reads.inputs = true,
-        Source::StepOutput { step, .. } => {
-            reads.steps.insert(step.clone());
+        Source::StepOutput { step, output } => {
+            reads.outputs.insert((step.clone(), output.clone()));
         }
         Source::WorkflowInputs { .. } | Source::WorkflowOutput { .. } => reads.workflows = true,
         _ => {}
@@ -479,7 +514,7 @@ fn read_sources(w: &WorkflowPlan) -> Reads {
     reads
 }
 
-fn visit_lowered(v: &Lowered, f: &mut dyn FnMut(&ValueRef)) {
+pub(super) fn visit_lowered(v: &Lowered, f: &mut dyn FnMut(&ValueRef)) {
     match v {
         Lowered::Literal(_) => {}
         Lowered::Value(r) => f(r),
@@ -493,7 +528,7 @@ fn visit_lowered(v: &Lowered, f: &mut dyn FnMut(&ValueRef)) {
     }
 }
 
-fn visit_cond(c: &Cond, f: &mut dyn FnMut(&ValueRef)) {
+pub(super) fn visit_cond(c: &Cond, f: &mut dyn FnMut(&ValueRef)) {
     let operand = |o: &Operand, f: &mut dyn FnMut(&ValueRef)| {
         if let Operand::Value(r) = o {
             f(r);

@@ -7,7 +7,7 @@
 /// Generated from `../fixtures/twilio/create-conversation-with-webhook.arazzo.yaml`.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct Client {
-    http: ::arazzo_runtime::reqwest::Client,
+    http: ::arazzo_runtime::http::HttpClient,
     request_hook: ::std::option::Option<::arazzo_runtime::http::RequestHook>,
     step_budget: usize,
     sleeper: ::arazzo_runtime::flow::Sleeper,
@@ -23,7 +23,7 @@ impl Client {
     /// A client that sends each source's requests to its first server: `conversations` at `https://conversations.twilio.com`.
     pub fn new() -> Self {
         Client {
-            http: ::arazzo_runtime::reqwest::Client::new(),
+            http: ::arazzo_runtime::http::HttpClient::default(),
             request_hook: ::std::option::Option::None,
             step_budget: 1000usize,
             sleeper: ::arazzo_runtime::flow::Sleeper::default(),
@@ -35,7 +35,7 @@ impl Client {
     }
     /// Uses `http` for every request: its timeouts, proxies and TLS settings apply.
     pub fn with_http_client(mut self, http: ::arazzo_runtime::reqwest::Client) -> Self {
-        self.http = http;
+        self.http = ::arazzo_runtime::http::HttpClient::new(http);
         self
     }
     /// Calls `hook` with every request just before it is sent (to add a header, sign it,
@@ -105,13 +105,13 @@ impl Client {
         (CreateConversationWithWebhookOutput, ::std::option::Option<u16>),
         ::arazzo_runtime::Error,
     > {
-        use ::arazzo_runtime::tracing::Instrument as _;
         let span = ::arazzo_runtime::tracing::info_span!(
             "arazzo.workflow", workflow = "create-conversation-with-webhook"
         );
-        create_conversation_with_webhook::Run::new(self, input)
-            .execute()
-            .instrument(span)
+        ::arazzo_runtime::flow::in_span(
+                span,
+                create_conversation_with_webhook::Run::new(self, input).execute(),
+            )
             .await
     }
 }
@@ -233,14 +233,12 @@ mod create_conversation_with_webhook {
         client: &'a Client,
         /// The workflow's inputs as JSON, as expressions read them.
         inputs: ::arazzo_runtime::serde_json::Value,
-        /// The outputs of step `createConversation`, once it has succeeded.
-        create_conversation: ::arazzo_runtime::serde_json::Map<
-            ::std::string::String,
+        /// Output `conversationSid` of step `createConversation`, once the step has succeeded.
+        create_conversation_conversation_sid: ::std::option::Option<
             ::arazzo_runtime::serde_json::Value,
         >,
-        /// The outputs of step `attachWebhook`, once it has succeeded.
-        attach_webhook: ::arazzo_runtime::serde_json::Map<
-            ::std::string::String,
+        /// Output `webhookSid` of step `attachWebhook`, once the step has succeeded.
+        attach_webhook_webhook_sid: ::std::option::Option<
             ::arazzo_runtime::serde_json::Value,
         >,
         /// The status of the last operation run.
@@ -254,8 +252,8 @@ mod create_conversation_with_webhook {
             Run {
                 client,
                 inputs: ::arazzo_runtime::value::inputs(&input),
-                create_conversation: ::arazzo_runtime::serde_json::Map::new(),
-                attach_webhook: ::arazzo_runtime::serde_json::Map::new(),
+                create_conversation_conversation_sid: ::std::option::Option::None,
+                attach_webhook_webhook_sid: ::std::option::Option::None,
                 status: ::std::option::Option::None,
             }
         }
@@ -289,13 +287,13 @@ mod create_conversation_with_webhook {
                         WORKFLOW,
                         "conversationSid",
                         "string?",
-                        self.create_conversation.get("conversationSid").cloned(),
+                        self.create_conversation_conversation_sid.take(),
                     )?,
                     webhook_sid: ::arazzo_runtime::value::output(
                         WORKFLOW,
                         "webhookSid",
                         "string?",
-                        self.attach_webhook.get("webhookSid").cloned(),
+                        self.attach_webhook_webhook_sid.take(),
                     )?,
                 },
                 self.status,
@@ -312,26 +310,28 @@ mod create_conversation_with_webhook {
                 WORKFLOW,
                 "createConversation",
                 ::arazzo_runtime::reqwest::Method::POST,
+                "/v1/Conversations",
             );
             __call.path("/v1/Conversations");
-            let __body = {
-                let mut m = ::arazzo_runtime::serde_json::Map::new();
-                if let ::std::option::Option::Some(v) = ::arazzo_runtime::value::read(
-                    ::std::option::Option::Some(&self.inputs),
-                    &["friendlyName"],
-                ) {
-                    m.insert("FriendlyName".to_owned(), v);
-                }
-                ::arazzo_runtime::serde_json::Value::Object(m)
-            };
-            __call.form("application/x-www-form-urlencoded", __body, &[]);
-            let __auth: ::std::vec::Vec<::arazzo_runtime::auth::Auth<'_>> = 'auth: {
+            __call
+                .form_fields(
+                    "application/x-www-form-urlencoded",
+                    &[
+                        (
+                            "FriendlyName",
+                            ::arazzo_runtime::value::at(
+                                ::std::option::Option::Some(&self.inputs),
+                                &["friendlyName"],
+                            ),
+                        ),
+                    ],
+                    &[],
+                );
+            let __auth: [::arazzo_runtime::auth::Auth<'_>; 1] = 'auth: {
                 if let (::std::option::Option::Some(a0),) = (
                     &self.client.account_sid_auth_token,
                 ) {
-                    break 'auth ::std::vec::Vec::from([
-                        ::arazzo_runtime::auth::Auth::Basic(a0),
-                    ]);
+                    break 'auth [::arazzo_runtime::auth::Auth::Basic(a0)];
                 }
                 return ::std::result::Result::Err(::arazzo_runtime::Error::MissingCredentials {
                     workflow: WORKFLOW,
@@ -342,7 +342,7 @@ mod create_conversation_with_webhook {
             };
             let __exchange = __call
                 .send(
-                    &self.client.http,
+                    self.client.http.get(),
                     &self.client.conversations_url,
                     &__auth,
                     self.client.request_hook.as_ref(),
@@ -376,8 +376,9 @@ mod create_conversation_with_webhook {
                             __exchange.response_body(),
                             &["sid"],
                         ) {
-                            self.create_conversation
-                                .insert("conversationSid".to_owned(), v);
+                            self.create_conversation_conversation_sid = ::std::option::Option::Some(
+                                v,
+                            );
                         }
                         ::std::option::Option::Some(Step::AttachWebhook)
                     }
@@ -400,47 +401,51 @@ mod create_conversation_with_webhook {
                 WORKFLOW,
                 "attachWebhook",
                 ::arazzo_runtime::reqwest::Method::POST,
+                "/v1/Conversations/{ConversationSid}/Webhooks",
             );
             __call.path("/v1/Conversations/");
             __call
                 .path_param(
                     "ConversationSid",
-                    self.create_conversation.get("conversationSid").cloned(),
+                    self.create_conversation_conversation_sid.clone(),
                     ::arazzo_runtime::encode::Style::Simple,
                     false,
                     "$steps.createConversation.outputs.conversationSid",
                 )?;
             __call.path("/Webhooks");
-            let __body = {
-                let mut m = ::arazzo_runtime::serde_json::Map::new();
-                if let ::std::option::Option::Some(v) = ::arazzo_runtime::value::read(
-                    ::std::option::Option::Some(&self.inputs),
-                    &["target"],
-                ) {
-                    m.insert("Target".to_owned(), v);
-                }
-                if let ::std::option::Option::Some(v) = ::arazzo_runtime::value::read(
-                    ::std::option::Option::Some(&self.inputs),
-                    &["configurationUrl"],
-                ) {
-                    m.insert("Configuration.Url".to_owned(), v);
-                }
-                if let ::std::option::Option::Some(v) = ::arazzo_runtime::value::read(
-                    ::std::option::Option::Some(&self.inputs),
-                    &["configurationMethod"],
-                ) {
-                    m.insert("Configuration.Method".to_owned(), v);
-                }
-                ::arazzo_runtime::serde_json::Value::Object(m)
-            };
-            __call.form("application/x-www-form-urlencoded", __body, &[]);
-            let __auth: ::std::vec::Vec<::arazzo_runtime::auth::Auth<'_>> = 'auth: {
+            __call
+                .form_fields(
+                    "application/x-www-form-urlencoded",
+                    &[
+                        (
+                            "Target",
+                            ::arazzo_runtime::value::at(
+                                ::std::option::Option::Some(&self.inputs),
+                                &["target"],
+                            ),
+                        ),
+                        (
+                            "Configuration.Url",
+                            ::arazzo_runtime::value::at(
+                                ::std::option::Option::Some(&self.inputs),
+                                &["configurationUrl"],
+                            ),
+                        ),
+                        (
+                            "Configuration.Method",
+                            ::arazzo_runtime::value::at(
+                                ::std::option::Option::Some(&self.inputs),
+                                &["configurationMethod"],
+                            ),
+                        ),
+                    ],
+                    &[],
+                );
+            let __auth: [::arazzo_runtime::auth::Auth<'_>; 1] = 'auth: {
                 if let (::std::option::Option::Some(a0),) = (
                     &self.client.account_sid_auth_token,
                 ) {
-                    break 'auth ::std::vec::Vec::from([
-                        ::arazzo_runtime::auth::Auth::Basic(a0),
-                    ]);
+                    break 'auth [::arazzo_runtime::auth::Auth::Basic(a0)];
                 }
                 return ::std::result::Result::Err(::arazzo_runtime::Error::MissingCredentials {
                     workflow: WORKFLOW,
@@ -451,7 +456,7 @@ mod create_conversation_with_webhook {
             };
             let __exchange = __call
                 .send(
-                    &self.client.http,
+                    self.client.http.get(),
                     &self.client.conversations_url,
                     &__auth,
                     self.client.request_hook.as_ref(),
@@ -485,7 +490,9 @@ mod create_conversation_with_webhook {
                             __exchange.response_body(),
                             &["sid"],
                         ) {
-                            self.attach_webhook.insert("webhookSid".to_owned(), v);
+                            self.attach_webhook_webhook_sid = ::std::option::Option::Some(
+                                v,
+                            );
                         }
                         ::std::option::Option::None
                     }
