@@ -50,15 +50,6 @@ pub type WorkflowFuture<'a, T> =
 /// The number of steps a workflow may run (loops included) unless the client sets another.
 pub const DEFAULT_STEP_BUDGET: usize = 1000;
 
-/// Runs `future` inside `span`; when nothing listens to the span, without the instrumentation.
-pub async fn in_span<F: Future>(span: tracing::Span, future: F) -> F::Output {
-    if span.is_disabled() {
-        future.await
-    } else {
-        tracing::Instrument::instrument(future, span).await
-    }
-}
-
 /// How long to wait before a retry: the response's `Retry-After` (seconds or an HTTP date)
 /// wins over the action's `retryAfter`; neither means no wait.
 pub fn retry_delay(exchange: &Exchange, retry_after: Option<f64>) -> Duration {

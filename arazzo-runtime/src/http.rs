@@ -9,8 +9,8 @@ use serde_json::Value;
 use crate::auth::{Auth, KeyLocation};
 use crate::encode::{self, FieldEncoding, Style};
 use crate::error::{Error, excerpt};
-use crate::flow::in_span;
 use crate::value::scalar_text;
+use tracing::Instrument;
 
 /// The `reqwest::Client` of a generated client: the one given with `with_http_client`, else a
 /// default one built on first use. Building one loads the system's root certificates (about
@@ -308,13 +308,59 @@ impl Call {
 
     /// Sends the call to `base` (a source's base URL) with the credentials of one security
     /// requirement, and reads the whole response.
-    pub async fn send(
+    ///
+    /// The request is built before the future is: what waits on the network holds only the
+    /// request and what the exchange keeps, so the workflow's future stays small.
+    pub fn send<'h>(
+        self,
+        http: &'h reqwest::Client,
+        base: &str,
+        auth: &[Auth<'_>],
+        hook: Option<&RequestHook>,
+    ) -> impl Future<Output = Result<Exchange, Error>> + Send + 'h {
+        let prepared = self.prepare(http, base, auth, hook);
+        async move {
+            let (request, sent) = prepared?;
+            let transport = |source| Error::Transport {
+                workflow: sent.workflow,
+                step: sent.step,
+                source,
+            };
+            let mut response = http
+                .execute(request)
+                .instrument(sent.span.clone())
+                .await
+                .map_err(transport)?;
+            let status = response.status().as_u16();
+            sent.span.record("status", status);
+            let headers = std::mem::take(response.headers_mut());
+            let body = response
+                .bytes()
+                .instrument(sent.span.clone())
+                .await
+                .map_err(transport)?;
+            Ok(Exchange {
+                workflow: sent.workflow,
+                step: sent.step,
+                status,
+                url: sent.url,
+                method: Some(sent.method),
+                headers,
+                body: Vec::from(body),
+                json: OnceLock::new(),
+                request: sent.record,
+            })
+        }
+    }
+
+    /// The request to send, and what the exchange keeps of the call.
+    fn prepare(
         mut self,
         http: &reqwest::Client,
         base: &str,
         auth: &[Auth<'_>],
         hook: Option<&RequestHook>,
-    ) -> Result<Exchange, Error> {
+    ) -> Result<(reqwest::Request, Sent), Error> {
         let mut query = self.record.query.clone();
         for a in auth {
             match a {
@@ -424,25 +470,28 @@ impl Call {
             // `$url` is what was sent, hook included.
             url = request.url().to_string();
         }
-        let mut response = in_span(span.clone(), http.execute(request))
-            .await
-            .map_err(transport)?;
-        let status = response.status().as_u16();
-        span.record("status", status);
-        let response_headers = std::mem::take(response.headers_mut());
-        let body = in_span(span, response.bytes()).await.map_err(transport)?;
-        Ok(Exchange {
-            workflow: self.workflow,
-            step: self.step,
-            status,
-            url,
-            method: Some(self.method),
-            headers: response_headers,
-            body: Vec::from(body),
-            json: OnceLock::new(),
-            request: self.record,
-        })
+        Ok((
+            request,
+            Sent {
+                workflow: self.workflow,
+                step: self.step,
+                method: self.method,
+                url,
+                record: self.record,
+                span,
+            },
+        ))
     }
+}
+
+/// What an exchange keeps of a call once its request is built.
+struct Sent {
+    workflow: &'static str,
+    step: &'static str,
+    method: reqwest::Method,
+    url: String,
+    record: RequestRecord,
+    span: tracing::Span,
 }
 
 /// A finished call: the response, and the request as sent.

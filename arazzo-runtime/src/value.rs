@@ -42,6 +42,11 @@ pub fn scalar_text(v: &Value) -> Option<String> {
     }
 }
 
+/// One typed input as JSON, for expressions to read; `None` when it is absent (or null).
+pub fn field<T: serde::Serialize>(input: &T) -> Option<Value> {
+    serde_json::to_value(input).ok().filter(|v| !v.is_null())
+}
+
 /// A workflow's typed input as JSON, for expressions to read.
 pub fn inputs<T: serde::Serialize>(input: &T) -> Value {
     serde_json::to_value(input).unwrap_or(Value::Null)

@@ -109,8 +109,10 @@ fn module(plan: &DocumentPlan, components: &Components) -> TokenStream {
                 )
             })
             .collect();
+        let called = workflow::called(&plan.workflows);
         for (w, sig) in plan.workflows.iter().zip(&signatures) {
-            let emitted = workflow::emit(w, sig, &fields, &signatures);
+            let runs_elsewhere = called.contains(w.key.as_str());
+            let emitted = workflow::emit(w, sig, &fields, &signatures, runs_elsewhere);
             methods.push(emitted.methods);
             outputs.push(emitted.module);
         }

@@ -51,6 +51,22 @@ impl<'a> TypeSpace<'a> {
         self.documented_type(schema, name, None)
     }
 
+    /// `(property, field)` of the struct generated for `schema`, when it is a struct: the fields
+    /// that expressions like `$inputs.name` can read without a JSON copy.
+    pub fn struct_fields(&self, schema: &Node) -> Option<Vec<(String, String)>> {
+        let target = match schema.get("$ref").and_then(Node::as_str) {
+            Some(reference) => {
+                let component = reference.strip_prefix("#/components/inputs/")?;
+                &self.components.inputs.get(component)?.value
+            }
+            None => schema,
+        };
+        let (types, nullable) = types_of(target);
+        let props = target.get("properties").and_then(Node::as_map)?;
+        (!nullable && matches!(types.as_slice(), ["object"] | []) && !props.entries.is_empty())
+            .then(|| field_names(target))
+    }
+
     /// Like [`Self::schema_type`], documenting the named type with `fallback` when the schema
     /// has no description of its own.
     pub fn documented_type(
@@ -190,11 +206,10 @@ impl<'a> TypeSpace<'a> {
             .iter()
             .filter_map(Node::as_str)
             .collect();
-        let mut fields = Namer::new();
+        let names = field_names(schema);
         let mut out = Vec::new();
         if let Some(props) = schema.get("properties").and_then(Node::as_map) {
-            for entry in &props.entries {
-                let field = fields.name(&entry.key, Case::Snake);
+            for (entry, (_, field)) in props.entries.iter().zip(names) {
                 let (ty, nullable) =
                     self.schema_type(&entry.value, &format!("{type_name}_{}", entry.key));
                 let is_required = required.contains(&entry.key.as_str());
@@ -227,6 +242,22 @@ impl<'a> TypeSpace<'a> {
         });
         quote! { #id }
     }
+}
+
+/// `(property, field name)` of an object schema's struct, in the order of its properties.
+fn field_names(schema: &Node) -> Vec<(String, String)> {
+    let mut fields = Namer::new();
+    schema
+        .get("properties")
+        .and_then(Node::as_map)
+        .map(|props| {
+            props
+                .entries
+                .iter()
+                .map(|e| (e.key.clone(), fields.name(&e.key, Case::Snake)))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// `Option<T>` when `wrap`.

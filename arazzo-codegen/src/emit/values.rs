@@ -12,6 +12,10 @@ use crate::plan::{Cond, Lowered, Operand, Source, TemplatePart, ValueRef};
 
 /// Where the run keeps each step output that expressions read.
 pub trait StepVars {
+    /// `None` when the inputs are read from their JSON copy (`self.inputs`); else the typed
+    /// field of input `name` (`None` if there is no such input).
+    fn input_field(&self, name: &str) -> Option<Option<TokenStream>>;
+
     /// An expression of type `Option<Value>` (a place, not a copy).
     fn output_field(&self, step: &str, output: &str) -> Option<TokenStream>;
 }
@@ -83,7 +87,24 @@ pub fn value_ref(r: &ValueRef, vars: &dyn StepVars) -> TokenStream {
         Source::ResponseHeader(n) => owned(quote! { __exchange.response_header(#n) }),
         Source::RequestBody => read(quote! { __exchange.request_body() }),
         Source::ResponseBody => read(quote! { __exchange.response_body() }),
-        Source::Inputs => read(quote! { ::std::option::Option::Some(&self.inputs) }),
+        Source::Inputs => match r.pointer.split_first() {
+            Some((first, rest)) => match vars.input_field(first) {
+                Some(Some(field)) => {
+                    let value = quote! { ::arazzo_runtime::value::field(&#field) };
+                    if rest.is_empty() {
+                        value
+                    } else {
+                        let tokens = tokens_of(rest);
+                        quote! { ::arazzo_runtime::value::read(#value.as_ref(), #tokens) }
+                    }
+                }
+                Some(None) => {
+                    quote! { ::std::option::Option::<::arazzo_runtime::serde_json::Value>::None }
+                }
+                None => read(quote! { ::std::option::Option::Some(&self.inputs) }),
+            },
+            None => read(quote! { ::std::option::Option::Some(&self.inputs) }),
+        },
         Source::StepOutput { step, output } => match vars.output_field(step, output) {
             Some(field) if r.pointer.is_empty() => quote! { #field.clone() },
             Some(field) => read(quote! { #field.as_ref() }),
@@ -117,7 +138,13 @@ pub fn borrowed(v: &Lowered, vars: &dyn StepVars) -> TokenStream {
         let root = match &r.source {
             Source::RequestBody => Some(quote! { __exchange.request_body() }),
             Source::ResponseBody => Some(quote! { __exchange.response_body() }),
-            Source::Inputs => Some(quote! { ::std::option::Option::Some(&self.inputs) }),
+            Source::Inputs
+                if r.pointer
+                    .first()
+                    .is_none_or(|first| vars.input_field(first).is_none()) =>
+            {
+                Some(quote! { ::std::option::Option::Some(&self.inputs) })
+            }
             Source::StepOutput { step, output } => vars
                 .output_field(step, output)
                 .map(|field| quote! { #field.as_ref() }),

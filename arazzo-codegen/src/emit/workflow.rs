@@ -26,6 +26,8 @@ pub struct Signature {
     /// The module holding the workflow's state machine.
     pub module: Ident,
     pub input: Option<TokenStream>,
+    /// `(input name, field)` when the input type is a struct.
+    pub input_fields: Option<Vec<(String, Ident)>>,
     pub output: Ident,
     /// Output struct field names, in the order of the workflow's outputs.
     pub output_fields: Vec<Ident>,
@@ -44,6 +46,17 @@ pub fn signature(
     let method = method_names.name(&w.key, Case::Snake);
     let runner = method_names.name(&format!("run_{}", w.key), Case::Snake);
     let module = module_names.name(&w.key, Case::Snake);
+    let input_fields = w
+        .inputs
+        .as_ref()
+        .filter(|s| takes_input(s))
+        .and_then(|schema| space.struct_fields(schema))
+        .map(|fields| {
+            fields
+                .into_iter()
+                .map(|(name, field)| (name, ident(&field)))
+                .collect()
+        });
     let input = w.inputs.as_ref().filter(|s| takes_input(s)).map(|schema| {
         let doc = format!("The inputs of workflow `{}`.", w.id);
         let (ty, nullable) = space.documented_type(schema, &format!("{base}Input"), Some(&doc));
@@ -78,10 +91,37 @@ pub fn signature(
         runner: ident(&runner),
         module: ident(&module),
         input,
+        input_fields,
         output: ident(&output_name),
         output_fields: fields.iter().map(|(f, ..)| ident(f)).collect(),
         input_names: w.input_names.clone(),
     }
+}
+
+/// The workflows some other workflow runs (as a step, a dependency, or through an action).
+pub fn called(plan: &[WorkflowPlan]) -> BTreeSet<&str> {
+    let mut called = BTreeSet::new();
+    for w in plan {
+        called.extend(w.depends_on.iter().map(String::as_str));
+        for s in &w.steps {
+            if let StepCall::Workflow { workflow, .. } = &s.call {
+                called.insert(workflow.as_str());
+            }
+            for a in s.on_success.iter().chain(&s.on_failure) {
+                match &a.kind {
+                    ActionPlanKind::GotoWorkflow(t)
+                    | ActionPlanKind::Retry {
+                        via: Some(Via::Workflow(t)),
+                        ..
+                    } => {
+                        called.insert(t.as_str());
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    called
 }
 
 /// A schema that describes something to pass: not an empty object.
@@ -104,9 +144,21 @@ pub struct Scope<'a> {
     pub uses_resume: bool,
     pub uses_workflows: bool,
     pub plan: &'a WorkflowPlan,
+    /// `(input name, field)` when expressions read the typed input (`self.input`) rather than
+    /// a JSON copy of it (`self.inputs`).
+    pub typed_inputs: Option<&'a [(String, Ident)]>,
 }
 
 impl StepVars for Scope<'_> {
+    fn input_field(&self, name: &str) -> Option<Option<TokenStream>> {
+        self.typed_inputs.map(|fields| {
+            fields
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, f)| quote! { self.input.#f })
+        })
+    }
+
     fn output_field(&self, step: &str, output: &str) -> Option<TokenStream> {
         self.outputs
             .iter()
@@ -143,6 +195,7 @@ pub fn emit(
     sig: &Signature,
     fields: &ClientFields,
     signatures: &[Signature],
+    called: bool,
 ) -> Emitted {
     let read = read_sources(w);
     let mut run_fields = Namer::new();
@@ -214,12 +267,24 @@ pub fn emit(
         uses_resume: resume,
         uses_workflows: runs_workflows || read.workflows,
         plan: w,
+        // A JSON copy only when something needs the whole input: `$inputs` itself, or the
+        // inputs passed on by name to other workflows.
+        typed_inputs: sig
+            .input_fields
+            .as_deref()
+            .filter(|_| read.inputs && !read.whole_inputs && !runs_workflows),
     };
     let keeps_inputs = read.inputs || runs_workflows;
 
     let mut field_decls = vec![quote! { client: &'a Client }];
     let mut field_inits = vec![quote! { client }];
-    if keeps_inputs {
+    if let (Some(_), Some(ty)) = (scope.typed_inputs, &sig.input) {
+        field_decls.push(quote! {
+            /// The workflow's inputs.
+            input: #ty
+        });
+        field_inits.push(quote! { input });
+    } else if keeps_inputs {
         field_decls.push(quote! {
             /// The workflow's inputs as JSON, as expressions read them.
             inputs: ::arazzo_runtime::serde_json::Value
@@ -316,10 +381,11 @@ pub fn emit(
     let runner = &sig.runner;
     let module = &sig.module;
     let workflow_id = &w.id;
-    let (param, public_arg) = match &sig.input {
-        Some(ty) => (quote! { , input: #ty }, quote! { input }),
-        None => (TokenStream::new(), TokenStream::new()),
-    };
+    let param = sig
+        .input
+        .as_ref()
+        .map(|ty| quote! { , input: #ty })
+        .unwrap_or_default();
     let arg = sig.input.as_ref().map(|_| quote! { , input });
     let unused_input = (sig.input.is_some() && !keeps_inputs).then(|| quote! { let _ = input; });
     let doc = fn_docs(w);
@@ -332,22 +398,32 @@ pub fn emit(
          gathered so far and runs one step per method, `Run::execute` drives them.",
         w.id
     );
+    let run = quote! {
+        let span = ::arazzo_runtime::tracing::info_span!("arazzo.workflow", workflow = #workflow_id);
+        ::arazzo_runtime::tracing::Instrument::instrument(#module::Run::new(self #arg).execute(), span).await
+    };
+    // The public method runs the workflow itself rather than through the runner: one async
+    // layer less to move around.
     let public = w.public.then(|| {
         quote! {
             #( #[doc = #doc] )*
             pub async fn #method(&self #param) -> ::std::result::Result<#output_id, ::arazzo_runtime::Error> {
-                self.#runner(#public_arg).await.map(|(output, _)| output)
+                #run.map(|(output, _)| output)
+            }
+        }
+    });
+    // The runner (which also returns the last status) exists for the workflows that run this one.
+    let runner = called.then(|| {
+        quote! {
+            #[doc = #runner_doc]
+            async fn #runner(&self #param) -> ::std::result::Result<(#output_id, ::std::option::Option<u16>), ::arazzo_runtime::Error> {
+                #run
             }
         }
     });
     let methods = quote! {
         #public
-
-        #[doc = #runner_doc]
-        async fn #runner(&self #param) -> ::std::result::Result<(#output_id, ::std::option::Option<u16>), ::arazzo_runtime::Error> {
-            let span = ::arazzo_runtime::tracing::info_span!("arazzo.workflow", workflow = #workflow_id);
-            ::arazzo_runtime::flow::in_span(span, #module::Run::new(self #arg).execute()).await
-        }
+        #runner
     };
     let module = quote! {
         #[doc = #module_doc]
@@ -464,6 +540,8 @@ fn fn_docs(w: &WorkflowPlan) -> Vec<String> {
 /// What a workflow's expressions read.
 struct Reads {
     inputs: bool,
+    /// `$inputs` itself, not one input.
+    whole_inputs: bool,
     /// `(step id, output name)`.
     outputs: BTreeSet<(String, String)>,
     workflows: bool,
@@ -472,11 +550,15 @@ struct Reads {
 fn read_sources(w: &WorkflowPlan) -> Reads {
     let mut reads = Reads {
         inputs: false,
+        whole_inputs: false,
         outputs: BTreeSet::new(),
         workflows: false,
     };
     let mut note = |r: &ValueRef| match &r.source {
-        Source::Inputs => reads.inputs = true,
+        Source::Inputs => {
+            reads.inputs = true;
+            reads.whole_inputs |= r.pointer.is_empty();
+        }
         Source::StepOutput { step, output } => {
             reads.outputs.insert((step.clone(), output.clone()));
         }

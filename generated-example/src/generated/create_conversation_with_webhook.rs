@@ -95,24 +95,15 @@ impl Client {
         CreateConversationWithWebhookOutput,
         ::arazzo_runtime::Error,
     > {
-        self.run_create_conversation_with_webhook(input).await.map(|(output, _)| output)
-    }
-    /// Runs workflow `create-conversation-with-webhook` and also returns the status of its last operation.
-    async fn run_create_conversation_with_webhook(
-        &self,
-        input: CreateConversationWithWebhookInput,
-    ) -> ::std::result::Result<
-        (CreateConversationWithWebhookOutput, ::std::option::Option<u16>),
-        ::arazzo_runtime::Error,
-    > {
         let span = ::arazzo_runtime::tracing::info_span!(
             "arazzo.workflow", workflow = "create-conversation-with-webhook"
         );
-        ::arazzo_runtime::flow::in_span(
-                span,
+        ::arazzo_runtime::tracing::Instrument::instrument(
                 create_conversation_with_webhook::Run::new(self, input).execute(),
+                span,
             )
             .await
+            .map(|(output, _)| output)
     }
 }
 /// The webhook target type.
@@ -231,8 +222,8 @@ mod create_conversation_with_webhook {
     /// One run of the workflow: what it has gathered so far.
     pub(super) struct Run<'a> {
         client: &'a Client,
-        /// The workflow's inputs as JSON, as expressions read them.
-        inputs: ::arazzo_runtime::serde_json::Value,
+        /// The workflow's inputs.
+        input: CreateConversationWithWebhookInput,
         /// Output `conversationSid` of step `createConversation`, once the step has succeeded.
         create_conversation_conversation_sid: ::std::option::Option<
             ::arazzo_runtime::serde_json::Value,
@@ -251,7 +242,7 @@ mod create_conversation_with_webhook {
         ) -> Self {
             Run {
                 client,
-                inputs: ::arazzo_runtime::value::inputs(&input),
+                input,
                 create_conversation_conversation_sid: ::std::option::Option::None,
                 attach_webhook_webhook_sid: ::std::option::Option::None,
                 status: ::std::option::Option::None,
@@ -319,10 +310,8 @@ mod create_conversation_with_webhook {
                     &[
                         (
                             "FriendlyName",
-                            ::arazzo_runtime::value::at(
-                                ::std::option::Option::Some(&self.inputs),
-                                &["friendlyName"],
-                            ),
+                            ::arazzo_runtime::value::field(&self.input.friendly_name)
+                                .as_ref(),
                         ),
                     ],
                     &[],
@@ -419,24 +408,19 @@ mod create_conversation_with_webhook {
                     &[
                         (
                             "Target",
-                            ::arazzo_runtime::value::at(
-                                ::std::option::Option::Some(&self.inputs),
-                                &["target"],
-                            ),
+                            ::arazzo_runtime::value::field(&self.input.target).as_ref(),
                         ),
                         (
                             "Configuration.Url",
-                            ::arazzo_runtime::value::at(
-                                ::std::option::Option::Some(&self.inputs),
-                                &["configurationUrl"],
-                            ),
+                            ::arazzo_runtime::value::field(&self.input.configuration_url)
+                                .as_ref(),
                         ),
                         (
                             "Configuration.Method",
-                            ::arazzo_runtime::value::at(
-                                ::std::option::Option::Some(&self.inputs),
-                                &["configurationMethod"],
-                            ),
+                            ::arazzo_runtime::value::field(
+                                    &self.input.configuration_method,
+                                )
+                                .as_ref(),
                         ),
                     ],
                     &[],
