@@ -10,15 +10,28 @@ use arazzo_codegen::{Settings, generate_file};
 static ALLOC: divan::AllocProfiler = divan::AllocProfiler::system();
 
 fn main() {
-    if std::env::var_os("ARAZZO_UPSTREAM_FIXTURES").is_none() {
+    let Some(dir) = std::env::var_os("ARAZZO_UPSTREAM_FIXTURES") else {
         eprintln!("ARAZZO_UPSTREAM_FIXTURES is not set: the generation benchmarks were NOT run");
         return;
+    };
+    if !upstream_dir(&dir).is_dir() {
+        eprintln!(
+            "ARAZZO_UPSTREAM_FIXTURES is set but `{}` is not a folder",
+            upstream_dir(&dir).display()
+        );
+        std::process::exit(1);
     }
     divan::main();
 }
 
+/// The folder, relative paths taken from the workspace root (as `.ci/run` gives it), since
+/// Cargo runs benchmarks from the package's folder.
+fn upstream_dir(dir: &std::ffi::OsStr) -> PathBuf {
+    workspace("").join(dir)
+}
+
 fn upstream(file: &str) -> PathBuf {
-    PathBuf::from(std::env::var_os("ARAZZO_UPSTREAM_FIXTURES").unwrap_or_default())
+    upstream_dir(&std::env::var_os("ARAZZO_UPSTREAM_FIXTURES").unwrap_or_default())
         .join("twilio")
         .join(file)
 }
@@ -50,7 +63,8 @@ fn bare_serde_yaml_parse(bencher: divan::Bencher, label: &str) {
     let Some((_, _, _, real)) = CASES.iter().find(|c| c.0 == label) else {
         return;
     };
-    let text = std::fs::read_to_string(upstream(real)).unwrap_or_default();
+    let text = std::fs::read_to_string(upstream(real))
+        .unwrap_or_else(|e| panic!("{}: {e}", upstream(real).display()));
     bencher.bench(|| serde_yaml::from_str::<serde_yaml::Value>(divan::black_box(&text)).is_ok());
 }
 
@@ -63,6 +77,10 @@ fn load_check_generate(bencher: divan::Bencher, label: &str) {
     settings.with_source_file(*source, upstream(real));
     settings.no_parse_cache = true;
     let path = workspace(document);
+    // A benchmark of a failing generation would measure nothing worth knowing.
+    if let Err(report) = generate_file(&path, &settings) {
+        panic!("{}", report.render());
+    }
     bencher.bench(|| {
         generate_file(divan::black_box(&path), &settings)
             .map(|(code, _)| code.len())
