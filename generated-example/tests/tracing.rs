@@ -69,6 +69,8 @@ async fn criteria_actions_and_requests_are_traced_without_secrets() {
         r#"criterion evaluated workflow="fetch-report" step="report" criterion="$statusCode == 200" holds=true"#,
         r#"action taken workflow="fetch-report" step="report" action="done" kind="end""#,
         "arazzo.workflow{workflow=\"fetch-report\"}",
+        // Each attempt of a step is a span of its own, inside the workflow's.
+        "arazzo.workflow{workflow=\"fetch-report\"}:arazzo.step{step=\"report\"}",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }

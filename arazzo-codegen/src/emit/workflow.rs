@@ -343,7 +343,14 @@ pub fn emit(
         let body = super::step::arm(s, next, &scope);
         let method = ident(&step_fns.name(&s.id, Case::Snake));
         let doc = format!(" Step `{}`: {}.", s.id, step_summary(s));
-        arms.push(quote! { #variant => self.#method().await? });
+        let step_id = &s.id;
+        // One span per attempt: a retried or revisited step opens a new one.
+        arms.push(quote! {
+            #variant => {
+                let span = ::arazzo_runtime::tracing::info_span!("arazzo.step", step = #step_id);
+                ::arazzo_runtime::tracing::Instrument::instrument(self.#method(), span).await?
+            }
+        });
         step_methods.push(quote! {
             #[doc = #doc]
             async fn #method(&mut self) -> ::std::result::Result<::std::option::Option<Step>, ::arazzo_runtime::Error> {

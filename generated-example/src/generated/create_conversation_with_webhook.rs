@@ -268,8 +268,26 @@ mod create_conversation_with_webhook {
                 }
                 budget -= 1;
                 next = match step {
-                    Step::CreateConversation => self.create_conversation().await?,
-                    Step::AttachWebhook => self.attach_webhook().await?,
+                    Step::CreateConversation => {
+                        let span = ::arazzo_runtime::tracing::info_span!(
+                            "arazzo.step", step = "createConversation"
+                        );
+                        ::arazzo_runtime::tracing::Instrument::instrument(
+                                self.create_conversation(),
+                                span,
+                            )
+                            .await?
+                    }
+                    Step::AttachWebhook => {
+                        let span = ::arazzo_runtime::tracing::info_span!(
+                            "arazzo.step", step = "attachWebhook"
+                        );
+                        ::arazzo_runtime::tracing::Instrument::instrument(
+                                self.attach_webhook(),
+                                span,
+                            )
+                            .await?
+                    }
                 };
             }
             ::std::result::Result::Ok((
