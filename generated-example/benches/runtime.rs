@@ -10,9 +10,7 @@ use generated_example::conversations::{
     CreateConversationWithWebhookInputTarget as Target,
 };
 use generated_example::hand_written::{Account, Webhook, create_conversation_with_webhook};
-use serde_json::json;
-use wiremock::matchers::{method, path, path_regex};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::MockServer;
 
 // Counts allocations per iteration, so the report shows them beside the times.
 #[global_allocator]
@@ -35,27 +33,7 @@ fn world() -> &'static World {
             .enable_all()
             .build()
             .unwrap_or_else(|e| panic!("{e}"));
-        let server = runtime.block_on(async {
-            // Without a growing log of requests, the server costs the same in every sample.
-            let server = MockServer::builder()
-                .disable_request_recording()
-                .start()
-                .await;
-            Mock::given(method("POST"))
-                .and(path("/v1/Conversations"))
-                .respond_with(
-                    ResponseTemplate::new(201)
-                        .set_body_json(json!({"sid": "CH0001", "state": "active"})),
-                )
-                .mount(&server)
-                .await;
-            Mock::given(method("POST"))
-                .and(path_regex("^/v1/Conversations/[^/]+/Webhooks$"))
-                .respond_with(ResponseTemplate::new(201).set_body_json(json!({"sid": "WH0002"})))
-                .mount(&server)
-                .await;
-            server
-        });
+        let server = runtime.block_on(generated_example::mock::twilio_unrecorded());
         World {
             runtime,
             server,

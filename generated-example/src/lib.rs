@@ -6,6 +6,8 @@
 /// The seed workflow written by hand: the benchmarks' yardstick.
 pub mod hand_written;
 
+pub mod mock;
+
 /// The seed workflow once more, from a file generated ahead of time and checked in for review
 /// (the CLI way: `cargo arazzo generate`; kept current by `cargo xtask regen`).
 #[rustfmt::skip]

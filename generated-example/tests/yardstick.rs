@@ -7,27 +7,10 @@ use generated_example::conversations::{
     CreateConversationWithWebhookInputTarget as Target,
 };
 use generated_example::hand_written::{Account, Webhook, create_conversation_with_webhook};
-use serde_json::json;
-use wiremock::matchers::{method, path, path_regex};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::MockServer;
 
 mod common;
 use common::{body, header};
-
-async fn twilio() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/Conversations"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"sid": "CH0001"})))
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path_regex("^/v1/Conversations/[^/]+/Webhooks$"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"sid": "WH0002"})))
-        .mount(&server)
-        .await;
-    server
-}
 
 /// `(method, path, content type, authorization, body)` of each request.
 async fn seen(server: &MockServer) -> Vec<[String; 5]> {
@@ -50,7 +33,7 @@ async fn seen(server: &MockServer) -> Vec<[String; 5]> {
 
 #[tokio::test]
 async fn the_yardstick_sends_what_the_generated_workflow_sends() {
-    let generated_server = twilio().await;
+    let generated_server = generated_example::mock::twilio().await;
     let output = Client::new()
         .with_conversations_url(generated_server.uri())
         .with_account_sid_auth_token("ACbench", "token")
@@ -63,7 +46,7 @@ async fn the_yardstick_sends_what_the_generated_workflow_sends() {
         .await
         .unwrap();
 
-    let hand_server = twilio().await;
+    let hand_server = generated_example::mock::twilio().await;
     let base = hand_server.uri();
     let by_hand = create_conversation_with_webhook(
         &reqwest::Client::new(),
