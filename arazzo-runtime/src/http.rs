@@ -5,12 +5,12 @@ use std::sync::OnceLock;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
+use tracing::Instrument;
 
 use crate::auth::{Auth, KeyLocation};
 use crate::encode::{self, FieldEncoding, Style};
 use crate::error::{Error, excerpt};
 use crate::value::scalar_text;
-use tracing::Instrument;
 
 /// The `reqwest::Client` of a generated client: the one given with `with_http_client`, else a
 /// default one built on first use. Building one loads the system's root certificates (about
