@@ -192,11 +192,19 @@ impl Builder {
     }
 
     fn tell_cargo(&self, report: &crate::Report) {
-        for line in directives(report) {
-            if !(self.quiet && line.starts_with("cargo:warning=")) {
-                println!("{line}");
-            }
+        for line in self.cargo_directives(report) {
+            println!("{line}");
         }
+    }
+
+    /// What this builder tells Cargo about one generation: [`directives`], less the warnings
+    /// when [`Self::cargo_warnings`] turned them off.
+    pub fn cargo_directives(&self, report: &crate::Report) -> Vec<String> {
+        let mut lines = directives(report);
+        if self.quiet {
+            lines.retain(|line| !line.starts_with("cargo:warning="));
+        }
+        lines
     }
 }
 

@@ -106,3 +106,31 @@ fn cargo_watches_every_file_read_and_sees_every_warning() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn known_warnings_can_stay_out_of_the_build_output_but_every_file_stays_watched() {
+    let report = arazzo_codegen::check_file(
+        "../fixtures/invalid/undeclared-status--200-for-201.arazzo.yaml".as_ref(),
+        &arazzo_codegen::Settings::default(),
+    );
+    let loud = Builder::new().cargo_directives(&report);
+    let quiet = Builder::new()
+        .cargo_warnings(false)
+        .cargo_directives(&report);
+    assert!(
+        loud.iter().any(|l| l.starts_with("cargo:warning=")),
+        "{loud:?}"
+    );
+    assert!(
+        !quiet.iter().any(|l| l.starts_with("cargo:warning=")),
+        "{quiet:?}"
+    );
+    let watched = |lines: &[String]| {
+        lines
+            .iter()
+            .filter(|l| l.starts_with("cargo:rerun-if-changed="))
+            .count()
+    };
+    assert_eq!(watched(&quiet), watched(&loud));
+    assert_eq!(watched(&quiet), 3);
+}
