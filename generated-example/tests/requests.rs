@@ -70,6 +70,7 @@ async fn every_parameter_and_body_kind_is_sent_as_described() {
     assert_eq!(output.status.as_deref(), Some("available"));
     assert_eq!(output.total, 7);
     assert_eq!(output.pet.get("tags"), Some(&json!(["cute", "new"])));
+    assert_eq!(output.first_tag.as_deref(), Some("cute"));
 
     let requests = server.received_requests().await.unwrap_or_default();
     let paths: Vec<String> = requests

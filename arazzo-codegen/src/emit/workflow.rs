@@ -1,7 +1,7 @@
 //! One workflow: its input and output types, and the `async fn` that runs it as a state
 //! machine: a `loop` over an enum of its steps, bounded by the step budget.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -365,22 +365,32 @@ pub fn emit(
         .unwrap_or_else(|| quote! { Step::First });
 
     let output_id = &sig.output;
-    let shared: Vec<TokenStream> = w
-        .outputs
-        .iter()
-        .filter_map(|o| borrowed_step_output(&o.value, &scope))
-        .collect();
+    // How often the workflow's outputs read each step output, in any form: one read may move
+    // it out instead of copying it.
+    let mut reads: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for o in &w.outputs {
+        visit_lowered(&o.value, &mut |r| {
+            if let Source::StepOutput { step, output } = &r.source {
+                *reads.entry((step.clone(), output.clone())).or_default() += 1;
+            }
+        });
+    }
     let output_values = w.outputs.iter().zip(&sig.output_fields).map(|(o, id)| {
         let original = &o.name;
-        let value = lowered(&o.value, &scope);
         let expected = o.ty.to_string();
-        match borrowed_step_output(&o.value, &scope) {
-            // Read by this output alone: moved out, so its strings are not copied.
-            Some(field) if shared.iter().filter(|f| f.to_string() == field.to_string()).count() == 1 => {
+        let direct = whole_step_output(&o.value).and_then(|(step, output)| {
+            let once = reads.get(&(step.to_owned(), output.to_owned())) == Some(&1);
+            Some((scope.output_field(step, output)?, once))
+        });
+        match direct {
+            Some((field, true)) => {
                 quote! { #id: ::arazzo_runtime::value::output(WORKFLOW, #original, #expected, #field.take())? }
             }
-            Some(field) => quote! { #id: ::arazzo_runtime::value::output_ref(WORKFLOW, #original, #expected, #field.as_ref())? },
-            None => quote! { #id: ::arazzo_runtime::value::output(WORKFLOW, #original, #expected, #value)? },
+            Some((field, false)) => quote! { #id: ::arazzo_runtime::value::output_ref(WORKFLOW, #original, #expected, #field.as_ref())? },
+            None => {
+                let value = lowered(&o.value, &scope);
+                quote! { #id: ::arazzo_runtime::value::output(WORKFLOW, #original, #expected, #value)? }
+            }
         }
     });
 
@@ -490,19 +500,18 @@ pub fn emit(
     Emitted { methods, module }
 }
 
-/// The run's field for a workflow output that is a step output as it is: converted from there
-/// instead of copied first.
-fn borrowed_step_output(v: &Lowered, scope: &Scope<'_>) -> Option<TokenStream> {
+/// `(step, output)` when `v` is a step output as it is: converted from the run's field instead
+/// of copied first.
+fn whole_step_output(v: &Lowered) -> Option<(&str, &str)> {
     let Lowered::Value(r) = v else {
         return None;
     };
     let Source::StepOutput { step, output } = &r.source else {
         return None;
     };
-    if !r.pointer.is_empty() {
-        return None;
-    }
-    scope.output_field(step, output)
+    r.pointer
+        .is_empty()
+        .then_some((step.as_str(), output.as_str()))
 }
 
 /// What a step runs, for its method's documentation.
