@@ -15,7 +15,7 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::index::{OperationIndex, split_source_ref};
 use crate::load::{Project, SourceTarget};
 use crate::model::{
-    ActionList, ActionOrRef, Criterion, Document, Output, ParameterOrRef, Spanned, Step,
+    Action, ActionList, ActionOrRef, Criterion, Document, Output, ParameterOrRef, Spanned, Step,
     StepTarget, Workflow,
 };
 use crate::node::{Node, ScalarStyle, Value};
@@ -115,7 +115,9 @@ impl Rewriter<'_> {
             self.workflow(w);
         }
         for c in document.components.parameters.values_mut() {
-            self.strings(&mut c.value.value);
+            visit_node(&mut c.value.value, &mut |text, span| {
+                self.expression(text, span)
+            });
         }
         for c in document
             .components
@@ -123,12 +125,17 @@ impl Rewriter<'_> {
             .values_mut()
             .chain(document.components.failure_actions.values_mut())
         {
-            if let Some(id) = &mut c.value.workflow_id {
-                self.workflow_id(id);
-            }
-            for criterion in &mut c.value.criteria {
-                self.criterion(criterion);
-            }
+            self.action(&mut c.value);
+        }
+    }
+
+    /// An action's `workflowId`, and the expressions of its criteria.
+    fn action(&mut self, action: &mut Action) {
+        if let Some(id) = &mut action.workflow_id {
+            self.workflow_id(id);
+        }
+        for c in &mut action.criteria {
+            visit_criterion(c, &mut |text, span| self.expression(text, span));
         }
     }
 
@@ -144,13 +151,26 @@ impl Rewriter<'_> {
                 None => {}
             }
         }
+        for step in &mut w.steps {
+            for id in inline(&mut step.on_success).chain(inline(&mut step.on_failure)) {
+                self.workflow_id(id);
+            }
+        }
+        for id in inline(&mut w.success_actions).chain(inline(&mut w.failure_actions)) {
+            self.workflow_id(id);
+        }
         let mut texts = Vec::new();
         visit_workflow(w, &mut |text, span| {
-            self.dependencies(text, span);
-            self.step_fields(text, span);
+            self.expression(text, span);
             texts.push((text.clone(), span));
         });
         self.child_outputs(w, &texts);
+    }
+
+    /// Every rewrite that applies inside a string that may hold runtime expressions.
+    fn expression(&mut self, text: &mut String, span: Span) {
+        self.dependencies(text, span);
+        self.step_fields(text, span);
     }
 
     /// `museum-api.getMuseumHours` for `$sourceDescriptions.museum-api.getMuseumHours`.
@@ -337,7 +357,8 @@ impl Rewriter<'_> {
         }
         let portable = re
             .replace_all(text, |c: &regex::Captures<'_>| {
-                let (step, field) = (&c[1], &c[2]);
+                let group = |i| c.get(i).map_or("", |m| m.as_str());
+                let (step, field) = (group(1), group(2));
                 if field == "outputs" {
                     format!("$steps.{step}.outputs")
                 } else {
@@ -353,20 +374,14 @@ impl Rewriter<'_> {
         );
         *text = portable;
     }
+}
 
-    fn strings(&mut self, node: &mut Node) {
-        visit_node(node, &mut |text, span| {
-            self.dependencies(text, span);
-            self.step_fields(text, span);
-        });
-    }
-
-    fn criterion(&mut self, c: &mut Criterion) {
-        visit_criterion(c, &mut |text, span| {
-            self.dependencies(text, span);
-            self.step_fields(text, span);
-        });
-    }
+/// The `workflowId`s of a list's inline actions (Reusable ones are rewritten in components).
+fn inline(list: &mut ActionList) -> impl Iterator<Item = &mut Spanned<String>> {
+    list.iter_mut().filter_map(|a| match a {
+        ActionOrRef::Action(a) => a.workflow_id.as_mut(),
+        ActionOrRef::Reusable(_) => None,
+    })
 }
 
 /// Every string of a workflow that may hold a runtime expression, in document order.
