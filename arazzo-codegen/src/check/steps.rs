@@ -126,14 +126,6 @@ fn child_inputs(
     }
 }
 
-fn same_name(loc: ParamLocation, a: &str, b: &str) -> bool {
-    if loc == ParamLocation::Header {
-        a.eq_ignore_ascii_case(b)
-    } else {
-        a == b
-    }
-}
-
 fn parameters(
     ctx: &mut Ctx<'_>,
     step: &Step,
@@ -180,14 +172,13 @@ fn parameters(
         };
         if declared
             .iter()
-            .any(|(l, n, _)| *l == loc.value && same_name(*l, n, &p.name.value))
+            .any(|(l, n, _)| *l == loc.value && l.same_name(n, &p.name.value))
         {
             continue;
         }
         // OpenAPI ignores a declared `Authorization` header (security schemes own it), so no
         // operation declares one; a step that sends its own credential is not mistaken.
-        if loc.value == ParamLocation::Header && p.name.value.eq_ignore_ascii_case("Authorization")
-        {
+        if p.is(ParamLocation::Header, "Authorization") {
             continue;
         }
         let same_loc: Vec<&str> = declared
@@ -227,12 +218,8 @@ fn parameters(
         };
         ctx.push(d);
     }
-    let supplied = |loc: ParamLocation, name: &str| {
-        own.iter().chain(inherited).any(|p| {
-            p.location.as_ref().is_some_and(|l| l.value == loc)
-                && same_name(loc, &p.name.value, name)
-        })
-    };
+    let supplied =
+        |loc: ParamLocation, name: &str| own.iter().chain(inherited).any(|p| p.is(loc, name));
     let missing: Vec<String> = declared
         .iter()
         .filter(|(loc, name, required)| {

@@ -49,6 +49,15 @@ impl ParamLocation {
             ParamLocation::Cookie => "cookie",
         }
     }
+
+    /// Whether `a` and `b` name the same parameter here: header names ignore case.
+    pub fn same_name(self, a: &str, b: &str) -> bool {
+        if self == ParamLocation::Header {
+            a.eq_ignore_ascii_case(b)
+        } else {
+            a == b
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -59,6 +68,14 @@ pub struct Parameter {
     pub value: Node,
     pub span: Span,
     pub extensions: Extensions,
+}
+
+impl Parameter {
+    /// Whether this is the parameter `name` in `location`.
+    pub fn is(&self, location: ParamLocation, name: &str) -> bool {
+        self.location.as_ref().is_some_and(|l| l.value == location)
+            && location.same_name(&self.name.value, name)
+    }
 }
 
 /// `reference: $components.…` with an optional overriding `value`.

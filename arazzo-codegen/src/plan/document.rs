@@ -573,14 +573,7 @@ impl<'p> Planner<'p, '_> {
         for declared in &op.parameters {
             let data = declared.parameter_data_ref();
             let location = Operation::parameter_location(declared);
-            let same = |p: &&crate::model::Parameter| {
-                p.location.as_ref().is_some_and(|l| l.value == location)
-                    && if location == ParamLocation::Header {
-                        p.name.value.eq_ignore_ascii_case(&data.name)
-                    } else {
-                        p.name.value == data.name
-                    }
-            };
+            let same = |p: &&crate::model::Parameter| p.is(location, &data.name);
             let Some(given) = own
                 .iter()
                 .find(same)
@@ -722,22 +715,14 @@ impl<'p> Planner<'p, '_> {
                 .filter_map(|name| self.schemes.iter().find(|s| s.name == *name))
                 .map(|s| slot_of(&s.kind)),
         );
-        let matches = |p: &crate::model::Parameter, (location, name): &(ParamLocation, String)| {
-            p.location.as_ref().is_some_and(|l| l.value == *location)
-                && if *location == ParamLocation::Header {
-                    p.name.value.eq_ignore_ascii_case(name)
-                } else {
-                    p.name.value == *name
-                }
-        };
         let mut filled = Vec::new();
         for slot in slots {
-            let Some(p) = given.clone().find(|p| matches(p, &slot)) else {
+            let Some(p) = given.clone().find(|p| p.is(slot.0, &slot.1)) else {
                 continue;
             };
             let sent = params
                 .iter()
-                .any(|q| q.location == slot.0 && q.name.eq_ignore_ascii_case(&slot.1));
+                .any(|q| q.location == slot.0 && slot.0.same_name(&q.name, &slot.1));
             if !sent {
                 match lowerer.value(&p.value, Some(step)) {
                     Ok(value) => params.push(ParamPlan {
