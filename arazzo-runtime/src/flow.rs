@@ -3,7 +3,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use crate::http::Exchange;
@@ -21,6 +21,20 @@ impl Sleeper {
         Fut: Future<Output = ()> + Send + 'static,
     {
         Sleeper(Arc::new(move |d| Box::pin(sleep(d))))
+    }
+
+    /// A sleeper that records the delays it is asked for instead of waiting: for tests of
+    /// retries, which then run at once and can assert each delay.
+    pub fn recording() -> (Self, Arc<Mutex<Vec<Duration>>>) {
+        let delays = Arc::new(Mutex::new(Vec::new()));
+        let log = delays.clone();
+        let sleeper = Sleeper::new(move |d| {
+            if let Ok(mut v) = log.lock() {
+                v.push(d);
+            }
+            async {}
+        });
+        (sleeper, delays)
     }
 
     /// Waits `delay`.
@@ -103,18 +117,10 @@ pub fn action(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Mutex;
 
     #[tokio::test]
     async fn injected_sleepers_record_instead_of_waiting() {
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let log = seen.clone();
-        let sleeper = Sleeper::new(move |d| {
-            if let Ok(mut v) = log.lock() {
-                v.push(d);
-            }
-            async {}
-        });
+        let (sleeper, seen) = Sleeper::recording();
         sleeper.sleep(Duration::from_secs(3)).await;
         assert_eq!(
             seen.lock().map(|v| v.clone()).unwrap_or_default(),

@@ -3,13 +3,14 @@
 use std::time::Duration;
 
 use arazzo_runtime::Error;
+use arazzo_runtime::flow::Sleeper;
 use generated_example::control_flow::{Client, HandOverInput, NestedInput, RunJobInput};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 mod common;
-use common::{header, recording, sequence};
+use common::{header, sequence};
 
 async fn job_server(states: &[&str]) -> MockServer {
     let server = MockServer::start().await;
@@ -129,7 +130,7 @@ async fn report_server(first: ResponseTemplate, times: u64) -> MockServer {
 #[tokio::test]
 async fn a_retry_runs_the_token_refresh_step_first() {
     let server = report_server(ResponseTemplate::new(401), 1).await;
-    let (sleeper, delays) = recording();
+    let (sleeper, delays) = Sleeper::recording();
     let client = Client::new()
         .with_jobs_url(server.uri())
         .with_sleeper(sleeper);
@@ -162,7 +163,7 @@ async fn retry_after_seconds_win_over_the_action_delay() {
         2,
     )
     .await;
-    let (sleeper, delays) = recording();
+    let (sleeper, delays) = Sleeper::recording();
     let client = Client::new()
         .with_jobs_url(server.uri())
         .with_sleeper(sleeper);
@@ -182,7 +183,7 @@ async fn retry_after_dates_win_too() {
         1,
     )
     .await;
-    let (sleeper, delays) = recording();
+    let (sleeper, delays) = Sleeper::recording();
     let client = Client::new()
         .with_jobs_url(server.uri())
         .with_sleeper(sleeper);
@@ -198,7 +199,7 @@ async fn retry_after_dates_win_too() {
 #[tokio::test]
 async fn without_retry_after_the_action_delay_applies() {
     let server = report_server(ResponseTemplate::new(429), 1).await;
-    let (sleeper, delays) = recording();
+    let (sleeper, delays) = Sleeper::recording();
     let client = Client::new()
         .with_jobs_url(server.uri())
         .with_sleeper(sleeper);
@@ -212,7 +213,7 @@ async fn without_retry_after_the_action_delay_applies() {
 #[tokio::test]
 async fn a_used_up_retry_limit_falls_through_to_the_workflow_failure_action() {
     let server = report_server(ResponseTemplate::new(503), 10).await;
-    let (sleeper, delays) = recording();
+    let (sleeper, delays) = Sleeper::recording();
     let client = Client::new()
         .with_jobs_url(server.uri())
         .with_sleeper(sleeper);

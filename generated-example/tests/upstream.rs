@@ -4,13 +4,14 @@
 use std::time::Duration;
 
 use arazzo_runtime::Error;
+use arazzo_runtime::flow::Sleeper;
 use generated_example::upstream::{museum_api, wso2_goto_and_end, wso2_nested, wso2_retry};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 mod common;
-use common::{recording, sequence};
+use common::sequence;
 
 #[tokio::test]
 async fn wso2_goto_on_success_skips_a_step() {
@@ -57,7 +58,7 @@ async fn petstore_with_missing_pet() -> MockServer {
 #[tokio::test]
 async fn wso2_retry_uses_its_limit_then_goes_to_the_fallback_step() {
     let server = petstore_with_missing_pet().await;
-    let (sleeper, delays) = recording();
+    let (sleeper, delays) = Sleeper::recording();
     let client = wso2_retry::Client::new()
         .with_petstore_url(server.uri())
         .with_sleeper(sleeper);
@@ -84,7 +85,7 @@ async fn wso2_retry_uses_its_limit_then_goes_to_the_fallback_step() {
 #[tokio::test]
 async fn wso2_retry_then_end_is_a_failure_that_names_the_action() {
     let server = petstore_with_missing_pet().await;
-    let (sleeper, _) = recording();
+    let (sleeper, _) = Sleeper::recording();
     let client = wso2_retry::Client::new()
         .with_petstore_url(server.uri())
         .with_sleeper(sleeper);
