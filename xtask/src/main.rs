@@ -170,7 +170,8 @@ fn test() -> ExitCode {
         ("cargo test", {
             let mut c = cargo();
             // A pending or mismatched snapshot fails the run instead of being written.
-            c.args(["test", "--workspace"]).env("INSTA_UPDATE", "no");
+            c.args(["test", "--workspace", "--no-fail-fast"])
+                .env("INSTA_UPDATE", "no");
             c
         }),
     ];
