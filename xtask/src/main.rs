@@ -1,6 +1,7 @@
 //! Project automation. `cargo xtask test` is the one command CI runs (`.ci/run`).
 
 mod bench_compile;
+mod bench_instructions;
 mod prism;
 
 use std::path::{Path, PathBuf};
@@ -15,6 +16,9 @@ commands:
   bench-compile [RUNS]
                   build time after touching the seed Arazzo file vs its hand-written
                   equivalent (median of RUNS, default 5), as a Markdown table
+  bench-instructions
+                  instructions per run of the seed workflow, generated vs hand-written
+                  (callgrind; needs valgrind), as a Markdown table
 ";
 
 /// Generated files checked in for review: `(fixture, file)`, relative to `generated-example/`.
@@ -31,6 +35,7 @@ fn main() -> ExitCode {
         ["regen"] => regen(false),
         ["regen", "--check"] => regen(true),
         ["bench-compile"] => bench_compile::run(5),
+        ["bench-instructions"] => bench_instructions::run(),
         ["bench-compile", runs] => match runs.parse::<usize>() {
             Ok(n) if n > 0 => bench_compile::run(n),
             _ => {
