@@ -71,8 +71,8 @@ fn bench_binary() -> Option<PathBuf> {
     let found = String::from_utf8_lossy(&output.stdout)
         .lines()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|m| m["target"]["name"] == "runtime")
-        .find_map(|m| m["executable"].as_str().map(PathBuf::from));
+        .filter(|m| m.pointer("/target/name").and_then(|n| n.as_str()) == Some("runtime"))
+        .find_map(|m| m.get("executable")?.as_str().map(PathBuf::from));
     if found.is_none() {
         eprintln!("xtask: cargo built no `runtime` benchmark executable");
     }
