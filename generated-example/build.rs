@@ -87,10 +87,10 @@ fn main() {
     // The warnings of these documents (one per shorthand, and the upstream documents' own) are
     // pinned by arazzo-codegen's compatibility and upstream tests; repeating them on every
     // build would bury a new one.
-    let mut upstream = Builder::new().cargo_warnings(false);
+    let mut upstream = Builder::new().with_cargo_warnings(false);
     let mut lenient = Builder::new()
-        .compatibility(Compatibility::Lenient)
-        .cargo_warnings(false)
+        .with_compatibility(Compatibility::Lenient)
+        .with_cargo_warnings(false)
         .input_as(
             manifest.join("../fixtures/compat/runner-shorthands.arazzo.yaml"),
             "compat.rs",

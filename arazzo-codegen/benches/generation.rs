@@ -73,9 +73,9 @@ fn load_check_generate(bencher: divan::Bencher, label: &str) {
     let Some((_, document, source, real)) = CASES.iter().find(|c| c.0 == label) else {
         return;
     };
-    let mut settings = Settings::default();
-    settings.with_source_file(*source, upstream(real));
-    settings.no_parse_cache = true;
+    let settings = Settings::default()
+        .with_source_file(*source, upstream(real))
+        .with_parse_cache(false);
     let path = workspace(document);
     // A benchmark of a failing generation would measure nothing worth knowing.
     if let Err(report) = generate_file(&path, &settings) {

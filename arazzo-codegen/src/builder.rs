@@ -19,9 +19,12 @@ pub enum BuildError {
     /// No `input` was given.
     #[error("no Arazzo document to generate from: call `input` at least once")]
     NoInput,
+    /// A generated file could not be written.
     #[error("cannot write `{path}`: {source}")]
     Write {
+        /// The file.
         path: PathBuf,
+        /// Why not.
         #[source]
         source: std::io::Error,
     },
@@ -40,7 +43,7 @@ pub enum BuildError {
 /// // src/lib.rs:
 /// // pub mod twilio { include!(concat!(env!("OUT_DIR"), "/create_conversation_with_webhook.rs")); }
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Builder {
     inputs: Vec<(PathBuf, Option<String>)>,
     out_dir: Option<PathBuf>,
@@ -50,12 +53,21 @@ pub struct Builder {
     quiet: bool,
 }
 
+impl Default for Builder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Builder {
     /// A builder that prints Cargo directives (`rerun-if-changed`, `warning`).
     pub fn new() -> Self {
         Builder {
+            inputs: Vec::new(),
+            out_dir: None,
+            settings: Settings::new(),
             cargo_output: true,
-            ..Self::default()
+            quiet: false,
         }
     }
 
@@ -82,9 +94,9 @@ impl Builder {
     /// Where the files go (default: `OUT_DIR`).
     ///
     /// ```no_run
-    /// arazzo_codegen::Builder::new().out_dir("src/generated");
+    /// arazzo_codegen::Builder::new().with_out_dir("src/generated");
     /// ```
-    pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+    pub fn with_out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.out_dir = Some(dir.into());
         self
     }
@@ -93,10 +105,14 @@ impl Builder {
     /// fetched).
     ///
     /// ```no_run
-    /// arazzo_codegen::Builder::new().source_file("petstore", "specs/petstore.yaml");
+    /// arazzo_codegen::Builder::new().with_source_file("petstore", "specs/petstore.yaml");
     /// ```
-    pub fn source_file(mut self, name_or_url: impl Into<String>, path: impl Into<PathBuf>) -> Self {
-        self.settings.with_source_file(name_or_url, path);
+    pub fn with_source_file(
+        mut self,
+        name_or_url: impl Into<String>,
+        path: impl Into<PathBuf>,
+    ) -> Self {
+        self.settings = self.settings.with_source_file(name_or_url, path);
         self
     }
 
@@ -104,10 +120,10 @@ impl Builder {
     ///
     /// ```no_run
     /// use arazzo_codegen::{Builder, JsonPathDialect};
-    /// Builder::new().jsonpath_dialect(JsonPathDialect::Lenient);
+    /// Builder::new().with_jsonpath_dialect(JsonPathDialect::Lenient);
     /// ```
-    pub fn jsonpath_dialect(mut self, dialect: JsonPathDialect) -> Self {
-        self.settings.with_jsonpath_dialect(dialect);
+    pub fn with_jsonpath_dialect(mut self, dialect: JsonPathDialect) -> Self {
+        self.settings = self.settings.with_jsonpath_dialect(dialect);
         self
     }
 
@@ -115,29 +131,29 @@ impl Builder {
     ///
     /// ```no_run
     /// use arazzo_codegen::{Builder, Compatibility};
-    /// Builder::new().compatibility(Compatibility::Lenient);
+    /// Builder::new().with_compatibility(Compatibility::Lenient);
     /// ```
-    pub fn compatibility(mut self, compatibility: Compatibility) -> Self {
-        self.settings.with_compatibility(compatibility);
+    pub fn with_compatibility(mut self, compatibility: Compatibility) -> Self {
+        self.settings = self.settings.with_compatibility(compatibility);
         self
     }
 
     /// The default step budget of generated clients.
     ///
     /// ```no_run
-    /// arazzo_codegen::Builder::new().step_budget(100);
+    /// arazzo_codegen::Builder::new().with_step_budget(100);
     /// ```
-    pub fn step_budget(mut self, budget: usize) -> Self {
-        self.settings.with_step_budget(budget);
+    pub fn with_step_budget(mut self, budget: usize) -> Self {
+        self.settings = self.settings.with_step_budget(budget);
         self
     }
 
     /// Whether to print `cargo:` directives (on by default; off for use outside build scripts).
     ///
     /// ```no_run
-    /// arazzo_codegen::Builder::new().cargo_output(false);
+    /// arazzo_codegen::Builder::new().with_cargo_output(false);
     /// ```
-    pub fn cargo_output(mut self, on: bool) -> Self {
+    pub fn with_cargo_output(mut self, on: bool) -> Self {
         self.cargo_output = on;
         self
     }
@@ -147,9 +163,9 @@ impl Builder {
     /// with lenient compatibility; errors still fail the build.
     ///
     /// ```no_run
-    /// arazzo_codegen::Builder::new().cargo_warnings(false);
+    /// arazzo_codegen::Builder::new().with_cargo_warnings(false);
     /// ```
-    pub fn cargo_warnings(mut self, on: bool) -> Self {
+    pub fn with_cargo_warnings(mut self, on: bool) -> Self {
         self.quiet = !on;
         self
     }
@@ -197,40 +213,11 @@ impl Builder {
         }
     }
 
-    /// What this builder tells Cargo about one generation: [`directives`], less the warnings
-    /// when [`Self::cargo_warnings`] turned them off.
+    /// What this builder tells Cargo about one generation: every file read, and every warning
+    /// unless [`Self::with_cargo_warnings`] turned them off.
     pub fn cargo_directives(&self, report: &crate::Report) -> Vec<String> {
-        let mut lines = directives(report);
-        if self.quiet {
-            lines.retain(|line| !line.starts_with("cargo:warning="));
-        }
-        lines
+        report.cargo_directives(!self.quiet)
     }
-}
-
-/// What Cargo is told about one generation: every file read (so it reruns the build script when
-/// one changes) and every warning.
-pub fn directives(report: &crate::Report) -> Vec<String> {
-    let files = report
-        .project
-        .files
-        .files()
-        .map(|(_, file)| format!("cargo:rerun-if-changed={}", file.path().display()));
-    let warnings = report
-        .diagnostics
-        .iter()
-        .filter(|d| !d.is_error())
-        .map(|d| {
-            let location = d
-                .span
-                .map(|s| report.project.files.location(s))
-                .unwrap_or_default();
-            format!(
-                "cargo:warning={location}: warning[{}]: {}",
-                d.code, d.message
-            )
-        });
-    files.chain(warnings).collect()
 }
 
 /// `flows/create-conversation.arazzo.yaml` → `create_conversation.rs`.

@@ -33,8 +33,8 @@ static STEP_OUTPUT: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"\$steps\.([A-Za-z0-9_\-]+)\.outputs\.([A-Za-z0-9_\-]+)").ok());
 
 /// What the rewrites need to know about the project before they change it.
-struct Facts {
-    index: OperationIndex,
+struct Facts<'i> {
+    index: &'i OperationIndex,
     /// Per Arazzo document: its sources by name.
     sources: Vec<BTreeMap<String, SourceTarget>>,
     /// Per Arazzo document: each workflow's output names.
@@ -42,13 +42,13 @@ struct Facts {
 }
 
 /// Rewrites every Arazzo document of `project` when `settings` ask for lenient compatibility.
-pub fn rewrite(project: &mut Project, settings: &Settings) -> Diagnostics {
+pub fn rewrite(project: &mut Project, index: &OperationIndex, settings: &Settings) -> Diagnostics {
     let mut out = Diagnostics::new();
     if settings.compatibility != Compatibility::Lenient {
         return out;
     }
     let facts = Facts {
-        index: OperationIndex::build(project),
+        index,
         sources: project
             .arazzo
             .iter()
@@ -86,7 +86,7 @@ pub fn rewrite(project: &mut Project, settings: &Settings) -> Diagnostics {
 }
 
 struct Rewriter<'a> {
-    facts: &'a Facts,
+    facts: &'a Facts<'a>,
     doc: usize,
     out: &'a mut Diagnostics,
 }

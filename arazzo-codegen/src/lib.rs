@@ -1,75 +1,87 @@
 //! arazzo-codegen: compiles Arazzo workflow documents, and the OpenAPI descriptions they
 //! reference, into strongly typed async Rust.
 //!
-//! The pipeline runs one way: **load** ([`load`]: files → located trees → the Arazzo model and
-//! its sources) → **resolve** ([`index`]: what each step calls) → **check** ([`check`]) → plan →
-//! emit. Every problem found on the way is a [`Diagnostic`] with a location, collected rather
-//! than returned early, so a user sees all of them at once.
+//! Three ways in share this crate: a build script ([`Builder`]), the `arazzo!` macro of
+//! `arazzo-macros`, and the `cargo arazzo` command. Each calls [`check_file`] or
+//! [`generate_file`] with [`Settings`], and shows the [`Report`]'s diagnostics.
+//!
+//! The pipeline inside runs one way: load (files → located trees → the Arazzo model and its
+//! sources) → compat (other runners' shorthands, when asked) → index (what each step calls) →
+//! check → plan (every decision about the generated code) → emit (the plan as Rust). Every
+//! problem found on the way is a [`Diagnostic`] with a location, collected rather than returned
+//! early, so a user sees all of them at once.
 //!
 //! ```no_run
 //! let report = arazzo_codegen::check_file(
 //!     "workflows/create-conversation.arazzo.yaml".as_ref(),
-//!     &arazzo_codegen::Settings::default(),
+//!     &arazzo_codegen::Settings::new(),
 //! );
 //! eprint!("{}", report.render());
 //! assert!(!report.has_errors());
 //! ```
 
+#![warn(missing_docs)]
 // Diagnostics are the error type of every stage; they are built on the cold path only, so their
 // size in a `Result` costs nothing that matters.
 #![allow(clippy::result_large_err)]
 
 mod builder;
-pub mod check;
+mod check;
 mod compat;
-pub mod diagnostics;
-pub mod emit;
-pub mod expr;
-pub mod index;
-pub mod load;
-pub mod model;
-pub mod node;
-pub mod openapi;
-pub mod plan;
+mod diagnostics;
+mod emit;
+mod expr;
+mod index;
+mod load;
+// The model holds every field a document may have, whether or not a stage reads it yet:
+// `x-` extensions are kept and every object keeps its span.
+#[allow(dead_code)]
+mod model;
+mod node;
+mod openapi;
+mod plan;
+mod report;
 mod settings;
-pub mod source_map;
+mod source_map;
 mod suggest;
-pub mod types;
+mod types;
+
+#[cfg(test)]
+mod tests;
 
 use std::path::Path;
 
-pub use builder::{BuildError, Builder, directives};
-pub use diagnostics::{Code, Diagnostic, Diagnostics, Severity};
-pub use emit::generate_file;
-pub use load::Project;
+pub use builder::{BuildError, Builder};
+pub use diagnostics::{Code, Diagnostic, Severity};
+pub use report::{Location, Report};
 pub use settings::{Compatibility, JsonPathDialect, Settings};
 
-/// The outcome of loading and checking one Arazzo document.
-#[derive(Debug)]
-pub struct Report {
-    pub project: Project,
-    pub diagnostics: Diagnostics,
-}
-
-impl Report {
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.has_errors()
-    }
-
-    /// All diagnostics, rustc-style, followed by a summary line.
-    pub fn render(&self) -> String {
-        diagnostics::render::human_all(&self.diagnostics, &self.project.files)
-    }
-}
-
-/// Loads `path`, everything it references, and runs every static check.
+/// Loads the Arazzo document at `path` and everything it references, and runs every static
+/// check. Nothing is generated; the report holds every problem found.
+///
+/// ```no_run
+/// let report = arazzo_codegen::check_file(
+///     "flows/pets.arazzo.yaml".as_ref(),
+///     &arazzo_codegen::Settings::new(),
+/// );
+/// for d in report.diagnostics() {
+///     println!("{}: {}", d.code, d.message);
+/// }
+/// ```
 pub fn check_file(path: &Path, settings: &Settings) -> Report {
-    let (mut project, mut diagnostics) = load::load(path, settings);
-    diagnostics.extend(compat::rewrite(&mut project, settings));
-    diagnostics.extend(check::check(&project, settings));
-    diagnostics.sort();
-    Report {
-        project,
-        diagnostics,
-    }
+    report::Analysis::run(path, settings).into_report()
+}
+
+/// Checks, plans and emits the Arazzo document at `path`: the whole pipeline. On success, the
+/// generated module's text (formatted, with an `@generated` header) and the report (warnings
+/// only); on failure, the report with every error.
+///
+/// ```no_run
+/// match arazzo_codegen::generate_file("flows/pets.arazzo.yaml".as_ref(), &Default::default()) {
+///     Ok((code, _warnings)) => std::fs::write("src/pets.rs", code).unwrap(),
+///     Err(report) => eprint!("{}", report.render()),
+/// }
+/// ```
+pub fn generate_file(path: &Path, settings: &Settings) -> Result<(String, Report), Report> {
+    report::Analysis::run(path, settings).generate(settings)
 }

@@ -5,23 +5,24 @@ use std::path::PathBuf;
 
 use crate::node::Limits;
 
+/// Everything a user can set for one compilation. Every setter consumes and returns the
+/// settings (`Settings::new().with_…(…)`), as [`crate::Builder`] and generated clients do.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
     /// Local files standing in for source descriptions, keyed by source name or by URL.
     /// Remote (`http(s)`) sources are never fetched; they must be mapped here.
-    pub source_files: BTreeMap<String, PathBuf>,
+    pub(crate) source_files: BTreeMap<String, PathBuf>,
     /// Bounds on the files the loader reads.
-    pub limits: Limits,
+    pub(crate) limits: Limits,
     /// Which JSONPath queries `jsonpath` criteria may use.
-    pub jsonpath_dialect: JsonPathDialect,
+    pub(crate) jsonpath_dialect: JsonPathDialect,
     /// Whether documents written for other runners are accepted with their shorthands.
-    pub compatibility: Compatibility,
-    /// Whether parsed files are reused within the process (default: yes). Benchmarks turn it
-    /// off to measure a cold generation every time.
-    pub no_parse_cache: bool,
+    pub(crate) compatibility: Compatibility,
+    /// Whether parsed files are reused within the process (default: yes).
+    pub(crate) no_parse_cache: bool,
     /// How many steps a generated workflow may run (loops included) before it stops with an
-    /// error; clients can change it at run time. `None`: 1000.
-    pub step_budget: Option<usize>,
+    /// error; clients can change it at run time. `None`: the runtime's default.
+    pub(crate) step_budget: Option<usize>,
 }
 
 /// The JSONPath accepted in `jsonpath` criteria.
@@ -52,12 +53,25 @@ pub enum Compatibility {
 }
 
 impl Settings {
+    /// The defaults: strict compatibility, RFC 9535 JSONPath, no source files mapped.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Whether parsed files are reused within the process (on by default: a build script and
+    /// several macros sharing one large description parse it once). Benchmarks turn it off to
+    /// measure a cold generation every time.
+    ///
+    /// ```
+    /// let settings = arazzo_codegen::Settings::new().with_parse_cache(false);
+    /// ```
+    pub fn with_parse_cache(mut self, on: bool) -> Self {
+        self.no_parse_cache = !on;
+        self
+    }
+
     /// Whether bare JSONPath comparisons are read as filters.
-    pub fn lenient_jsonpath(&self) -> bool {
+    pub(crate) fn lenient_jsonpath(&self) -> bool {
         self.jsonpath_dialect == JsonPathDialect::Lenient
             || self.compatibility == Compatibility::Lenient
     }
@@ -66,10 +80,9 @@ impl Settings {
     ///
     /// ```
     /// use arazzo_codegen::{Compatibility, Settings};
-    /// let mut settings = Settings::new();
-    /// settings.with_compatibility(Compatibility::Lenient);
+    /// let settings = Settings::new().with_compatibility(Compatibility::Lenient);
     /// ```
-    pub fn with_compatibility(&mut self, compatibility: Compatibility) -> &mut Self {
+    pub fn with_compatibility(mut self, compatibility: Compatibility) -> Self {
         self.compatibility = compatibility;
         self
     }
@@ -78,14 +91,14 @@ impl Settings {
     /// its exact `url`).
     ///
     /// ```
-    /// let mut settings = arazzo_codegen::Settings::new();
-    /// settings.with_source_file("petstore", "specs/petstore.yaml");
+    /// let settings =
+    ///     arazzo_codegen::Settings::new().with_source_file("petstore", "specs/petstore.yaml");
     /// ```
     pub fn with_source_file(
-        &mut self,
+        mut self,
         name_or_url: impl Into<String>,
         path: impl Into<PathBuf>,
-    ) -> &mut Self {
+    ) -> Self {
         self.source_files.insert(name_or_url.into(), path.into());
         self
     }
@@ -93,10 +106,9 @@ impl Settings {
     /// Sets the default step budget of generated clients.
     ///
     /// ```
-    /// let mut settings = arazzo_codegen::Settings::new();
-    /// settings.with_step_budget(50);
+    /// let settings = arazzo_codegen::Settings::new().with_step_budget(50);
     /// ```
-    pub fn with_step_budget(&mut self, budget: usize) -> &mut Self {
+    pub fn with_step_budget(mut self, budget: usize) -> Self {
         self.step_budget = Some(budget);
         self
     }
@@ -105,10 +117,9 @@ impl Settings {
     ///
     /// ```
     /// use arazzo_codegen::{JsonPathDialect, Settings};
-    /// let mut settings = Settings::new();
-    /// settings.with_jsonpath_dialect(JsonPathDialect::Lenient);
+    /// let settings = Settings::new().with_jsonpath_dialect(JsonPathDialect::Lenient);
     /// ```
-    pub fn with_jsonpath_dialect(&mut self, dialect: JsonPathDialect) -> &mut Self {
+    pub fn with_jsonpath_dialect(mut self, dialect: JsonPathDialect) -> Self {
         self.jsonpath_dialect = dialect;
         self
     }

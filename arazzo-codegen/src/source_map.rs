@@ -136,10 +136,6 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
     pub fn add(&mut self, path: PathBuf, text: String) -> FileId {
         let display = display_path(&path);
         let line_starts = std::iter::once(0)

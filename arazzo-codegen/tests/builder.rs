@@ -12,8 +12,8 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
 fn writes_one_module_per_document_and_only_when_it_changed() {
     let dir = temp_dir("write");
     let builder = Builder::new()
-        .cargo_output(false)
-        .out_dir(&dir)
+        .with_cargo_output(false)
+        .with_out_dir(&dir)
         .input("../fixtures/twilio/create-conversation-with-webhook.arazzo.yaml")
         .input_as(
             "../fixtures/twilio/autopilot-assistant-webhook.arazzo.yaml",
@@ -50,8 +50,8 @@ fn writes_one_module_per_document_and_only_when_it_changed() {
 fn errors_come_back_rendered_and_nothing_is_written() {
     let dir = temp_dir("errors");
     let err = Builder::new()
-        .cargo_output(false)
-        .out_dir(&dir)
+        .with_cargo_output(false)
+        .with_out_dir(&dir)
         .input("../fixtures/invalid/unknown-parameter--snake-case.arazzo.yaml")
         .generate()
         .unwrap_err();
@@ -71,7 +71,10 @@ fn errors_come_back_rendered_and_nothing_is_written() {
 #[test]
 fn a_builder_needs_an_input_and_an_output_directory() {
     assert!(matches!(
-        Builder::new().cargo_output(false).out_dir("x").generate(),
+        Builder::new()
+            .with_cargo_output(false)
+            .with_out_dir("x")
+            .generate(),
         Err(BuildError::NoInput)
     ));
 }
@@ -82,7 +85,7 @@ fn cargo_watches_every_file_read_and_sees_every_warning() {
         "../fixtures/invalid/undeclared-status--200-for-201.arazzo.yaml".as_ref(),
         &arazzo_codegen::Settings::default(),
     );
-    let lines = arazzo_codegen::directives(&report);
+    let lines = report.cargo_directives(true);
     let watched: Vec<&str> = lines
         .iter()
         .filter_map(|l| l.strip_prefix("cargo:rerun-if-changed="))
@@ -115,7 +118,7 @@ fn known_warnings_can_stay_out_of_the_build_output_but_every_file_stays_watched(
     );
     let loud = Builder::new().cargo_directives(&report);
     let quiet = Builder::new()
-        .cargo_warnings(false)
+        .with_cargo_warnings(false)
         .cargo_directives(&report);
     assert!(
         loud.iter().any(|l| l.starts_with("cargo:warning=")),
@@ -133,4 +136,12 @@ fn known_warnings_can_stay_out_of_the_build_output_but_every_file_stays_watched(
     };
     assert_eq!(watched(&quiet), watched(&loud));
     assert_eq!(watched(&quiet), 3);
+}
+
+#[test]
+fn default_and_new_are_the_same_builder() {
+    assert_eq!(
+        format!("{:?}", Builder::default()),
+        format!("{:?}", Builder::new())
+    );
 }

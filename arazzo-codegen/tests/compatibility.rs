@@ -6,16 +6,14 @@ use arazzo_codegen::{Compatibility, Settings, Severity, check_file, generate_fil
 const FIXTURE: &str = "../fixtures/compat/runner-shorthands.arazzo.yaml";
 
 fn lenient() -> Settings {
-    let mut settings = Settings::new();
-    settings.with_compatibility(Compatibility::Lenient);
-    settings
+    Settings::new().with_compatibility(Compatibility::Lenient)
 }
 
 #[test]
 fn strict_checks_refuse_every_shorthand() {
     let report = check_file(FIXTURE.as_ref(), &Settings::default());
     let found: Vec<(&str, Severity)> = report
-        .diagnostics
+        .diagnostics()
         .iter()
         .map(|d| (d.code.as_str(), d.severity))
         .collect();
@@ -44,12 +42,12 @@ fn strict_checks_refuse_every_shorthand() {
 fn lenient_compatibility_reads_each_shorthand_with_one_warning() {
     let report = check_file(FIXTURE.as_ref(), &lenient());
     assert!(!report.has_errors(), "{}", report.render());
-    assert_eq!(report.diagnostics.len(), 10, "{}", report.render());
+    assert_eq!(report.diagnostics().len(), 10, "{}", report.render());
     assert!(
         report
-            .diagnostics
+            .diagnostics()
             .iter()
-            .all(|d| d.code.as_str() == "runner-shorthand" && d.span.is_some()),
+            .all(|d| d.code.as_str() == "runner-shorthand" && d.is_located()),
         "{}",
         report.render()
     );

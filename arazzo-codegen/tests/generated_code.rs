@@ -16,7 +16,7 @@ fn snapshot_all(folder: &str) -> usize {
         let (code, report) = generate_file(&dir.join(name), &Settings::default())
             .unwrap_or_else(|r| panic!("{name}:\n{}", r.render()));
         assert!(
-            report.diagnostics.is_empty(),
+            report.diagnostics().is_empty(),
             "{name}:\n{}",
             report.render()
         );

@@ -43,12 +43,11 @@ fn generated_modules_do_not_grow_with_the_description() {
         let path = std::path::Path::new("../fixtures/twilio").join(workflow);
         let (small, _) =
             generate_file(&path, &Settings::default()).unwrap_or_else(|r| panic!("{}", r.render()));
-        let mut settings = Settings::default();
-        settings.with_source_file(*source, &real);
+        let settings = Settings::default().with_source_file(*source, &real);
         let (full, report) =
             generate_file(&path, &settings).unwrap_or_else(|r| panic!("{}", r.render()));
         assert!(
-            report.diagnostics.is_empty(),
+            report.diagnostics().is_empty(),
             "{workflow}: {}",
             report.render()
         );

@@ -79,10 +79,24 @@ impl Parse for Args {
 
 fn settings(args: &Args, root: &std::path::Path) -> syn::Result<arazzo_codegen::Settings> {
     let mut settings = arazzo_codegen::Settings::new();
+    // A setting given twice is refused on its second key, as sqlx does: the first would
+    // otherwise be silently overridden. `source` repeats, once per source name.
+    let mut seen: Vec<String> = Vec::new();
     for (key, value) in &args.settings {
+        let name = match value {
+            Value::Pair(source, _) => format!("source {}", source.value()),
+            _ => key.to_string(),
+        };
+        if seen.contains(&name) {
+            return Err(syn::Error::new(
+                key.span(),
+                format!("`{name}` is set twice; keep one"),
+            ));
+        }
+        seen.push(name);
         match (key.to_string().as_str(), value) {
             ("step_budget", Value::Int(n)) => {
-                settings.with_step_budget(n.base10_parse()?);
+                settings = settings.with_step_budget(n.base10_parse()?);
             }
             ("jsonpath_dialect", Value::Str(s)) => {
                 let dialect = match s.value().as_str() {
@@ -97,7 +111,7 @@ fn settings(args: &Args, root: &std::path::Path) -> syn::Result<arazzo_codegen::
                         ));
                     }
                 };
-                settings.with_jsonpath_dialect(dialect);
+                settings = settings.with_jsonpath_dialect(dialect);
             }
             ("compatibility", Value::Str(s)) => {
                 let compatibility = match s.value().as_str() {
@@ -112,10 +126,10 @@ fn settings(args: &Args, root: &std::path::Path) -> syn::Result<arazzo_codegen::
                         ));
                     }
                 };
-                settings.with_compatibility(compatibility);
+                settings = settings.with_compatibility(compatibility);
             }
             ("source", Value::Pair(name, path)) => {
-                settings.with_source_file(name.value(), root.join(path.value()));
+                settings = settings.with_source_file(name.value(), root.join(path.value()));
             }
             (other, _) => {
                 return Err(syn::Error::new(
@@ -162,10 +176,10 @@ fn expand(args: &Args) -> syn::Result<Tokens> {
             format!("arazzo-rs generated code that does not parse (a bug, please report it): {e}"),
         )
     })?;
-    let warnings = report.diagnostics.iter().enumerate().map(|(i, d)| {
-        let location = d
-            .span
-            .map(|s| report.project.files.location(s))
+    let warnings = report.diagnostics().iter().enumerate().map(|(i, d)| {
+        let location = report
+            .location(d)
+            .map(|l| l.to_string())
             .unwrap_or_default();
         let note = format!("{location}: warning[{}]: {}", d.code, d.message);
         let marker = quote::format_ident!("arazzo_warning_{}", i);
@@ -188,11 +202,7 @@ fn expand(args: &Args) -> syn::Result<Tokens> {
 
 /// `include_bytes!` of every file read, so Cargo rebuilds when one changes.
 fn watch(report: &arazzo_codegen::Report) -> Tokens {
-    let files = report
-        .project
-        .files
-        .files()
-        .map(|(_, f)| f.path().display().to_string());
+    let files = report.files_read().map(|f| f.display().to_string());
     quote! { #( const _: &[u8] = include_bytes!(#files); )* }
 }
 
@@ -266,5 +276,19 @@ mod tests {
         assert!(out.contains("pub struct Client"), "{out}");
         let out = expand_str(&format!(r#"{fixture}, compatibility = "loose""#));
         assert!(out.contains("unknown compatibility `loose`"), "{out}");
+    }
+
+    #[test]
+    fn a_setting_given_twice_is_refused_on_its_second_key() {
+        let fixture = r#""../fixtures/twilio/create-conversation-with-webhook.arazzo.yaml""#;
+        let out = expand_str(&format!(r#"{fixture}, step_budget = 5, step_budget = 10"#));
+        assert!(
+            out.contains("`step_budget` is set twice; keep one"),
+            "{out}"
+        );
+        let out = expand_str(&format!(
+            r#"{fixture}, source = ("a", "x.yaml"), source = ("a", "y.yaml")"#
+        ));
+        assert!(out.contains("`source a` is set twice; keep one"), "{out}");
     }
 }

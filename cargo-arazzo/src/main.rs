@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use arazzo_codegen::{Compatibility, JsonPathDialect, Settings, check_file, diagnostics::render};
+use arazzo_codegen::{Compatibility, JsonPathDialect, Settings, check_file};
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
@@ -82,17 +82,17 @@ struct CommonArgs {
 
 impl CommonArgs {
     fn settings(&self) -> Settings {
-        let mut settings = Settings::new();
-        settings.with_jsonpath_dialect(match self.jsonpath_dialect {
-            Dialect::Rfc9535 => JsonPathDialect::Rfc9535,
-            Dialect::Lenient => JsonPathDialect::Lenient,
-        });
-        settings.with_compatibility(match self.compatibility {
-            CompatibilityArg::Strict => Compatibility::Strict,
-            CompatibilityArg::Lenient => Compatibility::Lenient,
-        });
+        let mut settings = Settings::new()
+            .with_jsonpath_dialect(match self.jsonpath_dialect {
+                Dialect::Rfc9535 => JsonPathDialect::Rfc9535,
+                Dialect::Lenient => JsonPathDialect::Lenient,
+            })
+            .with_compatibility(match self.compatibility {
+                CompatibilityArg::Strict => Compatibility::Strict,
+                CompatibilityArg::Lenient => Compatibility::Lenient,
+            });
         for (name, path) in &self.sources {
-            settings.with_source_file(name.clone(), path.clone());
+            settings = settings.with_source_file(name.clone(), path.clone());
         }
         settings
     }
@@ -184,10 +184,7 @@ fn check(args: &CheckArgs) -> ExitCode {
         let report = check_file(file, &settings);
         errors |= report.has_errors();
         let written = match args.message_format {
-            MessageFormat::Json => report
-                .diagnostics
-                .iter()
-                .try_for_each(|d| writeln!(out, "{}", render::json(d, &report.project.files))),
+            MessageFormat::Json => write!(out, "{}", report.render_json()),
             MessageFormat::Human => print_human(&report, args.common.color),
         };
         if written.is_err() {
@@ -210,7 +207,8 @@ fn generate(args: &GenerateArgs) -> ExitCode {
     }
     match arazzo_codegen::generate_file(&args.file, &args.common.settings()) {
         Ok((code, report)) => {
-            if !report.diagnostics.is_empty() && print_human(&report, args.common.color).is_err() {
+            if !report.diagnostics().is_empty() && print_human(&report, args.common.color).is_err()
+            {
                 return ExitCode::from(2);
             }
             let written = match (&args.output, &args.krate) {
@@ -271,16 +269,15 @@ fn write_crate(
 }
 
 fn print_human(report: &arazzo_codegen::Report, color: Color) -> std::io::Result<()> {
-    use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
-    let choice = match color {
-        Color::Always => ColorChoice::Always,
-        Color::Never => ColorChoice::Never,
-        Color::Auto if std::io::IsTerminal::is_terminal(&std::io::stderr()) => ColorChoice::Auto,
-        Color::Auto => ColorChoice::Never,
+    let colored = match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::IsTerminal::is_terminal(&std::io::stderr()),
     };
-    let mut stream = StandardStream::stderr(choice);
-    for d in report.diagnostics.iter() {
-        render::human_colored(d, &report.project.files, &mut stream)?;
-    }
-    write!(stream, "{}", render::summary(&report.diagnostics))
+    let text = if colored {
+        report.render_colored()
+    } else {
+        report.render()
+    };
+    std::io::stderr().write_all(text.as_bytes())
 }

@@ -36,8 +36,7 @@ impl Ctx<'_> {
 }
 
 /// Runs every check on every Arazzo document of the project.
-pub fn check(project: &Project, settings: &Settings) -> Diagnostics {
-    let index = OperationIndex::build(project);
+pub fn check(project: &Project, index: &OperationIndex, settings: &Settings) -> Diagnostics {
     let mut all = Diagnostics::new();
     for (doc, loaded) in project.arazzo.iter().enumerate() {
         let Some(file) = project.files.get(loaded.document.file) else {
@@ -47,7 +46,7 @@ pub fn check(project: &Project, settings: &Settings) -> Diagnostics {
             project,
             resolver: Resolver {
                 project,
-                index: &index,
+                index,
                 doc,
             },
             document: &loaded.document,

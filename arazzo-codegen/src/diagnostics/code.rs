@@ -10,12 +10,15 @@ macro_rules! codes {
         }
 
         impl Code {
+            /// Every code, in the order they are declared.
             pub const ALL: &'static [Code] = &[$(Code::$variant),*];
 
+            /// The stable kebab-case form (`unknown-operation`).
             pub fn as_str(self) -> &'static str {
                 match self { $( Code::$variant => $name, )* }
             }
 
+            /// Whether this kind of problem is an error or a warning.
             pub fn default_severity(self) -> Severity {
                 match self { $( Code::$variant => Severity::$sev, )* }
             }

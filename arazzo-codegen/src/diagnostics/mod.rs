@@ -2,19 +2,23 @@
 //! the macro alike (see [`render`]).
 
 mod code;
-pub mod render;
+pub(crate) mod render;
 
 pub use code::Code;
 
 use crate::source_map::Span;
 
+/// How bad a problem is: an error stops generation, a warning does not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// Worth a look; generation goes on.
     Warning,
+    /// Nothing is generated until it is fixed.
     Error,
 }
 
 impl Severity {
+    /// `warning` or `error`, as diagnostics show it.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Warning => "warning",
@@ -25,29 +29,34 @@ impl Severity {
 
 /// A secondary location with its own short message.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Label {
+pub(crate) struct Label {
     pub span: Span,
     pub message: String,
 }
 
-/// One problem, located in a file, with what the user can do about it.
+/// One problem, located in a file, with what the user can do about it. [`crate::Report`]
+/// renders it (rustc-style or JSON) and says where it points ([`crate::Report::location`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
+    /// What kind of problem, as a stable kebab-case code (`unknown-operation`).
     pub code: Code,
+    /// One sentence saying what is wrong.
     pub message: String,
     /// Where the problem is; `None` only for problems that have no file (a missing input).
-    pub span: Option<Span>,
-    /// What the primary span's underline says.
+    pub(crate) span: Option<Span>,
+    /// What the primary location's underline says.
     pub label: Option<String>,
-    pub labels: Vec<Label>,
+    pub(crate) labels: Vec<Label>,
+    /// Further facts worth knowing (what exists instead, where else it is used).
     pub notes: Vec<String>,
     /// A concrete change that fixes the problem ("did you mean `petId`?").
     pub help: Option<String>,
 }
 
 impl Diagnostic {
-    pub fn new(code: Code, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: code.default_severity(),
             code,
@@ -60,17 +69,17 @@ impl Diagnostic {
         }
     }
 
-    pub fn at(mut self, span: Span) -> Self {
+    pub(crate) fn at(mut self, span: Span) -> Self {
         self.span = Some(span);
         self
     }
 
-    pub fn label(mut self, text: impl Into<String>) -> Self {
+    pub(crate) fn label(mut self, text: impl Into<String>) -> Self {
         self.label = Some(text.into());
         self
     }
 
-    pub fn secondary(mut self, span: Span, text: impl Into<String>) -> Self {
+    pub(crate) fn secondary(mut self, span: Span, text: impl Into<String>) -> Self {
         self.labels.push(Label {
             span,
             message: text.into(),
@@ -78,32 +87,38 @@ impl Diagnostic {
         self
     }
 
-    pub fn note(mut self, text: impl Into<String>) -> Self {
+    pub(crate) fn note(mut self, text: impl Into<String>) -> Self {
         self.notes.push(text.into());
         self
     }
 
-    pub fn help(mut self, text: impl Into<String>) -> Self {
+    pub(crate) fn help(mut self, text: impl Into<String>) -> Self {
         self.help = Some(text.into());
         self
     }
 
-    pub fn help_opt(mut self, text: Option<String>) -> Self {
+    pub(crate) fn help_opt(mut self, text: Option<String>) -> Self {
         if text.is_some() {
             self.help = text;
         }
         self
     }
 
+    /// Whether this is an error (generation stops) rather than a warning.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// Whether the diagnostic points at a place in a file.
+    pub fn is_located(&self) -> bool {
+        self.span.is_some()
     }
 }
 
 /// Collects every problem of a run instead of stopping at the first, so that a user fixing a
 /// workflow sees all of them at once.
 #[derive(Debug, Default)]
-pub struct Diagnostics {
+pub(crate) struct Diagnostics {
     items: Vec<Diagnostic>,
 }
 
@@ -140,10 +155,6 @@ impl Diagnostics {
         self.items.is_empty()
     }
 
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-
     /// Orders diagnostics by file and position so output is stable and reads top to bottom.
     pub fn sort(&mut self) {
         self.items
@@ -151,8 +162,8 @@ impl Diagnostics {
         self.items.dedup();
     }
 
-    pub fn into_vec(self) -> Vec<Diagnostic> {
-        self.items
+    pub fn as_slice(&self) -> &[Diagnostic] {
+        &self.items
     }
 }
 

@@ -14,17 +14,6 @@ pub fn human(diagnostic: &Diagnostic, sources: &SourceMap) -> String {
         .unwrap_or_else(|_| fallback(diagnostic, sources))
 }
 
-/// Renders one diagnostic with ANSI colours into `out`.
-pub fn human_colored(
-    diagnostic: &Diagnostic,
-    sources: &SourceMap,
-    out: &mut dyn term::WriteStyle,
-) -> std::io::Result<()> {
-    let config = term::Config::default();
-    let converted = to_codespan(diagnostic);
-    term::emit_to_write_style(out, &config, sources, &converted).map_err(std::io::Error::other)
-}
-
 /// Every diagnostic followed by a summary line, as the CLI prints it.
 pub fn human_all(diagnostics: &Diagnostics, sources: &SourceMap) -> String {
     let mut out = String::new();
@@ -33,6 +22,20 @@ pub fn human_all(diagnostics: &Diagnostics, sources: &SourceMap) -> String {
     }
     out.push_str(&summary(diagnostics));
     out
+}
+
+/// [`human_all`] with ANSI colours.
+pub fn human_all_colored(diagnostics: &Diagnostics, sources: &SourceMap) -> String {
+    let mut out = term::termcolor::Ansi::new(Vec::new());
+    let config = term::Config::default();
+    for d in diagnostics.iter() {
+        if term::emit_to_write_style(&mut out, &config, sources, &to_codespan(d)).is_err() {
+            return human_all(diagnostics, sources);
+        }
+    }
+    let mut text = String::from_utf8_lossy(&out.into_inner()).into_owned();
+    text.push_str(&summary(diagnostics));
+    text
 }
 
 /// `error: 2 errors, 1 warning` style closing line.

@@ -12,7 +12,6 @@ mod workflow;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::diagnostics::Diagnostics;
 use crate::model::{Components, ParamLocation};
 use crate::plan::{DocumentPlan, SchemeKind};
 use names::{Namer, ident};
@@ -294,35 +293,6 @@ fn client(plan: &DocumentPlan, fields: &ClientFields, methods: Vec<TokenStream>)
             #( #source_setters )*
             #( #scheme_setters )*
             #( #methods )*
-        }
-    }
-}
-
-/// Checks, plans and emits the Arazzo document at `path`: the whole pipeline.
-pub fn generate_file(
-    path: &std::path::Path,
-    settings: &crate::Settings,
-) -> Result<(String, crate::Report), crate::Report> {
-    let mut report = crate::check_file(path, settings);
-    if report.has_errors() {
-        return Err(report);
-    }
-    match crate::plan::plan(&report.project, settings) {
-        Ok(plan) => {
-            let components = report
-                .project
-                .arazzo
-                .first()
-                .map(|d| d.document.components.clone())
-                .unwrap_or_default();
-            Ok((emit(&plan, &components), report))
-        }
-        Err(diags) => {
-            let mut all: Diagnostics = std::mem::take(&mut report.diagnostics);
-            all.extend(diags);
-            all.sort();
-            report.diagnostics = all;
-            Err(report)
         }
     }
 }

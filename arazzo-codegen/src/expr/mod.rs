@@ -7,4 +7,4 @@ mod display;
 pub mod parse;
 
 pub use ast::*;
-pub use parse::{ExprError, expression, string_value, template};
+pub use parse::{ExprError, expression, string_value};

@@ -6,7 +6,6 @@ mod cache;
 pub mod decode;
 mod sources;
 
-pub use arazzo::ActionRole;
 pub use sources::{BoundSource, SourceTarget};
 
 use std::path::{Path, PathBuf};

@@ -434,7 +434,7 @@ mod tests {
     use crate::source_map::SourceMap;
 
     fn parse_text(text: &str) -> (Option<Node>, Diagnostics) {
-        let mut map = SourceMap::new();
+        let mut map = SourceMap::default();
         let id = map.add("t.yaml".into(), text.to_owned());
         let mut diags = Diagnostics::new();
         let file = map.get(id).unwrap_or_else(|| unreachable!());

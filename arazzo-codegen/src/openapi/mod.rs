@@ -13,18 +13,11 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::node::Node;
 use crate::source_map::{FileId, SourceMap, Span};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OpenApiVersion {
-    V30,
-    V31,
-    V32,
-}
-
+/// An OpenAPI description of a version this crate reads (3.0, 3.1 or 3.2).
 #[derive(Debug)]
 pub struct OpenApiDoc {
     pub file: FileId,
     pub root: Node,
-    pub version: OpenApiVersion,
 }
 
 impl OpenApiDoc {
@@ -38,13 +31,11 @@ impl OpenApiDoc {
                     .map(|s| s.trim().to_owned())
             })
         });
-        let version = match text
+        match text
             .as_deref()
             .map(|t| t.split('.').take(2).collect::<Vec<_>>())
         {
-            Some(parts) if parts == ["3", "0"] => OpenApiVersion::V30,
-            Some(parts) if parts == ["3", "1"] => OpenApiVersion::V31,
-            Some(parts) if parts == ["3", "2"] => OpenApiVersion::V32,
+            Some(parts) if parts == ["3", "0"] || parts == ["3", "1"] || parts == ["3", "2"] => {}
             _ => {
                 let span = field.map_or(Span::file_start(file), |n| n.span);
                 return Err(Diagnostic::new(
@@ -55,11 +46,7 @@ impl OpenApiDoc {
                 .label("this version")
                 .note("arazzo-rs reads OpenAPI 3.0.x, 3.1.x and 3.2.x descriptions"));
             }
-        };
-        Ok(OpenApiDoc {
-            file,
-            root,
-            version,
-        })
+        }
+        Ok(OpenApiDoc { file, root })
     }
 }

@@ -6,7 +6,7 @@ use crate::index::OperationRef;
 use crate::load::Project;
 use crate::model::ParamLocation;
 use crate::node::{Node, pointer};
-use crate::source_map::{FileId, Span};
+use crate::source_map::FileId;
 
 #[derive(Debug, Clone)]
 pub struct Operation {
@@ -16,7 +16,6 @@ pub struct Operation {
     pub file: FileId,
     /// JSON pointer of the operation object in `file`.
     pub pointer: String,
-    pub span: Span,
     /// Path-item parameters merged with the operation's own (which win on the same name and `in`).
     pub parameters: Vec<openapiv3::Parameter>,
     pub request_body: Option<openapiv3::RequestBody>,
@@ -127,7 +126,6 @@ pub fn operation(project: &Project, op: &OperationRef) -> Result<Operation, Vec<
             .map(str::to_owned),
         file: item.file,
         pointer: op_pointer.clone(),
-        span: node.span,
         parameters,
         request_body,
         responses,

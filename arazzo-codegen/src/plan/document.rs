@@ -141,7 +141,6 @@ pub struct CriterionPlan {
 #[derive(Debug, Clone)]
 pub struct StepPlan {
     pub id: String,
-    pub description: Option<String>,
     pub call: StepCall,
     /// Empty: any 2xx status is success.
     pub criteria: Vec<CriterionPlan>,
@@ -205,12 +204,12 @@ pub enum Via {
 
 /// Plans document 0 of a checked project. Features later issues bring (actions, nested
 /// workflows, dependencies) are reported, not silently skipped.
-pub fn plan(project: &Project, settings: &Settings) -> Result<DocumentPlan, Diagnostics> {
-    let index = OperationIndex::build(project);
-    let typer = Typer {
-        project,
-        index: &index,
-    };
+pub fn plan(
+    project: &Project,
+    index: &OperationIndex,
+    settings: &Settings,
+) -> Result<DocumentPlan, Diagnostics> {
+    let typer = Typer { project, index };
     let mut diags = Diagnostics::new();
     let Some(loaded) = project.arazzo.first() else {
         return Err(diags);
@@ -225,7 +224,7 @@ pub fn plan(project: &Project, settings: &Settings) -> Result<DocumentPlan, Diag
         project,
         settings,
         typer: &typer,
-        index: &index,
+        index,
         diags: &mut diags,
         sources: Vec::new(),
         schemes: Vec::new(),
@@ -535,7 +534,6 @@ impl<'p> Planner<'p, '_> {
         let on_failure = self.actions(lowerer, Some(step), &step.on_failure, false);
         Some(StepPlan {
             id: step.step_id.value.clone(),
-            description: step.description.as_ref().map(|d| d.value.clone()),
             call,
             criteria,
             outputs,

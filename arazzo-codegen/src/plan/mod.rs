@@ -6,8 +6,7 @@ mod document;
 mod lower;
 
 pub use document::{
-    ActionPlan, ActionPlanKind, BodyKind, BodyPlan, CriterionPlan, DocumentPlan, OperationCall,
-    OutputPlan, ParamPlan, ParamStyle, PathPart, SchemeKind, SchemePlan, SourcePlan, StepCall,
-    StepPlan, Via, WorkflowPlan, plan,
+    ActionPlan, ActionPlanKind, BodyKind, CriterionPlan, DocumentPlan, OperationCall, ParamStyle,
+    PathPart, SchemeKind, StepCall, StepPlan, Via, WorkflowPlan, plan,
 };
 pub use lower::{Cond, Lowered, Lowerer, Operand, Source, TemplatePart, ValueRef};

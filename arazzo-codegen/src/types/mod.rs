@@ -48,10 +48,6 @@ impl ValueType {
         self.nullable = true;
         self
     }
-
-    pub fn is_numeric(&self) -> bool {
-        matches!(self.ty, Type::Integer | Type::Number)
-    }
 }
 
 impl fmt::Display for ValueType {

@@ -1,11 +1,11 @@
 //! Expression types from real schemas, and the lowered form the generator reads.
 
-use arazzo_codegen::expr;
-use arazzo_codegen::index::OperationIndex;
-use arazzo_codegen::model::{Step, Workflow};
-use arazzo_codegen::plan::{Cond, Lowerer, Operand, Source};
-use arazzo_codegen::types::Typer;
-use arazzo_codegen::{JsonPathDialect, Report, Settings, check_file};
+use crate::expr;
+use crate::index::OperationIndex;
+use crate::model::{Step, Workflow};
+use crate::plan::{Cond, Lowerer, Operand, Source};
+use crate::types::Typer;
+use crate::{JsonPathDialect, Report, Settings, check_file};
 
 fn load(path: &str) -> Report {
     let report = check_file(path.as_ref(), &Settings::default());
@@ -280,8 +280,7 @@ fn criteria_lower_to_flat_condition_trees() {
 
 #[test]
 fn the_lenient_dialect_lowers_bare_comparisons_to_context_filters() {
-    let mut settings = Settings::default();
-    settings.with_jsonpath_dialect(JsonPathDialect::Lenient);
+    let settings = Settings::default().with_jsonpath_dialect(JsonPathDialect::Lenient);
     let report = check_file(
         "../fixtures/invalid/invalid-jsonpath--bare-comparison.arazzo.yaml".as_ref(),
         &settings,

@@ -3,7 +3,7 @@
 //! Cases cover each grammar rule, the rules of the project's Arazzo notes (sections 4–6), the
 //! examples of the Arazzo specification and what the upstream corpus contains.
 
-use arazzo_codegen::expr::{self, StringValue, condition};
+use crate::expr::{self, StringValue, condition};
 
 /// `(input, canonical form)`: parses as one whole-string expression.
 const EXPRESSIONS: &[(&str, &str)] = &[

@@ -1,6 +1,6 @@
 //! The project's own Twilio workflows (one per seed API) are clean: no errors, no warnings.
 
-use arazzo_codegen::{Settings, check_file};
+use crate::{Settings, check_file};
 
 #[test]
 fn twilio_fixtures_check_cleanly() {

@@ -1,10 +1,10 @@
 //! A document using every construct the checks read: no false alarms, nothing lost on the way in.
 
-use arazzo_codegen::load::SourceTarget;
-use arazzo_codegen::model::{ActionOrRef, ParameterOrRef, StepTarget};
-use arazzo_codegen::{Settings, check_file};
+use crate::load::SourceTarget;
+use crate::model::{ActionOrRef, ParameterOrRef, StepTarget};
+use crate::{Settings, check_file};
 
-fn report() -> arazzo_codegen::Report {
+fn report() -> crate::Report {
     check_file(
         "../fixtures/valid/every-feature.arazzo.yaml".as_ref(),
         &Settings::default(),

@@ -1,0 +1,175 @@
+//! The whole pipeline for one document, and what it reports: [`Report`] is what users see of a
+//! run, [`Analysis`] what the stages after the checks share.
+
+use std::fmt;
+use std::path::Path;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, render};
+use crate::index::OperationIndex;
+use crate::load::Project;
+use crate::settings::Settings;
+
+/// A loaded, checked document: the input of planning. The operation index is built once here
+/// and shared by compatibility rewrites, checks and the planner.
+pub(crate) struct Analysis {
+    pub project: Project,
+    pub index: OperationIndex,
+    pub diagnostics: Diagnostics,
+}
+
+impl Analysis {
+    /// Load → compat → index → check.
+    pub fn run(path: &Path, settings: &Settings) -> Self {
+        let (mut project, mut diagnostics) = crate::load::load(path, settings);
+        // Rewrites change only Arazzo text, never what the index holds (OpenAPI operations).
+        let index = OperationIndex::build(&project);
+        diagnostics.extend(crate::compat::rewrite(&mut project, &index, settings));
+        diagnostics.extend(crate::check::check(&project, &index, settings));
+        diagnostics.sort();
+        Analysis {
+            project,
+            index,
+            diagnostics,
+        }
+    }
+
+    pub fn into_report(self) -> Report {
+        Report {
+            project: self.project,
+            diagnostics: self.diagnostics,
+        }
+    }
+
+    /// Plan → emit, when the checks found no error.
+    pub fn generate(self, settings: &Settings) -> Result<(String, Report), Report> {
+        if self.diagnostics.has_errors() {
+            return Err(self.into_report());
+        }
+        let generated: Result<String, Diagnostics> =
+            crate::plan::plan(&self.project, &self.index, settings).map(|plan| {
+                let components = self
+                    .project
+                    .arazzo
+                    .first()
+                    .map(|d| d.document.components.clone())
+                    .unwrap_or_default();
+                crate::emit::emit(&plan, &components)
+            });
+        let mut report = self.into_report();
+        match generated {
+            Ok(code) => Ok((code, report)),
+            Err(more) => {
+                report.diagnostics.extend(more);
+                report.diagnostics.sort();
+                Err(report)
+            }
+        }
+    }
+}
+
+/// What checking or generating one Arazzo document found: every diagnostic, and the files read
+/// (which build scripts and the macro watch for changes).
+#[derive(Debug)]
+pub struct Report {
+    pub(crate) project: Project,
+    pub(crate) diagnostics: Diagnostics,
+}
+
+/// Where a diagnostic points: the file as the user named it (relative paths stay relative),
+/// and a 1-based line and column (in characters). Shown as `file:line:col`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file, as diagnostics show it.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+impl Report {
+    /// Every diagnostic, ordered by file and position.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        self.diagnostics.as_slice()
+    }
+
+    /// Whether any diagnostic is an error (nothing can be generated).
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.has_errors()
+    }
+
+    /// Where `diagnostic` points, if it has a location.
+    ///
+    /// ```no_run
+    /// let report = arazzo_codegen::check_file("flow.arazzo.yaml".as_ref(), &Default::default());
+    /// for d in report.diagnostics() {
+    ///     let at = report.location(d).map(|l| l.to_string()).unwrap_or_default();
+    ///     println!("{at}: {}", d.message);
+    /// }
+    /// ```
+    pub fn location(&self, diagnostic: &Diagnostic) -> Option<Location> {
+        let span = diagnostic.span?;
+        let file = self.project.files.get(span.file)?;
+        let at = file.line_col(span.start as usize);
+        Some(Location {
+            file: file.display_name().to_owned(),
+            line: at.line,
+            column: at.col,
+        })
+    }
+
+    /// Every file read: the Arazzo document, its sources, and the files their `$ref`s reach.
+    pub fn files_read(&self) -> impl Iterator<Item = &Path> {
+        self.project.files.files().map(|(_, f)| f.path())
+    }
+
+    /// All diagnostics, rustc-style with source snippets, followed by a summary line.
+    pub fn render(&self) -> String {
+        render::human_all(&self.diagnostics, &self.project.files)
+    }
+
+    /// [`Self::render`] with ANSI colours, for a terminal.
+    pub fn render_colored(&self) -> String {
+        render::human_all_colored(&self.diagnostics, &self.project.files)
+    }
+
+    /// One JSON object per diagnostic, one per line (`--message-format json`): severity, code,
+    /// message, location (file, line, column, end, byte range), labels, notes, help, and the
+    /// rendered text.
+    pub fn render_json(&self) -> String {
+        self.diagnostics
+            .iter()
+            .map(|d| render::json(d, &self.project.files).to_string() + "\n")
+            .collect()
+    }
+
+    /// What a build script tells Cargo about this generation: `cargo:rerun-if-changed` for
+    /// every file read, and `cargo:warning` for every warning (when `warnings` is true).
+    ///
+    /// ```no_run
+    /// let report = arazzo_codegen::check_file("flow.arazzo.yaml".as_ref(), &Default::default());
+    /// for line in report.cargo_directives(true) {
+    ///     println!("{line}");
+    /// }
+    /// ```
+    pub fn cargo_directives(&self, warnings: bool) -> Vec<String> {
+        let files = self
+            .files_read()
+            .map(|path| format!("cargo:rerun-if-changed={}", path.display()));
+        let shown = self
+            .diagnostics
+            .iter()
+            .filter(|d| warnings && !d.is_error())
+            .map(|d| {
+                let at = self.location(d).map(|l| l.to_string()).unwrap_or_default();
+                format!("cargo:warning={at}: warning[{}]: {}", d.code, d.message)
+            });
+        files.chain(shown).collect()
+    }
+}

@@ -1,0 +1,9 @@
+//! Tests of the pipeline's internals (the grammar, typing and lowering, the model), which the
+//! crate does not make public. Tests of what users see live in `tests/`.
+
+mod expression_table;
+mod limits;
+mod parser_never_panics;
+mod twilio_fixtures;
+mod typing_and_lowering;
+mod valid_fixtures;
