@@ -239,7 +239,7 @@ fn module_file(path: &Path) -> String {
     .unwrap_or(name);
     format!(
         "{}.rs",
-        crate::emit::sanitize(stem, crate::emit::Case::Snake)
+        crate::plan::sanitize(stem, crate::plan::Case::Snake)
     )
 }
 

@@ -3,34 +3,24 @@
 //! any check runs, with one `runner-shorthand` warning each that shows the portable form. Later
 //! stages see only specification forms.
 //!
-//! A rewritten expression keeps the span of the text it was written as, so a later diagnostic
-//! inside it points at the right string but may be off by a few columns within it.
+//! Shorthands inside runtime expressions are found by the expression grammar itself (its errors
+//! carry the specification's form), never by matching text beside it. A rewritten expression
+//! keeps the span of the text it was written as, so a later diagnostic inside it points at the
+//! right string but may be off by a few columns within it.
 
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
-
-use regex::Regex;
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::expr::{self, ExprError, Expression, Root, StringValue, TemplatePart};
 use crate::index::{OperationIndex, split_source_ref};
-use crate::load::{Project, SourceTarget};
+use crate::load::{ArazzoId, Project, SourceTarget};
 use crate::model::{
-    Action, ActionList, ActionOrRef, Criterion, Document, Output, ParameterOrRef, Spanned, Step,
-    StepTarget, Workflow,
+    Action, ActionList, ActionOrRef, Criterion, CriterionType, Document, Output, ParameterOrRef,
+    Spanned, Step, StepTarget, Workflow,
 };
 use crate::node::{Node, ScalarStyle, Value};
 use crate::settings::{Compatibility, Settings};
 use crate::source_map::Span;
-
-/// Said on each strict error that lenient compatibility would read as a shorthand.
-pub const LENIENT_NOTE: &str = "other runners accept this shorthand; lenient compatibility (`--compatibility lenient`) reads it as the help below writes it, with a warning";
-
-static DEPENDENCIES: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"\$dependencies\.([A-Za-z0-9_\-]+)\.").ok());
-static STEP_FIELD: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"\$steps\.([A-Za-z0-9_\-]+)\.([A-Za-z0-9_\-]+)").ok());
-static STEP_OUTPUT: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"\$steps\.([A-Za-z0-9_\-]+)\.outputs\.([A-Za-z0-9_\-]+)").ok());
 
 /// What the rewrites need to know about the project before they change it.
 struct Facts<'i> {
@@ -77,7 +67,7 @@ pub fn rewrite(project: &mut Project, index: &OperationIndex, settings: &Setting
     for (doc, loaded) in project.arazzo.iter_mut().enumerate() {
         let mut rewriter = Rewriter {
             facts: &facts,
-            doc,
+            doc: ArazzoId(doc),
             out: &mut out,
         };
         rewriter.document(&mut loaded.document);
@@ -87,13 +77,13 @@ pub fn rewrite(project: &mut Project, index: &OperationIndex, settings: &Setting
 
 struct Rewriter<'a> {
     facts: &'a Facts<'a>,
-    doc: usize,
+    doc: ArazzoId,
     out: &'a mut Diagnostics,
 }
 
 impl Rewriter<'_> {
     fn source(&self, name: &str) -> Option<SourceTarget> {
-        self.facts.sources.get(self.doc)?.get(name).copied()
+        self.facts.sources.get(self.doc.0)?.get(name).copied()
     }
 
     fn warn(&mut self, span: Span, written: &str, portable: &str, what: &str) {
@@ -115,8 +105,8 @@ impl Rewriter<'_> {
             self.workflow(w);
         }
         for c in document.components.parameters.values_mut() {
-            visit_node(&mut c.value.value, &mut |text, span| {
-                self.expression(text, span)
+            visit_node(&mut c.value.value, &mut |text, span, syntax| {
+                self.expression(text, span, syntax);
             });
         }
         for c in document
@@ -135,7 +125,9 @@ impl Rewriter<'_> {
             self.workflow_id(id);
         }
         for c in &mut action.criteria {
-            visit_criterion(c, &mut |text, span| self.expression(text, span));
+            visit_criterion(c, &mut |text, span, syntax| {
+                self.expression(text, span, syntax)
+            });
         }
     }
 
@@ -159,18 +151,40 @@ impl Rewriter<'_> {
         for id in inline(&mut w.success_actions).chain(inline(&mut w.failure_actions)) {
             self.workflow_id(id);
         }
-        let mut texts = Vec::new();
-        visit_workflow(w, &mut |text, span| {
-            self.expression(text, span);
-            texts.push((text.clone(), span));
+        let mut reads = Vec::new();
+        visit_workflow(w, &mut |text, span, syntax| {
+            self.expression(text, span, syntax);
+            for e in expressions(text, syntax) {
+                if let Root::StepOutput { step, output } = e.root {
+                    reads.push((step.text, output.text, span));
+                }
+            }
         });
-        self.child_outputs(w, &texts);
+        self.child_outputs(w, reads);
     }
 
-    /// Every rewrite that applies inside a string that may hold runtime expressions.
-    fn expression(&mut self, text: &mut String, span: Span) {
-        self.dependencies(text, span);
-        self.step_fields(text, span);
+    /// Rewrites every shorthand the grammar finds in a string that may hold runtime
+    /// expressions (one at a time, until it parses or fails for another reason), with one
+    /// warning per kind of shorthand.
+    fn expression(&mut self, text: &mut String, span: Span, syntax: Syntax) {
+        let written = text.clone();
+        let mut kinds: Vec<&'static str> = Vec::new();
+        // Each fix removes one shorthand; a string holds no more than its length of them.
+        for _ in 0..=written.len() {
+            let Some(fix) = parse(text, syntax).err().and_then(|e| e.shorthand) else {
+                break;
+            };
+            if text.get(fix.range.clone()).is_none() {
+                break;
+            }
+            text.replace_range(fix.range.clone(), &fix.portable);
+            if !kinds.contains(&fix.what) {
+                kinds.push(fix.what);
+            }
+        }
+        for what in kinds {
+            self.warn(span, &written, text, what);
+        }
     }
 
     /// `museum-api.getMuseumHours` for `$sourceDescriptions.museum-api.getMuseumHours`.
@@ -178,7 +192,7 @@ impl Rewriter<'_> {
         if id.value.starts_with('$') {
             return;
         }
-        let Some(sources) = self.facts.sources.get(self.doc) else {
+        let Some(sources) = self.facts.sources.get(self.doc.0) else {
             return;
         };
         let exists = sources.values().any(|t| match t {
@@ -249,42 +263,13 @@ impl Rewriter<'_> {
         id.value = portable;
     }
 
-    /// `$dependencies.<id>.<name>` for `$workflows.<id>.outputs.<name>`.
-    fn dependencies(&mut self, text: &mut String, span: Span) {
-        let Some(re) = DEPENDENCIES.as_ref() else {
-            return;
-        };
-        if !re.is_match(text) {
-            return;
-        }
-        let portable = re
-            .replace_all(text, "$$workflows.${1}.outputs.")
-            .into_owned();
-        self.warn(
-            span,
-            text,
-            &portable,
-            "a `$dependencies.<workflowId>.<output>` expression",
-        );
-        *text = portable;
-    }
-
     /// `$steps.<s>.outputs.<name>` where step `s` runs a workflow that has output `name` but
     /// does not declare it: the step gets `name: $outputs.<name>`, which other runners imply.
-    fn child_outputs(&mut self, w: &mut Workflow, texts: &[(String, Span)]) {
-        let Some(re) = STEP_OUTPUT.as_ref() else {
-            return;
-        };
+    fn child_outputs(&mut self, w: &mut Workflow, reads: Vec<(String, String, Span)>) {
         let mut wanted: Vec<(String, String, Span)> = Vec::new();
-        for (text, span) in texts {
-            for caps in re.captures_iter(text) {
-                let (Some(step), Some(name)) = (caps.get(1), caps.get(2)) else {
-                    continue;
-                };
-                let key = (step.as_str().to_owned(), name.as_str().to_owned(), *span);
-                if !wanted.iter().any(|(s, n, _)| *s == key.0 && *n == key.1) {
-                    wanted.push(key);
-                }
+        for key in reads {
+            if !wanted.iter().any(|(s, n, _)| *s == key.0 && *n == key.1) {
+                wanted.push(key);
             }
         }
         for (step_id, name, span) in wanted {
@@ -339,40 +324,9 @@ impl Rewriter<'_> {
         };
         self.facts
             .outputs
-            .get(doc)
+            .get(doc.0)
             .and_then(|o| o.get(workflow))
             .is_some_and(|names| names.iter().any(|n| n == name))
-    }
-
-    /// `$steps.<id>.<name>` for `$steps.<id>.outputs.<name>`.
-    fn step_fields(&mut self, text: &mut String, span: Span) {
-        let Some(re) = STEP_FIELD.as_ref() else {
-            return;
-        };
-        if !re
-            .captures_iter(text)
-            .any(|c| c.get(2).is_some_and(|m| m.as_str() != "outputs"))
-        {
-            return;
-        }
-        let portable = re
-            .replace_all(text, |c: &regex::Captures<'_>| {
-                let group = |i| c.get(i).map_or("", |m| m.as_str());
-                let (step, field) = (group(1), group(2));
-                if field == "outputs" {
-                    format!("$steps.{step}.outputs")
-                } else {
-                    format!("$steps.{step}.outputs.{field}")
-                }
-            })
-            .into_owned();
-        self.warn(
-            span,
-            text,
-            &portable,
-            "a `$steps.<stepId>.<output>` expression without `.outputs`",
-        );
-        *text = portable;
     }
 }
 
@@ -384,8 +338,64 @@ fn inline(list: &mut ActionList) -> impl Iterator<Item = &mut Spanned<String>> {
     })
 }
 
+/// How a string holds runtime expressions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Syntax {
+    /// A value: plain text, one expression, or a template.
+    Value,
+    /// A `simple` condition.
+    Condition,
+    /// A criterion's context: one expression.
+    Expression,
+    /// A `regex` or `jsonpath` condition: no runtime expression.
+    Other,
+}
+
+type Visit<'a> = dyn FnMut(&mut String, Span, Syntax) + 'a;
+
+/// Parses `text` as `syntax` says, for its errors.
+fn parse(text: &str, syntax: Syntax) -> Result<(), ExprError> {
+    match syntax {
+        Syntax::Value => expr::string_value(text).map(drop),
+        Syntax::Condition => expr::condition::condition(text).map(drop),
+        Syntax::Expression => expr::expression(text).map(drop),
+        Syntax::Other => Ok(()),
+    }
+}
+
+/// The runtime expressions of a string that parses.
+fn expressions(text: &str, syntax: Syntax) -> Vec<Expression> {
+    match syntax {
+        Syntax::Value => match expr::string_value(text) {
+            Ok(StringValue::Expression(e)) => vec![e],
+            Ok(StringValue::Template(parts)) => parts
+                .into_iter()
+                .filter_map(|p| match p {
+                    TemplatePart::Expression(e) => Some(e),
+                    TemplatePart::Literal(_) => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
+        Syntax::Condition => match expr::condition::condition(text) {
+            Ok(parsed) => parsed
+                .condition
+                .operands()
+                .into_iter()
+                .filter_map(|o| match o {
+                    expr::Operand::Expression(e) => Some(e.clone()),
+                    expr::Operand::Literal { .. } => None,
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        },
+        Syntax::Expression => expr::expression(text).into_iter().collect(),
+        Syntax::Other => Vec::new(),
+    }
+}
+
 /// Every string of a workflow that may hold a runtime expression, in document order.
-fn visit_workflow(w: &mut Workflow, f: &mut dyn FnMut(&mut String, Span)) {
+fn visit_workflow(w: &mut Workflow, f: &mut Visit<'_>) {
     visit_parameters(&mut w.parameters, f);
     for step in &mut w.steps {
         visit_parameters(&mut step.parameters, f);
@@ -413,7 +423,7 @@ fn visit_workflow(w: &mut Workflow, f: &mut dyn FnMut(&mut String, Span)) {
     }
 }
 
-fn visit_parameters(list: &mut [ParameterOrRef], f: &mut dyn FnMut(&mut String, Span)) {
+fn visit_parameters(list: &mut [ParameterOrRef], f: &mut Visit<'_>) {
     for p in list {
         match p {
             ParameterOrRef::Parameter(p) => visit_node(&mut p.value, f),
@@ -426,7 +436,7 @@ fn visit_parameters(list: &mut [ParameterOrRef], f: &mut dyn FnMut(&mut String, 
     }
 }
 
-fn visit_actions(list: &mut ActionList, f: &mut dyn FnMut(&mut String, Span)) {
+fn visit_actions(list: &mut ActionList, f: &mut Visit<'_>) {
     for a in list {
         if let ActionOrRef::Action(a) = a {
             for c in &mut a.criteria {
@@ -437,13 +447,17 @@ fn visit_actions(list: &mut ActionList, f: &mut dyn FnMut(&mut String, Span)) {
 }
 
 /// The condition and context, each kept in step with the node it was read from.
-fn visit_criterion(c: &mut Criterion, f: &mut dyn FnMut(&mut String, Span)) {
-    f(&mut c.condition.value, c.condition.span);
+fn visit_criterion(c: &mut Criterion, f: &mut Visit<'_>) {
+    let syntax = match c.kind.value {
+        CriterionType::Simple => Syntax::Condition,
+        _ => Syntax::Other,
+    };
+    f(&mut c.condition.value, c.condition.span, syntax);
     if let Value::String(s) = &mut c.condition_node.value {
         s.clone_from(&c.condition.value);
     }
     if let Some(context) = &mut c.context {
-        f(&mut context.value, context.span);
+        f(&mut context.value, context.span, Syntax::Expression);
         if let Some(Node {
             value: Value::String(s),
             ..
@@ -454,10 +468,10 @@ fn visit_criterion(c: &mut Criterion, f: &mut dyn FnMut(&mut String, Span)) {
     }
 }
 
-fn visit_node(node: &mut Node, f: &mut dyn FnMut(&mut String, Span)) {
+fn visit_node(node: &mut Node, f: &mut Visit<'_>) {
     let span = node.span;
     match &mut node.value {
-        Value::String(s) => f(s, span),
+        Value::String(s) => f(s, span, Syntax::Value),
         Value::Seq(items) => items.iter_mut().for_each(|n| visit_node(n, f)),
         Value::Map(map) => map
             .entries

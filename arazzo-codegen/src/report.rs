@@ -45,16 +45,8 @@ impl Analysis {
         if self.diagnostics.has_errors() {
             return Err(self.into_report());
         }
-        let generated: Result<String, Diagnostics> =
-            crate::plan::plan(&self.project, &self.index, settings).map(|plan| {
-                let components = self
-                    .project
-                    .arazzo
-                    .first()
-                    .map(|d| d.document.components.clone())
-                    .unwrap_or_default();
-                crate::emit::emit(&plan, &components)
-            });
+        let generated = crate::plan::plan(&self.project, &self.index, settings)
+            .and_then(|plan| crate::emit::emit(&plan));
         let mut report = self.into_report();
         match generated {
             Ok(code) => Ok((code, report)),

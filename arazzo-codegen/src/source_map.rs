@@ -170,6 +170,13 @@ impl SourceMap {
             .filter_map(|(i, f)| u32::try_from(i).ok().map(|i| (FileId(i), f)))
     }
 
+    /// A file's name as diagnostics show it (empty for an unknown file).
+    pub fn display_name(&self, file: FileId) -> String {
+        self.get(file)
+            .map(|f| f.display_name().to_owned())
+            .unwrap_or_default()
+    }
+
     /// `file:line:col` of the start of a span.
     pub fn location(&self, span: Span) -> String {
         match self.get(span.file) {

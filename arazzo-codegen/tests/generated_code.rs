@@ -21,9 +21,46 @@ fn snapshot_all(folder: &str) -> usize {
             report.render()
         );
         let stem = name.trim_end_matches(".arazzo.yaml");
+        laid_out_as_rustfmt_would(name, &code);
         insta::assert_snapshot!(format!("{folder}__{stem}"), code);
     }
     names.len()
+}
+
+/// The layout a reader of hand-written Rust expects: lines of at most 100 characters (doc
+/// comments wrapped), and a blank line between items.
+fn laid_out_as_rustfmt_would(name: &str, code: &str) {
+    for (i, line) in code.lines().enumerate() {
+        assert!(
+            line.chars().count() <= 100,
+            "{name}:{}: a line of {} characters:\n{line}",
+            i + 1,
+            line.chars().count()
+        );
+    }
+    let lines: Vec<&str> = code.lines().collect();
+    for pair in lines.windows(2) {
+        let [prev, next] = pair else { continue };
+        let item = [
+            "pub fn ",
+            "fn ",
+            "async fn ",
+            "pub async fn ",
+            "impl",
+            "mod ",
+            "struct ",
+            "enum ",
+            "///",
+        ]
+        .iter()
+        .any(|start| next.trim_start().starts_with(start));
+        let same_indent =
+            prev.len() - prev.trim_start().len() == next.len() - next.trim_start().len();
+        assert!(
+            !(prev.trim() == "}" && item && same_indent),
+            "{name}: no blank line between items:\n{prev}\n{next}"
+        );
+    }
 }
 
 #[test]

@@ -11,6 +11,7 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::sync::OnceLock;
 
 use serde_json::Value;
 
@@ -110,24 +111,66 @@ pub fn text(v: &Value) -> Cow<'_, str> {
     }
 }
 
-/// A `regex` criterion: the pattern was compiled once; an absent value never matches.
-pub fn regex_matches(pattern: &regex::Regex, v: Option<&Value>) -> bool {
-    v.is_some_and(|v| pattern.is_match(&text(v)))
+/// The pattern of a `regex` criterion, compiled on first use (it was checked at build time
+/// with the same engine). Generated code holds one in a `static` per criterion.
+#[derive(Debug)]
+pub struct Pattern {
+    source: &'static str,
+    compiled: OnceLock<Option<regex::Regex>>,
 }
 
-/// A `jsonpath` criterion holds when the query selects something. A query that filters the
-/// root (`$[?…]`) tests the context itself, as the Arazzo specification's examples expect
-/// (`$[?count(@.pets) > 0]` against a response body); other queries select from the context.
-pub fn jsonpath_matches(
-    query: &serde_json_path::JsonPath,
-    tests_context: bool,
-    v: Option<&Value>,
-) -> bool {
-    let Some(v) = v else { return false };
-    if !query.query(v).is_empty() {
-        return true;
+impl Pattern {
+    pub const fn new(source: &'static str) -> Self {
+        Pattern {
+            source,
+            compiled: OnceLock::new(),
+        }
     }
-    tests_context && !query.query(&Value::Array(vec![v.clone()])).is_empty()
+
+    /// Whether the value's text matches; an absent value, or a pattern that cannot be
+    /// compiled, never matches (a criterion that cannot be evaluated does not hold).
+    pub fn matches(&self, v: Option<&Value>) -> bool {
+        let compiled = self
+            .compiled
+            .get_or_init(|| regex::Regex::new(self.source).ok());
+        match (compiled, v) {
+            (Some(pattern), Some(v)) => pattern.is_match(&text(v)),
+            _ => false,
+        }
+    }
+}
+
+/// The query of a `jsonpath` criterion (RFC 9535), compiled on first use. A query that
+/// filters the root (`$[?…]`) also tests the context itself, as the Arazzo specification's
+/// examples expect (`$[?count(@.pets) > 0]` against a response body); other queries select
+/// from the context.
+#[derive(Debug)]
+pub struct JsonQuery {
+    source: &'static str,
+    compiled: OnceLock<Option<serde_json_path::JsonPath>>,
+}
+
+impl JsonQuery {
+    pub const fn new(source: &'static str) -> Self {
+        JsonQuery {
+            source,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// Whether the query selects something from the value.
+    pub fn matches(&self, v: Option<&Value>) -> bool {
+        let compiled = self
+            .compiled
+            .get_or_init(|| serde_json_path::JsonPath::parse(self.source).ok());
+        let (Some(query), Some(v)) = (compiled, v) else {
+            return false;
+        };
+        if !query.query(v).is_empty() {
+            return true;
+        }
+        self.source.starts_with("$[?") && !query.query(&Value::Array(vec![v.clone()])).is_empty()
+    }
 }
 
 /// Follows RFC 6901 reference tokens (already unescaped) into a value.
@@ -213,41 +256,27 @@ mod tests {
     }
 
     #[test]
-    fn regex_matches_values_as_text() {
-        let two_xx = regex::Regex::new(r"^2\d\d$").unwrap_or_else(|e| panic!("{e}"));
-        assert!(regex_matches(&two_xx, Some(&json!(201))));
-        assert!(!regex_matches(&two_xx, Some(&json!(404))));
-        assert!(!regex_matches(&two_xx, None));
-        let word = regex::Regex::new("sold").unwrap_or_else(|e| panic!("{e}"));
-        assert!(regex_matches(&word, Some(&json!({"status": "sold"}))));
+    fn patterns_match_values_as_text() {
+        static TWO_XX: Pattern = Pattern::new(r"^2\d\d$");
+        assert!(TWO_XX.matches(Some(&json!(201))));
+        assert!(!TWO_XX.matches(Some(&json!(404))));
+        assert!(!TWO_XX.matches(None));
+        assert!(Pattern::new("sold").matches(Some(&json!({"status": "sold"}))));
+        // Cannot be evaluated: does not hold, never panics.
+        assert!(!Pattern::new("(").matches(Some(&json!("("))));
     }
 
     #[test]
     fn jsonpath_root_filters_test_the_context_itself() {
-        let query = |q: &str| serde_json_path::JsonPath::parse(q).unwrap_or_else(|e| panic!("{e}"));
         let body = json!({"pets": [{"name": "Rex"}], "state": "open"});
-        assert!(jsonpath_matches(
-            &query("$[?count(@.pets) > 0]"),
-            true,
-            Some(&body)
-        ));
-        assert!(jsonpath_matches(
-            &query("$[?@.state != 'closed']"),
-            true,
-            Some(&body)
-        ));
-        assert!(!jsonpath_matches(
-            &query("$[?@.state == 'closed']"),
-            true,
-            Some(&body)
-        ));
-        assert!(jsonpath_matches(
-            &query("$.pets[?@.name == 'Rex']"),
-            false,
-            Some(&body)
-        ));
-        assert!(!jsonpath_matches(&query("$.owners"), false, Some(&body)));
-        assert!(!jsonpath_matches(&query("$.pets"), false, None));
+        let holds = |q: &'static str, v: Option<&Value>| JsonQuery::new(q).matches(v);
+        assert!(holds("$[?count(@.pets) > 0]", Some(&body)));
+        assert!(holds("$[?@.state != 'closed']", Some(&body)));
+        assert!(!holds("$[?@.state == 'closed']", Some(&body)));
+        assert!(holds("$.pets[?@.name == 'Rex']", Some(&body)));
+        assert!(!holds("$.owners", Some(&body)));
+        assert!(!holds("$.pets", None));
+        assert!(!holds("$[", Some(&body)));
     }
 
     #[test]

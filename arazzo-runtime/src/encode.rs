@@ -154,7 +154,8 @@ pub const FORM_DEFAULT: FieldEncoding = FieldEncoding {
 
 /// The pairs of an `application/x-www-form-urlencoded` body. Keys are used literally
 /// (Twilio's `Configuration.Url`); absent values are left out.
-pub fn form_pairs(body: &Value, encodings: &[(&str, FieldEncoding)]) -> Vec<(String, String)> {
+#[cfg(test)]
+fn form_pairs(body: &Value, encodings: &[(&str, FieldEncoding)]) -> Vec<(String, String)> {
     let mut pairs = Vec::new();
     each_form_pair(body, encodings, |k, v| {
         pairs.push((k.to_owned(), v.to_owned()))
@@ -202,7 +203,8 @@ fn each_field_pair<'v>(
 }
 
 /// Form pairs encoded as `application/x-www-form-urlencoded` (spaces as `+`).
-pub fn form_urlencoded(pairs: &[(String, String)]) -> String {
+#[cfg(test)]
+fn form_urlencoded(pairs: &[(String, String)]) -> String {
     url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)
         .finish()

@@ -2,8 +2,7 @@
 //! where it arose, and carries what a user needs to act: the status, an excerpt of the body,
 //! the criterion that failed and where it is written.
 
-/// Where in the Arazzo document something is written: `file:line:col`, fixed at build time.
-pub type Location = &'static str;
+pub use crate::descriptor::Location;
 
 /// Why a generated workflow did not produce its outputs.
 #[derive(Debug, thiserror::Error)]
@@ -101,6 +100,16 @@ pub enum Error {
         child: &'static str,
         reason: String,
     },
+    /// A path parameter whose value is `.` or `..`, which would change the path: not sent.
+    #[error(
+        "workflow `{workflow}`, step `{step}`: path parameter `{parameter}` is `{value}`, which would change the path; it was not sent"
+    )]
+    PathValue {
+        workflow: &'static str,
+        step: &'static str,
+        parameter: &'static str,
+        value: String,
+    },
     /// A request body that could not be built (a multipart part that is not text, …).
     #[error("workflow `{workflow}`, step `{step}`: {reason}")]
     Body {
@@ -118,6 +127,7 @@ impl Error {
             | Error::CriterionFailed { workflow, .. }
             | Error::MissingValue { workflow, .. }
             | Error::InvalidHeader { workflow, .. }
+            | Error::PathValue { workflow, .. }
             | Error::MissingCredentials { workflow, .. }
             | Error::OutputType { workflow, .. }
             | Error::Body { workflow, .. }
@@ -134,6 +144,7 @@ impl Error {
             | Error::CriterionFailed { step, .. }
             | Error::MissingValue { step, .. }
             | Error::InvalidHeader { step, .. }
+            | Error::PathValue { step, .. }
             | Error::MissingCredentials { step, .. }
             | Error::Body { step, .. }
             | Error::Ended { step, .. }

@@ -1,5 +1,5 @@
-//! What generated state machines use between steps: delays for retries, the step budget, and
-//! the trace of criteria and actions.
+//! What generated state machines use between steps: delays for retries, the step budget, the
+//! retry counts, and the spans of workflows and steps.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -61,8 +61,92 @@ impl std::fmt::Debug for Sleeper {
 pub type WorkflowFuture<'a, T> =
     Pin<Box<dyn Future<Output = Result<(T, Option<u16>), crate::Error>> + Send + 'a>>;
 
+/// Another workflow's run, boxed so that workflows may run each other (and themselves).
+pub fn boxed<'a, T>(run: impl Future<Output = RunResult<T>> + Send + 'a) -> WorkflowFuture<'a, T> {
+    Box::pin(run)
+}
+
+/// What a workflow's run gives: its outputs and the status of its last operation (which a
+/// step that ran it reads as `$statusCode`).
+pub type RunResult<T> = Result<(T, Option<u16>), crate::Error>;
+
 /// The number of steps a workflow may run (loops included) unless the client sets another.
 pub const DEFAULT_STEP_BUDGET: usize = 1000;
+
+/// How many more steps a run may take.
+#[derive(Debug)]
+pub struct Budget {
+    workflow: &'static str,
+    total: usize,
+    left: usize,
+}
+
+impl Budget {
+    pub fn new(workflow: &'static str, total: usize) -> Self {
+        Budget {
+            workflow,
+            total,
+            left: total,
+        }
+    }
+
+    /// Takes one step, or says that the budget is used up at `step`.
+    pub fn spend(&mut self, step: &'static str) -> Result<(), crate::Error> {
+        if self.left == 0 {
+            return Err(crate::Error::StepBudgetExceeded {
+                workflow: self.workflow,
+                step,
+                budget: self.total,
+            });
+        }
+        self.left -= 1;
+        Ok(())
+    }
+}
+
+/// Retries used so far in a run, per step and retry action.
+#[derive(Debug, Default)]
+pub struct Retries(Vec<((&'static str, &'static str), u64)>);
+
+impl Retries {
+    /// Counts one more retry of `action` at `step` if fewer than `limit` were used, and says
+    /// whether it did.
+    pub fn try_take(&mut self, step: &'static str, action: &'static str, limit: u64) -> bool {
+        let key = (step, action);
+        let used = match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, used)) => used,
+            None => {
+                self.0.push((key, 0));
+                match self.0.last_mut() {
+                    Some((_, used)) => used,
+                    None => return false,
+                }
+            }
+        };
+        if *used < limit {
+            *used += 1;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// Runs a future inside a tracing span: `arazzo.step` for one attempt of a step,
+/// `arazzo.workflow` for a whole run.
+pub trait Traced: Future + Sized {
+    /// Inside a span `arazzo.step{step}`: each attempt of a step gets its own.
+    fn traced(self, step: &'static str) -> tracing::instrument::Instrumented<Self> {
+        tracing::Instrument::instrument(self, tracing::info_span!("arazzo.step", step))
+    }
+
+    /// Inside a span `arazzo.workflow{workflow}`.
+    fn traced_workflow(self, workflow: &'static str) -> tracing::instrument::Instrumented<Self> {
+        tracing::Instrument::instrument(self, tracing::info_span!("arazzo.workflow", workflow))
+    }
+}
+
+impl<F: Future> Traced for F {}
 
 /// How long to wait before a retry: the response's `Retry-After` (seconds or an HTTP date)
 /// wins over the action's `retryAfter`; neither means no wait.
@@ -86,34 +170,6 @@ pub fn retry_delay(exchange: &Exchange, retry_after: Option<f64>) -> Duration {
         .map_or(Duration::ZERO, Duration::from_secs_f64)
 }
 
-/// Records a criterion's outcome in the trace and returns it.
-pub fn criterion(
-    workflow: &'static str,
-    step: &'static str,
-    text: &'static str,
-    holds: bool,
-) -> bool {
-    tracing::debug!(
-        workflow,
-        step,
-        criterion = text,
-        holds,
-        "criterion evaluated"
-    );
-    holds
-}
-
-/// Records an action taken.
-pub fn action(
-    workflow: &'static str,
-    step: &'static str,
-    name: &'static str,
-    kind: &'static str,
-    target: &'static str,
-) {
-    tracing::info!(workflow, step, action = name, kind, target, "action taken");
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,5 +182,30 @@ mod tests {
             seen.lock().map(|v| v.clone()).unwrap_or_default(),
             [Duration::from_secs(3)]
         );
+    }
+
+    #[test]
+    fn a_budget_stops_the_run_at_the_step_it_runs_out() {
+        let mut budget = Budget::new("wf", 2);
+        assert!(budget.spend("a").is_ok() && budget.spend("b").is_ok());
+        let err = budget.spend("c").unwrap_err();
+        assert!(matches!(
+            err,
+            crate::Error::StepBudgetExceeded {
+                step: "c",
+                budget: 2,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn retries_are_counted_per_step_and_action_up_to_their_limit() {
+        let mut retries = Retries::default();
+        assert!(retries.try_take("poll", "again", 2));
+        assert!(retries.try_take("poll", "again", 2));
+        assert!(!retries.try_take("poll", "again", 2));
+        assert!(retries.try_take("poll", "other", 1));
+        assert!(!retries.try_take("poll", "again", 2));
     }
 }

@@ -7,7 +7,9 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 use tracing::Instrument;
 
-use crate::auth::{Auth, KeyLocation};
+use crate::auth::{Auth, Credential, KeyLocation};
+use crate::client::ClientSettings;
+use crate::descriptor::{ActionKind, Criterion, HttpMethod, In, Param};
 use crate::encode::{self, FieldEncoding, Style};
 use crate::error::{Error, excerpt};
 use crate::value::scalar_text;
@@ -29,20 +31,25 @@ impl HttpClient {
     }
 }
 
-/// Sees, and may change, every request just before it is sent: add a header, sign the
-/// request, log it. Set on a generated client with `with_request_hook`.
-#[derive(Clone)]
-pub struct RequestHook(std::sync::Arc<dyn Fn(&mut reqwest::Request) + Send + Sync>);
+/// What `with_request_hook` of a generated client takes: any closure that sees, and may
+/// change, a request just before it is sent (to add a header, sign it, log it).
+pub trait RequestHook: Fn(&mut reqwest::Request) + Send + Sync + 'static {}
 
-impl RequestHook {
-    pub fn new(hook: impl Fn(&mut reqwest::Request) + Send + Sync + 'static) -> Self {
-        RequestHook(std::sync::Arc::new(hook))
+impl<F: Fn(&mut reqwest::Request) + Send + Sync + 'static> RequestHook for F {}
+
+/// A request hook, shared by clones of a client.
+#[derive(Clone)]
+pub struct SharedHook(std::sync::Arc<dyn Fn(&mut reqwest::Request) + Send + Sync>);
+
+impl SharedHook {
+    pub fn new(hook: impl RequestHook) -> Self {
+        SharedHook(std::sync::Arc::new(hook))
     }
 }
 
-impl std::fmt::Debug for RequestHook {
+impl std::fmt::Debug for SharedHook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("RequestHook")
+        f.write_str("SharedHook")
     }
 }
 
@@ -67,124 +74,142 @@ enum Body {
 pub struct Call {
     workflow: &'static str,
     step: &'static str,
-    method: reqwest::Method,
-    path: String,
-    /// The path with `{name}` kept for parameters: what logs show.
+    method: HttpMethod,
+    /// The operation's path, `{name}` for each path parameter: what logs show.
     template: &'static str,
+    /// Path parameters, encoded: substituted into the template when the call is sent.
+    path: Vec<(&'static str, String)>,
     cookies: Vec<(String, String)>,
     body: Option<Body>,
     record: RequestRecord,
 }
+
+/// A function per HTTP method that starts a call: `post(WORKFLOW, "createConversation",
+/// "/v1/Conversations")`.
+macro_rules! method_constructors {
+    ($( $name:ident => $method:ident ),* $(,)?) => {
+        /// Calls of operations by HTTP method.
+        pub mod calls {
+            use super::{Call, HttpMethod};
+            $(
+                #[doc = concat!("A `", stringify!($method), "` call of the operation at `template`.")]
+                pub fn $name(workflow: &'static str, step: &'static str, template: &'static str) -> Call {
+                    Call::new(workflow, step, HttpMethod::$method, template)
+                }
+            )*
+        }
+    };
+}
+
+method_constructors!(
+    get => Get,
+    put => Put,
+    post => Post,
+    delete => Delete,
+    options => Options,
+    head => Head,
+    patch => Patch,
+    trace => Trace,
+    query => Query,
+);
 
 impl Call {
     /// A call of the operation at `template` (its OpenAPI path, `{name}` for parameters).
     pub fn new(
         workflow: &'static str,
         step: &'static str,
-        method: reqwest::Method,
+        method: HttpMethod,
         template: &'static str,
     ) -> Self {
         Call {
             workflow,
             step,
             method,
-            path: String::with_capacity(template.len() + 16),
             template,
+            path: Vec::new(),
             cookies: Vec::new(),
             body: None,
             record: RequestRecord::default(),
         }
     }
 
-    fn missing(&self, what: &'static str, name: &'static str, expression: &'static str) -> Error {
+    fn missing(&self, what: &'static str, param: &Param) -> Error {
         Error::MissingValue {
             workflow: self.workflow,
             step: self.step,
             what,
-            name,
-            expression,
+            name: param.name,
+            expression: param.from,
         }
     }
 
-    /// Literal text of the path template.
-    pub fn path(&mut self, literal: &str) {
-        self.path.push_str(literal);
+    /// One parameter, encoded as its location and style say; an absent optional value is
+    /// left out, an absent required one is an error.
+    pub fn param(&mut self, param: Param, value: Option<Value>) -> Result<(), Error> {
+        match param.location {
+            In::Path => self.path_param(&param, value),
+            In::Query => self.query_param(&param, value),
+            In::Header => self.header_param(&param, value),
+            In::Cookie => self.cookie_param(&param, value),
+        }
     }
 
     /// A path parameter: percent-encoded, so it can never add segments, a query or a fragment.
-    pub fn path_param(
-        &mut self,
-        name: &'static str,
-        value: Option<Value>,
-        style: Style,
-        explode: bool,
-        expression: &'static str,
-    ) -> Result<(), Error> {
+    fn path_param(&mut self, param: &Param, value: Option<Value>) -> Result<(), Error> {
         let text = value
             .as_ref()
-            .and_then(|v| encode::simple(v, explode))
-            .ok_or_else(|| self.missing("path parameter", name, expression))?;
+            .and_then(|v| encode::simple(v, param.explode))
+            .ok_or_else(|| self.missing("path parameter", param))?;
         if text == "." || text == ".." {
-            return Err(Error::Body {
+            return Err(Error::PathValue {
                 workflow: self.workflow,
                 step: self.step,
-                reason: format!(
-                    "path parameter `{name}` is `{text}`, which would change the path; it was not sent"
-                ),
+                parameter: param.name,
+                value: text,
             });
         }
-        match (&value, style) {
+        let encoded = match (&value, param.style) {
             (Some(v), Style::Label | Style::Matrix) => {
-                self.path
-                    .push_str(&encode::path_styled(name, v, style, explode));
+                encode::path_styled(param.name, v, param.style, param.explode)
             }
-            _ => self.path.extend(encode::component_parts(&text)),
-        }
+            _ => encode::component_parts(&text).collect(),
+        };
+        self.path.push((param.name, encoded));
         if let Some(v) = value {
-            self.record.path.push((name, v));
+            self.record.path.push((param.name, v));
         }
         Ok(())
     }
 
-    /// A query parameter; absent optional values are left out.
-    pub fn query(
-        &mut self,
-        name: &'static str,
-        value: Option<Value>,
-        style: Style,
-        explode: bool,
-        required: bool,
-        expression: &'static str,
-    ) -> Result<(), Error> {
+    fn query_param(&mut self, param: &Param, value: Option<Value>) -> Result<(), Error> {
         match value.filter(|v| !v.is_null()) {
             Some(v) => {
-                self.record
-                    .query
-                    .extend(encode::query_pairs(name, &v, style, explode));
+                self.record.query.extend(encode::query_pairs(
+                    param.name,
+                    &v,
+                    param.style,
+                    param.explode,
+                ));
                 Ok(())
             }
-            None if required => Err(self.missing("query parameter", name, expression)),
+            None if param.required => Err(self.missing("query parameter", param)),
             None => Ok(()),
         }
     }
 
     /// A header; a value with CR or LF is refused, never sent.
-    pub fn header(
-        &mut self,
-        name: &'static str,
-        value: Option<Value>,
-        explode: bool,
-        required: bool,
-        expression: &'static str,
-    ) -> Result<(), Error> {
-        let Some(text) = value.as_ref().and_then(|v| encode::simple(v, explode)) else {
-            return if required {
-                Err(self.missing("header", name, expression))
+    fn header_param(&mut self, param: &Param, value: Option<Value>) -> Result<(), Error> {
+        let Some(text) = value
+            .as_ref()
+            .and_then(|v| encode::simple(v, param.explode))
+        else {
+            return if param.required {
+                Err(self.missing("header", param))
             } else {
                 Ok(())
             };
         };
-        self.raw_header(name, text)
+        self.raw_header(param.name, text)
     }
 
     fn raw_header(&mut self, name: &str, text: String) -> Result<(), Error> {
@@ -199,22 +224,21 @@ impl Call {
         Ok(())
     }
 
-    /// A cookie.
-    pub fn cookie(
-        &mut self,
-        name: &'static str,
-        value: Option<Value>,
-        required: bool,
-        expression: &'static str,
-    ) -> Result<(), Error> {
+    /// A cookie; a value that cannot be sent in a `Cookie` header is refused.
+    fn cookie_param(&mut self, param: &Param, value: Option<Value>) -> Result<(), Error> {
         let Some(text) = value.as_ref().and_then(|v| encode::simple(v, false)) else {
-            return if required {
-                Err(self.missing("cookie", name, expression))
+            return if param.required {
+                Err(self.missing("cookie", param))
             } else {
                 Ok(())
             };
         };
-        if text.contains(['\r', '\n', ';']) {
+        self.push_cookie(param.name, text)
+    }
+
+    fn push_cookie(&mut self, name: &str, text: String) -> Result<(), Error> {
+        let sendable = HeaderValue::from_str(&text).is_ok();
+        if !sendable || text.contains(['\r', '\n', ';']) {
             return Err(Error::InvalidHeader {
                 workflow: self.workflow,
                 step: self.step,
@@ -223,6 +247,25 @@ impl Call {
         }
         self.cookies.push((name.to_owned(), text));
         Ok(())
+    }
+
+    /// The credential a security scheme needs, or the error that names the scheme and the
+    /// client method that sets it.
+    pub fn credential<'c>(&self, credential: &'c Credential) -> Result<Auth<'c>, Error> {
+        credential
+            .auth()
+            .ok_or_else(|| self.missing_credential(credential))
+    }
+
+    /// The error for a security requirement none of whose alternatives the client can fill:
+    /// it names `credential`, the first scheme asked for.
+    pub fn missing_credential(&self, credential: &Credential) -> Error {
+        Error::MissingCredentials {
+            workflow: self.workflow,
+            step: self.step,
+            scheme: credential.scheme(),
+            setter: credential.setter(),
+        }
     }
 
     /// A JSON body.
@@ -250,9 +293,15 @@ impl Call {
         self.record.body = Some(body);
     }
 
-    /// An `application/x-www-form-urlencoded` body given as its fields, read where they are:
-    /// for steps whose expressions never read `$request.body`, which is then not kept.
-    pub fn form_fields(
+    /// An `application/x-www-form-urlencoded` body given as its fields, read where they are
+    /// (each in OpenAPI's default encoding): for steps whose expressions never read
+    /// `$request.body`, which is then not kept.
+    pub fn form_fields(&mut self, content_type: &'static str, fields: &[(&str, Option<&Value>)]) {
+        self.form_fields_encoded(content_type, fields, &[]);
+    }
+
+    /// [`Self::form_fields`], with the `encoding` the operation gives some fields.
+    pub fn form_fields_encoded(
         &mut self,
         content_type: &'static str,
         fields: &[(&str, Option<&Value>)],
@@ -313,12 +362,12 @@ impl Call {
     /// request and what the exchange keeps, so the workflow's future stays small.
     pub fn send<'h>(
         self,
-        http: &'h reqwest::Client,
+        settings: &'h ClientSettings,
         base: &str,
         auth: &[Auth<'_>],
-        hook: Option<&RequestHook>,
     ) -> impl Future<Output = Result<Exchange, Error>> + Send + 'h {
-        let prepared = self.prepare(http, base, auth, hook);
+        let http = settings.http.get();
+        let prepared = self.prepare(http, base, auth, settings.request_hook.as_ref());
         async move {
             let (request, sent) = prepared?;
             let transport = |source| Error::Transport {
@@ -359,7 +408,7 @@ impl Call {
         http: &reqwest::Client,
         base: &str,
         auth: &[Auth<'_>],
-        hook: Option<&RequestHook>,
+        hook: Option<&SharedHook>,
     ) -> Result<(reqwest::Request, Sent), Error> {
         let mut query = self.record.query.clone();
         for a in auth {
@@ -379,12 +428,11 @@ impl Call {
                     location: KeyLocation::Cookie,
                     name,
                     key,
-                } => self
-                    .cookies
-                    .push(((*name).to_owned(), key.expose().to_owned())),
+                } => self.push_cookie(name, key.expose().to_owned())?,
             }
         }
-        let mut url = format!("{}{}", base.trim_end_matches('/'), self.path);
+        let path = self.expand_path()?;
+        let mut url = format!("{}{}", base.trim_end_matches('/'), path);
         if !query.is_empty() {
             url.push('?');
             url.push_str(&encode::query_string(&query));
@@ -415,11 +463,22 @@ impl Call {
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect::<Vec<_>>()
                 .join("; ");
-            if let Ok(value) = HeaderValue::from_str(&cookie) {
-                headers.append(reqwest::header::COOKIE, value);
-            }
+            let value = HeaderValue::from_str(&cookie).map_err(|_| Error::InvalidHeader {
+                workflow: self.workflow,
+                step: self.step,
+                header: "Cookie".to_owned(),
+            })?;
+            headers.append(reqwest::header::COOKIE, value);
         }
-        let mut request = http.request(self.method.clone(), &url).headers(headers);
+        let method = self.method.to_reqwest().ok_or_else(|| Error::Body {
+            workflow: self.workflow,
+            step: self.step,
+            reason: format!(
+                "the HTTP client cannot send method {}",
+                self.method.as_str()
+            ),
+        })?;
+        let mut request = http.request(method.clone(), &url).headers(headers);
         for a in auth {
             request = match a {
                 Auth::Basic(basic) => {
@@ -460,12 +519,12 @@ impl Call {
             "arazzo.request",
             workflow = self.workflow,
             step = self.step,
-            method = %self.method,
+            method = self.method.as_str(),
             path = %self.template,
             status = tracing::field::Empty,
         );
         let mut request = request.build().map_err(transport)?;
-        if let Some(RequestHook(hook)) = hook {
+        if let Some(SharedHook(hook)) = hook {
             hook(&mut request);
             // `$url` is what was sent, hook included.
             url = request.url().to_string();
@@ -475,12 +534,40 @@ impl Call {
             Sent {
                 workflow: self.workflow,
                 step: self.step,
-                method: self.method,
+                method,
                 url,
                 record: self.record,
                 span,
             },
         ))
+    }
+}
+
+impl Call {
+    /// The template with each `{name}` replaced by its encoded value. Every path parameter is
+    /// required, so a name without a value is an error (checked at build time: never expected).
+    fn expand_path(&self) -> Result<String, Error> {
+        let mut path = String::with_capacity(self.template.len() + 16);
+        let mut rest: &'static str = self.template;
+        while let Some((before, after)) = rest.split_once('{') {
+            let Some((name, tail)) = after.split_once('}') else {
+                break;
+            };
+            path.push_str(before);
+            let Some((_, value)) = self.path.iter().find(|(n, _)| *n == name) else {
+                return Err(Error::MissingValue {
+                    workflow: self.workflow,
+                    step: self.step,
+                    what: "path parameter",
+                    name,
+                    expression: "",
+                });
+            };
+            path.push_str(value);
+            rest = tail;
+        }
+        path.push_str(rest);
+        Ok(path)
     }
 }
 
@@ -612,15 +699,39 @@ impl Exchange {
         (200..300).contains(&self.status)
     }
 
+    /// Records a criterion's outcome in the trace and returns it.
+    pub fn holds(&self, criterion: &Criterion, holds: bool) -> bool {
+        tracing::debug!(
+            workflow = self.workflow,
+            step = self.step,
+            criterion = criterion.text,
+            holds,
+            "criterion evaluated"
+        );
+        holds
+    }
+
     /// The error for a criterion that did not hold.
-    pub fn criterion_failed(&self, criterion: &'static str, location: &'static str) -> Error {
+    pub fn failed(&self, criterion: &Criterion) -> Error {
         Error::CriterionFailed {
             workflow: self.workflow,
             step: self.step,
-            criterion,
-            location,
+            criterion: criterion.text,
+            location: criterion.at,
             status: self.status,
             body_excerpt: excerpt(&self.body),
         }
+    }
+
+    /// Records an action taken (`target`: the step or workflow it goes to, if any).
+    pub fn action(&self, name: &'static str, kind: ActionKind, target: &'static str) {
+        tracing::info!(
+            workflow = self.workflow,
+            step = self.step,
+            action = name,
+            kind = kind.as_str(),
+            target,
+            "action taken"
+        );
     }
 }

@@ -12,10 +12,15 @@ pub fn at<'v>(root: Option<&'v Value>, tokens: &[&str]) -> Option<&'v Value> {
     root.and_then(|v| crate::criteria::pointer(v, tokens))
 }
 
-/// One part of a `{$…}` template.
+/// One part of a `{$…}` template: text, or a value read where it is.
 pub enum Part<'a> {
     Text(&'a str),
-    Value(Option<Value>),
+    Value(Option<&'a Value>),
+}
+
+/// A template as the string value it makes.
+pub fn text(parts: &[Part<'_>]) -> Value {
+    Value::String(template(parts))
 }
 
 /// A template's text: scalars as their text, lists and objects as JSON, absent values as nothing.
@@ -100,6 +105,35 @@ pub fn output_ref<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// The inputs a caller passes to another workflow, as that workflow's input type.
+pub fn child_input<T: serde::de::DeserializeOwned>(
+    workflow: &'static str,
+    step: &'static str,
+    child: &'static str,
+    inputs: Value,
+) -> Result<T, crate::Error> {
+    serde_json::from_value(inputs).map_err(|e| crate::Error::ChildInput {
+        workflow,
+        step,
+        child,
+        reason: e.to_string(),
+    })
+}
+
+/// Keeps what a run of workflow `key` took and gave, for `$workflows.<key>.inputs…` and
+/// `$workflows.<key>.outputs…`.
+pub fn record<T: serde::Serialize>(
+    workflows: &mut serde_json::Map<String, Value>,
+    key: &str,
+    inputs: Value,
+    outputs: &T,
+) {
+    let mut record = serde_json::Map::new();
+    record.insert("inputs".to_owned(), inputs);
+    record.insert("outputs".to_owned(), self::inputs(outputs));
+    workflows.insert(key.to_owned(), Value::Object(record));
+}
+
 /// Applies a payload replacement: the value at `tokens` becomes `value` (absent values leave the
 /// payload as it is). Missing objects on the way are created.
 pub fn replace(body: &mut Value, tokens: &[&str], value: Option<Value>) {
@@ -135,11 +169,11 @@ mod tests {
     fn templates_interpolate_scalars_as_text_and_structures_as_json() {
         let text = template(&[
             Part::Text("id="),
-            Part::Value(Some(json!(42))),
+            Part::Value(Some(&json!(42))),
             Part::Text(" name="),
-            Part::Value(Some(json!("Rex"))),
+            Part::Value(Some(&json!("Rex"))),
             Part::Text(" tags="),
-            Part::Value(Some(json!(["a", "b"]))),
+            Part::Value(Some(&json!(["a", "b"]))),
             Part::Text(" gone="),
             Part::Value(None),
         ]);

@@ -1,9 +1,9 @@
-//! Requests as a server receives them: paths, queries, headers, bodies and credentials.
+//! Requests as a server receives them: paths, queries, headers, bodies and credentials, built
+//! through the calls generated code makes.
 
-use arazzo_runtime::auth::{Auth, Basic, KeyLocation, Secret};
-use arazzo_runtime::encode::{FieldEncoding, Style};
-use arazzo_runtime::http::Call;
-use arazzo_runtime::reqwest::Method;
+use arazzo_runtime::__private::{
+    self as rt, Auth, Basic, ClientSettings, FieldEncoding, KeyLocation, Param, Secret, Style,
+};
 use arazzo_runtime::{Error, serde_json::json};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -29,7 +29,7 @@ async fn only_request(server: &MockServer) -> wiremock::Request {
 #[tokio::test]
 async fn path_parameters_cannot_change_the_path() {
     let server = server(200, json!({})).await;
-    let http = reqwest::Client::new();
+    let settings = ClientSettings::default();
     for (value, expected) in [
         ("../admin", "/pets/..%2Fadmin/photos"),
         ("a/b?c#d", "/pets/a%2Fb%3Fc%23d/photos"),
@@ -41,76 +41,66 @@ async fn path_parameters_cannot_change_the_path() {
             .respond_with(ResponseTemplate::new(200))
             .mount(&server)
             .await;
-        let mut call = Call::new("wf", "step", Method::GET, "/");
-        call.path("/pets/");
-        call.path_param(
-            "petId",
-            Some(json!(value)),
-            Style::Simple,
-            false,
-            "$inputs.petId",
-        )
-        .unwrap();
-        call.path("/photos");
-        call.send(&http, &server.uri(), &[], None).await.unwrap();
+        let mut call = rt::get("wf", "step", "/pets/{petId}/photos");
+        call.param(Param::path("petId", "$inputs.petId"), Some(json!(value)))
+            .unwrap();
+        call.send(&settings, &server.uri(), &[]).await.unwrap();
         let request = only_request(&server).await;
         assert_eq!(request.url.path(), expected, "{value}");
         assert_eq!(request.url.query(), None, "{value}");
     }
     for dots in [".", ".."] {
-        let mut call = Call::new("wf", "step", Method::GET, "/");
-        call.path("/pets/");
+        let mut call = rt::get("wf", "step", "/pets/{petId}");
         let err = call
-            .path_param(
-                "petId",
-                Some(json!(dots)),
-                Style::Simple,
-                false,
-                "$inputs.petId",
-            )
+            .param(Param::path("petId", "$inputs.petId"), Some(json!(dots)))
             .unwrap_err();
+        assert!(
+            matches!(&err, Error::PathValue { parameter: "petId", value, .. } if value == dots),
+            "{err:?}"
+        );
         assert!(err.to_string().contains("would change the path"), "{err}");
     }
 }
 
 #[tokio::test]
 async fn header_values_with_line_breaks_are_never_sent() {
-    let mut call = Call::new("wf", "attach", Method::GET, "/");
+    let mut call = rt::get("wf", "attach", "/");
+    let header = Param::header("X-Trace", "$inputs.trace");
     let err = call
-        .header(
-            "X-Trace",
-            Some(json!("a\r\nX-Admin: true")),
-            false,
-            false,
-            "$inputs.trace",
-        )
+        .param(header, Some(json!("a\r\nX-Admin: true")))
         .unwrap_err();
     assert!(
         matches!(&err, Error::InvalidHeader { header, step: "attach", .. } if header == "X-Trace"),
         "{err:?}"
     );
-    let err = call
-        .header(
-            "X-Trace",
-            Some(json!("a\nb")),
-            false,
-            false,
-            "$inputs.trace",
-        )
-        .unwrap_err();
+    let err = call.param(header, Some(json!("a\nb"))).unwrap_err();
     assert!(matches!(err, Error::InvalidHeader { .. }));
 }
 
 #[tokio::test]
+async fn cookie_values_that_cannot_be_sent_are_errors_not_dropped() {
+    let mut call = rt::get("wf", "s", "/");
+    for bad in ["a;b", "a\nb", "a\u{1}b"] {
+        let err = call
+            .param(
+                Param::cookie("session", "$inputs.session"),
+                Some(json!(bad)),
+            )
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidHeader { header, .. } if header == "Cookie session"),
+            "{bad}: {err:?}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn missing_required_values_name_the_expression() {
-    let mut call = Call::new("wf", "attach", Method::POST, "/");
+    let mut call = rt::post("wf", "attach", "/");
     let err = call
-        .path_param(
-            "ConversationSid",
+        .param(
+            Param::path("ConversationSid", "$steps.create.outputs.sid"),
             None,
-            Style::Simple,
-            false,
-            "$steps.create.outputs.sid",
         )
         .unwrap_err();
     assert_eq!(
@@ -118,40 +108,31 @@ async fn missing_required_values_name_the_expression() {
         "workflow `wf`, step `attach`: required path parameter `ConversationSid` has no value (from `$steps.create.outputs.sid`)"
     );
     assert!(
-        call.query("limit", None, Style::Form, true, false, "$inputs.limit")
+        call.param(Param::query("limit", "$inputs.limit"), None)
             .is_ok()
+    );
+    assert!(
+        call.param(Param::query("limit", "$inputs.limit").required(), None)
+            .is_err()
     );
 }
 
 #[tokio::test]
 async fn form_bodies_queries_headers_and_basic_auth_arrive_exactly() {
     let server = server(201, json!({"sid": "WH123"})).await;
-    let http = reqwest::Client::new();
+    let settings = ClientSettings::default();
     let basic = Basic::new("AC123", "token");
-    let mut call = Call::new("wf", "attach", Method::POST, "/");
-    call.path("/v2/Services/");
-    call.path_param("ServiceSid", Some(json!("IS1")), Style::Simple, false, "")
+    let mut call = rt::post("wf", "attach", "/v2/Services/{ServiceSid}/Webhooks");
+    call.param(Param::path("ServiceSid", ""), Some(json!("IS1")))
         .unwrap();
-    call.path("/Webhooks");
-    call.query("PageSize", Some(json!(20)), Style::Form, true, false, "")
+    call.param(Param::query("PageSize", ""), Some(json!(20)))
         .unwrap();
-    call.query(
-        "Tag",
-        Some(json!(["a b", "c"])),
-        Style::Form,
-        true,
-        false,
-        "",
-    )
-    .unwrap();
-    call.query("Absent", None, Style::Form, true, false, "")
+    call.param(Param::query("Tag", ""), Some(json!(["a b", "c"])))
         .unwrap();
-    call.header(
-        "X-Twilio-Webhook-Enabled",
+    call.param(Param::query("Absent", ""), None).unwrap();
+    call.param(
+        Param::header("X-Twilio-Webhook-Enabled", ""),
         Some(json!(true)),
-        false,
-        false,
-        "",
     )
     .unwrap();
     call.form(
@@ -160,7 +141,7 @@ async fn form_bodies_queries_headers_and_basic_auth_arrive_exactly() {
         &[("Unused", FieldEncoding { style: Style::Form, explode: false })],
     );
     let exchange = call
-        .send(&http, &server.uri(), &[Auth::Basic(&basic)], None)
+        .send(&settings, &server.uri(), &[Auth::Basic(&basic)])
         .await
         .unwrap();
     assert_eq!(exchange.status, 201);
@@ -202,13 +183,12 @@ async fn form_bodies_queries_headers_and_basic_auth_arrive_exactly() {
 #[tokio::test]
 async fn bearer_and_api_keys() {
     let server = server(200, json!([])).await;
-    let http = reqwest::Client::new();
+    let settings = ClientSettings::default();
     let token = Secret::new("tok");
     let key = Secret::new("k3y");
-    let mut call = Call::new("wf", "s", Method::GET, "/");
-    call.path("/items");
+    let call = rt::get("wf", "s", "/items");
     call.send(
-        &http,
+        &settings,
         &format!("{}/", server.uri()),
         &[
             Auth::Bearer(&token),
@@ -228,7 +208,6 @@ async fn bearer_and_api_keys() {
                 key: &key,
             },
         ],
-        None,
     )
     .await
     .unwrap();
@@ -248,23 +227,38 @@ async fn bearer_and_api_keys() {
 }
 
 #[tokio::test]
+async fn a_missing_credential_names_its_scheme_and_setter() {
+    let empty = rt::Credential::bearer("oauth", "with_oauth");
+    let call = rt::get("wf", "list", "/items");
+    let err = call.credential(&empty).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "workflow `wf`, step `list`: the operation requires `oauth` credentials; set them on the client with `with_oauth`"
+    );
+}
+
+#[tokio::test]
 async fn json_and_text_bodies_and_failed_criteria() {
     let server = server(404, json!({"code": 20404, "message": "not found"})).await;
-    let http = reqwest::Client::new();
-    let mut call = Call::new("wf", "get", Method::PUT, "/");
-    call.path("/pets/1");
+    let settings = ClientSettings::default();
+    let mut call = rt::put("wf", "get", "/pets/1");
     call.json(
         "application/json",
         json!({"name": "Rex", "tags": ["a"], "age": 3}),
     );
-    let exchange = call.send(&http, &server.uri(), &[], None).await.unwrap();
+    let exchange = call.send(&settings, &server.uri(), &[]).await.unwrap();
     let request = only_request(&server).await;
     assert_eq!(
         String::from_utf8_lossy(&request.body),
         r#"{"name":"Rex","tags":["a"],"age":3}"#
     );
     assert!(!exchange.is_success());
-    let err = exchange.criterion_failed("$statusCode == 200", "flow.arazzo.yaml:12:9");
+    let criterion = rt::Criterion::new(
+        "$statusCode == 200",
+        rt::Location::new("flow.arazzo.yaml", 12, 9),
+    );
+    assert!(!exchange.holds(&criterion, exchange.status == 200));
+    let err = exchange.failed(&criterion);
     assert_eq!(
         err.to_string(),
         r#"workflow `wf`, step `get`: criterion `$statusCode == 200` (flow.arazzo.yaml:12:9) did not hold; status 404, body: {"code":20404,"message":"not found"}"#
@@ -275,10 +269,9 @@ async fn json_and_text_bodies_and_failed_criteria() {
         .respond_with(ResponseTemplate::new(200).set_body_string("plain"))
         .mount(&server)
         .await;
-    let mut call = Call::new("wf", "note", Method::POST, "/");
-    call.path("/notes");
+    let mut call = rt::post("wf", "note", "/notes");
     call.text("text/plain", json!("hello"));
-    let exchange = call.send(&http, &server.uri(), &[], None).await.unwrap();
+    let exchange = call.send(&settings, &server.uri(), &[]).await.unwrap();
     assert_eq!(exchange.response_body(), Some(&json!("plain")));
     let request = only_request(&server).await;
     assert_eq!(String::from_utf8_lossy(&request.body), "hello");
@@ -286,19 +279,15 @@ async fn json_and_text_bodies_and_failed_criteria() {
 
 #[tokio::test]
 async fn a_request_hook_sees_and_changes_every_request() {
-    use arazzo_runtime::http::RequestHook;
     let server = server(200, json!({})).await;
-    let http = reqwest::Client::new();
-    let hook = RequestHook::new(|request: &mut reqwest::Request| {
+    let mut settings = ClientSettings::default();
+    settings.set_request_hook(|request: &mut reqwest::Request| {
         request
             .headers_mut()
             .insert("x-signed", reqwest::header::HeaderValue::from_static("yes"));
     });
-    let mut call = Call::new("wf", "s", Method::GET, "/");
-    call.path("/x");
-    call.send(&http, &server.uri(), &[], Some(&hook))
-        .await
-        .unwrap();
+    let call = rt::get("wf", "s", "/x");
+    call.send(&settings, &server.uri(), &[]).await.unwrap();
     let request = only_request(&server).await;
     assert_eq!(
         request
@@ -307,5 +296,5 @@ async fn a_request_hook_sees_and_changes_every_request() {
             .and_then(|v| v.to_str().ok()),
         Some("yes")
     );
-    assert_eq!(format!("{hook:?}"), "RequestHook");
+    assert!(format!("{settings:?}").contains("SharedHook"));
 }

@@ -1,4 +1,4 @@
-//! `cargo arazzo`: check Arazzo workflows (and, with later issues, generate Rust from them).
+//! `cargo arazzo`: check Arazzo workflows, and generate typed Rust from them.
 //!
 //! Works as a cargo subcommand (`cargo arazzo check FILE`) and run directly
 //! (`cargo-arazzo check FILE`). Exit codes: 0 no errors (warnings may be printed), 1 errors
@@ -16,8 +16,9 @@ use clap::{Parser, Subcommand, ValueEnum};
     name = "cargo-arazzo",
     bin_name = "cargo arazzo",
     version,
-    about = "Check Arazzo workflow documents against their OpenAPI descriptions",
-    long_about = "Check Arazzo workflow documents against their OpenAPI descriptions.\n\n\
+    about = "Check Arazzo workflow documents against their OpenAPI descriptions, and generate Rust",
+    long_about = "Check Arazzo workflow documents against their OpenAPI descriptions, and generate \
+                  strongly typed async Rust from them.\n\n\
                   Every problem is reported at once, each with file:line:col, a message and, \
                   where possible, a suggestion.\n\n\
                   Exit status: 0 when there are no errors (warnings are printed), 1 when there \

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use arazzo_runtime::Error;
-use arazzo_runtime::flow::Sleeper;
+use arazzo_runtime::Sleeper;
 use generated_example::control_flow::{Client, HandOverInput, NestedInput, RunJobInput};
 use serde_json::json;
 use wiremock::matchers::{method, path};

@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use arazzo_runtime::flow::Sleeper;
+use arazzo_runtime::Sleeper;
 use generated_example::control_flow::Client;
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -29,11 +29,11 @@ async fn criteria_actions_and_requests_are_traced_without_secrets() {
     let captured = Captured::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
-        .with_max_level(arazzo_runtime::tracing::Level::DEBUG)
+        .with_max_level(tracing::Level::DEBUG)
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .finish();
-    let _guard = arazzo_runtime::tracing::subscriber::set_default(subscriber);
+    let _guard = tracing::subscriber::set_default(subscriber);
 
     let server = MockServer::start().await;
     Mock::given(method("GET"))

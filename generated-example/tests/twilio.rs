@@ -130,7 +130,7 @@ async fn a_criterion_that_does_not_hold_names_the_step_status_and_location() {
             assert_eq!(*step, "createConversation");
             assert_eq!(*criterion, "$statusCode == 201");
             assert_eq!(
-                *location,
+                location.to_string(),
                 "../fixtures/twilio/create-conversation-with-webhook.arazzo.yaml:43:13"
             );
             assert_eq!(*status, 400);

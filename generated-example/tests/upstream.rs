@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use arazzo_runtime::Error;
-use arazzo_runtime::flow::Sleeper;
+use arazzo_runtime::Sleeper;
 use generated_example::upstream::{museum_api, wso2_goto_and_end, wso2_nested, wso2_retry};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};

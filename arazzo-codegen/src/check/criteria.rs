@@ -2,9 +2,10 @@
 //! is a located error instead of a failure at run time.
 
 use super::Ctx;
-use super::expressions::span_in_string;
 use crate::diagnostics::{Code, Diagnostic};
+use crate::expr::jsonpath::comparison_dialect;
 use crate::model::Criterion;
+use crate::node::span_in_string;
 
 pub fn regex(ctx: &mut Ctx<'_>, criterion: &Criterion) {
     let pattern = &criterion.condition.value;
@@ -87,27 +88,6 @@ pub fn jsonpath(ctx: &mut Ctx<'_>, criterion: &Criterion) {
     ctx.push(d);
 }
 
-/// `$.state != "closed"` → `$[?@.state != 'closed']`: the comparison dialect real documents use.
-pub fn comparison_dialect(query: &str) -> Option<String> {
-    let rest = query.strip_prefix('$')?;
-    let ops = ["==", "!=", "<=", ">=", "<", ">"];
-    let (at, op) = ops
-        .iter()
-        .filter_map(|op| rest.find(op).map(|i| (i, *op)))
-        .min_by_key(|(i, op)| (*i, std::cmp::Reverse(op.len())))?;
-    let path = rest.get(..at)?.trim();
-    let value = rest.get(at + op.len()..)?.trim();
-    if !path.is_empty() && !path.starts_with(['.', '[']) {
-        return None;
-    }
-    let value = match value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
-        Some(inner) => format!("'{}'", inner.replace('\'', "\\'")),
-        None => value.to_owned(),
-    };
-    let fixed = format!("$[?@{path} {op} {value}]");
-    serde_json_path::JsonPath::parse(&fixed).ok().map(|_| fixed)
-}
-
 pub fn xpath(ctx: &mut Ctx<'_>, criterion: &Criterion) {
     ctx.push(
         Diagnostic::new(Code::UnsupportedCriterion, "xpath criteria are not supported")
@@ -116,30 +96,4 @@ pub fn xpath(ctx: &mut Ctx<'_>, criterion: &Criterion) {
             .note("arazzo-rs compiles criteria ahead of time and has no XPath engine; XML responses are rare in Arazzo workflows")
             .help("test the value with a `regex` criterion, or a `simple` condition on a header or status"),
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::comparison_dialect;
-
-    #[test]
-    fn comparisons_become_filters() {
-        assert_eq!(
-            comparison_dialect(r#"$.state != "closed""#).as_deref(),
-            Some("$[?@.state != 'closed']")
-        );
-        assert_eq!(
-            comparison_dialect("$.valid == true").as_deref(),
-            Some("$[?@.valid == true]")
-        );
-        assert_eq!(
-            comparison_dialect("$.name == 'Orca'").as_deref(),
-            Some("$[?@.name == 'Orca']")
-        );
-        assert_eq!(
-            comparison_dialect("$.count >= 2").as_deref(),
-            Some("$[?@.count >= 2]")
-        );
-        assert_eq!(comparison_dialect("$.pets[0]"), None);
-    }
 }

@@ -8,8 +8,8 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::expr::condition::{self, ConditionWarning};
 use crate::expr::{Condition, ExprError, Expression, StringValue, TemplatePart, string_value};
 use crate::model::{Action, ActionOrRef, Criterion, CriterionType, ParameterOrRef, Step, Workflow};
-use crate::node::{Node, ScalarStyle, Value};
-use crate::source_map::{SourceFile, Span};
+use crate::node::{Node, Value, span_in_string};
+use crate::source_map::Span;
 
 /// When an expression is evaluated, which decides what it may read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,38 +38,6 @@ pub struct ParsedWorkflow<'w> {
     pub conditions: HashMap<Span, (Condition, Option<&'w Step>)>,
     /// Whether some string failed to parse: what it meant to read is then unknown.
     pub had_errors: bool,
-}
-
-/// The file span of `range` (bytes of the decoded string) when the string's decoded bytes line
-/// up with its source (plain or simply quoted); else the whole node.
-pub fn span_in_string(node: &Node, range: std::ops::Range<usize>, file: &SourceFile) -> Span {
-    let Value::String(text) = &node.value else {
-        return node.span;
-    };
-    let offset = match node.style {
-        ScalarStyle::Plain => 0,
-        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => 1,
-        ScalarStyle::Literal | ScalarStyle::Folded => return node.span,
-    };
-    let range = if range.is_empty() {
-        range.start..range.start + 1
-    } else {
-        range
-    };
-    let candidate = node.span.sub(range.start + offset..range.end + offset);
-    let wanted = text.get(range.clone());
-    let written = file.text().get(candidate.range());
-    if wanted.is_some() && wanted == written {
-        candidate
-    } else if wanted.is_none()
-        && text.is_char_boundary(range.start.min(text.len()))
-        && range.start <= text.len()
-    {
-        // A range just past the end of the text (an expected token that is missing).
-        node.span.sub(range.start + offset..range.start + offset)
-    } else {
-        node.span
-    }
 }
 
 pub(crate) fn malformed(ctx: &Ctx<'_>, node: &Node, e: &ExprError, code: Code) -> Diagnostic {

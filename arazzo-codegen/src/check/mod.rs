@@ -7,7 +7,6 @@ mod flow;
 mod ids;
 mod references;
 
-pub(crate) use references::{declared_input_names, required_input_names, resolve_dotted};
 mod steps;
 mod types;
 
@@ -47,7 +46,7 @@ pub fn check(project: &Project, index: &OperationIndex, settings: &Settings) -> 
             resolver: Resolver {
                 project,
                 index,
-                doc,
+                doc: crate::load::ArazzoId(doc),
             },
             document: &loaded.document,
             file,
@@ -115,27 +114,6 @@ pub(crate) fn component<'d, T>(
             None
         }
     }
-}
-
-/// A parameter list with Reusable references replaced by their components, without reporting
-/// (for stages after the checks).
-pub(crate) fn resolve_parameters_of(
-    document: &Document,
-    list: &[ParameterOrRef],
-) -> Vec<Parameter> {
-    list.iter()
-        .filter_map(|p| match p {
-            ParameterOrRef::Parameter(p) => Some(p.clone()),
-            ParameterOrRef::Reusable(r) => {
-                let name = r.reference.value.strip_prefix("$components.parameters.")?;
-                let mut p = document.components.parameters.get(name)?.value.clone();
-                if let Some(value) = &r.value {
-                    p.value = value.clone();
-                }
-                Some(p)
-            }
-        })
-        .collect()
 }
 
 /// A parameter list with Reusable references replaced by their components (value overrides applied).

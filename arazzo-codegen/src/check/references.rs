@@ -4,12 +4,14 @@
 use std::collections::BTreeSet;
 
 use super::Ctx;
-use super::expressions::{Occurrence, ParsedWorkflow, Phase, span_in_string};
+use super::expressions::{Occurrence, ParsedWorkflow, Phase};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::expr::{ComponentKind, Name, Root, WorkflowField};
+use crate::index::inputs::resolve_dotted;
 use crate::load::SourceTarget;
 use crate::model::{StepTarget, Workflow};
 use crate::node::Node;
+use crate::node::span_in_string;
 use crate::source_map::Span;
 use crate::suggest;
 
@@ -19,62 +21,6 @@ pub(crate) fn declared_inputs<'d>(ctx: &Ctx<'d>, workflow: &'d Workflow) -> Opti
         .get("properties")?
         .as_map()
         .map(|m| m.keys().collect())
-}
-
-/// The input schema of `workflow` in document `doc`, through a `$ref` into `components.inputs`.
-fn input_schema_of<'p>(
-    project: &'p crate::load::Project,
-    doc: usize,
-    workflow: &'p Workflow,
-) -> Option<&'p Node> {
-    let schema = workflow.inputs.as_ref()?;
-    match schema.get("$ref").and_then(Node::as_str) {
-        Some(reference) => {
-            let name = reference.strip_prefix("#/components/inputs/")?;
-            Some(
-                &project
-                    .arazzo
-                    .get(doc)?
-                    .document
-                    .components
-                    .inputs
-                    .get(name)?
-                    .value,
-            )
-        }
-        None => Some(schema),
-    }
-}
-
-/// The declared input names of `workflow` in document `doc`, owned (for later stages).
-pub(crate) fn declared_input_names(
-    project: &crate::load::Project,
-    doc: usize,
-    workflow: &Workflow,
-) -> Vec<String> {
-    input_schema_of(project, doc, workflow)
-        .and_then(|s| s.get("properties"))
-        .and_then(Node::as_map)
-        .map(|m| m.keys().map(str::to_owned).collect())
-        .unwrap_or_default()
-}
-
-/// The input names `workflow` requires (`required` of its schema).
-pub(crate) fn required_input_names(
-    project: &crate::load::Project,
-    doc: usize,
-    workflow: &Workflow,
-) -> Vec<String> {
-    input_schema_of(project, doc, workflow)
-        .and_then(|s| s.get("required"))
-        .and_then(Node::as_seq)
-        .map(|r| {
-            r.iter()
-                .filter_map(Node::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// The workflow's input schema, through a `$ref` into `components.inputs`.
@@ -87,21 +33,6 @@ pub(crate) fn input_schema<'d>(ctx: &Ctx<'d>, workflow: &'d Workflow) -> Option<
         }
         None => Some(schema),
     }
-}
-
-/// The declared name that `path` (`a.b.c`) names or navigates into: names may contain dots,
-/// so `a.b` is the input `a.b` when one exists, else member `b` of input `a`.
-pub(crate) fn resolve_dotted<'n>(path: &str, declared: &[&'n str]) -> Option<&'n str> {
-    declared
-        .iter()
-        .filter(|d| {
-            path == **d
-                || path
-                    .strip_prefix(**d)
-                    .is_some_and(|rest| rest.starts_with('.'))
-        })
-        .max_by_key(|d| d.len())
-        .copied()
 }
 
 pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow, parsed: &ParsedWorkflow<'_>) {
@@ -275,7 +206,7 @@ fn step_output(ctx: &mut Ctx<'_>, workflow: &Workflow, step: &Name, output: &Nam
                 child.workflow_id.value, step.text
             ))
             .help(format!("declare `{first}: $outputs.{first}` in the `outputs` of step `{}`", step.text))
-            .note(crate::compat::LENIENT_NOTE);
+            .note(crate::diagnostics::LENIENT_NOTE);
     } else {
         d = d
             .secondary(
@@ -416,7 +347,7 @@ fn source_reference(ctx: &mut Ctx<'_>, occ: &Occurrence<'_>, source: &Name, refe
         .resolver
         .project
         .arazzo
-        .get(ctx.resolver.doc)
+        .get(ctx.resolver.doc.0)
         .and_then(|d| d.sources.iter().find(|s| s.name == source.text))
         .is_some_and(|s| matches!(s.target, SourceTarget::Arazzo(_)));
     let result = if is_arazzo {
@@ -517,7 +448,7 @@ fn unused_inputs(
 
 #[cfg(test)]
 mod tests {
-    use super::resolve_dotted;
+    use crate::index::inputs::resolve_dotted;
 
     #[test]
     fn dotted_names_prefer_the_longest_declared_name() {

@@ -1,11 +1,13 @@
 //! Each step against the operation it calls: parameters, request body, status criteria.
 
-use super::expressions::{ParsedWorkflow, span_in_string};
+use super::expressions::ParsedWorkflow;
 use super::{Ctx, resolve_parameters};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::expr::{CmpOp, Condition, Literal, Operand, Root};
-use crate::load::decode::head;
+use crate::load::ArazzoId;
 use crate::model::{ParamLocation, Parameter, Step, StepTarget, Workflow};
+use crate::node::head;
+use crate::node::span_in_string;
 use crate::openapi::{Operation, operation};
 use crate::suggest;
 
@@ -60,10 +62,10 @@ fn child_inputs(
     ctx: &mut Ctx<'_>,
     step: &Step,
     given: &[Parameter],
-    doc: usize,
+    doc: ArazzoId,
     child: &crate::model::Workflow,
 ) {
-    let declared = crate::check::declared_input_names(ctx.project, doc, child);
+    let declared = crate::index::inputs::declared_input_names(ctx.project, doc, child);
     let schema_known = child.inputs.is_some();
     for p in given {
         if schema_known && !declared.contains(&p.name.value) {
@@ -101,7 +103,7 @@ fn child_inputs(
             );
         }
     }
-    let required: Vec<String> = crate::check::required_input_names(ctx.project, doc, child);
+    let required: Vec<String> = crate::index::inputs::required_input_names(ctx.project, doc, child);
     let missing: Vec<String> = required
         .iter()
         .filter(|r| !given.iter().any(|p| p.name.value == **r))

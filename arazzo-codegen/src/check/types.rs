@@ -2,10 +2,12 @@
 //! comparisons between values that can never be equal or ordered.
 
 use super::Ctx;
-use super::expressions::{ParsedWorkflow, span_in_string};
+use super::expressions::ParsedWorkflow;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::expr::{CmpOp, Condition, Literal, Operand, Root};
+use crate::load::ArazzoId;
 use crate::model::{Step, Workflow};
+use crate::node::span_in_string;
 use crate::suggest;
 use crate::types::{Type, Typer, ValueType, Walk};
 
@@ -97,7 +99,7 @@ fn own_tokens(expr: &crate::expr::Expression) -> Vec<String> {
 fn comparisons<'w>(
     ctx: &mut Ctx<'w>,
     typer: &Typer<'w>,
-    doc: usize,
+    doc: ArazzoId,
     workflow: &'w Workflow,
     step: Option<&'w Step>,
     condition: &Condition,

@@ -115,6 +115,8 @@ codes! {
     UnsupportedCriterion = "unsupported-criterion", Error;
     /// A construct the code generator does not handle yet.
     UnsupportedFeature = "unsupported-feature", Error;
+    /// A broken invariant of the generator itself: a bug to report, never wrong code.
+    InternalError = "internal-error", Error;
     /// A `$statusCode` criterion on a status the operation never returns.
     UndeclaredStatus = "undeclared-status", Warning;
     /// A request `contentType` the operation does not accept.

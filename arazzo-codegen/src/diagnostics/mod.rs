@@ -6,6 +6,9 @@ pub(crate) mod render;
 
 pub use code::Code;
 
+/// Said on each strict error that lenient compatibility would read as a shorthand.
+pub(crate) const LENIENT_NOTE: &str = "other runners accept this shorthand; lenient compatibility (`--compatibility lenient`) reads it as the help below writes it, with a warning";
+
 use crate::source_map::Span;
 
 /// How bad a problem is: an error stops generation, a warning does not.

@@ -1,544 +1,491 @@
-//! The body of one step's method: run the step (an operation or a child workflow), evaluate
-//! its criteria, keep its outputs, and choose the next step by its actions.
+//! One step's method: run the step (an operation, or a child workflow), check its criteria,
+//! keep its outputs, and choose the next step by its actions.
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::names::ident;
-use super::values::{StepVars, borrowed, condition, lowered, lowered_value};
-use super::workflow::Scope;
+use super::format::docs;
+use super::ident;
+use super::types::{Scope, rust_type};
+use super::values::{borrowed, condition, lowered, lowered_value, statics};
 use crate::model::ParamLocation;
 use crate::plan::{
-    ActionPlan, ActionPlanKind, BodyKind, CriterionPlan, Lowered, OperationCall, ParamStyle,
-    PathPart, SchemeKind, StepCall, StepPlan, Via,
+    ActionPlan, ActionPlanKind, AuthPlan, BodyKind, Callee, CriterionPlan, HttpMethod, Lowered,
+    OperationCall, ParamPlan, ParamStyle, StepCall, StepPlan, Via, WorkflowPlan,
 };
 
-/// The body of the step's method: returns the next step (`None` ends the workflow).
-pub fn arm(s: &StepPlan, next: Option<TokenStream>, scope: &Scope<'_>) -> TokenStream {
+/// The method of step `s` of workflow `w`: returns the next step (`None` ends the workflow).
+pub fn method(w: &WorkflowPlan, s: &StepPlan) -> TokenStream {
+    let name = ident(&s.method);
+    let mut doc = format!("Step `{}`: {}.", s.id, summary(s));
+    if let Some(description) = &s.description {
+        doc.push_str("\n\n");
+        doc.push_str(description);
+    }
+    let doc = docs(&doc, 8);
+    let constants = constants(s);
     let run = match &s.call {
-        StepCall::Operation(op) => operation(s, op, scope),
-        StepCall::Workflow { workflow, inputs } => child(s, workflow, inputs, scope),
+        StepCall::Operation(op) => operation(s, op),
+        StepCall::Workflow {
+            callee,
+            inputs,
+            reads_outputs,
+        } => child(s, callee, inputs, *reads_outputs),
     };
-    let failed = failed_criterion(s, scope);
-    // Only the outputs some expression reads are kept.
-    let outputs = s.outputs.iter().filter_map(|(name, v)| {
-        let field = scope.output_field(&s.id, name)?;
-        let v = lowered(v, scope);
-        Some(quote! {
-            if let ::std::option::Option::Some(v) = #v {
-                #field = ::std::option::Option::Some(v);
+    let check = criteria(s);
+    let outputs = s.outputs.iter().map(|(field, v)| {
+        let f = ident(field);
+        let v = lowered(v);
+        quote! {
+            if let Some(v) = #v {
+                self.#f = Some(v);
             }
-        })
+        }
     });
-    let default_next = match (next, scope.uses_resume) {
-        (Some(n), true) => quote! { self.resume.take().or(::std::option::Option::Some(#n)) },
-        (Some(n), false) => quote! { ::std::option::Option::Some(#n) },
-        (None, true) => quote! { self.resume.take() },
-        (None, false) => quote! { ::std::option::Option::None },
-    };
-    let on_success = actions(s, &s.on_success, true, default_next, scope);
-    let give_up = quote! {
-        return ::std::result::Result::Err(__exchange.criterion_failed(__failed.0, __failed.1))
-    };
-    let on_failure = actions(s, &s.on_failure, false, give_up, scope);
+    let next = default_next(w, s);
+    let success = actions(s, &s.on_success, true, Some(quote! { Ok(#next) }));
     quote! {
-        #run
-        let __failed: ::std::option::Option<(&'static str, &'static str)> = #failed;
-        ::std::result::Result::Ok(match __failed {
-            ::std::option::Option::None => {
-                #( #outputs )*
-                #on_success
-            }
-            ::std::option::Option::Some(__failed) => {
-                #on_failure
-            }
-        })
+        #doc
+        async fn #name(&mut self) -> Result<Option<Step>, rt::Error> {
+            #( #constants )*
+            #run
+            #check
+            #( #outputs )*
+            #success
+        }
     }
 }
 
-/// `None` when every success criterion holds, else the first that does not (text, location).
-fn failed_criterion(s: &StepPlan, scope: &Scope<'_>) -> TokenStream {
-    let step_id = &s.id;
-    if s.criteria.is_empty() {
-        return quote! {
-            if __exchange.is_success() {
-                ::std::option::Option::None
-            } else {
-                ::std::option::Option::Some(("a 2xx status (no successCriteria)", ""))
-            }
-        };
+/// What a step runs, for its method's documentation.
+pub fn summary(s: &StepPlan) -> String {
+    match &s.call {
+        StepCall::Operation(op) => {
+            let id = op
+                .operation_id
+                .as_deref()
+                .map(|o| format!("`{o}` "))
+                .unwrap_or_default();
+            format!("{id}(`{} {}`)", op.method.as_str(), op.path)
+        }
+        StepCall::Workflow { callee, .. } => format!("runs workflow `{}`", callee.key),
     }
-    let checks = s.criteria.iter().map(|c| {
-        let holds = traced(c, step_id, scope);
-        let (text, location) = (&c.text, &c.location);
-        quote! { if !#holds { ::std::option::Option::Some((#text, #location)) } else }
+}
+
+/// The step's constants: a descriptor per criterion (its text and where it is written), and
+/// the compiled patterns and queries of its conditions.
+fn constants(s: &StepPlan) -> Vec<TokenStream> {
+    let all = s.criteria.iter().chain(
+        s.on_success
+            .iter()
+            .chain(&s.on_failure)
+            .flat_map(|a| a.criteria.iter()),
+    );
+    let mut out = Vec::new();
+    for c in all {
+        let name = ident(&c.name);
+        let text = &c.text;
+        let line = proc_macro2::Literal::usize_unsuffixed(c.line);
+        let column = proc_macro2::Literal::usize_unsuffixed(c.column);
+        out.push(quote! {
+            const #name: rt::Criterion = criterion(#text, #line, #column);
+        });
+        statics(&c.cond, &mut out);
+    }
+    out
+}
+
+fn default_next(w: &WorkflowPlan, s: &StepPlan) -> TokenStream {
+    let next = s.next.as_ref().map(|n| {
+        let n = ident(n);
+        quote! { Step::#n }
     });
-    quote! { #( #checks )* { ::std::option::Option::None } }
+    match (next, w.run.resume) {
+        (Some(n), true) => quote! { self.resume.take().or(Some(#n)) },
+        (Some(n), false) => quote! { Some(#n) },
+        (None, true) => quote! { self.resume.take() },
+        (None, false) => quote! { None },
+    }
 }
 
-/// A criterion's condition, recorded in the trace.
-fn traced(c: &CriterionPlan, step_id: &str, scope: &Scope<'_>) -> TokenStream {
-    let cond = condition(&c.cond, scope);
-    let text = &c.text;
-    quote! { ::arazzo_runtime::flow::criterion(WORKFLOW, #step_id, #text, #cond) }
+/// `exchange.holds(&C, …)`: a criterion evaluated and traced.
+fn holds(c: &CriterionPlan) -> TokenStream {
+    let name = ident(&c.name);
+    let cond = condition(&c.cond);
+    quote! { exchange.holds(&#name, #cond) }
 }
 
-/// The first action whose criteria hold decides the next step; none: `fallback`.
+/// The success criteria: each that does not hold returns its error, unless failure actions
+/// decide what happens then.
+fn criteria(s: &StepPlan) -> TokenStream {
+    let failing = |what: TokenStream| actions(s, &s.on_failure, false, Some(what));
+    match s.criteria.as_slice() {
+        [] => {
+            let handle = failing(quote! { return Err(exchange.failed(&rt::ANY_2XX)); });
+            quote! {
+                if !exchange.is_success() {
+                    #handle
+                }
+            }
+        }
+        [only] => {
+            let name = ident(&only.name);
+            let handle = failing(quote! { return Err(exchange.failed(&#name)); });
+            let check = holds(only);
+            quote! {
+                if !#check {
+                    #handle
+                }
+            }
+        }
+        many if s.on_failure.is_empty() => {
+            let checks = many.iter().map(|c| {
+                let name = ident(&c.name);
+                let check = holds(c);
+                quote! {
+                    if !#check {
+                        return Err(exchange.failed(&#name));
+                    }
+                }
+            });
+            quote! { #( #checks )* }
+        }
+        many => {
+            let checks = many.iter().map(|c| {
+                let name = ident(&c.name);
+                let check = holds(c);
+                quote! { if !#check { Some(&#name) } else }
+            });
+            let handle = failing(quote! { return Err(exchange.failed(failed)); });
+            quote! {
+                let failed = #( #checks )* { None };
+                if let Some(failed) = failed {
+                    #handle
+                }
+            }
+        }
+    }
+}
+
+/// The first action whose criteria hold is taken; when none is, `fallback`. An action without
+/// criteria is always taken, so nothing after it is written. Every action ends the method,
+/// with a `return`, except an always-taken success action, which is the method's value.
 fn actions(
     s: &StepPlan,
     list: &[ActionPlan],
     success: bool,
-    fallback: TokenStream,
-    scope: &Scope<'_>,
+    fallback: Option<TokenStream>,
 ) -> TokenStream {
     let step_id = &s.id;
     let mut chain = Vec::new();
     for action in list {
         let name = &action.name;
-        let mut guards: Vec<TokenStream> = action
-            .criteria
-            .iter()
-            .map(|c| traced(c, step_id, scope))
-            .collect();
-        let (kind, target, body) = match &action.kind {
-            ActionPlanKind::End if success => {
-                ("end", String::new(), quote! { ::std::option::Option::None })
-            }
-            ActionPlanKind::End => {
-                let partial = partial_outputs(scope);
-                (
-                    "end",
-                    String::new(),
-                    quote! {
-                        return ::std::result::Result::Err(::arazzo_runtime::Error::Ended {
-                            workflow: WORKFLOW,
-                            step: #step_id,
-                            action: #name,
-                            status: self.status,
-                            outputs: #partial,
-                        })
-                    },
-                )
-            }
-            ActionPlanKind::GotoStep(target) => ("goto", target.clone(), {
-                let v = scope.variant(target);
-                quote! { ::std::option::Option::Some(#v) }
-            }),
-            ActionPlanKind::GotoWorkflow(target) => ("goto", target.clone(), {
-                let run = run_workflow(scope, target, "goto");
-                quote! {{
-                    #run
-                    ::std::option::Option::None
-                }}
-            }),
-            ActionPlanKind::Retry { after, limit, via } => {
-                let key = quote! { (#step_id, #name) };
-                guards.push(quote! { self.retries.get(&#key).copied().unwrap_or(0) < #limit });
-                let after = match after {
-                    Some(a) => quote! { ::std::option::Option::Some(#a) },
-                    None => quote! { ::std::option::Option::None },
-                };
-                let this = scope.variant(step_id);
-                let (target, then) = match via {
-                    None => (String::new(), quote! { ::std::option::Option::Some(#this) }),
-                    Some(Via::Step(v)) => {
-                        let v_variant = scope.variant(v);
-                        (
-                            v.clone(),
-                            quote! {{
-                                self.resume = ::std::option::Option::Some(#this);
-                                ::std::option::Option::Some(#v_variant)
-                            }},
-                        )
-                    }
-                    Some(Via::Workflow(w)) => {
-                        let run = run_workflow(scope, w, "retry");
-                        (
-                            w.clone(),
-                            quote! {{
-                                #run
-                                ::std::option::Option::Some(#this)
-                            }},
-                        )
-                    }
-                };
-                (
-                    "retry",
-                    target,
-                    quote! {{
-                        *self.retries.entry(#key).or_insert(0) += 1;
-                        self.client.sleeper.sleep(::arazzo_runtime::flow::retry_delay(&__exchange, #after)).await;
-                        #then
-                    }},
-                )
-            }
-        };
-        let taken = quote! {
-            ::arazzo_runtime::flow::action(WORKFLOW, #step_id, #name, #kind, #target);
-            #body
-        };
+        let mut guards: Vec<TokenStream> = action.criteria.iter().map(holds).collect();
+        if let ActionPlanKind::Retry { limit, .. } = &action.kind {
+            let limit = proc_macro2::Literal::u64_unsuffixed(*limit);
+            guards.push(quote! { self.retries.try_take(#step_id, #name, #limit) });
+        }
+        let last = guards.is_empty() && success;
+        let body = action_body(s, action, success, last);
         if guards.is_empty() {
-            // Always taken: later actions (and the fallback) can never apply.
-            return if chain.is_empty() {
-                quote! {{ #taken }}
-            } else {
-                quote! { #( #chain )* { #taken } }
-            };
+            chain.push(body);
+            return quote! { #( #chain )* };
         }
         chain.push(quote! {
             if #( #guards )&&* {
-                #taken
-            } else
+                #body
+            }
         });
     }
-    if chain.is_empty() {
-        fallback
-    } else {
-        quote! { #( #chain )* { #fallback } }
+    quote! {
+        #( #chain )*
+        #fallback
     }
 }
 
-/// The workflow's outputs computable from the steps run so far, untyped.
-fn partial_outputs(scope: &Scope<'_>) -> TokenStream {
-    let inserts = scope.plan.outputs.iter().map(|o| {
-        let name = &o.name;
-        let v = lowered(&o.value, scope);
-        quote! {
-            if let ::std::option::Option::Some(v) = #v {
-                m.insert(#name.to_owned(), v);
-            }
+/// What taking an action does. `last`: the action is the method's final expression.
+fn action_body(s: &StepPlan, action: &ActionPlan, success: bool, last: bool) -> TokenStream {
+    let (step_id, name) = (&s.id, &action.name);
+    let this = ident(&s.variant);
+    let done = |value: TokenStream| {
+        if last {
+            value
+        } else {
+            quote! { return #value; }
         }
-    });
-    quote! {{
-        let mut m = ::arazzo_runtime::serde_json::Map::new();
-        #( #inserts )*
-        m
-    }}
-}
-
-/// Runs another workflow of the module with the caller's inputs where names match, recording
-/// its inputs and outputs for `$workflows.<id>…`.
-pub fn run_workflow(scope: &Scope<'_>, target: &str, why: &str) -> TokenStream {
-    let Some(sig) = scope.signature(target) else {
-        return TokenStream::new();
     };
-    let runner = &sig.runner;
-    let names = &sig.input_names;
-    let child_output = &sig.output;
-    let (arg, input_value) = match &sig.input {
-        Some(ty) => (
-            quote! {
-                let __child_input: #ty = ::arazzo_runtime::serde_json::from_value(__child_inputs.clone()).map_err(|e| {
-                    ::arazzo_runtime::Error::ChildInput { workflow: WORKFLOW, step: #why, child: #target, reason: e.to_string() }
-                })?;
-            },
-            quote! { __child_input },
+    let (kind, target, body) = match &action.kind {
+        ActionPlanKind::End if success => ("End", String::new(), done(quote! { Ok(None) })),
+        ActionPlanKind::End => (
+            "End",
+            String::new(),
+            quote! { return Err(self.ended(#step_id, #name)); },
         ),
-        None => (TokenStream::new(), TokenStream::new()),
+        ActionPlanKind::GotoStep(target) => {
+            let v = ident(&target.variant);
+            (
+                "Goto",
+                target.id.clone(),
+                done(quote! { Ok(Some(Step::#v)) }),
+            )
+        }
+        ActionPlanKind::GotoWorkflow(callee) => {
+            let run = run_call(callee, "goto");
+            let end = done(quote! { Ok(None) });
+            (
+                "Goto",
+                callee.key.clone(),
+                quote! {
+                    #run.await?;
+                    #end
+                },
+            )
+        }
+        ActionPlanKind::Retry { after, via, .. } => {
+            let after = match after {
+                Some(a) => {
+                    let a = proc_macro2::Literal::f64_unsuffixed(*a);
+                    quote! { Some(#a) }
+                }
+                None => quote! { None },
+            };
+            let wait = quote! {
+                self.client.settings.wait_before_retry(&exchange, #after).await;
+            };
+            let (target, then) = match via {
+                None => (String::new(), quote! { return Ok(Some(Step::#this)); }),
+                Some(Via::Step(t)) => {
+                    let v = ident(&t.variant);
+                    (
+                        t.id.clone(),
+                        quote! {
+                            self.resume = Some(Step::#this);
+                            return Ok(Some(Step::#v));
+                        },
+                    )
+                }
+                Some(Via::Workflow(callee)) => {
+                    let run = run_call(callee, "retry");
+                    (
+                        callee.key.clone(),
+                        quote! {
+                            #run.await?;
+                            return Ok(Some(Step::#this));
+                        },
+                    )
+                }
+            };
+            ("Retry", target, quote! { #wait #then })
+        }
     };
-    quote! {{
-        let __child_inputs = ::arazzo_runtime::value::pick(&self.inputs, &[#( #names ),*]);
-        #arg
-        let __future: ::arazzo_runtime::flow::WorkflowFuture<'_, #child_output> = ::std::boxed::Box::pin(self.client.#runner(#input_value));
-        let (__child_output, __child_status) = __future.await?;
-        self.status = __child_status.or(self.status);
-        let mut __record = ::arazzo_runtime::serde_json::Map::new();
-        __record.insert("inputs".to_owned(), __child_inputs);
-        __record.insert("outputs".to_owned(), ::arazzo_runtime::value::inputs(&__child_output));
-        self.workflows.insert(#target.to_owned(), ::arazzo_runtime::serde_json::Value::Object(__record));
-    }}
+    let kind = ident(kind);
+    quote! {
+        exchange.action(#name, rt::ActionKind::#kind, #target);
+        #body
+    }
 }
 
-/// A step that runs a child workflow with its parameters as inputs.
-fn child(
-    s: &StepPlan,
-    target: &str,
-    inputs: &[(String, Lowered)],
-    scope: &Scope<'_>,
-) -> TokenStream {
+/// A step that runs a child workflow with its parameters as inputs. Binds `exchange` (a
+/// stand-in holding the child's last status) and, when read, `child_outputs`.
+fn child(s: &StepPlan, callee: &Callee, inputs: &[(String, Lowered)], reads: bool) -> TokenStream {
     let step_id = &s.id;
-    let Some(sig) = scope.signature(target) else {
-        return TokenStream::new();
-    };
-    let runner = &sig.runner;
-    let child_output = &sig.output;
-    let inserts: Vec<TokenStream> = inputs
-        .iter()
-        .map(|(name, v)| {
-            let v = lowered(v, scope);
+    let module = ident(&callee.module);
+    let key = &callee.key;
+    let input = callee.input.as_ref().map(|ty| {
+        let ty = rust_type(ty, Scope::Module);
+        let inserts = inputs.iter().map(|(name, v)| {
+            let v = lowered(v);
             quote! {
-                if let ::std::option::Option::Some(v) = #v {
-                    __child_inputs.insert(#name.to_owned(), v);
+                if let Some(v) = #v {
+                    inputs.insert(#name.to_owned(), v);
                 }
             }
-        })
-        .collect();
-    let (arg, input_value) = match &sig.input {
-        Some(ty) => (
-            quote! {
-                let __child_input: #ty = ::arazzo_runtime::serde_json::from_value(::arazzo_runtime::serde_json::Value::Object(__child_inputs)).map_err(|e| {
-                    ::arazzo_runtime::Error::ChildInput { workflow: WORKFLOW, step: #step_id, child: #target, reason: e.to_string() }
-                })?;
-            },
-            quote! { __child_input },
-        ),
-        None => (quote! { let _ = __child_inputs; }, TokenStream::new()),
-    };
-    let mutable = if inputs.is_empty() {
-        quote! {}
+        });
+        let mutable = (!inputs.is_empty()).then(|| quote! { mut });
+        quote! {
+            let #mutable inputs = rt::Map::new();
+            #( #inserts )*
+            let input: #ty = rt::child_input(WORKFLOW, #step_id, #key, rt::Value::Object(inputs))?;
+        }
+    });
+    let arg = callee.input.as_ref().map(|_| quote! { , input });
+    let (outputs, keep) = if reads {
+        (
+            quote! { output },
+            quote! { let child_outputs = rt::inputs(&output); },
+        )
     } else {
-        quote! { mut }
+        (quote! { _ }, TokenStream::new())
     };
     quote! {
-        let #mutable __child_inputs = ::arazzo_runtime::serde_json::Map::new();
-        #( #inserts )*
-        #arg
-        let __future: ::arazzo_runtime::flow::WorkflowFuture<'_, #child_output> = ::std::boxed::Box::pin(self.client.#runner(#input_value));
-        let (__child_output, __child_status) = __future.await?;
-        self.status = __child_status;
-        let __child_outputs = ::arazzo_runtime::value::inputs(&__child_output);
-        let __exchange = ::arazzo_runtime::http::Exchange::child(WORKFLOW, #step_id, __child_status);
+        #input
+        let (#outputs, status) = rt::boxed(super::#module::run(self.client #arg)).await?;
+        self.status = status;
+        #keep
+        let exchange = rt::Exchange::child(WORKFLOW, #step_id, status);
     }
 }
 
-fn style_tokens(style: ParamStyle) -> TokenStream {
-    match style {
-        ParamStyle::Simple => quote! { Simple },
-        ParamStyle::Form => quote! { Form },
-        ParamStyle::Label => quote! { Label },
-        ParamStyle::Matrix => quote! { Matrix },
-        ParamStyle::SpaceDelimited => quote! { SpaceDelimited },
-        ParamStyle::PipeDelimited => quote! { PipeDelimited },
-        ParamStyle::DeepObject => quote! { DeepObject },
-    }
-}
-
-fn field_encoding(key: &str, style: ParamStyle, explode: bool) -> TokenStream {
-    let style = style_tokens(style);
-    quote! { (#key, ::arazzo_runtime::encode::FieldEncoding { style: ::arazzo_runtime::encode::Style::#style, explode: #explode }) }
-}
-
-/// Whether any expression of the step reads `$request.body` (which must then be kept).
-fn reads_request_body(s: &StepPlan) -> bool {
-    let mut reads = false;
-    let mut note = |r: &crate::plan::ValueRef| {
-        reads |= matches!(r.source, crate::plan::Source::RequestBody);
+fn style(style: ParamStyle) -> TokenStream {
+    let name = match style {
+        ParamStyle::Simple => "Simple",
+        ParamStyle::Form => "Form",
+        ParamStyle::Label => "Label",
+        ParamStyle::Matrix => "Matrix",
+        ParamStyle::SpaceDelimited => "SpaceDelimited",
+        ParamStyle::PipeDelimited => "PipeDelimited",
+        ParamStyle::DeepObject => "DeepObject",
     };
-    for (_, v) in &s.outputs {
-        super::workflow::visit_lowered(v, &mut note);
-    }
-    let actions = s.on_success.iter().chain(&s.on_failure);
-    for c in s
-        .criteria
-        .iter()
-        .chain(actions.flat_map(|a| a.criteria.iter()))
-    {
-        super::workflow::visit_cond(&c.cond, &mut note);
-    }
-    reads
+    let name = ident(name);
+    quote! { rt::Style::#name }
 }
 
-/// Builds and sends an operation call, binding `__exchange`.
-fn operation(s: &StepPlan, op: &OperationCall, scope: &Scope<'_>) -> TokenStream {
-    let step_id = &s.id;
-    let method = match op.method.as_str() {
-        m @ ("GET" | "PUT" | "POST" | "DELETE" | "OPTIONS" | "HEAD" | "PATCH" | "TRACE") => {
-            let m = ident(m);
-            quote! { ::arazzo_runtime::reqwest::Method::#m }
-        }
-        other => {
-            let bytes = proc_macro2::Literal::byte_string(other.as_bytes());
-            quote! { ::arazzo_runtime::reqwest::Method::from_bytes(#bytes).unwrap_or_default() }
-        }
-    };
-    let path = op.path.iter().map(|part| match part {
-        PathPart::Literal(text) => quote! { __call.path(#text); },
-        PathPart::Param(name) => match op.params.iter().find(|p| p.location == ParamLocation::Path && p.name == *name) {
-            Some(p) => {
-                let value = lowered(&p.value, scope);
-                let (explode, written) = (p.explode, &p.written);
-                let style = style_tokens(p.style);
-                quote! { __call.path_param(#name, #value, ::arazzo_runtime::encode::Style::#style, #explode, #written)?; }
-            }
-            // Checked before generation: every path parameter is supplied.
-            None => quote! { __call.path_param(#name, ::std::option::Option::None, ::arazzo_runtime::encode::Style::Simple, false, "")?; },
-        },
+fn encodings(list: &[(String, ParamStyle, bool)]) -> TokenStream {
+    let items = list.iter().map(|(key, s, explode)| {
+        let s = style(*s);
+        quote! { (#key, rt::FieldEncoding { style: #s, explode: #explode }) }
     });
-    let params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
-        let (name, value, explode, required, written) = (&p.name, lowered(&p.value, scope), p.explode, p.required, &p.written);
-        match p.location {
-            ParamLocation::Query => {
-                let style = style_tokens(p.style);
-                quote! { __call.query(#name, #value, ::arazzo_runtime::encode::Style::#style, #explode, #required, #written)?; }
-            }
-            ParamLocation::Header => quote! { __call.header(#name, #value, #explode, #required, #written)?; },
-            _ => quote! { __call.cookie(#name, #value, #required, #written)?; },
-        }
+    quote! { &[#( #items ),*] }
+}
+
+/// A parameter's descriptor: the location's OpenAPI defaults, changed where the operation
+/// says otherwise.
+fn param(p: &ParamPlan) -> TokenStream {
+    let (name, from) = (&p.name, &p.written);
+    let (constructor, default_style, default_explode, default_required) = match p.location {
+        ParamLocation::Path => ("path", ParamStyle::Simple, false, true),
+        ParamLocation::Query => ("query", ParamStyle::Form, true, false),
+        ParamLocation::Header => ("header", ParamStyle::Simple, false, false),
+        ParamLocation::Cookie => ("cookie", ParamStyle::Form, true, false),
+    };
+    let constructor = ident(constructor);
+    let mut tokens = quote! { rt::Param::#constructor(#name, #from) };
+    if p.style != default_style {
+        let s = style(p.style);
+        tokens = quote! { #tokens.style(#s) };
+    }
+    if p.explode != default_explode {
+        let explode = p.explode;
+        tokens = quote! { #tokens.explode(#explode) };
+    }
+    if p.required && !default_required {
+        tokens = quote! { #tokens.required() };
+    }
+    tokens
+}
+
+/// `rt::post`, …: starts a call of an operation with that method.
+fn method_constructor(m: HttpMethod) -> proc_macro2::Ident {
+    ident(&m.as_str().to_ascii_lowercase())
+}
+
+/// Builds and sends an operation call, binding `exchange`.
+fn operation(s: &StepPlan, op: &OperationCall) -> TokenStream {
+    let step_id = &s.id;
+    let constructor = method_constructor(op.method);
+    let path = &op.path;
+    let params = op.params.iter().map(|p| {
+        let descriptor = param(p);
+        let value = lowered(&p.value);
+        quote! { call.param(#descriptor, #value)?; }
     });
     let body = op.body.as_ref().map(|b| {
-        if let (BodyKind::Form(encodings), Lowered::Object(entries), true, false) =
-            (&b.kind, &b.value, b.replacements.is_empty(), reads_request_body(s))
-        {
-            // Fields read where they are: no JSON object is built, nothing is copied.
-            let content_type = &b.content_type;
-            let encodings = encodings.iter().map(|(k, style, explode)| field_encoding(k, *style, *explode));
+        let content_type = &b.content_type;
+        if let (BodyKind::FormFields(list), Lowered::Object(entries)) = (&b.kind, &b.value) {
             let fields = entries.iter().map(|(k, v)| {
-                let v = borrowed(v, scope);
+                let v = borrowed(v);
                 quote! { (#k, #v) }
             });
-            return quote! { __call.form_fields(#content_type, &[#( #fields ),*], &[#( #encodings ),*]); };
-        }
-        let value = lowered_value(&b.value, scope);
-        let replacements = b.replacements.iter().map(|(tokens, v)| {
-            let v = lowered(v, scope);
-            quote! { ::arazzo_runtime::value::replace(&mut __body, &[#( #tokens ),*], #v); }
-        });
-        let content_type = &b.content_type;
-        let send = match &b.kind {
-            // A string payload for a JSON body is JSON text (a template): sent as it is.
-            BodyKind::Json if matches!(&b.value, Lowered::Template(_) | Lowered::Literal(serde_json::Value::String(_))) => {
-                quote! { __call.text(#content_type, __body); }
+            if list.is_empty() {
+                return quote! { call.form_fields(#content_type, &[#( #fields ),*]); };
             }
-            BodyKind::Json => quote! { __call.json(#content_type, __body); },
-            BodyKind::Text => quote! { __call.text(#content_type, __body); },
-            BodyKind::Multipart => quote! { __call.multipart(__body); },
-            BodyKind::Form(encodings) => {
-                let encodings = encodings.iter().map(|(k, style, explode)| field_encoding(k, *style, *explode));
-                quote! { __call.form(#content_type, __body, &[#( #encodings ),*]); }
+            let encodings = encodings(list);
+            return quote! { call.form_fields_encoded(#content_type, &[#( #fields ),*], #encodings); };
+        }
+        let value = lowered_value(&b.value);
+        let replacements = b.replacements.iter().map(|(tokens, v)| {
+            let v = lowered(v);
+            quote! { rt::replace(&mut body, &[#( #tokens ),*], #v); }
+        });
+        let send = match &b.kind {
+            BodyKind::Json => quote! { call.json(#content_type, body); },
+            BodyKind::JsonText | BodyKind::Text => quote! { call.text(#content_type, body); },
+            BodyKind::Multipart => quote! { call.multipart(body); },
+            BodyKind::Form(list) | BodyKind::FormFields(list) => {
+                let encodings = encodings(list);
+                quote! { call.form(#content_type, body, #encodings); }
             }
         };
-        let mutable = if b.replacements.is_empty() { quote! {} } else { quote! { mut } };
+        let mutable = (!b.replacements.is_empty()).then(|| quote! { mut });
         quote! {
-            let #mutable __body = #value;
+            let #mutable body = #value;
             #( #replacements )*
             #send
         }
     });
-    let base = scope
-        .fields
-        .sources
-        .iter()
-        .find(|(name, _)| *name == op.source)
-        .map(|(_, f)| f.clone())
-        .unwrap_or_else(|| ident("http"));
-    let auth = auth(step_id, op, scope);
-    let template = &op.path_template;
+    let (auth, credentials) = auth(&op.auth);
+    let base = ident(&op.base);
+    let mutable = (!op.params.is_empty() || op.body.is_some()).then(|| quote! { mut });
     quote! {
-        let mut __call = ::arazzo_runtime::http::Call::new(WORKFLOW, #step_id, #method, #template);
-        #( #path )*
+        let #mutable call = rt::#constructor(WORKFLOW, #step_id, #path);
         #( #params )*
         #body
         #auth
-        let __exchange = __call.send(self.client.http.get(), &self.client.#base, &__auth, self.client.request_hook.as_ref()).await?;
-        self.status = ::std::option::Option::Some(__exchange.status);
+        let exchange = call.send(&self.client.settings, &self.client.#base, #credentials).await?;
+        self.status = Some(exchange.status);
     }
 }
 
-fn auth(step_id: &str, op: &OperationCall, scope: &Scope<'_>) -> TokenStream {
-    let none = quote! { let __auth: [::arazzo_runtime::auth::Auth<'_>; 0] = []; };
-    if op.security.is_empty() {
-        return none;
-    }
-    let field_of = |scheme: &str| scope.fields.schemes.iter().find(|f| f.name == scheme);
-    // One `(pattern, credential fields, credentials)` per alternative the client can fill.
-    let mut alternatives = Vec::new();
-    let mut anonymous = false;
-    for alternative in &op.security {
-        if alternative.is_empty() {
-            anonymous = true;
-            continue;
-        }
-        let found: Vec<_> = alternative.iter().filter_map(|n| field_of(n)).collect();
-        if found.len() != alternative.len() {
-            continue;
-        }
-        let bindings: Vec<Ident> = (0..found.len()).map(|i| ident(&format!("a{i}"))).collect();
-        let refs: Vec<TokenStream> = found
-            .iter()
-            .map(|f| {
-                let f = &f.field;
-                quote! { &self.client.#f }
-            })
-            .collect();
-        let auths: Vec<TokenStream> = found
-            .iter()
-            .zip(&bindings)
-            .map(|(f, b)| auth_value(&f.kind, b))
-            .collect();
-        let pattern: Vec<TokenStream> = bindings
-            .iter()
-            .map(|b| quote! { ::std::option::Option::Some(#b) })
-            .collect();
-        alternatives.push((pattern, refs, auths));
-    }
-    if alternatives.is_empty() && anonymous {
-        return none;
-    }
-    // Alternatives of one length (the usual case: one scheme each) need no allocation: the
-    // credentials are an array. Otherwise (or when none may be sent) a `Vec`.
-    let length = alternatives.first().map_or(0, |(_, _, a)| a.len());
-    let array = !anonymous && alternatives.iter().all(|(_, _, a)| a.len() == length);
-    let arms = alternatives.iter().map(|(pattern, refs, auths)| {
-        let value = if array {
-            quote! { [#( #auths ),*] }
-        } else {
-            quote! { ::std::vec::Vec::from([#( #auths ),*]) }
-        };
-        quote! {
-            if let (#( #pattern, )*) = (#( #refs, )*) {
-                break 'auth #value;
-            }
-        }
-    });
-    let fallback = if anonymous {
-        quote! { ::std::vec::Vec::new() }
-    } else {
-        let (scheme, setter) = op
-            .security
-            .first()
-            .and_then(|a| a.first())
-            .and_then(|n| field_of(n).map(|f| (f.name.clone(), f.setter.clone())))
-            .unwrap_or_default();
-        quote! {
-            return ::std::result::Result::Err(::arazzo_runtime::Error::MissingCredentials {
-                workflow: WORKFLOW,
-                step: #step_id,
-                scheme: #scheme,
-                setter: #setter,
-            })
-        }
+/// The credentials sent: `(statement binding `auth`, what `send` takes)`.
+fn auth(plan: &AuthPlan) -> (TokenStream, TokenStream) {
+    let field = |f: &String| {
+        let f = ident(f);
+        quote! { self.client.#f }
     };
-    let ty = if array {
-        let length = proc_macro2::Literal::usize_unsuffixed(length);
-        quote! { [::arazzo_runtime::auth::Auth<'_>; #length] }
-    } else {
-        quote! { ::std::vec::Vec<::arazzo_runtime::auth::Auth<'_>> }
-    };
-    quote! {
-        let __auth: #ty = 'auth: {
-            #( #arms )*
-            #fallback
-        };
-    }
-}
-
-fn auth_value(kind: &SchemeKind, binding: &Ident) -> TokenStream {
-    match kind {
-        SchemeKind::Basic => quote! { ::arazzo_runtime::auth::Auth::Basic(#binding) },
-        SchemeKind::Bearer => quote! { ::arazzo_runtime::auth::Auth::Bearer(#binding) },
-        SchemeKind::ApiKey { location, name } => {
-            let location = match location {
-                ParamLocation::Query => quote! { Query },
-                ParamLocation::Cookie => quote! { Cookie },
-                _ => quote! { Header },
-            };
-            quote! {
-                ::arazzo_runtime::auth::Auth::ApiKey {
-                    location: ::arazzo_runtime::auth::KeyLocation::#location,
-                    name: #name,
-                    key: #binding,
+    match (plan.alternatives.as_slice(), plan.anonymous) {
+        ([], _) => (TokenStream::new(), quote! { &[] }),
+        ([only], false) => {
+            let each = only.iter().map(|f| {
+                let f = field(f);
+                quote! { call.credential(&#f)? }
+            });
+            (quote! { let auth = [#( #each ),*]; }, quote! { &auth })
+        }
+        (alternatives, anonymous) => {
+            let arms = alternatives.iter().map(|alternative| {
+                let bindings: Vec<_> = (0..alternative.len())
+                    .map(|i| ident(&format!("a{i}")))
+                    .collect();
+                let gets = alternative.iter().map(|f| {
+                    let f = field(f);
+                    quote! { #f.auth() }
+                });
+                quote! {
+                    if let (#( Some(#bindings), )*) = (#( #gets, )*) {
+                        ::std::vec![#( #bindings ),*]
+                    } else
                 }
-            }
+            });
+            let fallback = match (&plan.first, anonymous) {
+                (Some(first), false) => {
+                    let f = field(first);
+                    quote! { return Err(call.missing_credential(&#f)); }
+                }
+                _ => quote! { ::std::vec::Vec::new() },
+            };
+            (
+                quote! { let auth = #( #arms )* { #fallback }; },
+                quote! { &auth },
+            )
         }
+    }
+}
+
+/// `self.run_<callee>(…)`: runs another workflow; `why` says what runs it (for the error of
+/// inputs that do not fit), when the workflow takes inputs.
+pub fn run_call(c: &Callee, why: &str) -> TokenStream {
+    let method = ident(&c.method);
+    match c.input {
+        Some(_) => quote! { self.#method(#why) },
+        None => quote! { self.#method() },
     }
 }

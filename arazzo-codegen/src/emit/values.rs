@@ -1,45 +1,37 @@
-//! Lowered expressions, values and conditions as Rust expressions.
-//!
-//! In generated code, `self` is the workflow's `Run`: `self.inputs` holds the workflow input as
-//! JSON, one field per step the outputs of that step, and `__exchange` is the current step's
-//! request and response.
+//! Lowered expressions, values and conditions as Rust expressions, inside a workflow's module:
+//! `self` is the run, `exchange` the current step's request and response, `child_outputs`
+//! the outputs of the workflow a step ran.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+use super::ident;
 use crate::expr::CmpOp;
 use crate::plan::{Cond, Lowered, Operand, Source, TemplatePart, ValueRef};
-
-/// Where the run keeps each step output that expressions read.
-pub trait StepVars {
-    /// `None` when the inputs are read from their JSON copy (`self.inputs`); else the typed
-    /// field of input `name` (`None` if there is no such input).
-    fn input_field(&self, name: &str) -> Option<Option<TokenStream>>;
-
-    /// An expression of type `Option<Value>` (a place, not a copy).
-    fn output_field(&self, step: &str, output: &str) -> Option<TokenStream>;
-}
 
 /// A JSON value built by constructors (no text is parsed at run time).
 pub fn json_literal(value: &serde_json::Value) -> TokenStream {
     use serde_json::Value;
     match value {
-        Value::Null => quote! { ::arazzo_runtime::serde_json::Value::Null },
-        Value::Bool(b) => quote! { ::arazzo_runtime::serde_json::Value::Bool(#b) },
+        Value::Null => quote! { rt::Value::Null },
+        Value::Bool(b) => quote! { rt::Value::Bool(#b) },
         Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                quote! { ::arazzo_runtime::serde_json::Value::from(#i) }
+            let literal = if let Some(i) = n.as_i64() {
+                match i32::try_from(i) {
+                    Ok(small) => Literal::i32_unsuffixed(small),
+                    Err(_) => Literal::i64_suffixed(i),
+                }
             } else if let Some(u) = n.as_u64() {
-                quote! { ::arazzo_runtime::serde_json::Value::from(#u) }
+                Literal::u64_suffixed(u)
             } else {
-                let f = n.as_f64().unwrap_or_default();
-                quote! { ::arazzo_runtime::serde_json::Value::from(#f) }
-            }
+                Literal::f64_unsuffixed(n.as_f64().filter(|f| f.is_finite()).unwrap_or(0.0))
+            };
+            quote! { rt::Value::from(#literal) }
         }
-        Value::String(s) => quote! { ::arazzo_runtime::serde_json::Value::String(#s.to_owned()) },
+        Value::String(s) => quote! { rt::Value::from(#s) },
         Value::Array(items) => {
             let items = items.iter().map(json_literal);
-            quote! { ::arazzo_runtime::serde_json::Value::Array(::std::vec![#( #items ),*]) }
+            quote! { rt::Value::Array(::std::vec![#( #items ),*]) }
         }
         Value::Object(map) => {
             let inserts = map.iter().map(|(k, v)| {
@@ -47,9 +39,9 @@ pub fn json_literal(value: &serde_json::Value) -> TokenStream {
                 quote! { m.insert(#k.to_owned(), #v); }
             });
             quote! {{
-                let mut m = ::arazzo_runtime::serde_json::Map::new();
+                let mut m = rt::Map::new();
                 #( #inserts )*
-                ::arazzo_runtime::serde_json::Value::Object(m)
+                rt::Value::Object(m)
             }}
         }
     }
@@ -60,195 +52,165 @@ fn tokens_of(pointer: &[String]) -> TokenStream {
 }
 
 /// An expression of type `Option<Value>`.
-pub fn value_ref(r: &ValueRef, vars: &dyn StepVars) -> TokenStream {
+pub fn value_ref(r: &ValueRef) -> TokenStream {
+    // `root` is an `Option<&Value>`: the value read where it is, copied.
     let read = |root: TokenStream| {
         if r.pointer.is_empty() {
             quote! { #root.cloned() }
         } else {
             let tokens = tokens_of(&r.pointer);
-            quote! { ::arazzo_runtime::value::read(#root, #tokens) }
+            quote! { rt::read(#root, #tokens) }
         }
     };
+    // `value` is an `Option<Value>` already made.
     let owned = |value: TokenStream| {
         if r.pointer.is_empty() {
             value
         } else {
             let tokens = tokens_of(&r.pointer);
-            quote! { ::arazzo_runtime::value::read(#value.as_ref(), #tokens) }
+            quote! { rt::read(#value.as_ref(), #tokens) }
         }
     };
+    let absent = quote! { None::<rt::Value> };
     match &r.source {
-        Source::Url => owned(quote! { __exchange.url() }),
-        Source::Method => owned(quote! { __exchange.method() }),
-        Source::StatusCode => owned(quote! { __exchange.status_code() }),
-        Source::RequestHeader(n) => owned(quote! { __exchange.request_header(#n) }),
-        Source::RequestQuery(n) => owned(quote! { __exchange.request_query(#n) }),
-        Source::RequestPath(n) => owned(quote! { __exchange.request_path(#n) }),
-        Source::ResponseHeader(n) => owned(quote! { __exchange.response_header(#n) }),
-        Source::RequestBody => read(quote! { __exchange.request_body() }),
-        Source::ResponseBody => read(quote! { __exchange.response_body() }),
-        Source::Inputs => match r.pointer.split_first() {
-            Some((first, rest)) => match vars.input_field(first) {
-                Some(Some(field)) => {
-                    let value = quote! { ::arazzo_runtime::value::field(&#field) };
-                    if rest.is_empty() {
-                        value
-                    } else {
-                        let tokens = tokens_of(rest);
-                        quote! { ::arazzo_runtime::value::read(#value.as_ref(), #tokens) }
-                    }
-                }
-                Some(None) => {
-                    quote! { ::std::option::Option::<::arazzo_runtime::serde_json::Value>::None }
-                }
-                None => read(quote! { ::std::option::Option::Some(&self.inputs) }),
-            },
-            None => read(quote! { ::std::option::Option::Some(&self.inputs) }),
-        },
-        Source::StepOutput { step, output } => match vars.output_field(step, output) {
-            Some(field) if r.pointer.is_empty() => quote! { #field.clone() },
-            Some(field) => read(quote! { #field.as_ref() }),
-            None => quote! { ::std::option::Option::<::arazzo_runtime::serde_json::Value>::None },
-        },
+        Source::Url => owned(quote! { exchange.url() }),
+        Source::Method => owned(quote! { exchange.method() }),
+        Source::StatusCode => owned(quote! { exchange.status_code() }),
+        Source::RequestHeader(n) => owned(quote! { exchange.request_header(#n) }),
+        Source::RequestQuery(n) => owned(quote! { exchange.request_query(#n) }),
+        Source::RequestPath(n) => owned(quote! { exchange.request_path(#n) }),
+        Source::ResponseHeader(n) => owned(quote! { exchange.response_header(#n) }),
+        Source::RequestBody => read(quote! { exchange.request_body() }),
+        Source::ResponseBody => read(quote! { exchange.response_body() }),
+        Source::Inputs => read(quote! { Some(&self.inputs) }),
+        Source::TypedInput { field: Some(f) } => {
+            let f = ident(f);
+            owned(quote! { rt::field(&self.input.#f) })
+        }
+        Source::StepOutput { field: Some(f), .. } => {
+            let f = ident(f);
+            if r.pointer.is_empty() {
+                quote! { self.#f.clone() }
+            } else {
+                read(quote! { self.#f.as_ref() })
+            }
+        }
+        Source::TypedInput { field: None } | Source::StepOutput { field: None, .. } => absent,
         Source::Constant(v) => {
             let literal = json_literal(v);
-            owned(quote! { ::std::option::Option::Some(#literal) })
+            owned(quote! { Some(#literal) })
         }
-        Source::ChildOutputs => read(quote! { ::std::option::Option::Some(&__child_outputs) }),
+        Source::ChildOutputs => read(quote! { Some(&child_outputs) }),
         Source::WorkflowOutput { workflow, output } => {
             let mut tokens = vec!["outputs".to_owned(), output.clone()];
             tokens.extend(r.pointer.iter().cloned());
             let tokens = tokens_of(&tokens);
-            quote! { ::arazzo_runtime::value::read(self.workflows.get(#workflow), #tokens) }
+            quote! { rt::read(self.workflows.get(#workflow), #tokens) }
         }
         Source::WorkflowInputs { workflow } => {
             let mut tokens = vec!["inputs".to_owned()];
             tokens.extend(r.pointer.iter().cloned());
             let tokens = tokens_of(&tokens);
-            quote! { ::arazzo_runtime::value::read(self.workflows.get(#workflow), #tokens) }
+            quote! { rt::read(self.workflows.get(#workflow), #tokens) }
         }
     }
 }
 
 /// An expression of type `Option<&Value>`: a value read where it is when it is stored (inputs,
 /// outputs, bodies), else a temporary that lives to the end of the statement.
-pub fn borrowed(v: &Lowered, vars: &dyn StepVars) -> TokenStream {
+pub fn borrowed(v: &Lowered) -> TokenStream {
     if let Lowered::Value(r) = v {
-        let tokens = tokens_of(&r.pointer);
         let root = match &r.source {
-            Source::RequestBody => Some(quote! { __exchange.request_body() }),
-            Source::ResponseBody => Some(quote! { __exchange.response_body() }),
-            Source::Inputs
-                if r.pointer
-                    .first()
-                    .is_none_or(|first| vars.input_field(first).is_none()) =>
-            {
-                Some(quote! { ::std::option::Option::Some(&self.inputs) })
+            Source::RequestBody => Some(quote! { exchange.request_body() }),
+            Source::ResponseBody => Some(quote! { exchange.response_body() }),
+            Source::Inputs => Some(quote! { Some(&self.inputs) }),
+            Source::StepOutput { field: Some(f), .. } => {
+                let f = ident(f);
+                Some(quote! { self.#f.as_ref() })
             }
-            Source::StepOutput { step, output } => vars
-                .output_field(step, output)
-                .map(|field| quote! { #field.as_ref() }),
-            Source::ChildOutputs => Some(quote! { ::std::option::Option::Some(&__child_outputs) }),
+            Source::ChildOutputs => Some(quote! { Some(&child_outputs) }),
             _ => None,
         };
         if let Some(root) = root {
-            return quote! { ::arazzo_runtime::value::at(#root, #tokens) };
+            if r.pointer.is_empty() {
+                return root;
+            }
+            let tokens = tokens_of(&r.pointer);
+            return quote! { rt::at(#root, #tokens) };
         }
     }
-    let owned = lowered(v, vars);
+    if let Lowered::Literal(value) = v {
+        let literal = json_literal(value);
+        return quote! { Some(&#literal) };
+    }
+    let owned = lowered(v);
     quote! { #owned.as_ref() }
 }
 
-/// An expression of type `Value` for a lowered value; an absent expression value is `null`.
-pub fn lowered_value(v: &Lowered, vars: &dyn StepVars) -> TokenStream {
-    match v {
-        Lowered::Value(_) => {
-            let opt = lowered(v, vars);
-            quote! { #opt.unwrap_or(::arazzo_runtime::serde_json::Value::Null) }
-        }
-        Lowered::Literal(value) => json_literal(value),
-        Lowered::Template(_) | Lowered::Array(_) | Lowered::Object(_) => {
-            // These always produce a value: unwrap the `Some` at generation time.
-            let opt = lowered(v, vars);
-            let inner = strip_some(opt.clone());
-            inner.unwrap_or_else(
-                || quote! { #opt.unwrap_or(::arazzo_runtime::serde_json::Value::Null) },
-            )
-        }
-    }
+/// What a lowered value becomes: a `Value` that is always there, or an `Option<Value>`.
+enum Emitted {
+    Always(TokenStream),
+    Maybe(TokenStream),
 }
 
-/// `::std::option::Option::Some(x)` → `x`.
-fn strip_some(tokens: TokenStream) -> Option<TokenStream> {
-    let expr: syn::Expr = syn::parse2(tokens).ok()?;
-    let syn::Expr::Call(call) = expr else {
-        return None;
-    };
-    let syn::Expr::Path(path) = call.func.as_ref() else {
-        return None;
-    };
-    if path.path.segments.last().map(|s| s.ident.to_string()) != Some("Some".to_owned())
-        || call.args.len() != 1
-    {
-        return None;
-    }
-    call.args.first().map(|a| quote! { #a })
-}
-
-/// An expression of type `Option<Value>` for any lowered value; absent leaves of objects and
-/// lists are left out, never sent as empty strings.
-pub fn lowered(v: &Lowered, vars: &dyn StepVars) -> TokenStream {
+fn emitted(v: &Lowered) -> Emitted {
     match v {
-        Lowered::Literal(value) => {
-            let literal = json_literal(value);
-            quote! { ::std::option::Option::Some(#literal) }
-        }
-        Lowered::Value(r) => value_ref(r, vars),
+        Lowered::Literal(value) => Emitted::Always(json_literal(value)),
+        Lowered::Value(r) => Emitted::Maybe(value_ref(r)),
         Lowered::Template(parts) => {
             let parts = parts.iter().map(|p| match p {
-                TemplatePart::Text(t) => quote! { ::arazzo_runtime::value::Part::Text(#t) },
+                TemplatePart::Text(t) => quote! { rt::Part::Text(#t) },
                 TemplatePart::Value(r) => {
-                    let value = value_ref(r, vars);
-                    quote! { ::arazzo_runtime::value::Part::Value(#value) }
+                    let value = borrowed(&Lowered::Value(r.clone()));
+                    quote! { rt::Part::Value(#value) }
                 }
             });
-            quote! {
-                ::std::option::Option::Some(::arazzo_runtime::serde_json::Value::String(
-                    ::arazzo_runtime::value::template(&[#( #parts ),*])
-                ))
-            }
+            Emitted::Always(quote! { rt::text(&[#( #parts ),*]) })
         }
         Lowered::Array(items) => {
-            let items = items.iter().map(|i| lowered(i, vars));
-            quote! {
-                ::std::option::Option::Some(::arazzo_runtime::serde_json::Value::Array(
-                    [#( #items ),*].into_iter().flatten().collect()
-                ))
-            }
+            let items = items.iter().map(lowered);
+            Emitted::Always(quote! {
+                rt::Value::Array([#( #items ),*].into_iter().flatten().collect())
+            })
         }
         Lowered::Object(entries) => {
-            let inserts = entries.iter().map(|(k, v)| {
-                let value = lowered(v, vars);
-                quote! {
-                    if let ::std::option::Option::Some(v) = #value {
+            let inserts = entries.iter().map(|(k, v)| match emitted(v) {
+                Emitted::Always(value) => quote! { m.insert(#k.to_owned(), #value); },
+                Emitted::Maybe(value) => quote! {
+                    if let Some(v) = #value {
                         m.insert(#k.to_owned(), v);
                     }
-                }
+                },
             });
-            quote! {
-                ::std::option::Option::Some({
-                    let mut m = ::arazzo_runtime::serde_json::Map::new();
-                    #( #inserts )*
-                    ::arazzo_runtime::serde_json::Value::Object(m)
-                })
-            }
+            Emitted::Always(quote! {{
+                let mut m = rt::Map::new();
+                #( #inserts )*
+                rt::Value::Object(m)
+            }})
         }
+    }
+}
+
+/// An expression of type `Option<Value>`; absent leaves of objects and lists are left out,
+/// never sent as empty strings.
+pub fn lowered(v: &Lowered) -> TokenStream {
+    match emitted(v) {
+        Emitted::Always(value) => quote! { Some(#value) },
+        Emitted::Maybe(value) => value,
+    }
+}
+
+/// An expression of type `Value`; an absent value is `null`.
+pub fn lowered_value(v: &Lowered) -> TokenStream {
+    match emitted(v) {
+        Emitted::Always(value) => value,
+        Emitted::Maybe(value) => quote! { #value.unwrap_or(rt::Value::Null) },
     }
 }
 
 /// A condition inside `||`, `&&` or `!`: parenthesised when it is itself a chain.
-fn grouped(c: &Cond, vars: &dyn StepVars) -> TokenStream {
-    let inner = condition(c, vars);
+fn grouped(c: &Cond) -> TokenStream {
+    let inner = condition(c);
     if matches!(c, Cond::Any(_) | Cond::All(_)) {
         quote! { (#inner) }
     } else {
@@ -256,33 +218,34 @@ fn grouped(c: &Cond, vars: &dyn StepVars) -> TokenStream {
     }
 }
 
-fn operand(o: &Operand, vars: &dyn StepVars) -> TokenStream {
+fn operand(o: &Operand) -> TokenStream {
     match o {
-        Operand::Value(r) => value_ref(r, vars),
+        Operand::Value(r) => borrowed(&Lowered::Value(r.clone())),
         Operand::Literal(v) => {
             let literal = json_literal(v);
-            quote! { ::std::option::Option::Some(#literal) }
+            quote! { Some(&#literal) }
         }
     }
 }
 
-/// A `bool` expression.
-pub fn condition(c: &Cond, vars: &dyn StepVars) -> TokenStream {
+/// A `bool` expression. Patterns and queries are the step method's `static`s (see
+/// [`statics`]).
+pub fn condition(c: &Cond) -> TokenStream {
     match c {
         Cond::Any(parts) => {
-            let parts = parts.iter().map(|p| grouped(p, vars));
+            let parts = parts.iter().map(grouped);
             quote! { #( #parts )||* }
         }
         Cond::All(parts) => {
-            let parts = parts.iter().map(|p| grouped(p, vars));
+            let parts = parts.iter().map(grouped);
             quote! { #( #parts )&&* }
         }
         Cond::Not(inner) => {
-            let inner = grouped(inner, vars);
+            let inner = grouped(inner);
             quote! { !#inner }
         }
         Cond::Compare { lhs, op, rhs } => {
-            let (lhs, rhs) = (operand(lhs, vars), operand(rhs, vars));
+            let (lhs, rhs) = (operand(lhs), operand(rhs));
             let op = match op {
                 CmpOp::Eq => quote! { Eq },
                 CmpOp::Ne => quote! { Ne },
@@ -291,33 +254,45 @@ pub fn condition(c: &Cond, vars: &dyn StepVars) -> TokenStream {
                 CmpOp::Gt => quote! { Gt },
                 CmpOp::Ge => quote! { Ge },
             };
-            quote! {
-                ::arazzo_runtime::criteria::compare(#lhs.as_ref(), ::arazzo_runtime::criteria::Op::#op, #rhs.as_ref())
-            }
+            quote! { rt::compare(#lhs, rt::Op::#op, #rhs) }
         }
         Cond::IsTrue(o) => {
-            let o = operand(o, vars);
-            quote! { ::arazzo_runtime::criteria::is_true(#o.as_ref()) }
+            let o = operand(o);
+            quote! { rt::is_true(#o) }
         }
-        Cond::Regex { value, pattern } => {
-            let value = value_ref(value, vars);
-            quote! {{
-                static PATTERN: ::std::sync::LazyLock<::std::option::Option<::arazzo_runtime::regex::Regex>> =
-                    ::std::sync::LazyLock::new(|| ::arazzo_runtime::regex::Regex::new(#pattern).ok());
-                PATTERN.as_ref().is_some_and(|pattern| ::arazzo_runtime::criteria::regex_matches(pattern, #value.as_ref()))
-            }}
+        Cond::Status { op, value } => {
+            let op = match op {
+                CmpOp::Eq => quote! { == },
+                CmpOp::Ne => quote! { != },
+                CmpOp::Lt => quote! { < },
+                CmpOp::Le => quote! { <= },
+                CmpOp::Gt => quote! { > },
+                CmpOp::Ge => quote! { >= },
+            };
+            let value = Literal::u16_unsuffixed(*value);
+            quote! { exchange.status #op #value }
         }
-        Cond::JsonPath {
-            value,
-            query,
-            tests_context,
-        } => {
-            let value = value_ref(value, vars);
-            quote! {{
-                static QUERY: ::std::sync::LazyLock<::std::option::Option<::arazzo_runtime::serde_json_path::JsonPath>> =
-                    ::std::sync::LazyLock::new(|| ::arazzo_runtime::serde_json_path::JsonPath::parse(#query).ok());
-                QUERY.as_ref().is_some_and(|query| ::arazzo_runtime::criteria::jsonpath_matches(query, #tests_context, #value.as_ref()))
-            }}
+        Cond::Regex { value, name, .. } | Cond::JsonPath { value, name, .. } => {
+            let name = ident(name);
+            let value = borrowed(&Lowered::Value(value.clone()));
+            quote! { #name.matches(#value) }
         }
+    }
+}
+
+/// The `static`s a condition's patterns and queries live in, compiled on first use.
+pub fn statics(c: &Cond, out: &mut Vec<TokenStream>) {
+    match c {
+        Cond::Any(parts) | Cond::All(parts) => parts.iter().for_each(|p| statics(p, out)),
+        Cond::Not(inner) => statics(inner, out),
+        Cond::Regex { pattern, name, .. } => {
+            let name = ident(name);
+            out.push(quote! { static #name: rt::Pattern = rt::Pattern::new(#pattern); });
+        }
+        Cond::JsonPath { query, name, .. } => {
+            let name = ident(name);
+            out.push(quote! { static #name: rt::JsonQuery = rt::JsonQuery::new(#query); });
+        }
+        Cond::Compare { .. } | Cond::IsTrue(_) | Cond::Status { .. } => {}
     }
 }

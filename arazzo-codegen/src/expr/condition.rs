@@ -69,6 +69,7 @@ fn err(message: &str, range: std::ops::Range<usize>, help: Option<&str>) -> Expr
         range,
         help: help.map(str::to_owned),
         in_expression: false,
+        shorthand: None,
     }
 }
 

@@ -14,15 +14,28 @@ pub struct ExprError {
     pub help: Option<String>,
     /// Whether a runtime expression (not the condition around it) is malformed.
     pub in_expression: bool,
+    /// When the text is another runner's shorthand: how to write it in the specification's form.
+    pub shorthand: Option<Shorthand>,
+}
+
+/// Another runner's shorthand that the grammar recognises: replacing `range` with `portable`
+/// writes it in the specification's form (what lenient compatibility does).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shorthand {
+    pub range: Range<usize>,
+    pub portable: String,
+    /// What the shorthand is, for the warning (`a `$dependencies.<workflowId>.<output>` expression`).
+    pub what: &'static str,
 }
 
 impl ExprError {
-    fn new(message: impl Into<String>, range: Range<usize>) -> Self {
+    pub(crate) fn new(message: impl Into<String>, range: Range<usize>) -> Self {
         ExprError {
             message: message.into(),
             range,
             help: None,
             in_expression: true,
+            shorthand: None,
         }
     }
 
@@ -261,16 +274,38 @@ fn root(c: &mut Cursor<'_>) -> Result<Root, ExprError> {
         "sourceDescriptions" => {
             expect_dot(c, "$sourceDescriptions", "a source name")?;
             let source = name(c, "a source name", is_id_char)?;
-            expect_dot(c, &format!("$sourceDescriptions.{}", source.text), "`url`, an operationId or a workflowId")?;
+            expect_dot(
+                c,
+                &format!("$sourceDescriptions.{}", source.text),
+                "`url`, an operationId or a workflowId",
+            )?;
             let reference = name(c, "`url`, an operationId or a workflowId", is_name_char)?;
             Ok(Root::SourceDescription { source, reference })
         }
         "components" => components(c),
-        "dependencies" => Err(ExprError::new("`$dependencies` is not an Arazzo expression", range)
-            .help("the outputs of a workflow listed in `dependsOn` are read as `$workflows.<workflowId>.outputs.<name>` (`--compatibility lenient` reads the shorthand so, with a warning)")),
+        "dependencies" => {
+            let mut err = ExprError::new("`$dependencies` is not an Arazzo expression", range)
+                .help("the outputs of a workflow listed in `dependsOn` are read as `$workflows.<workflowId>.outputs.<name>` (`--compatibility lenient` reads the shorthand so, with a warning)");
+            // `$dependencies.<id>.` is `$workflows.<id>.outputs.`.
+            if c.eat(".")
+                && let Ok(workflow) = name(c, "a workflow id", is_id_char)
+                && c.eat(".")
+            {
+                err.shorthand = Some(Shorthand {
+                    range: start..c.pos,
+                    portable: format!("$workflows.{}.outputs.", workflow.text),
+                    what: "a `$dependencies.<workflowId>.<output>` expression",
+                });
+            }
+            Err(err)
+        }
         _ => {
-            let help = suggest::did_you_mean(&whole, ROOTS.iter().copied())
-                .unwrap_or_else(|| format!("expressions start with one of {}", suggest::list(ROOTS.iter().copied())));
+            let help = suggest::did_you_mean(&whole, ROOTS.iter().copied()).unwrap_or_else(|| {
+                format!(
+                    "expressions start with one of {}",
+                    suggest::list(ROOTS.iter().copied())
+                )
+            });
             Err(ExprError::new(format!("unknown expression `{whole}`"), range).help(help))
         }
     }
@@ -428,6 +463,11 @@ fn steps(c: &mut Cursor<'_>) -> Result<Root, ExprError> {
                 "write `$steps.{}.outputs.{rest}` (`--compatibility lenient` reads the shorthand so, with a warning)",
                 step.text
             ));
+            err.shorthand = Some(Shorthand {
+                range: after..after,
+                portable: ".outputs".to_owned(),
+                what: "a `$steps.<stepId>.<output>` expression without `.outputs`",
+            });
         }
         return Err(err);
     }

@@ -19,13 +19,7 @@ pub struct Object<'n> {
     pub what: &'static str,
 }
 
-/// The first line of a node: what a label points at when the whole node is meant.
-pub fn head(node: &Node, file: &SourceFile) -> Span {
-    let range = node.span.range();
-    let text = file.text().get(range.clone()).unwrap_or("");
-    let first_line = text.split('\n').next().unwrap_or("").trim_end();
-    Span::new(node.span.file, range.start..range.start + first_line.len())
-}
+pub use crate::node::head;
 
 impl<'a> Decoder<'a> {
     pub fn error(&mut self, diagnostic: Diagnostic) {

@@ -3,17 +3,19 @@
 
 mod arazzo;
 mod cache;
-pub mod decode;
+mod decode;
+mod openapi;
+pub mod refs;
 mod sources;
 
-pub use sources::{BoundSource, SourceTarget};
+pub use openapi::OpenApiDoc;
+pub use sources::{ArazzoId, BoundSource, OpenApiId, SourceTarget};
 
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::model::Document;
 use crate::node::{self, Node};
-use crate::openapi::OpenApiDoc;
 use crate::settings::Settings;
 use crate::source_map::{FileId, SourceMap, Span};
 
@@ -183,7 +185,7 @@ impl Loader<'_> {
                         root.kind()
                     ),
                 )
-                .at(crate::load::decode::head(&root, source))
+                .at(crate::node::head(&root, source))
                 .label("expected `key: value` pairs at the top level"),
             );
             return None;
@@ -195,7 +197,7 @@ impl Loader<'_> {
     }
 
     /// Decodes an Arazzo document and loads its sources. Returns its index in the project.
-    pub fn arazzo(&mut self, file: FileId, path: &Path, root: &Node) -> Option<usize> {
+    pub fn arazzo(&mut self, file: FileId, path: &Path, root: &Node) -> Option<ArazzoId> {
         let source_file = self.project.files.get(file)?;
         let mut decoder = decode::Decoder {
             file: source_file,
@@ -205,7 +207,7 @@ impl Loader<'_> {
         self.in_progress.push(path.to_path_buf());
         let index = self.project.arazzo.len();
         self.loaded
-            .insert(path.to_path_buf(), SourceTarget::Arazzo(index));
+            .insert(path.to_path_buf(), SourceTarget::Arazzo(ArazzoId(index)));
         self.project.arazzo.push(LoadedArazzo {
             document,
             path: path.to_path_buf(),
@@ -216,7 +218,7 @@ impl Loader<'_> {
             doc.sources = bound;
         }
         self.in_progress.pop();
-        Some(index)
+        Some(ArazzoId(index))
     }
 }
 
@@ -229,10 +231,10 @@ impl Loader<'_> {
         let mut wanted = Vec::new();
         root.walk(&mut |n| {
             if let Some(text) = n.get("$ref").and_then(Node::as_str) {
-                let (file_part, _) = crate::openapi::refs::split(text);
+                let (file_part, _) = refs::split(text);
                 if !file_part.is_empty() && !file_part.contains("://") {
                     wanted.push((
-                        crate::openapi::refs::referenced_path(&from, file_part),
+                        refs::referenced_path(&from, file_part),
                         n.get("$ref").map(|r| r.span),
                     ));
                 }

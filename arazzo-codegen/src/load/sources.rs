@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use super::{Loader, Sniffed, absolute, sniff};
 use crate::diagnostics::{Code, Diagnostic};
+use crate::load::OpenApiDoc;
 use crate::model::{SourceDescription, SourceType};
-use crate::openapi::OpenApiDoc;
 
 /// What one source description of a document resolved to.
 #[derive(Debug, Clone)]
@@ -14,12 +14,19 @@ pub struct BoundSource {
     pub target: SourceTarget,
 }
 
+/// An Arazzo document of the project: an index into [`super::Project::arazzo`] (0 is the
+/// user's document).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ArazzoId(pub usize);
+
+/// An OpenAPI description of the project: an index into [`super::Project::openapi`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OpenApiId(pub usize);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceTarget {
-    /// Index into [`super::Project::openapi`].
-    OpenApi(usize),
-    /// Index into [`super::Project::arazzo`].
-    Arazzo(usize),
+    OpenApi(OpenApiId),
+    Arazzo(ArazzoId),
     /// Could not be loaded (already reported).
     Unavailable,
 }
@@ -81,7 +88,7 @@ impl Loader<'_> {
                 match OpenApiDoc::new(file, root, &self.project.files) {
                     Ok(doc) => {
                         self.project.openapi.push(doc);
-                        SourceTarget::OpenApi(self.project.openapi.len() - 1)
+                        SourceTarget::OpenApi(OpenApiId(self.project.openapi.len() - 1))
                     }
                     Err(d) => {
                         self.diags

@@ -129,3 +129,47 @@ impl Value {
         }
     }
 }
+
+/// The file span of `range` (bytes of the decoded string) when the string's decoded bytes line
+/// up with its source (plain or simply quoted); else the whole node.
+pub fn span_in_string(
+    node: &Node,
+    range: std::ops::Range<usize>,
+    file: &crate::source_map::SourceFile,
+) -> Span {
+    let Value::String(text) = &node.value else {
+        return node.span;
+    };
+    let offset = match node.style {
+        ScalarStyle::Plain => 0,
+        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => 1,
+        ScalarStyle::Literal | ScalarStyle::Folded => return node.span,
+    };
+    let range = if range.is_empty() {
+        range.start..range.start + 1
+    } else {
+        range
+    };
+    let candidate = node.span.sub(range.start + offset..range.end + offset);
+    let wanted = text.get(range.clone());
+    let written = file.text().get(candidate.range());
+    if wanted.is_some() && wanted == written {
+        candidate
+    } else if wanted.is_none()
+        && text.is_char_boundary(range.start.min(text.len()))
+        && range.start <= text.len()
+    {
+        // A range just past the end of the text (an expected token that is missing).
+        node.span.sub(range.start + offset..range.start + offset)
+    } else {
+        node.span
+    }
+}
+
+/// The first line of a node: what a label points at when the whole node is meant.
+pub fn head(node: &Node, file: &crate::source_map::SourceFile) -> Span {
+    let range = node.span.range();
+    let text = file.text().get(range.clone()).unwrap_or("");
+    let first_line = text.split('\n').next().unwrap_or("").trim_end();
+    Span::new(node.span.file, range.start..range.start + first_line.len())
+}

@@ -48,7 +48,7 @@ impl Operation {
 
 /// Resolves the operation `op` points at.
 pub fn operation(project: &Project, op: &OperationRef) -> Result<Operation, Vec<Diagnostic>> {
-    let Some(doc) = project.openapi.get(op.doc) else {
+    let Some(doc) = project.openapi.get(op.doc.0) else {
         return Err(Vec::new());
     };
     let mut errors = Vec::new();
@@ -149,9 +149,7 @@ pub fn decode<T: serde::de::DeserializeOwned>(
         let file_name = file
             .map(|f| f.display_name().to_owned())
             .unwrap_or_default();
-        let at = file.map_or(target.node.span, |f| {
-            crate::load::decode::head(target.node, f)
-        });
+        let at = file.map_or(target.node.span, |f| crate::node::head(target.node, f));
         Diagnostic::new(
             Code::InvalidOpenApi,
             format!(

@@ -1,9 +1,8 @@
 //! `$ref` resolution inside OpenAPI descriptions, across files.
 
-use std::path::Path;
-
 use crate::diagnostics::{Code, Diagnostic};
-use crate::load::{Project, absolute};
+use crate::load::Project;
+use crate::load::refs::{referenced_path, split};
 use crate::node::{Node, pointer};
 use crate::source_map::FileId;
 
@@ -12,26 +11,6 @@ pub struct Target<'p> {
     pub file: FileId,
     pub pointer: String,
     pub node: &'p Node,
-}
-
-/// Splits `other.yaml#/components/x` into its file part and its pointer.
-pub fn split(reference: &str) -> (&str, &str) {
-    match reference.split_once('#') {
-        Some((file, fragment)) => (file, fragment),
-        None => (reference, ""),
-    }
-}
-
-/// The file a reference's file part names, relative to the referring file.
-pub fn referenced_path(from: &Path, file_part: &str) -> std::path::PathBuf {
-    let decoded = percent_decode(file_part);
-    absolute(&from.parent().unwrap_or(Path::new(".")).join(decoded))
-}
-
-fn percent_decode(text: &str) -> String {
-    url::form_urlencoded::parse(format!("x={}", text.replace('+', "%2B")).as_bytes())
-        .next()
-        .map_or_else(|| text.to_owned(), |(_, v)| v.into_owned())
 }
 
 /// Follows `$ref`s from `node` (found in `file` at `pointer`) until a node without one.

@@ -1,8 +1,9 @@
 //! Lowering parsed expressions and criteria into the intermediate form the generator emits.
 
-use crate::check::criteria::comparison_dialect;
-use crate::check::resolve_dotted;
+use crate::expr::jsonpath::comparison_dialect;
 use crate::expr::{self, ExprError, Expression, Part, Root, Segment, StringValue, WorkflowField};
+use crate::index::inputs::{declared_input_names, resolve_dotted};
+use crate::load::ArazzoId;
 use crate::model::{Criterion, CriterionType, Step, StepTarget, Workflow};
 use crate::node::{Node, Value};
 use crate::settings::Settings;
@@ -20,13 +21,21 @@ pub enum Source {
     RequestBody,
     ResponseHeader(String),
     ResponseBody,
-    /// The workflow's inputs object; the input's name is the first pointer token.
+    /// The workflow's inputs object; the input's name is the first pointer token. What the run
+    /// holds decides how it is read: see [`Source::TypedInput`].
     Inputs,
+    /// One field of the typed input (the input's name is no longer in the pointer); `None`:
+    /// the workflow has no such input, so the value is absent.
+    TypedInput {
+        field: Option<String>,
+    },
     /// The outputs object of the child workflow a step ran (`$outputs`).
     ChildOutputs,
     StepOutput {
         step: String,
         output: String,
+        /// The run field that keeps it, once planned; `None`: nothing keeps it (absent).
+        field: Option<String>,
     },
     WorkflowInputs {
         workflow: String,
@@ -67,15 +76,22 @@ pub enum Cond {
         rhs: Operand,
     },
     IsTrue(Operand),
+    /// `$statusCode` against a status number: compared as the integers they are.
+    Status {
+        op: expr::CmpOp,
+        value: u16,
+    },
+    /// `name`: the `static` holding the compiled pattern in the step's method.
     Regex {
         value: ValueRef,
         pattern: String,
+        name: String,
     },
-    /// `tests_context`: the query filters the root, so it also tests the context itself.
+    /// `name`: the `static` holding the compiled query in the step's method.
     JsonPath {
         value: ValueRef,
         query: String,
-        tests_context: bool,
+        name: String,
     },
 }
 
@@ -100,7 +116,7 @@ pub struct Lowerer<'p> {
     pub typer: &'p Typer<'p>,
     pub settings: &'p Settings,
     /// Index of the workflow's document in the project.
-    pub doc: usize,
+    pub doc: ArazzoId,
     pub workflow: &'p Workflow,
 }
 
@@ -164,8 +180,7 @@ impl<'p> Lowerer<'p> {
             },
             Root::AllInputs => Source::Inputs,
             Root::Inputs(name) => {
-                let declared =
-                    crate::check::declared_input_names(self.typer.project, self.doc, self.workflow);
+                let declared = declared_input_names(self.typer.project, self.doc, self.workflow);
                 pointer.extend(split(&name.text, &declared));
                 Source::Inputs
             }
@@ -188,6 +203,7 @@ impl<'p> Lowerer<'p> {
                 Source::StepOutput {
                     step: id.text.clone(),
                     output: first,
+                    field: None,
                 }
             }
             Root::Workflow {
@@ -195,7 +211,7 @@ impl<'p> Lowerer<'p> {
                 field,
                 name,
             } => {
-                let other = self.typer.project.arazzo.get(self.doc).and_then(|d| {
+                let other = self.typer.project.arazzo.get(self.doc.0).and_then(|d| {
                     d.document
                         .workflows
                         .iter()
@@ -204,9 +220,7 @@ impl<'p> Lowerer<'p> {
                 match field {
                     WorkflowField::Inputs => {
                         let declared = other
-                            .map(|w| {
-                                crate::check::declared_input_names(self.typer.project, self.doc, w)
-                            })
+                            .map(|w| declared_input_names(self.typer.project, self.doc, w))
                             .unwrap_or_default();
                         pointer.extend(split(&name.text, &declared));
                         Source::WorkflowInputs {
@@ -232,7 +246,7 @@ impl<'p> Lowerer<'p> {
                     .typer
                     .project
                     .arazzo
-                    .get(self.doc)
+                    .get(self.doc.0)
                     .and_then(|d| {
                         d.document
                             .source_descriptions
@@ -294,6 +308,7 @@ impl<'p> Lowerer<'p> {
             CriterionType::Regex => Ok(Cond::Regex {
                 value: context(c)?,
                 pattern: c.condition.value.clone(),
+                name: String::new(),
             }),
             CriterionType::JsonPath { .. } => {
                 let written = c.condition.value.trim();
@@ -306,19 +321,17 @@ impl<'p> Lowerer<'p> {
                     }
                     _ => written.to_owned(),
                 };
-                let tests_context = query.starts_with("$[?");
                 Ok(Cond::JsonPath {
                     value: context(c)?,
                     query,
-                    tests_context,
+                    name: String::new(),
                 })
             }
-            CriterionType::XPath { .. } => Err(ExprError {
-                message: "xpath criteria are not supported".to_owned(),
-                range: 0..0,
-                help: None,
-                in_expression: false,
-            }),
+            CriterionType::XPath { .. } => {
+                let mut e = ExprError::new("xpath criteria are not supported", 0..0);
+                e.in_expression = false;
+                Err(e)
+            }
         }
     }
 
@@ -347,14 +360,46 @@ impl<'p> Lowerer<'p> {
                     .collect(),
             ),
             expr::Condition::Not(inner) => Cond::Not(Box::new(self.condition(inner, step))),
-            expr::Condition::Compare { lhs, op, rhs } => Cond::Compare {
-                lhs: operand(lhs),
-                op: *op,
-                rhs: operand(rhs),
-            },
+            expr::Condition::Compare { lhs, op, rhs } => status_comparison(lhs, *op, rhs)
+                .unwrap_or_else(|| Cond::Compare {
+                    lhs: operand(lhs),
+                    op: *op,
+                    rhs: operand(rhs),
+                }),
             expr::Condition::Operand(o) => Cond::IsTrue(operand(o)),
         }
     }
+}
+
+/// `$statusCode == 201` (or `201 == $statusCode`): what most criteria are, compared directly.
+fn status_comparison(lhs: &expr::Operand, op: expr::CmpOp, rhs: &expr::Operand) -> Option<Cond> {
+    use expr::CmpOp::{Eq, Ge, Gt, Le, Lt, Ne};
+    let status = |o: &expr::Operand| {
+        matches!(o, expr::Operand::Expression(e)
+            if e.root == Root::StatusCode && e.path.is_empty() && e.pointer.is_none())
+    };
+    let number = |o: &expr::Operand| match o {
+        expr::Operand::Literal {
+            value: expr::Literal::Number(n),
+            ..
+        } if n.fract() == 0.0 && (0.0..=f64::from(u16::MAX)).contains(n) => Some(*n as u16),
+        _ => None,
+    };
+    let (op, value) = if status(lhs) {
+        (op, number(rhs)?)
+    } else if status(rhs) {
+        let mirrored = match op {
+            Lt => Gt,
+            Le => Ge,
+            Gt => Lt,
+            Ge => Le,
+            same @ (Eq | Ne) => same,
+        };
+        (mirrored, number(lhs)?)
+    } else {
+        return None;
+    };
+    Some(Cond::Status { op, value })
 }
 
 fn flatten(c: &expr::Condition, or: bool) -> Vec<&expr::Condition> {

@@ -1,12 +1,374 @@
-//! The plan stage: checked documents lowered into a form the emitter turns into Rust with no
-//! further decisions. Expressions become typed value references (a source and a pointer),
-//! conditions become trees of comparisons and pre-compiled patterns.
+//! The plan stage: a checked project becomes a description of the generated module with every
+//! decision taken — what each workflow runs and in which order, how each value is read, what
+//! each run keeps, what every type, field, method and constant is called. The emitter turns
+//! it into Rust without looking anything up. Expressions become typed value references (a
+//! source and a pointer); conditions become trees of comparisons and pre-compiled patterns.
 
 mod document;
 mod lower;
+mod names;
+mod reads;
+mod sources;
+mod step;
+mod types;
+mod workflow;
 
-pub use document::{
-    ActionPlan, ActionPlanKind, BodyKind, CriterionPlan, DocumentPlan, OperationCall, ParamStyle,
-    PathPart, SchemeKind, StepCall, StepPlan, Via, WorkflowPlan, plan,
-};
-pub use lower::{Cond, Lowered, Lowerer, Operand, Source, TemplatePart, ValueRef};
+pub use document::{internal_error, plan};
+pub use lower::{Cond, Lowered, Operand, Source, TemplatePart, ValueRef};
+pub use names::{Case, sanitize};
+pub use types::{Absent, FieldDef, RustType, TypeDef, serde_case};
+
+#[cfg(test)]
+pub(crate) use lower::Lowerer;
+
+use crate::model::ParamLocation;
+
+/// The whole generated module.
+#[derive(Debug, Clone)]
+pub struct DocumentPlan {
+    pub title: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub version: String,
+    /// The Arazzo file, as diagnostics show it.
+    pub file: String,
+    pub client: ClientPlan,
+    /// Input types (and the types inside them) and output structs, in the order they are
+    /// first needed.
+    pub types: Vec<TypeDef>,
+    pub workflows: Vec<WorkflowPlan>,
+}
+
+/// The generated `Client`: a base URL per source, a credential per security scheme.
+#[derive(Debug, Clone)]
+pub struct ClientPlan {
+    pub sources: Vec<SourcePlan>,
+    pub schemes: Vec<SchemePlan>,
+    /// The default step budget chosen at generation; `None`: the runtime's.
+    pub step_budget: Option<usize>,
+}
+
+/// An OpenAPI source the workflows call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourcePlan {
+    pub name: String,
+    /// The client field holding its base URL, and its setter.
+    pub field: String,
+    pub setter: String,
+    /// `servers[0]`, variables at their defaults.
+    pub default_url: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SchemeKind {
+    Basic,
+    Bearer,
+    ApiKey {
+        location: ParamLocation,
+        name: String,
+    },
+}
+
+/// A security scheme some generated operation requires.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemePlan {
+    pub name: String,
+    pub kind: SchemeKind,
+    pub description: Option<String>,
+    /// The client field holding its credential, and its setter.
+    pub field: String,
+    pub setter: String,
+}
+
+/// One workflow: a public method on `Client` (for the user's document) and a private module
+/// holding its state machine.
+#[derive(Debug, Clone)]
+pub struct WorkflowPlan {
+    pub id: String,
+    /// The Arazzo document it is written in, as diagnostics show it.
+    pub file: String,
+    /// Workflows of the user's document are public methods; those of Arazzo sources they use
+    /// are generated for them to call.
+    pub public: bool,
+    pub method: String,
+    pub module: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    /// The input parameter's type; `None` when the workflow takes nothing.
+    pub input: Option<RustType>,
+    pub output: String,
+    pub run: RunPlan,
+    /// Workflows that run first, in order.
+    pub depends_on: Vec<Callee>,
+    /// Every other workflow this one runs by `dependsOn` or an action (each gets one method
+    /// of the run).
+    pub runs: Vec<Callee>,
+    pub steps: Vec<StepPlan>,
+    pub outputs: Vec<OutputPlan>,
+}
+
+/// What one run of a workflow keeps besides its client: the fields of its `Run` struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunPlan {
+    pub inputs: RunInputs,
+    /// The step outputs some expression reads, each in a field of its own.
+    pub step_outputs: Vec<StepOutputField>,
+    /// Inputs and outputs of the workflows it ran, for `$workflows.<id>…`.
+    pub workflows: bool,
+    /// Counts of retries used, by step and action.
+    pub retries: bool,
+    /// The step to resume once a retry's other step has run.
+    pub resume: bool,
+    /// A failure action ends the run: the run can report the outputs it has.
+    pub ends_on_failure: bool,
+    /// Some step no path reaches (its variant is never made).
+    pub unreachable_steps: bool,
+    /// The steps' variant names are ones clippy's `enum_variant_names` objects to.
+    pub similar_step_names: bool,
+}
+
+/// How a run holds the workflow's inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunInputs {
+    /// Nothing reads them.
+    None,
+    /// The typed input, read field by field.
+    Typed,
+    /// A JSON copy: something reads `$inputs` whole or passes inputs on by name.
+    Json,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepOutputField {
+    pub step: String,
+    pub output: String,
+    pub field: String,
+}
+
+/// Another workflow of the module, as a caller runs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Callee {
+    /// Unique in the module: the workflowId, prefixed by the source name for workflows of other
+    /// Arazzo documents. `$workflows.<id>` records are kept under it.
+    pub key: String,
+    pub module: String,
+    pub input: Option<RustType>,
+    /// Declared input names: what the caller passes on by name.
+    pub input_names: Vec<String>,
+    /// The caller's run method that runs it.
+    pub method: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct OutputPlan {
+    pub name: String,
+    pub field: String,
+    pub ty: RustType,
+    /// The type as error messages name it (`string?`).
+    pub expected: String,
+    /// The expression, when the output is one.
+    pub from: Option<String>,
+    pub value: OutputValue,
+}
+
+/// Where a workflow output comes from at the end of a run.
+#[derive(Debug, Clone)]
+pub enum OutputValue {
+    /// A step output read whole by this output alone: moved out of the run.
+    Take(String),
+    /// A step output read whole, also read elsewhere: converted where it is.
+    Borrow(String),
+    /// Anything else, computed.
+    Compute(Lowered),
+}
+
+#[derive(Debug, Clone)]
+pub struct StepPlan {
+    pub id: String,
+    pub method: String,
+    pub variant: String,
+    pub description: Option<String>,
+    pub call: StepCall,
+    /// Empty: any 2xx status is success.
+    pub criteria: Vec<CriterionPlan>,
+    /// `(run field, value)` of the outputs some expression reads.
+    pub outputs: Vec<(String, Lowered)>,
+    /// The step's own actions, then the workflow's not overridden by name.
+    pub on_success: Vec<ActionPlan>,
+    pub on_failure: Vec<ActionPlan>,
+    /// The variant of the step that follows in document order.
+    pub next: Option<String>,
+}
+
+/// What a step runs.
+#[derive(Debug, Clone)]
+pub enum StepCall {
+    Operation(Box<OperationCall>),
+    /// Another workflow, with the step's parameters as its inputs.
+    Workflow {
+        callee: Callee,
+        inputs: Vec<(String, Lowered)>,
+        /// Whether an expression reads the child's outputs (`$outputs…`).
+        reads_outputs: bool,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct OperationCall {
+    pub operation_id: Option<String>,
+    /// The client field with the source's base URL.
+    pub base: String,
+    pub method: HttpMethod,
+    pub path: String,
+    pub params: Vec<ParamPlan>,
+    pub body: Option<BodyPlan>,
+    pub auth: AuthPlan,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+    Query,
+}
+
+impl HttpMethod {
+    pub fn parse(method: &str) -> Option<Self> {
+        Some(match method.to_ascii_lowercase().as_str() {
+            "get" => HttpMethod::Get,
+            "put" => HttpMethod::Put,
+            "post" => HttpMethod::Post,
+            "delete" => HttpMethod::Delete,
+            "options" => HttpMethod::Options,
+            "head" => HttpMethod::Head,
+            "patch" => HttpMethod::Patch,
+            "trace" => HttpMethod::Trace,
+            "query" => HttpMethod::Query,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+            HttpMethod::Query => "QUERY",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    Simple,
+    Form,
+    Label,
+    Matrix,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
+#[derive(Debug, Clone)]
+pub struct ParamPlan {
+    pub name: String,
+    pub location: ParamLocation,
+    pub style: ParamStyle,
+    pub explode: bool,
+    pub required: bool,
+    pub value: Lowered,
+    /// The value as written, for "required … has no value (from `…`)" errors.
+    pub written: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyKind {
+    Json,
+    /// A string payload for a JSON body: JSON text, sent as it is.
+    JsonText,
+    /// `(property, style, explode)` from the media type's `encoding`.
+    Form(Vec<(String, ParamStyle, bool)>),
+    /// A form body whose fields are read where they are, with no JSON object built: when the
+    /// payload is an object without replacements and nothing reads `$request.body`.
+    FormFields(Vec<(String, ParamStyle, bool)>),
+    Multipart,
+    Text,
+}
+
+#[derive(Debug, Clone)]
+pub struct BodyPlan {
+    pub content_type: String,
+    pub kind: BodyKind,
+    pub value: Lowered,
+    /// `(pointer tokens, value)`, applied in order after the payload is built.
+    pub replacements: Vec<(Vec<String>, Lowered)>,
+}
+
+/// The credentials of an operation: alternatives (any one suffices) of client credential
+/// fields (all needed), in the description's order, keeping only those the client can hold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthPlan {
+    pub alternatives: Vec<Vec<String>>,
+    /// No credentials at all is also acceptable.
+    pub anonymous: bool,
+    /// The scheme named when no alternative is filled: the client field of the first scheme
+    /// asked for.
+    pub first: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CriterionPlan {
+    pub cond: Cond,
+    /// The condition as written.
+    pub text: String,
+    pub line: usize,
+    pub column: usize,
+    /// The constant describing it in the step's method.
+    pub name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ActionPlan {
+    pub name: String,
+    pub kind: ActionPlanKind,
+    /// All must hold for the action to be taken; none: always taken.
+    pub criteria: Vec<CriterionPlan>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ActionPlanKind {
+    End,
+    GotoStep(StepTarget),
+    /// Runs the workflow (with the caller's inputs where names match), then this one ends.
+    GotoWorkflow(Callee),
+    /// Re-runs the step, after running `via` first when given.
+    Retry {
+        after: Option<f64>,
+        limit: u64,
+        via: Option<Via>,
+    },
+}
+
+/// A step of the same workflow, as an action names it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepTarget {
+    pub id: String,
+    pub variant: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Via {
+    Step(StepTarget),
+    Workflow(Callee),
+}

@@ -2,8 +2,9 @@
 
 use crate::expr;
 use crate::index::OperationIndex;
+use crate::load::ArazzoId;
 use crate::model::{Step, Workflow};
-use crate::plan::{Cond, Lowerer, Operand, Source};
+use crate::plan::{Cond, Lowerer, Source};
 use crate::types::Typer;
 use crate::{JsonPathDialect, Report, Settings, check_file};
 
@@ -46,7 +47,7 @@ fn assert_types(report: &Report, workflow_id: &str, cases: &[(&str, &str, &str)]
     for (step_id, text, expected) in cases {
         let at = (!step_id.is_empty()).then(|| step(workflow, step_id));
         let e = expr::expression(text).unwrap_or_else(|e| panic!("{text}: {e:?}"));
-        let ty = typer.type_of(0, workflow, at, &e);
+        let ty = typer.type_of(ArazzoId(0), workflow, at, &e);
         assert_eq!(&ty.to_string(), expected, "{text} in step {step_id:?}");
     }
 }
@@ -160,7 +161,7 @@ fn expressions_lower_to_a_source_and_pointer_tokens() {
     let lowerer = Lowerer {
         typer: &typer,
         settings: &settings,
-        doc: 0,
+        doc: ArazzoId(0),
         workflow: wf,
     };
     let read = Some(step(wf, "read"));
@@ -189,6 +190,7 @@ fn expressions_lower_to_a_source_and_pointer_tokens() {
             Source::StepOutput {
                 step: "list".into(),
                 output: "firstId".into(),
+                field: None,
             },
             &[],
         ),
@@ -197,6 +199,7 @@ fn expressions_lower_to_a_source_and_pointer_tokens() {
             Source::StepOutput {
                 step: "read".into(),
                 output: "pet".into(),
+                field: None,
             },
             &["name"],
         ),
@@ -237,23 +240,21 @@ fn criteria_lower_to_flat_condition_trees() {
     let lowerer = Lowerer {
         typer: &typer,
         settings: &settings,
-        doc: 0,
+        doc: ArazzoId(0),
         workflow: wf,
     };
     let criteria = &list.success_criteria;
     let simple = lowerer
         .criterion(&criteria[0], Some(list))
         .unwrap_or_else(|e| panic!("{e:?}"));
-    let Cond::Compare {
-        lhs: Operand::Value(status),
-        rhs: Operand::Literal(code),
-        ..
-    } = simple
-    else {
-        panic!("{simple:?}");
-    };
-    assert_eq!(status.source, Source::StatusCode);
-    assert_eq!(code, serde_json::json!(200));
+    // `$statusCode == 200` compares the status as the integer it is.
+    assert_eq!(
+        simple,
+        Cond::Status {
+            op: crate::expr::CmpOp::Eq,
+            value: 200
+        }
+    );
 
     let jsonpath = lowerer
         .criterion(&criteria[1], Some(list))
@@ -266,14 +267,14 @@ fn criteria_lower_to_flat_condition_trees() {
                 Some(list)
             ),
             query: "$[?count(@.pets) > 0]".to_owned(),
-            tests_context: true,
+            name: String::new(),
         }
     );
     let regex = lowerer
         .criterion(&criteria[2], Some(list))
         .unwrap_or_else(|e| panic!("{e:?}"));
     assert!(
-        matches!(&regex, Cond::Regex { pattern, value } if pattern == r"^2\d\d$" && value.source == Source::StatusCode),
+        matches!(&regex, Cond::Regex { pattern, value, .. } if pattern == r"^2\d\d$" && value.source == Source::StatusCode),
         "{regex:?}"
     );
 }
@@ -296,22 +297,17 @@ fn the_lenient_dialect_lowers_bare_comparisons_to_context_filters() {
     let lowerer = Lowerer {
         typer: &typer,
         settings: &settings,
-        doc: 0,
+        doc: ArazzoId(0),
         workflow: wf,
     };
     let lowered = lowerer
         .criterion(&list.success_criteria[0], Some(list))
         .unwrap_or_else(|e| panic!("{e:?}"));
-    let Cond::JsonPath {
-        query,
-        tests_context,
-        ..
-    } = lowered
-    else {
+    let Cond::JsonPath { query, .. } = lowered else {
         panic!("{lowered:?}")
     };
+    // A root filter, which the runtime also applies to the context itself.
     assert_eq!(query, "$[?@.status != 'sold']");
-    assert!(tests_context);
 }
 
 #[test]
@@ -327,7 +323,7 @@ fn chains_of_or_and_and_flatten() {
     let lowerer = Lowerer {
         typer: &typer,
         settings: &settings,
-        doc: 0,
+        doc: ArazzoId(0),
         workflow: wf,
     };
     let mut criterion = step(wf, "list").success_criteria[0].clone();

@@ -1,6 +1,6 @@
 //! A document using every construct the checks read: no false alarms, nothing lost on the way in.
 
-use crate::load::SourceTarget;
+use crate::load::{OpenApiId, SourceTarget};
 use crate::model::{ActionOrRef, ParameterOrRef, StepTarget};
 use crate::{Settings, check_file};
 
@@ -57,7 +57,10 @@ fn steps_reusables_and_sources_are_read_as_written() {
     let sources: Vec<SourceTarget> = loaded.sources.iter().map(|s| s.target).collect();
     assert_eq!(
         sources,
-        [SourceTarget::OpenApi(0), SourceTarget::OpenApi(1)]
+        [
+            SourceTarget::OpenApi(OpenApiId(0)),
+            SourceTarget::OpenApi(OpenApiId(1))
+        ]
     );
     let workflow = loaded
         .document

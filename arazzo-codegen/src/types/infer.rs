@@ -3,6 +3,7 @@
 use super::{SchemaHome, Type, ValueType, Walk};
 use crate::expr::{Expression, Part, Root, Segment, StringValue, WorkflowField, string_value};
 use crate::index::{OperationIndex, Resolver};
+use crate::load::ArazzoId;
 use crate::load::Project;
 use crate::model::{Step, StepTarget, Workflow};
 use crate::node::{Node, pointer};
@@ -30,7 +31,7 @@ impl<'p> Typer<'p> {
     /// The type of `expr`, written in `workflow` (of document `doc`), in `step` when it is inside one.
     pub fn type_of(
         &self,
-        doc: usize,
+        doc: ArazzoId,
         workflow: &'p Workflow,
         step: Option<&'p Step>,
         expr: &Expression,
@@ -48,7 +49,7 @@ impl<'p> Typer<'p> {
     /// has one: `Some(Walk::Outside …)` names the token that cannot exist.
     pub fn walk(
         &self,
-        doc: usize,
+        doc: ArazzoId,
         workflow: &'p Workflow,
         step: Option<&'p Step>,
         expr: &Expression,
@@ -66,7 +67,7 @@ impl<'p> Typer<'p> {
 
     fn locate(
         &self,
-        doc: usize,
+        doc: ArazzoId,
         workflow: &'p Workflow,
         step: Option<&'p Step>,
         expr: &Expression,
@@ -179,7 +180,7 @@ impl<'p> Typer<'p> {
                 field,
                 name,
             } => {
-                let Some(other) = self.project.arazzo.get(doc).and_then(|d| {
+                let Some(other) = self.project.arazzo.get(doc.0).and_then(|d| {
                     d.document
                         .workflows
                         .iter()
@@ -209,7 +210,7 @@ impl<'p> Typer<'p> {
     #[allow(clippy::too_many_arguments)]
     fn output_of(
         &self,
-        doc: usize,
+        doc: ArazzoId,
         workflow: &'p Workflow,
         step: Option<&'p Step>,
         outputs: &'p [crate::model::Output],
@@ -247,10 +248,10 @@ impl<'p> Typer<'p> {
 
     fn input_schema(
         &self,
-        doc: usize,
+        doc: ArazzoId,
         workflow: &'p Workflow,
     ) -> Option<(SchemaHome<'p>, &'p Node)> {
-        let components = &self.project.arazzo.get(doc)?.document.components;
+        let components = &self.project.arazzo.get(doc.0)?.document.components;
         let mut schema = workflow.inputs.as_ref()?;
         if let Some(name) = schema
             .get("$ref")
@@ -262,7 +263,7 @@ impl<'p> Typer<'p> {
         Some((SchemaHome::Arazzo { components }, schema))
     }
 
-    fn operation(&self, doc: usize, step: Option<&'p Step>) -> Option<Operation> {
+    fn operation(&self, doc: ArazzoId, step: Option<&'p Step>) -> Option<Operation> {
         let resolver = Resolver {
             project: self.project,
             index: self.index,
@@ -339,7 +340,7 @@ fn media_schema<'n>(content: &'n Node, wanted: Option<&str>) -> Option<&'n Node>
 
 /// Splits `a.b.c` into the declared name it starts with (longest) and the rest.
 fn split_dotted(dotted: &str, declared: &[&str]) -> (String, String) {
-    match crate::check::resolve_dotted(dotted, declared) {
+    match crate::index::inputs::resolve_dotted(dotted, declared) {
         Some(name) => (
             name.to_owned(),
             dotted.get(name.len() + 1..).unwrap_or("").to_owned(),

@@ -1,10 +1,10 @@
 //! Turning document names into Rust identifiers: one sanitising function, and a namer that
-//! keeps generated names distinct.
+//! keeps generated names distinct. Every identifier of the generated code is chosen here; the
+//! emitter only writes them.
 
 use std::collections::BTreeSet;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
-use proc_macro2::{Ident, Span};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
@@ -14,21 +14,22 @@ const KEYWORDS: &[&str] = &[
     "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
-/// Keywords that cannot be raw identifiers.
-const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Case {
     Snake,
     UpperCamel,
+    /// `SCREAMING_SNAKE`, for constants.
+    Shouty,
 }
 
 /// Any string as a valid identifier in `case`: words split and re-cased, non-identifier
-/// characters dropped, a leading digit prefixed, keywords made raw.
+/// characters dropped, a leading digit prefixed, a keyword suffixed with `_` (`try_`, not
+/// `r#try`, as typify does: it reads as a name and works where raw identifiers do not).
 pub fn sanitize(name: &str, case: Case) -> String {
     let cased = match case {
         Case::Snake => name.to_snake_case(),
         Case::UpperCamel => name.to_upper_camel_case(),
+        Case::Shouty => name.to_shouty_snake_case(),
     };
     let mut cleaned: String = cased
         .chars()
@@ -38,26 +39,19 @@ pub fn sanitize(name: &str, case: Case) -> String {
         cleaned = match case {
             Case::Snake => "value".to_owned(),
             Case::UpperCamel => "Value".to_owned(),
+            Case::Shouty => "VALUE".to_owned(),
         };
     }
     if cleaned.starts_with(|c: char| c.is_ascii_digit()) {
         cleaned = match case {
             Case::Snake => format!("n{cleaned}"),
-            Case::UpperCamel => format!("N{cleaned}"),
+            Case::UpperCamel | Case::Shouty => format!("N{cleaned}"),
         };
     }
-    cleaned
-}
-
-/// The identifier for `text` (already sanitised), raw when it is a keyword.
-pub fn ident(text: &str) -> Ident {
-    if NOT_RAW.contains(&text) {
-        Ident::new(&format!("{text}_"), Span::call_site())
-    } else if KEYWORDS.contains(&text) {
-        Ident::new_raw(text, Span::call_site())
-    } else {
-        Ident::new(text, Span::call_site())
+    if KEYWORDS.contains(&cleaned.as_str()) {
+        cleaned.push('_');
     }
+    cleaned
 }
 
 /// Hands out distinct names within one scope (a module, a struct's fields).
@@ -84,7 +78,7 @@ impl Namer {
         let mut n = 2;
         while self.taken.contains(&candidate) {
             candidate = match case {
-                Case::Snake => format!("{base}_{n}"),
+                Case::Snake | Case::Shouty => format!("{base}_{n}"),
                 Case::UpperCamel => format!("{base}{n}"),
             };
             n += 1;
@@ -116,9 +110,12 @@ mod tests {
         assert_eq!(sanitize("2fa", Case::UpperCamel), "N2fa");
         assert_eq!(sanitize("$$$", Case::Snake), "value");
         assert_eq!(sanitize("friendlyName", Case::Snake), "friendly_name");
-        assert_eq!(ident("type").to_string(), "r#type");
-        assert_eq!(ident("self").to_string(), "self_");
-        assert_eq!(ident("sid").to_string(), "sid");
+        assert_eq!(sanitize("type", Case::Snake), "type_");
+        assert_eq!(sanitize("try", Case::Snake), "try_");
+        assert_eq!(sanitize("self", Case::Snake), "self_");
+        assert_eq!(sanitize("Self", Case::UpperCamel), "Self_");
+        assert_eq!(sanitize("sid", Case::Snake), "sid");
+        assert_eq!(sanitize("back-off", Case::Shouty), "BACK_OFF");
     }
 
     #[test]

@@ -2,10 +2,12 @@
 //! `$sourceDescriptions.<name>.<operationId>`, by `operationPath`) and workflows across Arazzo
 //! documents.
 
+pub mod inputs;
+
 use std::collections::BTreeMap;
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::load::{Project, SourceTarget};
+use crate::load::{ArazzoId, OpenApiId, Project, SourceTarget};
 use crate::model::{Spanned, Workflow};
 use crate::node::{Node, pointer};
 use crate::suggest;
@@ -18,8 +20,7 @@ pub const METHODS: &[&str] = &[
 /// One operation in one OpenAPI source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperationRef {
-    /// Index into [`Project::openapi`].
-    pub doc: usize,
+    pub doc: OpenApiId,
     pub path: String,
     pub method: String,
 }
@@ -36,7 +37,8 @@ impl OperationIndex {
             .openapi
             .iter()
             .enumerate()
-            .map(|(doc, oas)| {
+            .map(|(i, oas)| {
+                let doc = OpenApiId(i);
                 let mut ids: BTreeMap<String, Vec<OperationRef>> = BTreeMap::new();
                 let Some(paths) = oas.root.get("paths").and_then(Node::as_map) else {
                     return ids;
@@ -65,21 +67,21 @@ impl OperationIndex {
         OperationIndex { by_id }
     }
 
-    fn ids(&self, doc: usize) -> impl Iterator<Item = &str> {
+    fn ids(&self, doc: OpenApiId) -> impl Iterator<Item = &str> {
         self.by_id
-            .get(doc)
+            .get(doc.0)
             .into_iter()
             .flat_map(|m| m.keys().map(String::as_str))
     }
 
     /// Whether OpenAPI source `doc` has an operation `id`.
-    pub fn contains(&self, doc: usize, id: &str) -> bool {
-        self.by_id.get(doc).is_some_and(|m| m.contains_key(id))
+    pub fn contains(&self, doc: OpenApiId, id: &str) -> bool {
+        self.by_id.get(doc.0).is_some_and(|m| m.contains_key(id))
     }
 
-    fn find(&self, doc: usize, id: &str) -> Vec<OperationRef> {
+    fn find(&self, doc: OpenApiId, id: &str) -> Vec<OperationRef> {
         self.by_id
-            .get(doc)
+            .get(doc.0)
             .and_then(|m| m.get(id))
             .cloned()
             .unwrap_or_default()
@@ -98,15 +100,14 @@ pub fn split_source_ref(text: &str) -> Option<(&str, &str)> {
 pub struct Resolver<'p> {
     pub project: &'p Project,
     pub index: &'p OperationIndex,
-    /// Index into [`Project::arazzo`].
-    pub doc: usize,
+    pub doc: ArazzoId,
 }
 
 impl<'p> Resolver<'p> {
     fn sources(&self) -> &'p [crate::load::BoundSource] {
         self.project
             .arazzo
-            .get(self.doc)
+            .get(self.doc.0)
             .map_or(&[], |d| d.sources.as_slice())
     }
 
@@ -131,7 +132,7 @@ impl<'p> Resolver<'p> {
         }
     }
 
-    fn openapi_docs(&self) -> Vec<usize> {
+    fn openapi_docs(&self) -> Vec<OpenApiId> {
         self.sources()
             .iter()
             .filter_map(|s| match s.target {
@@ -180,7 +181,7 @@ impl<'p> Resolver<'p> {
                 Err(match self.source_dot_operation(wanted) {
                     Some(fixed) => d
                         .help(format!("to name the source, write `{fixed}`"))
-                        .note(crate::compat::LENIENT_NOTE),
+                        .note(crate::diagnostics::LENIENT_NOTE),
                     None => d.help_opt(suggest::did_you_mean(wanted, all.iter().copied())),
                 })
             }
@@ -250,7 +251,7 @@ impl<'p> Resolver<'p> {
                 d.help(format!(
                     "write `{{$sourceDescriptions.{bare}.url}}#{fragment}`"
                 ))
-                .note(crate::compat::LENIENT_NOTE)
+                .note(crate::diagnostics::LENIENT_NOTE)
             } else {
                 d
             });
@@ -265,7 +266,7 @@ impl<'p> Resolver<'p> {
             SourceTarget::Unavailable => return Ok(None),
         };
         let tokens = pointer::parse(fragment).map_err(|e| malformed(&e.to_string()))?;
-        let Some(oas) = self.project.openapi.get(doc) else {
+        let Some(oas) = self.project.openapi.get(doc.0) else {
             return Ok(None);
         };
         let paths = oas.root.get("paths").and_then(Node::as_map);
@@ -338,7 +339,7 @@ impl<'p> Resolver<'p> {
     pub fn workflow(
         &self,
         id: &Spanned<String>,
-    ) -> Result<Option<(usize, &'p Workflow)>, Diagnostic> {
+    ) -> Result<Option<(ArazzoId, &'p Workflow)>, Diagnostic> {
         let (doc, wanted) = match split_source_ref(&id.value) {
             Some((name, wf)) => match self.source(name, id)? {
                 SourceTarget::Arazzo(doc) => (doc, wf),
@@ -351,7 +352,7 @@ impl<'p> Resolver<'p> {
             },
             None => (self.doc, id.value.as_str()),
         };
-        let Some(loaded) = self.project.arazzo.get(doc) else {
+        let Some(loaded) = self.project.arazzo.get(doc.0) else {
             return Ok(None);
         };
         let workflows = &loaded.document.workflows;
@@ -371,7 +372,7 @@ impl<'p> Resolver<'p> {
                 Err(match (unprefixed, split_source_ref(&id.value)) {
                     (Some(w), Some((name, _))) => d.help(format!(
                         "write `$sourceDescriptions.{name}.{w}`: the workflowId follows the source name directly"
-                    )).note(crate::compat::LENIENT_NOTE),
+                    )).note(crate::diagnostics::LENIENT_NOTE),
                     _ => d.help_opt(suggest::did_you_mean(wanted, ids)),
                 })
             }

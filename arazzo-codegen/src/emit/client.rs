@@ -1,0 +1,269 @@
+//! The generated `Client`: settings shared by every client (HTTP client, request hook, step
+//! budget, how retries wait), a base URL per source, a credential per security scheme, and one
+//! method per workflow of the user's document.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::format::docs;
+use super::ident;
+use super::types::{Scope, rust_type};
+use crate::model::ParamLocation;
+use crate::plan::{DocumentPlan, SchemeKind, WorkflowPlan};
+
+pub fn client(plan: &DocumentPlan) -> TokenStream {
+    let mut doc = format!(
+        "Runs the workflows of *{}* (version {}).",
+        plan.title, plan.version
+    );
+    for text in [&plan.summary, &plan.description].into_iter().flatten() {
+        doc.push_str("\n\n");
+        doc.push_str(text.trim());
+    }
+    doc.push_str(&format!(
+        "\n\nGenerated from `{}`.",
+        plan.file.replace('\\', "/")
+    ));
+    let doc = docs(&doc, 0);
+
+    let client = &plan.client;
+    let source_fields = client.sources.iter().map(|s| {
+        let f = ident(&s.field);
+        quote! { #f: ::std::sync::Arc<str> }
+    });
+    let scheme_fields = client.schemes.iter().map(|s| {
+        let f = ident(&s.field);
+        quote! { #f: ::arazzo_runtime::__private::Credential }
+    });
+    let source_inits = client.sources.iter().map(|s| {
+        let (f, url) = (ident(&s.field), &s.default_url);
+        quote! { #f: #url.into() }
+    });
+    let scheme_inits = client.schemes.iter().map(|s| {
+        let (f, name, setter) = (ident(&s.field), &s.name, &s.setter);
+        let credential = quote! { ::arazzo_runtime::__private::Credential };
+        match &s.kind {
+            SchemeKind::Basic => quote! { #f: #credential::basic(#name, #setter) },
+            SchemeKind::Bearer => quote! { #f: #credential::bearer(#name, #setter) },
+            SchemeKind::ApiKey {
+                location,
+                name: key,
+            } => {
+                let location = match location {
+                    ParamLocation::Query => quote! { Query },
+                    ParamLocation::Cookie => quote! { Cookie },
+                    _ => quote! { Header },
+                };
+                quote! {
+                    #f: #credential::api_key(
+                        #name,
+                        #setter,
+                        ::arazzo_runtime::__private::KeyLocation::#location,
+                        #key,
+                    )
+                }
+            }
+        }
+    });
+    let settings = match client.step_budget {
+        Some(budget) => quote! { ::arazzo_runtime::__private::ClientSettings::new(#budget) },
+        None => quote! { ::std::default::Default::default() },
+    };
+    let new_doc = {
+        let listed: Vec<String> = client
+            .sources
+            .iter()
+            .map(|s| format!("`{}` at `{}`", s.name, s.default_url))
+            .collect();
+        docs(
+            &format!(
+                "A client that sends each source's requests to its first server: {}.",
+                listed.join(", ")
+            ),
+            4,
+        )
+    };
+    let source_setters = client.sources.iter().map(|s| {
+        let (f, setter) = (ident(&s.field), ident(&s.setter));
+        let doc = docs(
+            &format!(
+                "Sends the requests of source `{}` to `url` instead of `{}`.",
+                s.name, s.default_url
+            ),
+            4,
+        );
+        quote! {
+            #doc
+            pub fn #setter(mut self, url: impl ::std::convert::AsRef<str>) -> Self {
+                self.#f = ::std::sync::Arc::from(url.as_ref());
+                self
+            }
+        }
+    });
+    let scheme_setters = client.schemes.iter().map(|s| {
+        let (f, setter, name) = (ident(&s.field), ident(&s.setter), &s.name);
+        let extra = s
+            .description
+            .as_deref()
+            .map(|d| format!("\n\n{}", d.trim()))
+            .unwrap_or_default();
+        match &s.kind {
+            SchemeKind::Basic => {
+                let doc = docs(&format!("HTTP basic credentials for security scheme `{name}`.{extra}"), 4);
+                quote! {
+                    #doc
+                    pub fn #setter(
+                        mut self,
+                        username: impl ::std::convert::Into<::std::string::String>,
+                        password: impl ::std::convert::Into<::arazzo_runtime::Secret>,
+                    ) -> Self {
+                        self.#f.set_basic(username, password);
+                        self
+                    }
+                }
+            }
+            SchemeKind::Bearer | SchemeKind::ApiKey { .. } => {
+                let (what, arg) = match &s.kind {
+                    SchemeKind::ApiKey { location, name: key } => {
+                        let place = match location {
+                            ParamLocation::Query => "query parameter",
+                            ParamLocation::Cookie => "cookie",
+                            _ => "header",
+                        };
+                        (
+                            format!("The API key for security scheme `{name}` (sent as {place} `{key}`).{extra}"),
+                            quote! { key },
+                        )
+                    }
+                    _ => (
+                        format!("The bearer token for security scheme `{name}`.{extra}"),
+                        quote! { token },
+                    ),
+                };
+                let doc = docs(&what, 4);
+                quote! {
+                    #doc
+                    pub fn #setter(mut self, #arg: impl ::std::convert::Into<::arazzo_runtime::Secret>) -> Self {
+                        self.#f.set_secret(#arg);
+                        self
+                    }
+                }
+            }
+        }
+    });
+    let budget_doc = docs(
+        &format!(
+            "How many steps one workflow run may take, loops included, before it stops with \
+             `Error::StepBudgetExceeded` (default: {}).",
+            client.step_budget.map_or_else(
+                || "`arazzo_runtime::DEFAULT_STEP_BUDGET`".to_owned(),
+                |b| b.to_string()
+            )
+        ),
+        4,
+    );
+    let methods = plan.workflows.iter().filter(|w| w.public).map(method);
+    quote! {
+        #doc
+        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        pub struct Client {
+            settings: ::arazzo_runtime::__private::ClientSettings,
+            #( #source_fields, )*
+            #( #scheme_fields, )*
+        }
+
+        impl ::std::default::Default for Client {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl Client {
+            #new_doc
+            pub fn new() -> Self {
+                Client {
+                    settings: #settings,
+                    #( #source_inits, )*
+                    #( #scheme_inits, )*
+                }
+            }
+
+            /// Uses `http` for every request: its timeouts, proxies and TLS settings apply.
+            pub fn with_http_client(mut self, http: ::arazzo_runtime::reqwest::Client) -> Self {
+                self.settings.set_http_client(http);
+                self
+            }
+
+            /// Calls `hook` with every request just before it is sent (to add a header, sign it,
+            /// log it).
+            pub fn with_request_hook(mut self, hook: impl ::arazzo_runtime::RequestHook) -> Self {
+                self.settings.set_request_hook(hook);
+                self
+            }
+
+            #budget_doc
+            pub fn with_step_budget(mut self, budget: usize) -> Self {
+                self.settings.step_budget = budget;
+                self
+            }
+
+            /// How `retry` actions wait (default: Tokio's timer). Tests can record the delays
+            /// instead of sleeping.
+            pub fn with_sleeper(mut self, sleeper: ::arazzo_runtime::Sleeper) -> Self {
+                self.settings.sleeper = sleeper;
+                self
+            }
+
+            #( #source_setters )*
+            #( #scheme_setters )*
+            #( #methods )*
+        }
+    }
+}
+
+/// The public method of a workflow of the user's document.
+fn method(w: &WorkflowPlan) -> TokenStream {
+    let name = ident(&w.method);
+    let module = ident(&w.module);
+    let output = ident(&w.output);
+    let doc = docs(&method_doc(w), 4);
+    let (param, arg) = match &w.input {
+        Some(ty) => {
+            let ty = rust_type(ty, Scope::TopLevel);
+            (quote! { , input: #ty }, quote! { , input })
+        }
+        None => (TokenStream::new(), TokenStream::new()),
+    };
+    quote! {
+        #doc
+        pub async fn #name(&self #param) -> ::arazzo_runtime::Result<#output> {
+            ::std::result::Result::Ok(#module::run(self #arg).await?.0)
+        }
+    }
+}
+
+fn method_doc(w: &WorkflowPlan) -> String {
+    let mut doc = Vec::new();
+    for text in [&w.summary, &w.description].into_iter().flatten() {
+        doc.push(text.trim().to_owned());
+    }
+    if !w.depends_on.is_empty() {
+        let deps: Vec<String> = w
+            .depends_on
+            .iter()
+            .map(|d| format!("`{}`", d.key))
+            .collect();
+        doc.push(format!("Runs {} first.", deps.join(", ")));
+    }
+    let mut steps = format!("Workflow `{}`, steps:", w.id);
+    for (i, s) in w.steps.iter().enumerate() {
+        steps.push_str(&format!(
+            "\n{}. `{}`: {}",
+            i + 1,
+            s.id,
+            super::step::summary(s)
+        ));
+    }
+    doc.push(steps);
+    doc.join("\n\n")
+}

@@ -1,0 +1,109 @@
+//! Steps: targets, parameters, request bodies.
+
+use super::*;
+
+pub(super) fn step(d: &mut Decoder<'_>, node: &Node) -> Option<Step> {
+    let obj = d.object(node, "Step object", STEP, true)?;
+    let step_id = d.req_str(&obj, "stepId");
+    if let Some(id) = &step_id {
+        d.check_id(id, "stepId", false);
+    }
+    let target = step_target(d, &obj);
+    let request_body = obj.map.get("requestBody").and_then(|n| request_body(d, n));
+    let success_criteria = criteria(d, &obj, "successCriteria");
+    let on_success = actions(d, &obj, "onSuccess", ActionRole::Success);
+    let on_failure = actions(d, &obj, "onFailure", ActionRole::Failure);
+    let outputs = outputs(d, &obj);
+    let parameters = parameters(d, &obj);
+    Some(Step {
+        step_id: step_id?,
+        description: d.opt_str(&obj, "description"),
+        target,
+        parameters,
+        request_body,
+        success_criteria,
+        on_success,
+        on_failure,
+        outputs,
+        span: node.span,
+        extensions: d.extensions(&obj),
+    })
+}
+
+pub(super) fn step_target(d: &mut Decoder<'_>, obj: &Object<'_>) -> Option<StepTarget> {
+    let mut found = Vec::new();
+    for field in ["operationId", "operationPath", "workflowId"] {
+        if let Some(n) = obj.map.get(field)
+            && let Some(text) = d.string(n, &format!("`{field}`"))
+        {
+            found.push((field, text));
+        }
+    }
+    match found.len() {
+        1 => {
+            let (field, text) = found.pop()?;
+            Some(match field {
+                "operationId" => StepTarget::OperationId(text),
+                "operationPath" => StepTarget::OperationPath(text),
+                _ => StepTarget::WorkflowId(text),
+            })
+        }
+        0 => {
+            if !["operationId", "operationPath", "workflowId"]
+                .iter()
+                .any(|f| obj.map.get(f).is_some() || Decoder::misspelt(obj, f))
+            {
+                d.error(
+                    Diagnostic::new(Code::StepTarget, "step has no target")
+                        .at(d.head(obj.node))
+                        .label("this step names no operation or workflow")
+                        .help("add exactly one of `operationId`, `operationPath` or `workflowId`"),
+                );
+            }
+            None
+        }
+        _ => {
+            let mut diagnostic = Diagnostic::new(
+                Code::StepTarget,
+                format!(
+                    "step has {} targets; exactly one of `operationId`, `operationPath` or `workflowId` is allowed",
+                    found.len()
+                ),
+            );
+            for (i, (field, text)) in found.iter().enumerate() {
+                if i == 0 {
+                    diagnostic = diagnostic.at(text.span).label(format!("`{field}` here"));
+                } else {
+                    diagnostic = diagnostic.secondary(text.span, format!("and `{field}` here"));
+                }
+            }
+            d.error(diagnostic.help("keep one target and remove the others"));
+            None
+        }
+    }
+}
+
+pub(super) fn request_body(d: &mut Decoder<'_>, node: &Node) -> Option<RequestBody> {
+    let obj = d.object(node, "Request Body object", REQUEST_BODY, true)?;
+    let replacements = d
+        .opt_seq(&obj, "replacements")
+        .iter()
+        .filter_map(|n| {
+            let r = d.object(n, "Payload Replacement object", REPLACEMENT, true)?;
+            let target = d.req_str(&r, "target");
+            let value = d.req_node(&r, "value").cloned();
+            Some(PayloadReplacement {
+                target: target?,
+                value: value?,
+                extensions: d.extensions(&r),
+            })
+        })
+        .collect();
+    Some(RequestBody {
+        content_type: d.opt_str(&obj, "contentType"),
+        payload: obj.map.get("payload").cloned(),
+        replacements,
+        span: node.span,
+        extensions: d.extensions(&obj),
+    })
+}

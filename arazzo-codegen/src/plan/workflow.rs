@@ -1,0 +1,542 @@
+//! One workflow: its steps in order, the workflows it runs, its outputs, and what one run of it
+//! keeps (inputs, the step outputs some expression reads, retry counts, …).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::document::Planner;
+use super::lower::Lowerer;
+use super::names::{Case, Namer};
+use super::reads::{
+    Places, draft_reads, input_reads, kept_outputs, visit_lowered, whole_output_reads,
+};
+use super::step::{DraftAction, DraftKind, DraftStep, Target, merge};
+use super::types::value_type;
+use super::{
+    ActionPlanKind, BodyKind, Callee, Cond, CriterionPlan, Lowered, OutputPlan, OutputValue,
+    RunInputs, RunPlan, Source, StepCall, StepOutputField, StepPlan, StepTarget, ValueRef, Via,
+    WorkflowPlan,
+};
+use crate::index::inputs::resolve_parameters_of;
+use crate::load::ArazzoId;
+use crate::model::Workflow;
+use crate::types::{Type, ValueType};
+
+impl<'p> Planner<'p> {
+    /// Plans workflow number `index` of the module (its signature is `self.signatures[index]`).
+    pub fn workflow(
+        &mut self,
+        index: usize,
+        doc: ArazzoId,
+        workflow: &'p Workflow,
+    ) -> Option<WorkflowPlan> {
+        let lowerer = Lowerer {
+            typer: self.typer,
+            settings: self.settings,
+            doc,
+            workflow,
+        };
+        let document = self.document(doc)?;
+        let workflow_params = resolve_parameters_of(document, &workflow.parameters);
+        let depends_on: Vec<Callee> = workflow
+            .depends_on
+            .iter()
+            .filter_map(|d| self.callee(doc, d))
+            .collect();
+        let shared_success = self.actions(doc, &lowerer, None, &workflow.success_actions, true);
+        let shared_failure = self.actions(doc, &lowerer, None, &workflow.failure_actions, false);
+        let mut drafts = Vec::new();
+        for s in &workflow.steps {
+            let errors = self.diags.has_errors();
+            match self.step(doc, &lowerer, s, &workflow_params) {
+                Some(mut draft) => {
+                    draft.on_success = merge(draft.on_success, &shared_success);
+                    draft.on_failure = merge(draft.on_failure, &shared_failure);
+                    drafts.push(draft);
+                }
+                None if errors || self.diags.has_errors() => {}
+                None => self.internal(
+                    Some(s.step_id.span),
+                    &format!("step `{}` could not be planned", s.step_id.value),
+                ),
+            }
+        }
+        let outputs: Vec<(String, Lowered, ValueType)> = workflow
+            .outputs
+            .iter()
+            .filter_map(|o| match lowerer.value(&o.value, None) {
+                Ok(value) => {
+                    let ty = match &value {
+                        // A value from a step or workflow that may not have run may be absent.
+                        Lowered::Value(v) if !guaranteed(v, &drafts, &depends_on) => {
+                            v.ty.clone().nullable()
+                        }
+                        Lowered::Value(v) => v.ty.clone(),
+                        Lowered::Template(_) => ValueType::new(Type::String),
+                        _ => crate::types::literal_type(&o.value),
+                    };
+                    Some((o.name.value.clone(), value, ty))
+                }
+                Err(e) => {
+                    self.expr_error(&o.value, &e);
+                    None
+                }
+            })
+            .collect();
+        let sig = self.signatures.get(index)?;
+        let (module, input, output, input_fields) = (
+            sig.module.clone(),
+            sig.input.clone(),
+            sig.output.clone(),
+            sig.input_fields.clone(),
+        );
+        let mut shape = Shape::new(&drafts);
+        let runs = runs_of(&depends_on, &drafts, &mut shape.methods);
+        let rename = |c: &Callee| -> Callee {
+            let mut c = c.clone();
+            if let Some(known) = runs.iter().find(|r| r.key == c.key) {
+                c.method = known.method.clone();
+            }
+            c
+        };
+        let depends_on: Vec<Callee> = depends_on.iter().map(rename).collect();
+        let runs_workflows = !runs.is_empty();
+
+        // What the run keeps: the step outputs some expression reads (transitively through the
+        // outputs it keeps), and the inputs in the form expressions read them.
+        let kept = kept_outputs(&drafts, &outputs);
+        let mut run_fields = Namer::new();
+        for reserved in [
+            "client",
+            "input",
+            "inputs",
+            "workflows",
+            "retries",
+            "resume",
+            "status",
+        ] {
+            run_fields.reserve(reserved);
+        }
+        let mut step_outputs = Vec::new();
+        let mut places = BTreeMap::new();
+        for d in &drafts {
+            for (name, _) in &d.outputs {
+                let key = (d.id.clone(), name.clone());
+                if kept.contains(&key) && !places.contains_key(&key) {
+                    let field = run_fields.name(&format!("{}_{name}", d.id), Case::Snake);
+                    places.insert(key, field.clone());
+                    step_outputs.push(StepOutputField {
+                        step: d.id.clone(),
+                        output: name.clone(),
+                        field,
+                    });
+                }
+            }
+        }
+        let input_reads = input_reads(&drafts, &outputs);
+        let typed = input_fields
+            .as_deref()
+            .filter(|_| input_reads.any && !input_reads.whole && !runs_workflows);
+        let inputs = if typed.is_some() {
+            RunInputs::Typed
+        } else if input_reads.any || runs_workflows {
+            RunInputs::Json
+        } else {
+            RunInputs::None
+        };
+        let reads_workflows = drafts.iter().any(|d| {
+            draft_reads(d, &|s| {
+                matches!(
+                    s,
+                    Source::WorkflowInputs { .. } | Source::WorkflowOutput { .. }
+                )
+            })
+        }) || outputs.iter().any(|(_, v, _)| {
+            let mut found = false;
+            visit_lowered(v, &mut |r| {
+                found |= matches!(
+                    r.source,
+                    Source::WorkflowInputs { .. } | Source::WorkflowOutput { .. }
+                );
+            });
+            found
+        });
+
+        let mut steps = Vec::new();
+        for (i, d) in drafts.iter().enumerate() {
+            let next = drafts.get(i + 1).and_then(|n| shape.variant(&n.id));
+            match shape.step(d, next, &places) {
+                Some(mut step) => {
+                    // Actions run other workflows through the run's methods for them.
+                    for a in step.on_success.iter_mut().chain(step.on_failure.iter_mut()) {
+                        match &mut a.kind {
+                            ActionPlanKind::GotoWorkflow(c)
+                            | ActionPlanKind::Retry {
+                                via: Some(Via::Workflow(c)),
+                                ..
+                            } => *c = rename(c),
+                            _ => {}
+                        }
+                    }
+                    steps.push(step);
+                }
+                None => self.internal(
+                    None,
+                    &format!("an action of step `{}` names an unknown step", d.id),
+                ),
+            }
+        }
+        let retries = steps
+            .iter()
+            .flat_map(|s| &s.on_failure)
+            .any(|a| matches!(a.kind, ActionPlanKind::Retry { .. }));
+        let resume = steps.iter().flat_map(|s| &s.on_failure).any(|a| {
+            matches!(
+                a.kind,
+                ActionPlanKind::Retry {
+                    via: Some(Via::Step(_)),
+                    ..
+                }
+            )
+        });
+        let ends_on_failure = steps
+            .iter()
+            .flat_map(|s| &s.on_failure)
+            .any(|a| a.kind == ActionPlanKind::End);
+        let made = made_variants(&steps);
+        let unreachable_steps = steps.iter().any(|s| !made.contains(&s.variant));
+        let similar_step_names = similar_names(steps.iter().map(|s| s.variant.as_str()));
+
+        let mut output_fields = Namer::new();
+        let whole_reads = whole_output_reads(&outputs);
+        let mut outputs: Vec<OutputPlan> = outputs
+            .into_iter()
+            .map(|(name, value, ty)| {
+                let from = match &value {
+                    Lowered::Value(v) => Some(v.text.clone()),
+                    _ => None,
+                };
+                let value = match whole_step_output(&value)
+                    .and_then(|key| Some((places.get(&key)?.clone(), whole_reads.get(&key))))
+                {
+                    Some((field, Some(1))) => OutputValue::Take(field),
+                    Some((field, _)) => OutputValue::Borrow(field),
+                    None => OutputValue::Compute(value),
+                };
+                OutputPlan {
+                    field: output_fields.name(&name, Case::Snake),
+                    name,
+                    ty: value_type(&ty),
+                    expected: ty.to_string(),
+                    from,
+                    value,
+                }
+            })
+            .collect();
+        let input_field_names: Vec<(String, String)> = typed.map(<[_]>::to_vec).unwrap_or_default();
+        Places {
+            step_outputs: &places,
+            typed: typed.map(|_| input_field_names.as_slice()),
+        }
+        .apply(&mut steps, &mut outputs);
+        for s in &mut steps {
+            decide_step_reads(s);
+        }
+
+        Some(WorkflowPlan {
+            id: workflow.workflow_id.value.clone(),
+            file: self
+                .document(doc)
+                .map(|d| self.project.files.display_name(d.file))
+                .unwrap_or_default(),
+            public: doc == ArazzoId(0),
+            // Named once every workflow is planned (see `plan`).
+            method: String::new(),
+            module,
+            summary: workflow.summary.as_ref().map(|s| s.value.clone()),
+            description: workflow.description.as_ref().map(|s| s.value.clone()),
+            input,
+            output,
+            run: RunPlan {
+                inputs,
+                step_outputs,
+                workflows: runs_workflows || reads_workflows,
+                retries,
+                resume,
+                ends_on_failure,
+                unreachable_steps,
+                similar_step_names,
+            },
+            depends_on,
+            runs,
+            steps,
+            outputs,
+        })
+    }
+}
+
+/// What a step keeps depends on what its expressions read: a child workflow's outputs only
+/// when `$outputs` is read; a form body as JSON only when `$request.body` is read or the
+/// payload is rewritten, else its fields are read where they are.
+fn decide_step_reads(s: &mut StepPlan) {
+    let child_outputs = super::reads::step_reads(s, |src| matches!(src, Source::ChildOutputs));
+    let request_body = super::reads::reads_request_body(s);
+    match &mut s.call {
+        StepCall::Workflow { reads_outputs, .. } => *reads_outputs = child_outputs,
+        StepCall::Operation(op) => {
+            if let Some(b) = &mut op.body
+                && let (BodyKind::Form(encodings), Lowered::Object(_)) = (&b.kind, &b.value)
+                && b.replacements.is_empty()
+                && !request_body
+            {
+                b.kind = BodyKind::FormFields(encodings.clone());
+            }
+        }
+    }
+}
+
+/// The names inside one workflow's module: step variants, the run's methods.
+struct Shape {
+    /// `(step id, variant)`.
+    variants: Vec<(String, String)>,
+    /// `(step id, method)`.
+    step_methods: Vec<(String, String)>,
+    /// Methods of the run: `new`, `execute`, one per step, one per workflow it runs.
+    methods: Namer,
+}
+
+impl Shape {
+    fn new(drafts: &[DraftStep]) -> Self {
+        let mut variant_names = Namer::new();
+        let mut methods = Namer::new();
+        for reserved in ["new", "execute", "ended", "partial_outputs"] {
+            methods.reserve(reserved);
+        }
+        let variants = drafts
+            .iter()
+            .map(|d| (d.id.clone(), variant_names.name(&d.id, Case::UpperCamel)))
+            .collect();
+        let step_methods = drafts
+            .iter()
+            .map(|d| (d.id.clone(), methods.name(&d.id, Case::Snake)))
+            .collect();
+        Shape {
+            variants,
+            step_methods,
+            methods,
+        }
+    }
+
+    fn variant(&self, id: &str) -> Option<String> {
+        self.variants
+            .iter()
+            .find(|(s, _)| s == id)
+            .map(|(_, v)| v.clone())
+    }
+
+    fn target(&self, id: &str) -> Option<StepTarget> {
+        Some(StepTarget {
+            id: id.to_owned(),
+            variant: self.variant(id)?,
+        })
+    }
+
+    /// The step's plan, with names: its variant, method, the constants of its criteria, the run
+    /// fields of the outputs it keeps.
+    fn step(
+        &self,
+        d: &DraftStep,
+        next: Option<String>,
+        places: &BTreeMap<(String, String), String>,
+    ) -> Option<StepPlan> {
+        let variant = |id: &str| self.target(id);
+        // An action without criteria (other than a retry, which its limit guards) is always
+        // taken: those after it can never apply.
+        let resolve = |actions: &[DraftAction]| -> Option<Vec<super::ActionPlan>> {
+            let always = actions
+                .iter()
+                .position(|a| a.criteria.is_empty() && !matches!(a.kind, DraftKind::Retry { .. }));
+            let reachable = always.map_or(actions, |i| actions.get(..=i).unwrap_or(actions));
+            reachable
+                .iter()
+                .map(|a| a.clone().resolve(&variant))
+                .collect()
+        };
+        let mut plan = StepPlan {
+            id: d.id.clone(),
+            method: self
+                .step_methods
+                .iter()
+                .find(|(s, _)| *s == d.id)
+                .map(|(_, m)| m.clone())?,
+            variant: self.variant(&d.id)?,
+            description: d.description.clone(),
+            call: d.call.clone(),
+            criteria: d.criteria.clone(),
+            outputs: d
+                .outputs
+                .iter()
+                .filter_map(|(name, v)| {
+                    let field = places.get(&(d.id.clone(), name.clone()))?;
+                    Some((field.clone(), v.clone()))
+                })
+                .collect(),
+            on_success: resolve(&d.on_success)?,
+            on_failure: resolve(&d.on_failure)?,
+            next,
+        };
+        name_constants(&mut plan);
+        Some(plan)
+    }
+}
+
+/// The step variants the generated code makes: the first step's, the next step's where a
+/// step's success can fall through to it, and every step an action goes to or retries.
+fn made_variants(steps: &[StepPlan]) -> BTreeSet<String> {
+    let mut made = BTreeSet::new();
+    if let Some(first) = steps.first() {
+        made.insert(first.variant.clone());
+    }
+    for s in steps {
+        let falls_through = !s.on_success.iter().any(|a| a.criteria.is_empty());
+        if falls_through && let Some(next) = &s.next {
+            made.insert(next.clone());
+        }
+        for a in s.on_success.iter().chain(&s.on_failure) {
+            match &a.kind {
+                ActionPlanKind::GotoStep(t) => {
+                    made.insert(t.variant.clone());
+                }
+                ActionPlanKind::Retry { via, .. } => {
+                    made.insert(s.variant.clone());
+                    if let Some(Via::Step(t)) = via {
+                        made.insert(t.variant.clone());
+                    }
+                }
+                ActionPlanKind::End | ActionPlanKind::GotoWorkflow(_) => {}
+            }
+        }
+    }
+    made
+}
+
+/// What clippy's `enum_variant_names` lint objects to in the variants of `enum Step`: a variant
+/// that starts or ends with the enum's name, or three or more that share a first or last word.
+fn similar_names<'a>(variants: impl Iterator<Item = &'a str>) -> bool {
+    let words: Vec<Vec<String>> = variants.map(camel_words).collect();
+    let names_enum = words
+        .iter()
+        .any(|w| w.first().is_some_and(|f| f == "Step") || w.last().is_some_and(|l| l == "Step"));
+    let shared = |pick: fn(&Vec<String>) -> Option<&String>| {
+        let mut all = words.iter().map(pick);
+        let first = all.next().flatten();
+        first.is_some() && all.all(|w| w == first)
+    };
+    names_enum || (words.len() >= 3 && (shared(|w| w.first()) || shared(|w| w.last())))
+}
+
+fn camel_words(name: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for c in name.chars() {
+        if c.is_ascii_uppercase() || words.is_empty() {
+            words.push(String::new());
+        }
+        if let Some(w) = words.last_mut() {
+            w.push(c);
+        }
+    }
+    words
+}
+
+/// Names the constants of a step's method: one per criterion (after what it belongs to), one
+/// `static` per compiled pattern or query.
+fn name_constants(s: &mut StepPlan) {
+    let mut names = Namer::new();
+    let name = |c: &mut CriterionPlan, owner: &str, names: &mut Namer| {
+        c.name = names.name(owner, Case::Shouty);
+        name_statics(&mut c.cond, names);
+    };
+    for c in &mut s.criteria {
+        name(c, "criterion", &mut names);
+    }
+    for a in s.on_success.iter_mut().chain(s.on_failure.iter_mut()) {
+        for c in &mut a.criteria {
+            name(c, &a.name, &mut names);
+        }
+    }
+}
+
+fn name_statics(c: &mut Cond, names: &mut Namer) {
+    match c {
+        Cond::Any(parts) | Cond::All(parts) => {
+            parts.iter_mut().for_each(|p| name_statics(p, names));
+        }
+        Cond::Not(inner) => name_statics(inner, names),
+        Cond::Regex { name, .. } => *name = names.name("pattern", Case::Shouty),
+        Cond::JsonPath { name, .. } => *name = names.name("query", Case::Shouty),
+        Cond::Compare { .. } | Cond::IsTrue(_) | Cond::Status { .. } => {}
+    }
+}
+
+/// Every other workflow the run starts by `dependsOn` or an action, once each, with the name
+/// of the run method that starts it.
+fn runs_of(depends_on: &[Callee], drafts: &[DraftStep], methods: &mut Namer) -> Vec<Callee> {
+    let mut runs: Vec<Callee> = Vec::new();
+    let from_actions = drafts
+        .iter()
+        .flat_map(|d| d.on_success.iter().chain(&d.on_failure))
+        .filter_map(|a| match &a.kind {
+            DraftKind::Goto(Target::Workflow(c))
+            | DraftKind::Retry {
+                via: Some(Target::Workflow(c)),
+                ..
+            } => Some(c),
+            _ => None,
+        });
+    for callee in depends_on.iter().chain(from_actions) {
+        if !runs.iter().any(|r| r.key == callee.key) {
+            let mut c = callee.clone();
+            // `run_<workflow>`, unless the workflow's own name already starts with "run".
+            let snake = super::names::sanitize(&callee.key, Case::Snake);
+            let wanted = if snake == "run" || snake.starts_with("run_") {
+                snake
+            } else {
+                format!("run_{snake}")
+            };
+            c.method = methods.name(&wanted, Case::Snake);
+            runs.push(c);
+        }
+    }
+    runs
+}
+
+/// `(step, output)` when `v` is a step output as it is.
+fn whole_step_output(v: &Lowered) -> Option<(String, String)> {
+    let Lowered::Value(r) = v else {
+        return None;
+    };
+    let Source::StepOutput { step, output, .. } = &r.source else {
+        return None;
+    };
+    r.pointer.is_empty().then(|| (step.clone(), output.clone()))
+}
+
+/// Whether the value a workflow output reads exists after every successful run: steps up to
+/// the first one whose actions can skip others (or end early) always run; of other workflows,
+/// only dependencies always run.
+fn guaranteed(v: &ValueRef, steps: &[DraftStep], depends_on: &[Callee]) -> bool {
+    let skips = |a: &DraftAction| !matches!(a.kind, DraftKind::Retry { .. });
+    let first_branching = steps
+        .iter()
+        .position(|s| s.on_success.iter().chain(&s.on_failure).any(skips))
+        .unwrap_or(steps.len());
+    match &v.source {
+        Source::StepOutput { step, .. } => steps
+            .iter()
+            .position(|s| s.id == *step)
+            .is_some_and(|i| i <= first_branching),
+        Source::WorkflowOutput { workflow, .. } | Source::WorkflowInputs { workflow } => {
+            depends_on.iter().any(|d| d.key == *workflow)
+        }
+        _ => true,
+    }
+}
