@@ -212,13 +212,13 @@ fn form_urlencoded(pairs: &[(String, String)]) -> String {
 
 /// A form body given as its fields (absent ones left out), encoded without building a JSON
 /// object first.
-pub fn form_fields(
-    fields: &[(&str, Option<&Value>)],
+pub fn form_fields<'v>(
+    fields: impl Iterator<Item = (&'v str, Option<&'v Value>)>,
     encodings: &[(&str, FieldEncoding)],
 ) -> String {
     let mut out = url::form_urlencoded::Serializer::new(String::new());
     each_field_pair(
-        fields.iter().filter_map(|(k, v)| Some((*k, (*v)?))),
+        fields.filter_map(|(k, v)| Some((k, v?))),
         encodings,
         |k, v| {
             out.append_pair(k, v);
@@ -329,9 +329,13 @@ mod tests {
             .as_object()
             .map(|m| m.iter().map(|(k, v)| (k.as_str(), Some(v))).collect())
             .unwrap_or_default();
-        assert_eq!(form_fields(&fields, &[]), form_urlencoded(&pairs));
         assert_eq!(
-            form_fields(&[("absent", None), ("a", Some(&json!(1)))], &[]),
+            form_fields(fields.iter().copied(), &[]),
+            form_urlencoded(&pairs)
+        );
+        let one = json!(1);
+        assert_eq!(
+            form_fields([("absent", None), ("a", Some(&one))].into_iter(), &[]),
             "a=1"
         );
         assert_eq!(

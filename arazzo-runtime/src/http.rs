@@ -296,7 +296,7 @@ impl Call {
     /// An `application/x-www-form-urlencoded` body given as its fields, read where they are
     /// (each in OpenAPI's default encoding): for steps whose expressions never read
     /// `$request.body`, which is then not kept.
-    pub fn form_fields(&mut self, content_type: &'static str, fields: &[(&str, Option<&Value>)]) {
+    pub fn form_fields(&mut self, content_type: &'static str, fields: &[(&str, &dyn FieldValue)]) {
         self.form_fields_encoded(content_type, fields, &[]);
     }
 
@@ -304,9 +304,10 @@ impl Call {
     pub fn form_fields_encoded(
         &mut self,
         content_type: &'static str,
-        fields: &[(&str, Option<&Value>)],
+        fields: &[(&str, &dyn FieldValue)],
         encodings: &[(&str, FieldEncoding)],
     ) {
+        let fields = fields.iter().map(|(k, v)| (*k, v.value()));
         self.body = Some(Body::Bytes {
             content_type,
             bytes: encode::form_fields(fields, encodings).into_bytes(),
@@ -431,8 +432,10 @@ impl Call {
                 } => self.push_cookie(name, key.expose().to_owned())?,
             }
         }
-        let path = self.expand_path()?;
-        let mut url = format!("{}{}", base.trim_end_matches('/'), path);
+        let base = base.trim_end_matches('/');
+        let mut url = String::with_capacity(base.len() + self.template.len() + 32);
+        url.push_str(base);
+        self.expand_path(&mut url)?;
         if !query.is_empty() {
             url.push('?');
             url.push_str(&encode::query_string(&query));
@@ -544,10 +547,10 @@ impl Call {
 }
 
 impl Call {
-    /// The template with each `{name}` replaced by its encoded value. Every path parameter is
-    /// required, so a name without a value is an error (checked at build time: never expected).
-    fn expand_path(&self) -> Result<String, Error> {
-        let mut path = String::with_capacity(self.template.len() + 16);
+    /// Appends the template with each `{name}` replaced by its encoded value. Every path
+    /// parameter is required, so a name without a value is an error (checked at build time:
+    /// never expected).
+    fn expand_path(&self, path: &mut String) -> Result<(), Error> {
         let mut rest: &'static str = self.template;
         while let Some((before, after)) = rest.split_once('{') {
             let Some((name, tail)) = after.split_once('}') else {
@@ -567,7 +570,25 @@ impl Call {
             rest = tail;
         }
         path.push_str(rest);
-        Ok(path)
+        Ok(())
+    }
+}
+
+/// A form field's value: made for the request (`Option<Value>`) or read where it is
+/// (`Option<&Value>`).
+pub trait FieldValue {
+    fn value(&self) -> Option<&Value>;
+}
+
+impl FieldValue for Option<Value> {
+    fn value(&self) -> Option<&Value> {
+        self.as_ref()
+    }
+}
+
+impl FieldValue for Option<&Value> {
+    fn value(&self) -> Option<&Value> {
+        *self
     }
 }
 

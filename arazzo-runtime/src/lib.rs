@@ -41,7 +41,7 @@ pub mod __private {
     pub use crate::error::Error;
     pub use crate::flow::{Budget, Retries, RunResult, Traced, WorkflowFuture, boxed};
     pub use crate::http::calls::{delete, get, head, options, patch, post, put, query, trace};
-    pub use crate::http::{Call, Exchange, HttpClient, SharedHook};
+    pub use crate::http::{Call, Exchange, FieldValue, HttpClient, SharedHook};
     pub use crate::value::{
         Part, at, child_input, field, inputs, output, output_ref, pick, read, record, replace, text,
     };

@@ -7,7 +7,7 @@ use quote::quote;
 use super::format::docs;
 use super::ident;
 use super::types::{Scope, rust_type};
-use super::values::{borrowed, condition, lowered, lowered_value, statics};
+use super::values::{condition, field_value, lowered, lowered_value, statics};
 use crate::model::ParamLocation;
 use crate::plan::{
     ActionPlan, ActionPlanKind, AuthPlan, BodyKind, Callee, CriterionPlan, HttpMethod, Lowered,
@@ -392,7 +392,7 @@ fn operation(s: &StepPlan, op: &OperationCall) -> TokenStream {
         let content_type = &b.content_type;
         if let (BodyKind::FormFields(list), Lowered::Object(entries)) = (&b.kind, &b.value) {
             let fields = entries.iter().map(|(k, v)| {
-                let v = borrowed(v);
+                let v = field_value(v);
                 quote! { (#k, #v) }
             });
             if list.is_empty() {

@@ -119,6 +119,26 @@ pub fn value_ref(r: &ValueRef) -> TokenStream {
 /// An expression of type `Option<&Value>`: a value read where it is when it is stored (inputs,
 /// outputs, bodies), else a temporary that lives to the end of the statement.
 pub fn borrowed(v: &Lowered) -> TokenStream {
+    if let Some(place) = place(v) {
+        return place;
+    }
+    if let Lowered::Literal(value) = v {
+        let literal = json_literal(value);
+        return quote! { Some(&#literal) };
+    }
+    let owned = lowered(v);
+    quote! { #owned.as_ref() }
+}
+
+/// A form field's value (`&dyn FieldValue`): read where it is when it is stored, else made.
+pub fn field_value(v: &Lowered) -> TokenStream {
+    let value = place(v).unwrap_or_else(|| lowered(v));
+    quote! { &#value }
+}
+
+/// An expression of type `Option<&Value>` for a value that is stored somewhere (the inputs'
+/// JSON, a step output, a body): read where it is.
+fn place(v: &Lowered) -> Option<TokenStream> {
     if let Lowered::Value(r) = v {
         let root = match &r.source {
             Source::RequestBody => Some(quote! { exchange.request_body() }),
@@ -133,18 +153,13 @@ pub fn borrowed(v: &Lowered) -> TokenStream {
         };
         if let Some(root) = root {
             if r.pointer.is_empty() {
-                return root;
+                return Some(root);
             }
             let tokens = tokens_of(&r.pointer);
-            return quote! { rt::at(#root, #tokens) };
+            return Some(quote! { rt::at(#root, #tokens) });
         }
     }
-    if let Lowered::Literal(value) = v {
-        let literal = json_literal(value);
-        return quote! { Some(&#literal) };
-    }
-    let owned = lowered(v);
-    quote! { #owned.as_ref() }
+    None
 }
 
 /// What a lowered value becomes: a `Value` that is always there, or an `Option<Value>`.

@@ -31,9 +31,10 @@ pub fn sanitize(name: &str, case: Case) -> String {
         Case::UpperCamel => name.to_upper_camel_case(),
         Case::Shouty => name.to_shouty_snake_case(),
     };
+    // ASCII only: every name is then an identifier in every edition and toolchain.
     let mut cleaned: String = cased
         .chars()
-        .filter(|c| c.is_alphanumeric() || *c == '_')
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
         .collect();
     if cleaned.is_empty() || cleaned.chars().all(|c| c == '_') {
         cleaned = match case {
@@ -126,5 +127,15 @@ mod tests {
         assert_eq!(namer.name("get_pet", Case::Snake), "get_pet_2");
         assert_eq!(namer.name("GetPet", Case::Snake), "get_pet_3");
         assert_eq!(namer.name("client", Case::Snake), "client_2");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_becomes_an_identifier(text in "\\PC{0,24}") {
+            for case in [Case::Snake, Case::UpperCamel, Case::Shouty] {
+                let name = sanitize(&text, case);
+                assert!(syn::parse_str::<syn::Ident>(&name).is_ok(), "{text:?} -> {name:?}");
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! crate does not make public. Tests of what users see live in `tests/`.
 
 mod expression_table;
+mod internal_errors;
 mod limits;
 mod parser_never_panics;
 mod twilio_fixtures;

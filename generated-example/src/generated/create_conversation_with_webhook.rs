@@ -282,7 +282,7 @@ mod create_conversation_with_webhook {
             let mut call = rt::post(WORKFLOW, "createConversation", "/v1/Conversations");
             call.form_fields(
                 "application/x-www-form-urlencoded",
-                &[("FriendlyName", rt::field(&self.input.friendly_name).as_ref())],
+                &[("FriendlyName", &rt::field(&self.input.friendly_name))],
             );
             let auth = [call.credential(&self.client.account_sid_auth_token)?];
             let exchange = call
@@ -319,14 +319,11 @@ mod create_conversation_with_webhook {
             call.form_fields(
                 "application/x-www-form-urlencoded",
                 &[
-                    ("Target", rt::field(&self.input.target).as_ref()),
-                    (
-                        "Configuration.Url",
-                        rt::field(&self.input.configuration_url).as_ref(),
-                    ),
+                    ("Target", &rt::field(&self.input.target)),
+                    ("Configuration.Url", &rt::field(&self.input.configuration_url)),
                     (
                         "Configuration.Method",
-                        rt::field(&self.input.configuration_method).as_ref(),
+                        &rt::field(&self.input.configuration_method),
                     ),
                 ],
             );
