@@ -139,18 +139,33 @@ impl<'p> Lowerer<'p> {
                         .collect(),
                 ),
             },
-            Value::Seq(items) => Lowered::Array(
-                items
+            // A list or object with no expression in it is one literal.
+            Value::Seq(items) => {
+                let items: Vec<Lowered> = items
                     .iter()
                     .map(|n| self.value(n, step))
-                    .collect::<Result<_, _>>()?,
-            ),
-            Value::Map(map) => Lowered::Object(
-                map.entries
+                    .collect::<Result<_, _>>()?;
+                if items.iter().all(|i| matches!(i, Lowered::Literal(_))) {
+                    Lowered::Literal(node.to_json())
+                } else {
+                    Lowered::Array(items)
+                }
+            }
+            Value::Map(map) => {
+                let entries: Vec<(String, Lowered)> = map
+                    .entries
                     .iter()
                     .map(|e| Ok((e.key.clone(), self.value(&e.value, step)?)))
-                    .collect::<Result<_, ExprError>>()?,
-            ),
+                    .collect::<Result<_, ExprError>>()?;
+                if entries
+                    .iter()
+                    .all(|(_, v)| matches!(v, Lowered::Literal(_)))
+                {
+                    Lowered::Literal(node.to_json())
+                } else {
+                    Lowered::Object(entries)
+                }
+            }
             _ => Lowered::Literal(node.to_json()),
         })
     }

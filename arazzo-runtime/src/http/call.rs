@@ -1,5 +1,4 @@
-//! Building one operation call, sending it, and keeping what `$request…`, `$response…`,
-//! `$statusCode`, `$url` and `$method` read afterwards.
+//! One operation call being built: parameters, body, credentials; then sent.
 
 use std::sync::OnceLock;
 
@@ -7,60 +6,14 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 use tracing::Instrument;
 
+use super::SharedHook;
+use super::exchange::{Exchange, RequestRecord};
 use crate::auth::{Auth, Credential, KeyLocation};
 use crate::client::ClientSettings;
-use crate::descriptor::{ActionKind, Criterion, HttpMethod, In, Param};
+use crate::descriptor::{HttpMethod, In, Param};
 use crate::encode::{self, FieldEncoding, Style};
-use crate::error::{Error, excerpt};
+use crate::error::Error;
 use crate::value::scalar_text;
-
-/// The `reqwest::Client` of a generated client: the one given with `with_http_client`, else a
-/// default one built on first use. Building one loads the system's root certificates (about
-/// 10 ms), so `Client::new()` does not: a client given its own, or never used, never pays.
-/// Clones share it, and its connection pool.
-#[derive(Clone, Debug, Default)]
-pub struct HttpClient(std::sync::Arc<OnceLock<reqwest::Client>>);
-
-impl HttpClient {
-    pub fn new(client: reqwest::Client) -> Self {
-        HttpClient(std::sync::Arc::new(OnceLock::from(client)))
-    }
-
-    pub fn get(&self) -> &reqwest::Client {
-        self.0.get_or_init(reqwest::Client::new)
-    }
-}
-
-/// What `with_request_hook` of a generated client takes: any closure that sees, and may
-/// change, a request just before it is sent (to add a header, sign it, log it).
-pub trait RequestHook: Fn(&mut reqwest::Request) + Send + Sync + 'static {}
-
-impl<F: Fn(&mut reqwest::Request) + Send + Sync + 'static> RequestHook for F {}
-
-/// A request hook, shared by clones of a client.
-#[derive(Clone)]
-pub struct SharedHook(std::sync::Arc<dyn Fn(&mut reqwest::Request) + Send + Sync>);
-
-impl SharedHook {
-    pub fn new(hook: impl RequestHook) -> Self {
-        SharedHook(std::sync::Arc::new(hook))
-    }
-}
-
-impl std::fmt::Debug for SharedHook {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SharedHook")
-    }
-}
-
-/// What was sent, as expressions read it.
-#[derive(Debug, Clone, Default)]
-pub struct RequestRecord {
-    pub path: Vec<(&'static str, Value)>,
-    pub query: Vec<(String, String)>,
-    pub headers: Vec<(String, String)>,
-    pub body: Option<Value>,
-}
 
 enum Body {
     Bytes {
@@ -600,159 +553,4 @@ struct Sent {
     url: String,
     record: RequestRecord,
     span: tracing::Span,
-}
-
-/// A finished call: the response, and the request as sent.
-#[derive(Debug)]
-pub struct Exchange {
-    pub workflow: &'static str,
-    pub step: &'static str,
-    pub status: u16,
-    pub url: String,
-    /// `None` for the stand-in exchange of a step that ran a child workflow.
-    pub method: Option<reqwest::Method>,
-    headers: HeaderMap,
-    body: Vec<u8>,
-    json: OnceLock<Option<Value>>,
-    pub request: RequestRecord,
-}
-
-impl Exchange {
-    /// The stand-in exchange of a step that ran a child workflow: `$statusCode` is the status of
-    /// the child's last operation.
-    pub fn child(workflow: &'static str, step: &'static str, status: Option<u16>) -> Self {
-        Exchange {
-            workflow,
-            step,
-            status: status.unwrap_or(0),
-            url: String::new(),
-            method: None,
-            headers: HeaderMap::new(),
-            body: Vec::new(),
-            json: OnceLock::new(),
-            request: RequestRecord::default(),
-        }
-    }
-
-    /// `$statusCode`.
-    pub fn status_code(&self) -> Option<Value> {
-        Some(Value::from(self.status))
-    }
-
-    /// `$url`.
-    pub fn url(&self) -> Option<Value> {
-        Some(Value::String(self.url.clone()))
-    }
-
-    /// `$method`.
-    pub fn method(&self) -> Option<Value> {
-        self.method
-            .as_ref()
-            .map(|m| Value::String(m.as_str().to_owned()))
-    }
-
-    /// `$response.header.<name>` (case-insensitive; repeated headers joined with `, `).
-    pub fn response_header(&self, name: &str) -> Option<Value> {
-        let values: Vec<&str> = self
-            .headers
-            .get_all(name)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .collect();
-        (!values.is_empty()).then(|| Value::String(values.join(", ")))
-    }
-
-    /// `$response.body`: JSON when it parses as JSON, else the text; decoded once.
-    pub fn response_body(&self) -> Option<&Value> {
-        self.json
-            .get_or_init(|| {
-                if self.body.is_empty() {
-                    return None;
-                }
-                serde_json::from_slice(&self.body).ok().or_else(|| {
-                    Some(Value::String(
-                        String::from_utf8_lossy(&self.body).into_owned(),
-                    ))
-                })
-            })
-            .as_ref()
-    }
-
-    /// The raw response body.
-    pub fn body_bytes(&self) -> &[u8] {
-        &self.body
-    }
-
-    /// `$request.header.<name>` (case-insensitive).
-    pub fn request_header(&self, name: &str) -> Option<Value> {
-        self.request
-            .headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| Value::String(v.clone()))
-    }
-
-    /// `$request.query.<name>`.
-    pub fn request_query(&self, name: &str) -> Option<Value> {
-        self.request
-            .query
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| Value::String(v.clone()))
-    }
-
-    /// `$request.path.<name>`.
-    pub fn request_path(&self, name: &str) -> Option<Value> {
-        self.request
-            .path
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.clone())
-    }
-
-    /// `$request.body`.
-    pub fn request_body(&self) -> Option<&Value> {
-        self.request.body.as_ref()
-    }
-
-    /// Whether the status is 2xx: the rule for steps without `successCriteria`.
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status)
-    }
-
-    /// Records a criterion's outcome in the trace and returns it.
-    pub fn holds(&self, criterion: &Criterion, holds: bool) -> bool {
-        tracing::debug!(
-            workflow = self.workflow,
-            step = self.step,
-            criterion = criterion.text,
-            holds,
-            "criterion evaluated"
-        );
-        holds
-    }
-
-    /// The error for a criterion that did not hold.
-    pub fn failed(&self, criterion: &Criterion) -> Error {
-        Error::CriterionFailed {
-            workflow: self.workflow,
-            step: self.step,
-            criterion: criterion.text,
-            location: criterion.at,
-            status: self.status,
-            body_excerpt: excerpt(&self.body),
-        }
-    }
-
-    /// Records an action taken (`target`: the step or workflow it goes to, if any).
-    pub fn action(&self, name: &'static str, kind: ActionKind, target: &'static str) {
-        tracing::info!(
-            workflow = self.workflow,
-            step = self.step,
-            action = name,
-            kind = kind.as_str(),
-            target,
-            "action taken"
-        );
-    }
 }
