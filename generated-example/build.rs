@@ -32,6 +32,7 @@ const WORKFLOWS: &[(&str, &str)] = &[
     ("cross_document.rs", "codegen/cross-document.arazzo.yaml"),
     ("library.rs", "codegen/library.arazzo.yaml"),
     ("every_feature.rs", "valid/every-feature.arazzo.yaml"),
+    ("arazzo_1_1.rs", "codegen/arazzo-1-1.arazzo.yaml"),
 ];
 
 /// `(module file, document)`, relative to `$ARAZZO_UPSTREAM_FIXTURES/arazzo`.

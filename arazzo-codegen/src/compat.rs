@@ -140,7 +140,7 @@ impl Rewriter<'_> {
                 Some(StepTarget::OperationId(id)) => self.operation_id(id),
                 Some(StepTarget::OperationPath(path)) => self.operation_path(path),
                 Some(StepTarget::WorkflowId(id)) => self.workflow_id(id),
-                None => {}
+                Some(StepTarget::ChannelPath(_)) | None => {}
             }
         }
         for step in &mut w.steps {

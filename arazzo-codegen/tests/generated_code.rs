@@ -90,3 +90,68 @@ fn generation_is_deterministic() {
     assert!(!first.is_empty());
     assert_eq!(first, second);
 }
+
+/// Arazzo 1.1 reads every 1.0 document the same way: a 1.0.1 fixture whose version line says
+/// 1.1.0 generates the same module, byte for byte below the header.
+#[test]
+fn a_1_0_document_declared_1_1_generates_the_same_code() {
+    let from = std::path::Path::new("../fixtures/codegen");
+    let to = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("declared-1-1");
+    std::fs::create_dir_all(&to).unwrap_or_else(|e| panic!("{}: {e}", to.display()));
+    let mut compared = 0;
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{e}")) {
+        let entry = entry.unwrap_or_else(|e| panic!("{e}"));
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_else(|e| panic!("{e}"));
+        let text = match text.strip_prefix("arazzo: 1.0.1\n") {
+            Some(rest) => format!("arazzo: 1.1.0\n{rest}"),
+            None => text,
+        };
+        std::fs::write(to.join(&name), text).unwrap_or_else(|e| panic!("{e}"));
+    }
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{e}")) {
+        let name = entry.unwrap_or_else(|e| panic!("{e}")).file_name();
+        let name = name.to_string_lossy();
+        let original = std::fs::read_to_string(from.join(&*name)).unwrap_or_default();
+        if !name.ends_with(".arazzo.yaml") || !original.starts_with("arazzo: 1.0.1\n") {
+            continue;
+        }
+        let generate = |dir: &std::path::Path| {
+            let (code, _) = generate_file(&dir.join(&*name), &Settings::default())
+                .unwrap_or_else(|r| panic!("{name}:\n{}", r.render()));
+            // Below the header; the file's path, which docs and criteria quote, set aside.
+            code.lines()
+                .skip(2)
+                .map(without_directories)
+                .collect::<Vec<_>>()
+        };
+        let (before, after) = (generate(from), generate(&to));
+        let first_difference = before.iter().zip(&after).position(|(a, b)| a != b);
+        assert!(
+            first_difference.is_none() && before.len() == after.len(),
+            "{name}: line {first_difference:?} differs"
+        );
+        compared += 1;
+    }
+    assert!(compared >= 4, "only {compared} 1.0.1 fixtures compared");
+}
+
+/// `line` with the directories of each Arazzo document's path taken out.
+fn without_directories(line: &str) -> String {
+    const SUFFIX: &str = ".arazzo.yaml";
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(at) = rest.find(SUFFIX) {
+        let start = rest[..at]
+            .rfind(|c: char| c == '`' || c == '"' || c.is_whitespace())
+            .map_or(0, |i| i + 1);
+        let name_start = rest[start..at]
+            .rfind(['/', '\\'])
+            .map_or(start, |i| start + i + 1);
+        out.push_str(&rest[..start]);
+        out.push_str(&rest[name_start..at + SUFFIX.len()]);
+        rest = &rest[at + SUFFIX.len()..];
+    }
+    out.push_str(rest);
+    out
+}

@@ -153,8 +153,8 @@ const WHY_REFUSED: &[(&str, &[&str])] = &[
     (
         "jentic__arazzo-engine/runner/tests/fixtures/xkcd/xkcd.arazzo.yaml",
         &[
-            "operationPaths without `{$sourceDescriptions.<name>.url}`, and `$steps.<id>.<output>` \
-           without `.outputs`",
+            "operationPaths without `{$sourceDescriptions.<name>.url}`, `$steps.<id>.<output>` \
+           without `.outputs`, and `null` as a placeholder output",
         ],
     ),
     (

@@ -58,6 +58,8 @@ pub const ANY_2XX: Criterion =
 pub enum In {
     Path,
     Query,
+    /// OpenAPI 3.2: the whole query string, one value.
+    QueryString,
     Header,
     Cookie,
 }
@@ -82,6 +84,7 @@ impl Param {
             In::Path => (Style::Simple, false, true),
             In::Header => (Style::Simple, false, false),
             In::Query | In::Cookie => (Style::Form, true, false),
+            In::QueryString => (Style::Form, false, false),
         };
         Param {
             name,
@@ -101,6 +104,19 @@ impl Param {
     /// A query parameter (`form`, exploded, optional).
     pub const fn query(name: &'static str, from: &'static str) -> Self {
         Self::at(In::Query, name, from)
+    }
+
+    /// The whole query string (OpenAPI 3.2 `in: querystring`) as a form
+    /// (`application/x-www-form-urlencoded`): a string is sent as written, an object as its
+    /// fields.
+    pub const fn querystring(name: &'static str, from: &'static str) -> Self {
+        Self::at(In::QueryString, name, from)
+    }
+
+    /// The whole query string in another media type (JSON, JSONPath, …): the value's text,
+    /// percent-encoded whole.
+    pub const fn querystring_encoded(name: &'static str, from: &'static str) -> Self {
+        Self::at(In::QueryString, name, from).style(Style::Simple)
     }
 
     /// A header (`simple`, not exploded, optional).

@@ -24,6 +24,50 @@ pub fn component_parts(text: &str) -> impl Iterator<Item = &str> {
     utf8_percent_encode(text, COMPONENT)
 }
 
+/// What a query string may hold as it is (RFC 3986 `query`): everything else is encoded.
+const QUERY: &AsciiSet = &COMPONENT
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@')
+    .remove(b'/')
+    .remove(b'?');
+
+/// A query string written by hand, made safe to put in a URL: its structure (`&`, `=`) and
+/// its percent-escapes are kept; a space, `#` or a stray `%` is encoded.
+pub fn query_ready(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (i, _) in text.match_indices('%') {
+        out.extend(utf8_percent_encode(
+            text.get(start..i).unwrap_or_default(),
+            QUERY,
+        ));
+        let escape = bytes.get(i + 1..i + 3);
+        if escape.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
+            out.push('%');
+        } else {
+            out.push_str("%25");
+        }
+        start = i + 1;
+    }
+    out.extend(utf8_percent_encode(
+        text.get(start..).unwrap_or_default(),
+        QUERY,
+    ));
+    out
+}
+
 /// OpenAPI parameter styles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
@@ -247,6 +291,16 @@ mod tests {
         assert_eq!(component("../admin"), "..%2Fadmin");
         assert_eq!(component("sp ace+é"), "sp%20ace%2B%C3%A9");
         assert_eq!(component("AZaz09-._~"), "AZaz09-._~");
+    }
+
+    #[test]
+    fn hand_written_query_strings_keep_their_structure() {
+        assert_eq!(
+            query_ready("filter=active&sort=desc&limit=50"),
+            "filter=active&sort=desc&limit=50"
+        );
+        assert_eq!(query_ready("q=a b#c"), "q=a%20b%23c");
+        assert_eq!(query_ready("p=100%&e=%C3%A9"), "p=100%25&e=%C3%A9");
     }
 
     #[test]

@@ -16,6 +16,8 @@ pub fn at<'v>(root: Option<&'v Value>, tokens: &[&str]) -> Option<&'v Value> {
 pub enum Part<'a> {
     Text(&'a str),
     Value(Option<&'a Value>),
+    /// A value inside a form-urlencoded query string: encoded, so it cannot add a pair.
+    Form(Option<&'a Value>),
 }
 
 /// A template as the string value it makes.
@@ -30,7 +32,12 @@ pub fn template(parts: &[Part<'_>]) -> String {
         match part {
             Part::Text(t) => out.push_str(t),
             Part::Value(Some(v)) => out.push_str(&crate::criteria::text(v)),
-            Part::Value(None) => {}
+            Part::Form(Some(v)) => {
+                out.extend(url::form_urlencoded::byte_serialize(
+                    crate::criteria::text(v).as_bytes(),
+                ));
+            }
+            Part::Value(None) | Part::Form(None) => {}
         }
     }
     out

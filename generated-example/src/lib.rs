@@ -69,6 +69,11 @@ pub mod every_feature {
     include!(concat!(env!("OUT_DIR"), "/every_feature.rs"));
 }
 
+/// Arazzo 1.1 features of HTTP workflows (the generator's own fixture).
+pub mod arazzo_1_1 {
+    include!(concat!(env!("OUT_DIR"), "/arazzo_1_1.rs"));
+}
+
 /// Code generated from real third-party Arazzo documents (built when `ARAZZO_UPSTREAM_FIXTURES`
 /// is set).
 #[cfg(upstream_fixtures)]

@@ -88,6 +88,26 @@ pub fn jsonpath(ctx: &mut Ctx<'_>, criterion: &Criterion) {
     ctx.push(d);
 }
 
+/// A `jsonpointer` criterion (1.1, through an Expression Type Object) passes when the pointer
+/// names a value in the context.
+pub fn jsonpointer(ctx: &mut Ctx<'_>, criterion: &Criterion) {
+    if let Err(e) = crate::node::pointer::parse(&criterion.condition.value) {
+        ctx.push(
+            Diagnostic::new(
+                Code::InvalidJsonPointer,
+                format!("invalid JSON pointer: {e}"),
+            )
+            .at(criterion.condition_node.span)
+            .label("this pointer")
+            .note("a JSON pointer is empty or a series of `/token`s, e.g. `/data/0/id`")
+            .help_opt(
+                (!criterion.condition.value.starts_with('/'))
+                    .then(|| format!("write `/{}`", criterion.condition.value)),
+            ),
+        );
+    }
+}
+
 pub fn xpath(ctx: &mut Ctx<'_>, criterion: &Criterion) {
     ctx.push(
         Diagnostic::new(Code::UnsupportedCriterion, "xpath criteria are not supported")

@@ -191,6 +191,7 @@ impl<'w> Walker<'_, '_, 'w> {
                 CriterionType::Regex => super::criteria::regex(self.ctx, criterion),
                 CriterionType::JsonPath { .. } => super::criteria::jsonpath(self.ctx, criterion),
                 CriterionType::XPath { .. } => super::criteria::xpath(self.ctx, criterion),
+                CriterionType::JsonPointer => super::criteria::jsonpointer(self.ctx, criterion),
             }
         }
     }

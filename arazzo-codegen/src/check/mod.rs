@@ -5,8 +5,9 @@ pub(crate) mod criteria;
 mod expressions;
 mod flow;
 mod ids;
+mod not_built;
+mod outputs;
 mod references;
-
 mod steps;
 mod types;
 
@@ -56,6 +57,8 @@ pub fn check(project: &Project, index: &OperationIndex, settings: &Settings) -> 
         ids::check(&mut ctx);
         for workflow in &loaded.document.workflows {
             ids::dependencies(&mut ctx, workflow);
+            not_built::check_workflow(&mut ctx, workflow);
+            outputs::check_workflow(&mut ctx, workflow);
             actions::check_workflow(&mut ctx, workflow);
             flow::check_workflow(&mut ctx, workflow);
             let parsed = expressions::parse_workflow(&mut ctx, workflow);

@@ -9,7 +9,8 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::expr::{ComponentKind, Name, Root, WorkflowField};
 use crate::index::inputs::resolve_dotted;
 use crate::load::SourceTarget;
-use crate::model::{StepTarget, Workflow};
+use crate::load::newer_than;
+use crate::model::{ArazzoVersion, StepTarget, Workflow};
 use crate::node::Node;
 use crate::node::span_in_string;
 use crate::source_map::Span;
@@ -93,6 +94,8 @@ pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow, parsed: &ParsedWor
                 source_reference(ctx, occ, source, reference)
             }
             Root::Component { kind, name } => component(ctx, occ, *kind, name),
+            Root::SelfUri => self_uri(ctx, occ),
+            Root::Message { .. } => message(ctx, occ),
             Root::Url
             | Root::Method
             | Root::StatusCode
@@ -146,6 +149,48 @@ fn scope(ctx: &mut Ctx<'_>, occ: &Occurrence<'_>) -> bool {
             .help(help),
     );
     false
+}
+
+/// `$self` is the document's `$self` field, so it must have one (and be Arazzo 1.1).
+fn self_uri(ctx: &mut Ctx<'_>, occ: &Occurrence<'_>) {
+    let span = span_in_string(occ.node, occ.expr.range.clone(), ctx.file);
+    if ctx.document.version < ArazzoVersion::V1_1 {
+        ctx.push(newer_than(&ctx.document.arazzo.value, span, "`$self`"));
+    } else if ctx.document.self_uri.is_none() {
+        ctx.push(
+            Diagnostic::new(Code::UndefinedSelf, "`$self` is read, but the document declares no `$self`")
+                .at(span)
+                .label("no `$self` at the document's root")
+                .help("declare the document's URI at its root: `$self: https://example.com/workflows.arazzo.yaml`"),
+        );
+    }
+}
+
+/// `$message` reads what an AsyncAPI step sends or receives.
+fn message(ctx: &mut Ctx<'_>, occ: &Occurrence<'_>) {
+    let span = span_in_string(occ.node, occ.expr.range.clone(), ctx.file);
+    if ctx.document.version < ArazzoVersion::V1_1 {
+        ctx.push(newer_than(&ctx.document.arazzo.value, span, "`$message`"));
+        return;
+    }
+    let here = occ.step.map_or_else(
+        || "it is read outside any step".to_owned(),
+        |s| {
+            format!(
+                "step `{}` does not send or receive messages",
+                s.step_id.value
+            )
+        },
+    );
+    ctx.push(
+        Diagnostic::new(
+            Code::ExpressionScope,
+            format!("`$message` reads the message of an AsyncAPI step, and {here}"),
+        )
+        .at(span)
+        .label("no message here")
+        .help("read an HTTP response with `$response.body` or `$response.header.<name>`"),
+    );
 }
 
 fn runs_workflow(occ: &Occurrence<'_>) -> bool {

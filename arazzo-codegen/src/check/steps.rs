@@ -27,6 +27,10 @@ pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow, parsed: &ParsedWor
                 }
                 continue;
             }
+            StepTarget::ChannelPath(channel) => {
+                ctx.push(asyncapi_step(step, channel));
+                continue;
+            }
         };
         let op_ref = match op_ref {
             Ok(Some(op)) => op,
@@ -46,7 +50,8 @@ pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow, parsed: &ParsedWor
                 let at = match target {
                     StepTarget::OperationId(t)
                     | StepTarget::OperationPath(t)
-                    | StepTarget::WorkflowId(t) => t.span,
+                    | StepTarget::WorkflowId(t)
+                    | StepTarget::ChannelPath(t) => t.span,
                 };
                 for d in errors {
                     ctx.push(d.secondary(at, format!("needed by step `{}`", step.step_id.value)));
@@ -54,6 +59,16 @@ pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow, parsed: &ParsedWor
             }
         }
     }
+}
+
+fn asyncapi_step(step: &Step, channel: &crate::model::Spanned<String>) -> Diagnostic {
+    Diagnostic::new(
+        Code::UnsupportedFeature,
+        format!("step `{}` sends or receives an AsyncAPI message, which is not supported yet", step.step_id.value),
+    )
+    .at(channel.span)
+    .label("AsyncAPI channel")
+    .note("arazzo-rs compiles steps that call OpenAPI operations or run other workflows; message steps are planned")
 }
 
 /// The parameters of a step that runs a workflow are that workflow's inputs: each must be one
@@ -135,18 +150,7 @@ fn parameters(
     inherited: &[Parameter],
     op: &Operation,
 ) {
-    let declared: Vec<(ParamLocation, &str, bool)> = op
-        .parameters
-        .iter()
-        .map(|p| {
-            let data = p.parameter_data_ref();
-            (
-                Operation::parameter_location(p),
-                data.name.as_str(),
-                data.required,
-            )
-        })
-        .collect();
+    let declared = op.declared_parameters();
     for p in own {
         let Some(loc) = &p.location else {
             let hint = declared
@@ -206,6 +210,18 @@ fn parameters(
             op.describe(),
             suggest::list(same_loc.iter().copied())
         ));
+        let named_query = declared
+            .iter()
+            .filter(|(l, _, _)| *l == ParamLocation::Query)
+            .map(|(_, n, _)| *n);
+        if loc.value == ParamLocation::QueryString && named_query.clone().next().is_some() {
+            d = d.help(format!(
+                "this operation takes named query parameters ({}): pass each with `in: query`",
+                suggest::list(named_query)
+            ));
+            ctx.push(d);
+            continue;
+        }
         d = match elsewhere {
             Some((l, _, _)) => d.help(format!(
                 "`{}` is a {} parameter: write `in: {}`",

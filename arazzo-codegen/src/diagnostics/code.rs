@@ -51,6 +51,8 @@ codes! {
     InvalidValue = "invalid-value", Error;
     /// An `arazzo` version this compiler does not support.
     UnsupportedVersion = "unsupported-version", Error;
+    /// A field or expression that came with a later Arazzo version than the document declares.
+    NewerThanDocument = "newer-than-document", Error;
     /// An id that does not match the characters the specification recommends.
     InvalidId = "invalid-id", Warning;
     /// Two workflows, steps, sources or components share an id.
@@ -97,6 +99,8 @@ codes! {
     UnknownInput = "unknown-input", Error;
     /// `$steps.s.outputs.o` where step `s` declares no output `o`.
     UnknownStepOutput = "unknown-step-output", Error;
+    /// `$self` read in a document that declares no `$self`.
+    UndefinedSelf = "undefined-self", Error;
     /// A Reusable reference to a component that does not exist.
     UnknownComponent = "unknown-component", Error;
     /// `retryAfter` or `retryLimit` on an action that is not a `retry`.
@@ -111,6 +115,8 @@ codes! {
     InvalidRegex = "invalid-regex", Error;
     /// A `jsonpath` criterion that is not an RFC 9535 query.
     InvalidJsonPath = "invalid-jsonpath", Error;
+    /// A JSON pointer (RFC 6901) that is not well formed.
+    InvalidJsonPointer = "invalid-json-pointer", Error;
     /// A criterion type this compiler cannot run (`xpath`).
     UnsupportedCriterion = "unsupported-criterion", Error;
     /// A construct the code generator does not handle yet.

@@ -19,7 +19,7 @@ use crate::plan::DocumentPlan;
 
 /// Writes `plan` as a formatted Rust file.
 pub fn emit(plan: &DocumentPlan) -> Result<String, Diagnostics> {
-    INVALID.with(|invalid| invalid.borrow_mut().clear());
+    PLAN_BUGS.with(|bugs| bugs.borrow_mut().clear());
     let client = client::client(plan);
     let types = plan.types.iter().map(types::definition);
     let modules = plan.workflows.iter().map(workflow::module);
@@ -28,11 +28,11 @@ pub fn emit(plan: &DocumentPlan) -> Result<String, Diagnostics> {
         #( #types )*
         #( #modules )*
     };
-    let invalid = INVALID.with(|invalid| std::mem::take(&mut *invalid.borrow_mut()));
-    if !invalid.is_empty() {
+    let bugs = PLAN_BUGS.with(|bugs| std::mem::take(&mut *bugs.borrow_mut()));
+    if !bugs.is_empty() {
         return Err(crate::plan::internal_error(
             None,
-            &format!("the plan names things with non-identifiers: {invalid:?}"),
+            &format!("the plan cannot be written: {}", bugs.join("; ")),
         ));
     }
     let body = format::file(tokens).map_err(|e| {
@@ -48,9 +48,15 @@ pub fn emit(plan: &DocumentPlan) -> Result<String, Diagnostics> {
 }
 
 thread_local! {
-    /// Names the plan handed over that are not identifiers (a bug of the planner): reported by
-    /// [`emit`] as an internal error instead of a panic or wrong code.
-    static INVALID: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// What the plan handed over that cannot be written (a bug of the planner, such as a name
+    /// that is not an identifier): reported by [`emit`] as an internal error instead of a panic
+    /// or wrong code.
+    static PLAN_BUGS: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Records a plan that cannot be written; [`emit`] reports it.
+fn plan_bug(what: String) {
+    PLAN_BUGS.with(|bugs| bugs.borrow_mut().push(what));
 }
 
 /// An identifier the plan chose (sanitised there: ASCII, never a keyword).
@@ -58,6 +64,6 @@ fn ident(name: &str) -> Ident {
     if syn::parse_str::<Ident>(name).is_ok() {
         return Ident::new(name, Span::call_site());
     }
-    INVALID.with(|invalid| invalid.borrow_mut().push(name.to_owned()));
+    plan_bug(format!("`{name}` is not an identifier"));
     Ident::new("invalid_identifier", Span::call_site())
 }

@@ -354,8 +354,17 @@ fn param(p: &ParamPlan) -> TokenStream {
     let (constructor, default_style, default_explode, default_required) = match p.location {
         ParamLocation::Path => ("path", ParamStyle::Simple, false, true),
         ParamLocation::Query => ("query", ParamStyle::Form, true, false),
+        // A form is query-ready as it is; any other media type is encoded whole.
+        ParamLocation::QueryString if p.style == ParamStyle::Form => {
+            ("querystring", ParamStyle::Form, false, false)
+        }
+        ParamLocation::QueryString => ("querystring_encoded", p.style, false, false),
         ParamLocation::Header => ("header", ParamStyle::Simple, false, false),
         ParamLocation::Cookie => ("cookie", ParamStyle::Form, true, false),
+        ParamLocation::Channel => {
+            super::plan_bug(format!("channel parameter `{name}` in an HTTP call"));
+            ("query", ParamStyle::Form, true, false)
+        }
     };
     let constructor = ident(constructor);
     let mut tokens = quote! { rt::Param::#constructor(#name, #from) };

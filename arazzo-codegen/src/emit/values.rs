@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::ident;
 use crate::expr::CmpOp;
-use crate::plan::{Cond, Lowered, Operand, Source, TemplatePart, ValueRef};
+use crate::plan::{Cond, Escape, Lowered, Operand, Source, TemplatePart, ValueRef};
 
 /// A JSON value built by constructors (no text is parsed at run time).
 pub fn json_literal(value: &serde_json::Value) -> TokenStream {
@@ -175,9 +175,12 @@ fn emitted(v: &Lowered) -> Emitted {
         Lowered::Template(parts) => {
             let parts = parts.iter().map(|p| match p {
                 TemplatePart::Text(t) => quote! { rt::Part::Text(#t) },
-                TemplatePart::Value(r) => {
+                TemplatePart::Value(r, escape) => {
                     let value = borrowed(&Lowered::Value(r.clone()));
-                    quote! { rt::Part::Value(#value) }
+                    match escape {
+                        Escape::None => quote! { rt::Part::Value(#value) },
+                        Escape::Form => quote! { rt::Part::Form(#value) },
+                    }
                 }
             });
             Emitted::Always(quote! { rt::text(&[#( #parts ),*]) })
@@ -287,6 +290,10 @@ pub fn condition(c: &Cond) -> TokenStream {
             let value = Literal::u16_unsuffixed(*value);
             quote! { exchange.status #op #value }
         }
+        Cond::Exists(value) => {
+            let value = borrowed(&Lowered::Value(value.clone()));
+            quote! { #value.is_some() }
+        }
         Cond::Regex { value, name, .. } | Cond::JsonPath { value, name, .. } => {
             let name = ident(name);
             let value = borrowed(&Lowered::Value(value.clone()));
@@ -308,6 +315,6 @@ pub fn statics(c: &Cond, out: &mut Vec<TokenStream>) {
             let name = ident(name);
             out.push(quote! { static #name: rt::JsonQuery = rt::JsonQuery::new(#query); });
         }
-        Cond::Compare { .. } | Cond::IsTrue(_) | Cond::Status { .. } => {}
+        Cond::Compare { .. } | Cond::IsTrue(_) | Cond::Status { .. } | Cond::Exists(_) => {}
     }
 }

@@ -40,6 +40,8 @@ pub enum Part {
     Query,
     Path,
     Body,
+    /// A message's payload (`$message.payload`, 1.1).
+    Payload,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +99,13 @@ pub enum Root {
     Component {
         kind: ComponentKind,
         name: Name,
+    },
+    /// `$self` (1.1): the document's own URI.
+    SelfUri,
+    /// `$message.header.X`, `$message.payload` (1.1): the message of an AsyncAPI step.
+    Message {
+        part: Part,
+        name: Option<Name>,
     },
 }
 

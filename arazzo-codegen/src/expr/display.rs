@@ -12,6 +12,7 @@ impl fmt::Display for Part {
             Part::Query => "query",
             Part::Path => "path",
             Part::Body => "body",
+            Part::Payload => "payload",
         })
     }
 }
@@ -22,11 +23,13 @@ impl fmt::Display for Root {
             Root::Url => f.write_str("$url"),
             Root::Method => f.write_str("$method"),
             Root::StatusCode => f.write_str("$statusCode"),
-            Root::Request { part, name } | Root::Response { part, name } => {
-                let side = if matches!(self, Root::Request { .. }) {
-                    "request"
-                } else {
-                    "response"
+            Root::Request { part, name }
+            | Root::Response { part, name }
+            | Root::Message { part, name } => {
+                let side = match self {
+                    Root::Request { .. } => "request",
+                    Root::Response { .. } => "response",
+                    _ => "message",
                 };
                 write!(f, "${side}.{part}")?;
                 match name {
@@ -63,6 +66,7 @@ impl fmt::Display for Root {
                 };
                 write!(f, "$components.{kind}.{}", name.text)
             }
+            Root::SelfUri => f.write_str("$self"),
         }
     }
 }

@@ -73,6 +73,8 @@ const ROOTS: &[&str] = &[
     "$workflows",
     "$sourceDescriptions",
     "$components",
+    "$self",
+    "$message",
 ];
 
 fn is_id_char(c: char) -> bool {
@@ -283,6 +285,8 @@ fn root(c: &mut Cursor<'_>) -> Result<Root, ExprError> {
             Ok(Root::SourceDescription { source, reference })
         }
         "components" => components(c),
+        "self" => Ok(Root::SelfUri),
+        "message" => message(c, range),
         "dependencies" => {
             let mut err = ExprError::new("`$dependencies` is not an Arazzo expression", range)
                 .help("the outputs of a workflow listed in `dependsOn` are read as `$workflows.<workflowId>.outputs.<name>` (`--compatibility lenient` reads the shorthand so, with a warning)");
@@ -404,6 +408,34 @@ fn message_part(c: &mut Cursor<'_>, word: &str, range: Range<usize>) -> Result<R
     })
 }
 
+/// `$message.header.<name>` or `$message.payload` (1.1, AsyncAPI steps).
+fn message(c: &mut Cursor<'_>, range: Range<usize>) -> Result<Root, ExprError> {
+    if !c.eat(".") {
+        return Err(ExprError::new(
+            "`$message` needs a part: `$message.payload` or `$message.header.<name>`",
+            range,
+        ));
+    }
+    let (part, part_range) = c.take_while(|ch| ch.is_ascii_alphanumeric());
+    match part.as_str() {
+        "payload" => Ok(Root::Message {
+            part: Part::Payload,
+            name: None,
+        }),
+        "header" => {
+            expect_dot(c, "$message.header", "a header name")?;
+            Ok(Root::Message {
+                part: Part::Header,
+                name: Some(name(c, "a header name", is_token_char)?),
+            })
+        }
+        other => Err(
+            ExprError::new(format!("`$message` has no part `{other}`"), part_range)
+                .help_opt(suggest::did_you_mean(other, ["header", "payload"])),
+        ),
+    }
+}
+
 fn is_body(root: &Root) -> bool {
     matches!(
         root,
@@ -437,6 +469,7 @@ fn parts_name(part: Part) -> &'static str {
         Part::Query => "query",
         Part::Path => "path",
         Part::Body => "body",
+        Part::Payload => "payload",
     }
 }
 

@@ -2,7 +2,7 @@
 //! every problem: wrong types, missing fields, unknown fields with a "did you mean".
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
-use crate::model::{Extensions, Spanned};
+use crate::model::{ArazzoVersion, Extensions, Spanned};
 use crate::node::{Entry, Map, Node, Value};
 use crate::source_map::{SourceFile, Span};
 use crate::suggest;
@@ -10,6 +10,10 @@ use crate::suggest;
 pub struct Decoder<'a> {
     pub file: &'a SourceFile,
     pub diags: &'a mut Diagnostics,
+    /// The document's feature set, once its `arazzo` field is read.
+    pub version: ArazzoVersion,
+    /// The `arazzo` field as written.
+    pub version_text: String,
 }
 
 /// A mapping being read as one kind of Arazzo object.
@@ -81,6 +85,26 @@ impl<'a> Decoder<'a> {
             self.error(d);
         }
         Some(Object { node, map, what })
+    }
+
+    /// Reports `field` of `obj` when the document is Arazzo 1.0 and the field came with 1.1.
+    /// Returns whether the field may be read.
+    pub fn since_1_1(&mut self, obj: &Object<'_>, field: &str) -> bool {
+        let Some(entry) = obj.map.entry(field) else {
+            return true;
+        };
+        self.newer(entry.key_span, &format!("`{field}`"))
+    }
+
+    /// Reports `what` (at `span`) when the document is Arazzo 1.0: it came with 1.1. Returns
+    /// whether it may be read.
+    pub fn newer(&mut self, span: Span, what: &str) -> bool {
+        if self.version >= ArazzoVersion::V1_1 {
+            return true;
+        }
+        let d = newer_than(&self.version_text, span, what);
+        self.error(d);
+        false
     }
 
     pub fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {
@@ -218,4 +242,15 @@ impl<'a> Decoder<'a> {
             );
         }
     }
+}
+
+/// The error for something Arazzo 1.1 introduced, written in a 1.0 document.
+pub fn newer_than(version_text: &str, span: Span, what: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::NewerThanDocument,
+        format!("{what} came with Arazzo 1.1, but this document is Arazzo {version_text}"),
+    )
+    .at(span)
+    .label("an Arazzo 1.1 feature")
+    .help("declare `arazzo: 1.1.0` to use it: Arazzo 1.1 reads every 1.0 document the same way")
 }

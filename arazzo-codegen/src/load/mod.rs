@@ -8,6 +8,7 @@ mod openapi;
 pub mod refs;
 mod sources;
 
+pub use decode::newer_than;
 pub use openapi::OpenApiDoc;
 pub use sources::{ArazzoId, BoundSource, OpenApiId, SourceTarget};
 
@@ -57,6 +58,7 @@ impl Project {
 enum Sniffed {
     Arazzo,
     OpenApi,
+    AsyncApi,
     Swagger,
     Unknown,
 }
@@ -66,6 +68,8 @@ fn sniff(root: &Node) -> Sniffed {
         Sniffed::Arazzo
     } else if root.get("openapi").is_some() {
         Sniffed::OpenApi
+    } else if root.get("asyncapi").is_some() {
+        Sniffed::AsyncApi
     } else if root.get("swagger").is_some() {
         Sniffed::Swagger
     } else {
@@ -202,6 +206,8 @@ impl Loader<'_> {
         let mut decoder = decode::Decoder {
             file: source_file,
             diags: &mut self.diags,
+            version: crate::model::ArazzoVersion::V1_1,
+            version_text: String::new(),
         };
         let document = arazzo::document(&mut decoder, file, root)?;
         self.in_progress.push(path.to_path_buf());

@@ -97,6 +97,19 @@ impl Loader<'_> {
                     }
                 }
             }
+            Sniffed::AsyncApi => {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::UnsupportedFeature,
+                        format!("source `{}` is an AsyncAPI document, which is not supported yet", source.name.value),
+                    )
+                    .at(source.url.span)
+                    .label("AsyncAPI source")
+                    .note("arazzo-rs compiles workflows whose steps call OpenAPI operations or other workflows; steps that send or receive messages are planned")
+                    .help("move the message steps to a workflow run by other means, or leave this document out of the build until AsyncAPI support lands"),
+                );
+                SourceTarget::Unavailable
+            }
             Sniffed::Swagger => {
                 self.diags.push(
                     Diagnostic::new(
@@ -135,9 +148,11 @@ impl Loader<'_> {
         if let Some(declared) = &source.kind
             && declared.value != actual
         {
-            let (said, is) = match actual {
-                SourceType::OpenApi => ("arazzo", "an OpenAPI description"),
-                SourceType::Arazzo => ("openapi", "an Arazzo document"),
+            let said = declared.value.as_str();
+            let is = match actual {
+                SourceType::OpenApi => "an OpenAPI description",
+                SourceType::Arazzo => "an Arazzo document",
+                SourceType::AsyncApi => "an AsyncAPI document",
             };
             self.diags.push(
                 Diagnostic::new(

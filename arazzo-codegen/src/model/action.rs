@@ -28,6 +28,8 @@ pub struct Action {
     pub step_id: Option<Spanned<String>>,
     pub retry_after: Option<Spanned<f64>>,
     pub retry_limit: Option<Spanned<u64>>,
+    /// 1.1: inputs for the workflow a `goto` or `retry` runs.
+    pub parameters: Vec<super::ParameterOrRef>,
     pub criteria: Vec<Criterion>,
     pub span: Span,
     pub extensions: Extensions,

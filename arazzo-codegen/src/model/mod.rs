@@ -1,10 +1,13 @@
-//! The Arazzo 1.0.x document model. Every value a later stage may report on carries its span.
-//! Free-form parts (JSON Schemas, payloads, parameter values) stay as located [`Node`] trees.
+//! The Arazzo 1.0.x and 1.1.x document model. Every value a later stage may report on carries
+//! its span. Free-form parts (JSON Schemas, payloads, parameter values) stay as located [`Node`]
+//! trees; a 1.1 Selector Object among them is recognised by its shape ([`Selector::of`]).
 
 mod action;
+mod selector;
 mod step;
 
 pub use action::{Action, ActionKind, ActionList, ActionOrRef};
+pub use selector::{ExpressionType, Selector};
 pub use step::{
     Criterion, CriterionType, ParamLocation, Parameter, ParameterOrRef, PayloadReplacement,
     RequestBody, Reusable, Step, StepTarget,
@@ -37,10 +40,29 @@ impl Spanned<String> {
 /// `x-` fields, kept in document order.
 pub type Extensions = BTreeMap<String, Node>;
 
+/// The feature set of a document: its `arazzo` version without the patch number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ArazzoVersion {
+    V1_0,
+    V1_1,
+}
+
+impl ArazzoVersion {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArazzoVersion::V1_0 => "1.0",
+            ArazzoVersion::V1_1 => "1.1",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Document {
     pub file: FileId,
     pub arazzo: Spanned<String>,
+    pub version: ArazzoVersion,
+    /// `$self` (1.1): the document's own URI, its base URI for relative references.
+    pub self_uri: Option<Spanned<String>>,
     pub info: Info,
     pub source_descriptions: Vec<SourceDescription>,
     pub workflows: Vec<Workflow>,
@@ -61,6 +83,19 @@ pub struct Info {
 pub enum SourceType {
     OpenApi,
     Arazzo,
+    /// 1.1.
+    AsyncApi,
+}
+
+impl SourceType {
+    /// As written in a source description's `type`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceType::OpenApi => "openapi",
+            SourceType::Arazzo => "arazzo",
+            SourceType::AsyncApi => "asyncapi",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -1,3 +1,4 @@
+use super::ExpressionType;
 use super::{ActionList, Extensions, Output, Spanned};
 use crate::node::Node;
 use crate::source_map::Span;
@@ -5,6 +6,14 @@ use crate::source_map::Span;
 #[derive(Debug, Clone)]
 pub struct Step {
     pub step_id: Spanned<String>,
+    /// 1.1: milliseconds an attempt may take.
+    pub timeout: Option<Spanned<u64>>,
+    /// 1.1: steps that must have completed first.
+    pub depends_on: Vec<Spanned<String>>,
+    /// 1.1, AsyncAPI steps: `send` or `receive`.
+    pub action: Option<Spanned<String>>,
+    /// 1.1, AsyncAPI receive steps.
+    pub correlation_id: Option<Node>,
     pub description: Option<Spanned<String>>,
     /// `None` when the step names no target or several (already reported).
     pub target: Option<StepTarget>,
@@ -23,6 +32,8 @@ pub enum StepTarget {
     OperationId(Spanned<String>),
     OperationPath(Spanned<String>),
     WorkflowId(Spanned<String>),
+    /// 1.1: an AsyncAPI channel.
+    ChannelPath(Spanned<String>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -31,22 +42,30 @@ pub enum ParamLocation {
     Query,
     Header,
     Cookie,
+    /// 1.1 (from OpenAPI 3.2): the whole query string.
+    QueryString,
+    /// 1.1: an AsyncAPI channel parameter.
+    Channel,
 }
 
 impl ParamLocation {
-    pub const ALL: [(&'static str, ParamLocation); 4] = [
+    pub const ALL: [(&'static str, ParamLocation); 6] = [
         ("path", ParamLocation::Path),
         ("query", ParamLocation::Query),
+        ("querystring", ParamLocation::QueryString),
         ("header", ParamLocation::Header),
         ("cookie", ParamLocation::Cookie),
+        ("channel", ParamLocation::Channel),
     ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             ParamLocation::Path => "path",
             ParamLocation::Query => "query",
+            ParamLocation::QueryString => "querystring",
             ParamLocation::Header => "header",
             ParamLocation::Cookie => "cookie",
+            ParamLocation::Channel => "channel",
         }
     }
 
@@ -104,6 +123,8 @@ pub struct RequestBody {
 #[derive(Debug, Clone)]
 pub struct PayloadReplacement {
     pub target: Spanned<String>,
+    /// 1.1: how `target` is read (a JSON pointer when absent).
+    pub target_type: Option<Spanned<ExpressionType>>,
     pub value: Node,
     pub extensions: Extensions,
 }
@@ -112,8 +133,14 @@ pub struct PayloadReplacement {
 pub enum CriterionType {
     Simple,
     Regex,
-    JsonPath { version: Option<Spanned<String>> },
-    XPath { version: Option<Spanned<String>> },
+    JsonPath {
+        version: Option<Spanned<String>>,
+    },
+    XPath {
+        version: Option<Spanned<String>>,
+    },
+    /// 1.1, through an Expression Type Object: the condition is a JSON pointer.
+    JsonPointer,
 }
 
 #[derive(Debug, Clone)]

@@ -18,12 +18,74 @@ pub struct Operation {
     pub pointer: String,
     /// Path-item parameters merged with the operation's own (which win on the same name and `in`).
     pub parameters: Vec<openapiv3::Parameter>,
+    /// An OpenAPI 3.2 `in: querystring` parameter: the whole query string as one value.
+    pub querystring: Option<QueryString>,
     pub request_body: Option<openapiv3::RequestBody>,
     /// Response keys as written: `201`, `2XX`, `default`.
     pub responses: Vec<String>,
 }
 
+/// An `in: querystring` parameter (OpenAPI 3.2), which `openapiv3` cannot represent.
+#[derive(Debug, Clone)]
+pub struct QueryString {
+    pub name: String,
+    pub required: bool,
+    /// The one media type of its `content`, which decides how the value is encoded.
+    pub content_type: Option<String>,
+}
+
+impl QueryString {
+    fn of(node: &Node) -> Option<Self> {
+        if node.get("in").and_then(Node::as_str) != Some("querystring") {
+            return None;
+        }
+        Some(QueryString {
+            name: node.get("name").and_then(Node::as_str)?.to_owned(),
+            required: matches!(
+                node.get("required").map(|r| &r.value),
+                Some(crate::node::Value::Bool(true))
+            ),
+            content_type: node
+                .get("content")
+                .and_then(Node::as_map)
+                .and_then(|m| m.keys().find(|k| !k.starts_with("x-")))
+                .map(str::to_owned),
+        })
+    }
+
+    /// Whether the value is a form (`application/x-www-form-urlencoded`), which is query-ready
+    /// as it is; any other media type is percent-encoded whole.
+    pub fn is_form(&self) -> bool {
+        self.content_type.as_deref().is_none_or(|c| {
+            c.split(';').next().is_some_and(|m| {
+                m.trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            })
+        })
+    }
+}
+
 impl Operation {
+    /// Every parameter the operation declares, as `(in, name, required)`.
+    pub fn declared_parameters(&self) -> Vec<(ParamLocation, &str, bool)> {
+        let mut declared: Vec<(ParamLocation, &str, bool)> = self
+            .parameters
+            .iter()
+            .map(|p| {
+                let data = p.parameter_data_ref();
+                (
+                    Operation::parameter_location(p),
+                    data.name.as_str(),
+                    data.required,
+                )
+            })
+            .collect();
+        if let Some(q) = &self.querystring {
+            declared.push((ParamLocation::QueryString, q.name.as_str(), q.required));
+        }
+        declared
+    }
+
     pub fn parameter_location(p: &openapiv3::Parameter) -> ParamLocation {
         match p {
             openapiv3::Parameter::Query { .. } => ParamLocation::Query,
@@ -66,6 +128,7 @@ pub fn operation(project: &Project, op: &OperationRef) -> Result<Operation, Vec<
     let op_pointer = format!("{}/{}", item.pointer, op.method);
 
     let mut parameters: Vec<openapiv3::Parameter> = Vec::new();
+    let mut querystring = None;
     for (owner, owner_pointer) in [
         (item.node, item.pointer.as_str()),
         (node, op_pointer.as_str()),
@@ -75,6 +138,13 @@ pub fn operation(project: &Project, op: &OperationRef) -> Result<Operation, Vec<
         };
         for (i, p) in list.iter().enumerate() {
             let at = format!("{owner_pointer}/parameters/{i}");
+            if let Some(q) = refs::follow(project, item.file, at.clone(), p)
+                .ok()
+                .and_then(|t| QueryString::of(t.node))
+            {
+                querystring = Some(q);
+                continue;
+            }
             match decode::<openapiv3::Parameter>(project, item.file, at, p, "Parameter") {
                 Ok(param) => {
                     let key = (
@@ -127,6 +197,7 @@ pub fn operation(project: &Project, op: &OperationRef) -> Result<Operation, Vec<
         file: item.file,
         pointer: op_pointer.clone(),
         parameters,
+        querystring,
         request_body,
         responses,
     })

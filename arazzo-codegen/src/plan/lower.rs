@@ -81,6 +81,8 @@ pub enum Cond {
         op: expr::CmpOp,
         value: u16,
     },
+    /// A JSON pointer criterion: the pointer names a value.
+    Exists(ValueRef),
     /// `name`: the `static` holding the compiled pattern in the step's method.
     Regex {
         value: ValueRef,
@@ -98,7 +100,32 @@ pub enum Cond {
 #[derive(Debug, Clone, PartialEq)]
 pub enum TemplatePart {
     Text(String),
-    Value(ValueRef),
+    /// A value's text, escaped for where the template puts it.
+    Value(ValueRef, Escape),
+}
+
+/// How a value embedded in a `{$…}` template is written, so that no value can change the
+/// structure of what it is embedded in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Escape {
+    /// Plain text (a string parameter or payload).
+    None,
+    /// A form-urlencoded component: inside a query string, a value cannot add a pair.
+    Form,
+}
+
+impl Lowered {
+    /// Escapes every value a template embeds as `escape` says.
+    pub fn escaped(mut self, escape: Escape) -> Self {
+        if let Lowered::Template(parts) = &mut self {
+            for part in parts {
+                if let TemplatePart::Value(_, e) = part {
+                    *e = escape;
+                }
+            }
+        }
+        self
+    }
 }
 
 /// A parameter value, payload or output: literal JSON with expression leaves.
@@ -133,7 +160,7 @@ impl<'p> Lowerer<'p> {
                         .map(|p| match p {
                             expr::TemplatePart::Literal(t) => TemplatePart::Text(t),
                             expr::TemplatePart::Expression(e) => {
-                                TemplatePart::Value(self.expression(&e, step))
+                                TemplatePart::Value(self.expression(&e, step), Escape::None)
                             }
                         })
                         .collect(),
@@ -184,7 +211,7 @@ impl<'p> Lowerer<'p> {
                     Part::Header => Source::RequestHeader(n),
                     Part::Query => Source::RequestQuery(n),
                     Part::Path => Source::RequestPath(n),
-                    Part::Body => Source::RequestBody,
+                    Part::Body | Part::Payload => Source::RequestBody,
                 }
             }
             Root::Response { part, name } => match part {
@@ -275,6 +302,18 @@ impl<'p> Lowerer<'p> {
                 ))
             }
             Root::Component { .. } => Source::Constant(serde_json::Value::Null),
+            Root::SelfUri => Source::Constant(
+                self.typer
+                    .project
+                    .arazzo
+                    .get(self.doc.0)
+                    .and_then(|d| d.document.self_uri.as_ref())
+                    .map_or(serde_json::Value::Null, |u| {
+                        serde_json::Value::String(u.value.clone())
+                    }),
+            ),
+            // Refused by the checks: no step of a compiled workflow has a message.
+            Root::Message { .. } => Source::Constant(serde_json::Value::Null),
         };
         pointer.extend(e.path.iter().map(|s| match s {
             Segment::Member(m) => m.clone(),
@@ -341,6 +380,17 @@ impl<'p> Lowerer<'p> {
                     query,
                     name: String::new(),
                 })
+            }
+            CriterionType::JsonPointer => {
+                let mut value = context(c)?;
+                let tokens = crate::node::pointer::parse(&c.condition.value).map_err(|e| {
+                    let mut e = ExprError::new(e.to_string(), 0..0);
+                    e.in_expression = false;
+                    e
+                })?;
+                value.pointer.extend(tokens);
+                value.text = format!("{}#{}", value.text, c.condition.value);
+                Ok(Cond::Exists(value))
             }
             CriterionType::XPath { .. } => {
                 let mut e = ExprError::new("xpath criteria are not supported", 0..0);

@@ -14,7 +14,7 @@ mod types;
 mod workflow;
 
 pub use document::{internal_error, plan};
-pub use lower::{Cond, Lowered, Operand, Source, TemplatePart, ValueRef};
+pub use lower::{Cond, Escape, Lowered, Operand, Source, TemplatePart, ValueRef};
 pub use names::{Case, sanitize};
 pub use types::{Absent, FieldDef, RustType, TypeDef, serde_case};
 

@@ -18,7 +18,7 @@ pub fn visit_lowered(v: &Lowered, f: &mut dyn FnMut(&ValueRef)) {
         Lowered::Literal(_) => {}
         Lowered::Value(r) => f(r),
         Lowered::Template(parts) => parts.iter().for_each(|p| {
-            if let TemplatePart::Value(r) = p {
+            if let TemplatePart::Value(r, _) = p {
                 f(r);
             }
         }),
@@ -42,7 +42,7 @@ pub fn visit_cond(c: &Cond, f: &mut dyn FnMut(&ValueRef)) {
             operand(rhs, f);
         }
         Cond::IsTrue(o) => operand(o, f),
-        Cond::Regex { value, .. } | Cond::JsonPath { value, .. } => f(value),
+        Cond::Regex { value, .. } | Cond::JsonPath { value, .. } | Cond::Exists(value) => f(value),
         Cond::Status { .. } => {}
     }
 }
@@ -52,7 +52,7 @@ fn visit_lowered_mut(v: &mut Lowered, f: &mut dyn FnMut(&mut ValueRef)) {
         Lowered::Literal(_) => {}
         Lowered::Value(r) => f(r),
         Lowered::Template(parts) => parts.iter_mut().for_each(|p| {
-            if let TemplatePart::Value(r) = p {
+            if let TemplatePart::Value(r, _) = p {
                 f(r);
             }
         }),
@@ -79,7 +79,7 @@ fn visit_cond_mut(c: &mut Cond, f: &mut dyn FnMut(&mut ValueRef)) {
             operand(rhs, f);
         }
         Cond::IsTrue(o) => operand(o, f),
-        Cond::Regex { value, .. } | Cond::JsonPath { value, .. } => f(value),
+        Cond::Regex { value, .. } | Cond::JsonPath { value, .. } | Cond::Exists(value) => f(value),
         Cond::Status { .. } => {}
     }
 }

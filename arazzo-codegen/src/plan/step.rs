@@ -4,8 +4,8 @@
 use super::document::Planner;
 use super::lower::Lowerer;
 use super::{
-    ActionPlan, ActionPlanKind, BodyKind, BodyPlan, Callee, CriterionPlan, HttpMethod, Lowered,
-    OperationCall, ParamPlan, ParamStyle, StepCall, Via,
+    ActionPlan, ActionPlanKind, BodyKind, BodyPlan, Callee, CriterionPlan, Escape, HttpMethod,
+    Lowered, OperationCall, ParamPlan, ParamStyle, StepCall, Via,
 };
 use crate::index::inputs::resolve_parameters_of;
 use crate::load::ArazzoId;
@@ -243,7 +243,7 @@ impl<'p> Planner<'p> {
         let op_ref = match target {
             StepTarget::OperationId(id) => resolver.operation_id(id).ok()??,
             StepTarget::OperationPath(path) => resolver.operation_path(path).ok()??,
-            StepTarget::WorkflowId(_) => return None,
+            StepTarget::WorkflowId(_) | StepTarget::ChannelPath(_) => return None,
         };
         let op = operation(self.project, &op_ref).ok()?;
         let op_node = pointer::parse(&op.pointer)
@@ -287,11 +287,39 @@ impl<'p> Planner<'p> {
                 explode,
                 required: data.required || location == ParamLocation::Path,
                 value,
-                written: given
-                    .value
-                    .scalar_text()
-                    .unwrap_or_else(|| "a literal value".to_owned()),
+                written: written(&given.value),
             });
+        }
+        if let Some(q) = &op.querystring {
+            let same = |p: &&Parameter| p.is(ParamLocation::QueryString, &q.name);
+            if let Some(given) = own
+                .iter()
+                .find(same)
+                .or_else(|| workflow_params.iter().find(same))
+            {
+                match lowerer.value(&given.value, Some(step)) {
+                    Ok(value) => params.push(ParamPlan {
+                        name: q.name.clone(),
+                        location: ParamLocation::QueryString,
+                        // A form is query-ready: only embedded values are encoded. Any other
+                        // media type is percent-encoded whole.
+                        style: if q.is_form() {
+                            ParamStyle::Form
+                        } else {
+                            ParamStyle::Simple
+                        },
+                        explode: false,
+                        required: q.required,
+                        value: if q.is_form() {
+                            value.escaped(Escape::Form)
+                        } else {
+                            value
+                        },
+                        written: written(&given.value),
+                    }),
+                    Err(e) => self.expr_error(&given.value, &e),
+                }
+            }
         }
         let security = self.document_credentials(
             lowerer,
@@ -469,6 +497,13 @@ fn body_kind(content_type: &str, op_node: &Node, value: &Lowered) -> BodyKind {
     } else {
         BodyKind::Text
     }
+}
+
+/// A parameter's value as written, for "has no value (from `…`)" errors.
+pub(super) fn written(value: &Node) -> String {
+    value
+        .scalar_text()
+        .unwrap_or_else(|| "a literal value".to_owned())
 }
 
 #[cfg(test)]

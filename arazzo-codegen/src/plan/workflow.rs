@@ -473,7 +473,7 @@ fn name_statics(c: &mut Cond, names: &mut Namer) {
         Cond::Not(inner) => name_statics(inner, names),
         Cond::Regex { name, .. } => *name = names.name("pattern", Case::Shouty),
         Cond::JsonPath { name, .. } => *name = names.name("query", Case::Shouty),
-        Cond::Compare { .. } | Cond::IsTrue(_) | Cond::Status { .. } => {}
+        Cond::Compare { .. } | Cond::IsTrue(_) | Cond::Status { .. } | Cond::Exists(_) => {}
     }
 }
 

@@ -74,6 +74,7 @@ fn steps_reusables_and_sources_are_read_as_written() {
             Some(StepTarget::OperationId(t)) => format!("operationId {}", t.value),
             Some(StepTarget::OperationPath(t)) => format!("operationPath {}", t.value),
             Some(StepTarget::WorkflowId(t)) => format!("workflowId {}", t.value),
+            Some(StepTarget::ChannelPath(t)) => format!("channelPath {}", t.value),
             None => "none".to_owned(),
         })
         .collect();

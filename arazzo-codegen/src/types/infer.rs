@@ -201,8 +201,8 @@ impl<'p> Typer<'p> {
                     }
                 }
             }
-            Root::SourceDescription { .. } => fixed(ValueType::new(Type::String)),
-            Root::Component { .. } => Located::Fixed(ValueType::json()),
+            Root::SourceDescription { .. } | Root::SelfUri => fixed(ValueType::new(Type::String)),
+            Root::Component { .. } | Root::Message { .. } => Located::Fixed(ValueType::json()),
         }
     }
 
@@ -272,7 +272,7 @@ impl<'p> Typer<'p> {
         let op = match step?.target.as_ref()? {
             StepTarget::OperationId(id) => resolver.operation_id(id).ok()??,
             StepTarget::OperationPath(path) => resolver.operation_path(path).ok()??,
-            StepTarget::WorkflowId(_) => return None,
+            StepTarget::WorkflowId(_) | StepTarget::ChannelPath(_) => return None,
         };
         operation(self.project, &op).ok()
     }

@@ -33,6 +33,8 @@ pub struct Call {
     /// Path parameters, encoded: substituted into the template when the call is sent.
     path: Vec<(&'static str, String)>,
     cookies: Vec<(String, String)>,
+    /// The encoded query string an `in: querystring` parameter gave.
+    query_text: Option<String>,
     body: Option<Body>,
     record: RequestRecord,
 }
@@ -81,6 +83,7 @@ impl Call {
             template,
             path: Vec::new(),
             cookies: Vec::new(),
+            query_text: None,
             body: None,
             record: RequestRecord::default(),
         }
@@ -102,6 +105,7 @@ impl Call {
         match param.location {
             In::Path => self.path_param(&param, value),
             In::Query => self.query_param(&param, value),
+            In::QueryString => self.querystring_param(&param, value),
             In::Header => self.header_param(&param, value),
             In::Cookie => self.cookie_param(&param, value),
         }
@@ -148,6 +152,34 @@ impl Call {
             None if param.required => Err(self.missing("query parameter", param)),
             None => Ok(()),
         }
+    }
+
+    /// The whole query string. A form is query-ready as written (only characters a URL cannot
+    /// hold are encoded; values embedded in it were encoded as they were placed); any other
+    /// media type is percent-encoded whole, so it is one opaque query.
+    fn querystring_param(&mut self, param: &Param, value: Option<Value>) -> Result<(), Error> {
+        let Some(value) = value.filter(|v| !v.is_null()) else {
+            return if param.required {
+                Err(self.missing("query string", param))
+            } else {
+                Ok(())
+            };
+        };
+        let text = match (&value, param.style) {
+            (Value::Object(_), Style::Form) => encode::form_body(&value, &[]),
+            (Value::String(s), Style::Form) => encode::query_ready(s),
+            (Value::String(s), _) => encode::component(s),
+            (other, Style::Form) => encode::query_ready(&other.to_string()),
+            (other, _) => encode::component(&other.to_string()),
+        };
+        if param.style == Style::Form {
+            self.record.query.extend(
+                url::form_urlencoded::parse(text.as_bytes())
+                    .map(|(k, v)| (k.into_owned(), v.into_owned())),
+            );
+        }
+        self.query_text = Some(text);
+        Ok(())
     }
 
     /// A header; a value with CR or LF is refused, never sent.
@@ -389,9 +421,23 @@ impl Call {
         let mut url = String::with_capacity(base.len() + self.template.len() + 32);
         url.push_str(base);
         self.expand_path(&mut url)?;
-        if !query.is_empty() {
-            url.push('?');
-            url.push_str(&encode::query_string(&query));
+        match &self.query_text {
+            // OpenAPI forbids `query` parameters beside a `querystring` one: what `query`
+            // holds here is what the query string already says, plus API keys.
+            Some(text) => {
+                url.push('?');
+                url.push_str(text);
+                let keys = query.get(self.record.query.len()..).unwrap_or_default();
+                if !keys.is_empty() {
+                    url.push('&');
+                    url.push_str(&encode::query_string(keys));
+                }
+            }
+            None if !query.is_empty() => {
+                url.push('?');
+                url.push_str(&encode::query_string(&query));
+            }
+            None => {}
         }
         let transport = |source| Error::Transport {
             workflow: self.workflow,

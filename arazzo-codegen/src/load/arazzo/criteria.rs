@@ -66,40 +66,82 @@ pub(super) fn criterion_type(d: &mut Decoder<'_>, node: &Node) -> Option<Spanned
         };
         return Some(Spanned::new(kind, node.span));
     }
-    let obj = d.object(
-        node,
-        "Criterion Expression Type object",
-        EXPRESSION_TYPE,
-        true,
-    )?;
+    let kind = expression_type(d, node, "criterion expression type")?;
+    Some(Spanned::new(
+        match kind.value {
+            ExpressionType::JsonPath { version } => CriterionType::JsonPath { version },
+            ExpressionType::XPath { version } => CriterionType::XPath { version },
+            ExpressionType::JsonPointer => CriterionType::JsonPointer,
+        },
+        kind.span,
+    ))
+}
+
+/// A selector type: `jsonpath`, `xpath` or `jsonpointer` (1.1), or an Expression Type Object
+/// `{type, version}`. Arazzo 1.0 knows only the object form, for JSONPath and XPath, and fewer
+/// versions.
+pub(super) fn expression_type(
+    d: &mut Decoder<'_>,
+    node: &Node,
+    what: &str,
+) -> Option<Spanned<ExpressionType>> {
+    if let Some(name) = node.as_str() {
+        let kind = match name {
+            "jsonpath" => ExpressionType::JsonPath { version: None },
+            "xpath" => ExpressionType::XPath { version: None },
+            "jsonpointer" => ExpressionType::JsonPointer,
+            other => {
+                invalid_choice(d, node, what, other, &["jsonpath", "xpath", "jsonpointer"]);
+                return None;
+            }
+        };
+        return Some(Spanned::new(kind, node.span));
+    }
+    let obj = d.object(node, "Expression Type object", EXPRESSION_TYPE, true)?;
     let name = d.req_str(&obj, "type")?;
     let version = d.req_str(&obj, "version")?;
-    let (kind, versions): (CriterionType, &[&str]) = match name.value.as_str() {
+    let v1_0 = d.version == ArazzoVersion::V1_0;
+    let (kind, versions, newer): (ExpressionType, &[&str], &[&str]) = match name.value.as_str() {
         "jsonpath" => (
-            CriterionType::JsonPath {
+            ExpressionType::JsonPath {
                 version: Some(version.clone()),
             },
-            &["draft-goessner-dispatch-jsonpath-00"],
+            &["rfc9535", "draft-goessner-dispatch-jsonpath-00"],
+            &["rfc9535"],
         ),
         "xpath" => (
-            CriterionType::XPath {
+            ExpressionType::XPath {
                 version: Some(version.clone()),
             },
-            &["xpath-30", "xpath-20", "xpath-10"],
+            &["xpath-31", "xpath-30", "xpath-20", "xpath-10"],
+            &["xpath-31"],
         ),
+        "jsonpointer" if d.newer(name.span, "`type: jsonpointer`") => {
+            (ExpressionType::JsonPointer, &["rfc6901"], &[])
+        }
+        "jsonpointer" => return None,
         other => {
             let n = obj.map.get("type").unwrap_or(node);
-            invalid_choice(
-                d,
-                n,
-                "criterion expression type",
-                other,
-                &["jsonpath", "xpath"],
-            );
+            let allowed: &[&str] = if v1_0 {
+                &["jsonpath", "xpath"]
+            } else {
+                &["jsonpath", "xpath", "jsonpointer"]
+            };
+            invalid_choice(d, n, what, other, allowed);
             return None;
         }
     };
-    if !versions.contains(&version.value.as_str()) {
+    if newer.contains(&version.value.as_str()) {
+        if !d.newer(version.span, &format!("version `{}`", version.value)) {
+            return None;
+        }
+    } else if !versions.contains(&version.value.as_str()) {
+        // A 1.0 document is told only of the versions it may name.
+        let versions: Vec<&str> = versions
+            .iter()
+            .copied()
+            .filter(|v| !v1_0 || !newer.contains(v))
+            .collect();
         let diagnostic = Diagnostic::new(
             Code::InvalidValue,
             format!("unknown {} version `{}`", name.value, version.value),
@@ -182,7 +224,13 @@ pub fn action(d: &mut Decoder<'_>, node: &Node, role: ActionRole) -> Option<Acti
         }
     });
     let criteria = criteria(d, &obj, "criteria");
+    let parameters = if d.since_1_1(&obj, "parameters") {
+        parameters(d, &obj)
+    } else {
+        Vec::new()
+    };
     Some(Action {
+        parameters,
         name: name?,
         kind: kind?,
         workflow_id: d.opt_str(&obj, "workflowId"),

@@ -1,4 +1,5 @@
-//! Reading an Arazzo 1.0.x document from its located tree.
+//! Reading an Arazzo 1.0.x or 1.1.x document from its located tree. Fields that came with 1.1
+//! are read in 1.1 documents and reported in 1.0 ones (`Decoder::since_1_1`).
 
 mod criteria;
 mod steps;
@@ -14,6 +15,7 @@ use steps::*;
 
 const DOCUMENT: &[&str] = &[
     "arazzo",
+    "$self",
     "info",
     "sourceDescriptions",
     "workflows",
@@ -38,7 +40,12 @@ const STEP: &[&str] = &[
     "stepId",
     "operationId",
     "operationPath",
+    "channelPath",
     "workflowId",
+    "timeout",
+    "dependsOn",
+    "action",
+    "correlationId",
     "parameters",
     "requestBody",
     "successCriteria",
@@ -49,15 +56,23 @@ const STEP: &[&str] = &[
 const PARAMETER: &[&str] = &["name", "in", "value"];
 const REUSABLE: &[&str] = &["reference", "value"];
 const REQUEST_BODY: &[&str] = &["contentType", "payload", "replacements"];
-const REPLACEMENT: &[&str] = &["target", "value"];
+const REPLACEMENT: &[&str] = &["target", "targetSelectorType", "value"];
 const CRITERION: &[&str] = &["context", "condition", "type"];
 const EXPRESSION_TYPE: &[&str] = &["type", "version"];
-const SUCCESS_ACTION: &[&str] = &["name", "type", "workflowId", "stepId", "criteria"];
+const SUCCESS_ACTION: &[&str] = &[
+    "name",
+    "type",
+    "workflowId",
+    "stepId",
+    "parameters",
+    "criteria",
+];
 const FAILURE_ACTION: &[&str] = &[
     "name",
     "type",
     "workflowId",
     "stepId",
+    "parameters",
     "retryAfter",
     "retryLimit",
     "criteria",
@@ -83,7 +98,24 @@ impl ActionRole {
 /// Reads the top level. Returns `None` only when nothing useful could be read.
 pub fn document(d: &mut Decoder<'_>, file: FileId, root: &Node) -> Option<Document> {
     let obj = d.object(root, "Arazzo document", DOCUMENT, true)?;
-    let arazzo = d.req_node(&obj, "arazzo").and_then(|n| version(d, n))?;
+    let (arazzo, version) = d.req_node(&obj, "arazzo").and_then(|n| version(d, n))?;
+    d.version = version;
+    d.version_text = arazzo.value.clone();
+    let self_uri = if d.since_1_1(&obj, "$self") {
+        d.opt_str(&obj, "$self")
+    } else {
+        None
+    };
+    if let Some(uri) = &self_uri
+        && uri.value.contains('#')
+    {
+        d.error(
+            Diagnostic::new(Code::InvalidValue, "`$self` must not contain a fragment")
+                .at(uri.span)
+                .label("a `#…` fragment")
+                .help("drop the fragment: `$self` names the whole document"),
+        );
+    }
     let info = d
         .req_node(&obj, "info")
         .and_then(|n| info(d, n))
@@ -110,6 +142,8 @@ pub fn document(d: &mut Decoder<'_>, file: FileId, root: &Node) -> Option<Docume
     Some(Document {
         file,
         arazzo,
+        version,
+        self_uri,
         info,
         source_descriptions,
         workflows,
@@ -118,28 +152,38 @@ pub fn document(d: &mut Decoder<'_>, file: FileId, root: &Node) -> Option<Docume
     })
 }
 
-fn version(d: &mut Decoder<'_>, node: &Node) -> Option<Spanned<String>> {
+/// `1.0.x` or `1.1.x` (a pre-release suffix such as `1.1.0-rc1` allowed, as the official
+/// schemas allow it); the patch number does not change the feature set.
+fn version(d: &mut Decoder<'_>, node: &Node) -> Option<(Spanned<String>, ArazzoVersion)> {
     let Some(text) = d.raw_scalar(node) else {
         d.wrong_type(node, "`arazzo`", "a version string");
         return None;
     };
-    let parts: Vec<&str> = text.split('.').collect();
-    let supported = matches!(parts.as_slice(), ["1", "0", patch] if patch.chars().all(|c| c.is_ascii_digit()) && !patch.is_empty());
-    if !supported {
-        let message = if text.starts_with("1.1") {
-            format!("Arazzo {text} is not supported yet")
-        } else {
-            format!("unsupported Arazzo version `{text}`")
-        };
+    let release = text.split_once('-').map_or(text.as_str(), |(r, _)| r);
+    let parts: Vec<&str> = release.split('.').collect();
+    let version = match parts.as_slice() {
+        ["1", minor, patch] if !patch.is_empty() && patch.chars().all(|c| c.is_ascii_digit()) => {
+            match *minor {
+                "0" => Some(ArazzoVersion::V1_0),
+                "1" => Some(ArazzoVersion::V1_1),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    let Some(version) = version else {
         d.error(
-            Diagnostic::new(Code::UnsupportedVersion, message)
-                .at(node.span)
-                .label("this version")
-                .note("arazzo-rs reads Arazzo 1.0.0 and 1.0.1 documents (`arazzo: 1.0.1`)"),
+            Diagnostic::new(
+                Code::UnsupportedVersion,
+                format!("unsupported Arazzo version `{text}`"),
+            )
+            .at(node.span)
+            .label("this version")
+            .note("arazzo-rs reads Arazzo 1.0.x and 1.1.x documents (`arazzo: 1.1.0`)"),
         );
         return None;
-    }
-    Some(Spanned::new(text, node.span))
+    };
+    Some((Spanned::new(text, node.span), version))
 }
 
 fn non_empty_list<'n>(d: &mut Decoder<'_>, obj: &Object<'n>, field: &str) -> &'n [Node] {
@@ -188,14 +232,16 @@ fn source(d: &mut Decoder<'_>, node: &Node) -> Option<SourceDescription> {
         match text.value.as_str() {
             "openapi" => Some(Spanned::new(SourceType::OpenApi, n.span)),
             "arazzo" => Some(Spanned::new(SourceType::Arazzo, n.span)),
+            "asyncapi" if d.newer(n.span, "`type: asyncapi`") => {
+                Some(Spanned::new(SourceType::AsyncApi, n.span))
+            }
+            "asyncapi" => None,
             other => {
-                invalid_choice(
-                    d,
-                    n,
-                    "source description type",
-                    other,
-                    &["openapi", "arazzo"],
-                );
+                let allowed: &[&str] = match d.version {
+                    ArazzoVersion::V1_0 => &["openapi", "arazzo"],
+                    ArazzoVersion::V1_1 => &["openapi", "asyncapi", "arazzo"],
+                };
+                invalid_choice(d, n, "source description type", other, allowed);
                 None
             }
         }
@@ -278,16 +324,24 @@ fn workflow(d: &mut Decoder<'_>, node: &Node) -> Option<Workflow> {
     })
 }
 
+/// Outputs: runtime expressions, or (1.1) Selector Objects. Other values are kept for the
+/// checks, which know whether lenient compatibility reads them as constants.
 fn outputs(d: &mut Decoder<'_>, obj: &Object<'_>) -> Vec<Output> {
     d.opt_map(obj, "outputs")
         .iter()
-        .map(|e| {
+        .filter_map(|e| {
             let name = Spanned::new(e.key.clone(), e.key_span);
             d.check_id(&name, "output name", true);
-            Output {
+            if let Some(s) = Selector::of(&e.value) {
+                if !d.newer(e.value.span, "a Selector Object") {
+                    return None;
+                }
+                selector(d, &s);
+            }
+            Some(Output {
                 name,
                 value: e.value.clone(),
-            }
+            })
         })
         .collect()
 }
@@ -320,9 +374,19 @@ fn parameter(d: &mut Decoder<'_>, node: &Node) -> Option<Parameter> {
     let location = obj.map.get("in").and_then(|n| {
         let text = d.string(n, "`in`")?;
         match ParamLocation::ALL.iter().find(|(s, _)| *s == text.value) {
+            Some((_, loc @ (ParamLocation::QueryString | ParamLocation::Channel))) => d
+                .newer(n.span, &format!("`in: {}`", text.value))
+                .then(|| Spanned::new(*loc, n.span)),
             Some((_, loc)) => Some(Spanned::new(*loc, n.span)),
             None => {
-                let names: Vec<&str> = ParamLocation::ALL.iter().map(|(s, _)| *s).collect();
+                let names: Vec<&str> = ParamLocation::ALL
+                    .iter()
+                    .filter(|(_, l)| {
+                        d.version >= ArazzoVersion::V1_1
+                            || !matches!(l, ParamLocation::QueryString | ParamLocation::Channel)
+                    })
+                    .map(|(s, _)| *s)
+                    .collect();
                 let mut diagnostic = Diagnostic::new(
                     Code::InvalidValue,
                     format!("`{}` is not a parameter location", text.value),
@@ -346,6 +410,9 @@ fn parameter(d: &mut Decoder<'_>, node: &Node) -> Option<Parameter> {
         }
     });
     let value = d.req_node(&obj, "value").cloned();
+    if let Some(v) = &value {
+        value_or_selector(d, v, false);
+    }
     Some(Parameter {
         name: name?,
         location,
@@ -413,4 +480,33 @@ fn component_name(d: &mut Decoder<'_>, entry: &crate::node::Entry) {
         "component name",
         true,
     );
+}
+
+/// A Selector Object's fields: a context expression, a selector string, a type.
+pub(super) fn selector(d: &mut Decoder<'_>, s: &Selector<'_>) {
+    expression_type(d, s.kind, "selector type");
+}
+
+/// A value that may be a Selector Object (1.1) or, with `nested`, contain them (a payload):
+/// their types are read in a 1.1 document. In a 1.0 document a mapping is a literal, as it
+/// always was.
+pub(super) fn value_or_selector(d: &mut Decoder<'_>, node: &Node, nested: bool) {
+    if d.version < ArazzoVersion::V1_1 {
+        return;
+    }
+    if let Some(s) = Selector::of(node) {
+        selector(d, &s);
+        return;
+    }
+    if !nested {
+        return;
+    }
+    match &node.value {
+        Value::Map(map) => map
+            .entries
+            .iter()
+            .for_each(|e| value_or_selector(d, &e.value, true)),
+        Value::Seq(items) => items.iter().for_each(|n| value_or_selector(d, n, true)),
+        _ => {}
+    }
 }

@@ -15,8 +15,45 @@ pub(super) fn step(d: &mut Decoder<'_>, node: &Node) -> Option<Step> {
     let on_failure = actions(d, &obj, "onFailure", ActionRole::Failure);
     let outputs = outputs(d, &obj);
     let parameters = parameters(d, &obj);
+    let timeout = if d.since_1_1(&obj, "timeout") {
+        obj.map.get("timeout").and_then(|n| match n.value {
+            Value::Int(i) if i >= 0 => Some(Spanned::new(i.unsigned_abs(), n.span)),
+            _ => {
+                d.wrong_type(n, "`timeout`", "a non-negative number of milliseconds");
+                None
+            }
+        })
+    } else {
+        None
+    };
+    let depends_on = if d.since_1_1(&obj, "dependsOn") {
+        list_of_strings(d, &obj, "dependsOn", "a `dependsOn` entry")
+    } else {
+        Vec::new()
+    };
+    let action = if d.since_1_1(&obj, "action") {
+        obj.map.get("action").and_then(|n| {
+            let text = d.string(n, "`action`")?;
+            if !["send", "receive"].contains(&text.value.as_str()) {
+                invalid_choice(d, n, "step action", &text.value, &["send", "receive"]);
+                return None;
+            }
+            Some(text)
+        })
+    } else {
+        None
+    };
+    let correlation_id = if d.since_1_1(&obj, "correlationId") {
+        obj.map.get("correlationId").cloned()
+    } else {
+        None
+    };
     Some(Step {
         step_id: step_id?,
+        timeout,
+        depends_on,
+        action,
+        correlation_id,
         description: d.opt_str(&obj, "description"),
         target,
         parameters,
@@ -32,7 +69,11 @@ pub(super) fn step(d: &mut Decoder<'_>, node: &Node) -> Option<Step> {
 
 pub(super) fn step_target(d: &mut Decoder<'_>, obj: &Object<'_>) -> Option<StepTarget> {
     let mut found = Vec::new();
-    for field in ["operationId", "operationPath", "workflowId"] {
+    let fields = ["operationId", "operationPath", "channelPath", "workflowId"];
+    for field in fields {
+        if field == "channelPath" && !d.since_1_1(obj, field) {
+            continue;
+        }
         if let Some(n) = obj.map.get(field)
             && let Some(text) = d.string(n, &format!("`{field}`"))
         {
@@ -45,11 +86,12 @@ pub(super) fn step_target(d: &mut Decoder<'_>, obj: &Object<'_>) -> Option<StepT
             Some(match field {
                 "operationId" => StepTarget::OperationId(text),
                 "operationPath" => StepTarget::OperationPath(text),
+                "channelPath" => StepTarget::ChannelPath(text),
                 _ => StepTarget::WorkflowId(text),
             })
         }
         0 => {
-            if !["operationId", "operationPath", "workflowId"]
+            if !fields
                 .iter()
                 .any(|f| obj.map.get(f).is_some() || Decoder::misspelt(obj, f))
             {
@@ -91,9 +133,20 @@ pub(super) fn request_body(d: &mut Decoder<'_>, node: &Node) -> Option<RequestBo
         .filter_map(|n| {
             let r = d.object(n, "Payload Replacement object", REPLACEMENT, true)?;
             let target = d.req_str(&r, "target");
+            let target_type = if d.since_1_1(&r, "targetSelectorType") {
+                r.map
+                    .get("targetSelectorType")
+                    .and_then(|t| expression_type(d, t, "target selector type"))
+            } else {
+                None
+            };
             let value = d.req_node(&r, "value").cloned();
+            if let Some(v) = &value {
+                value_or_selector(d, v, false);
+            }
             Some(PayloadReplacement {
                 target: target?,
+                target_type,
                 value: value?,
                 extensions: d.extensions(&r),
             })
@@ -101,9 +154,26 @@ pub(super) fn request_body(d: &mut Decoder<'_>, node: &Node) -> Option<RequestBo
         .collect();
     Some(RequestBody {
         content_type: d.opt_str(&obj, "contentType"),
-        payload: obj.map.get("payload").cloned(),
+        payload: obj
+            .map
+            .get("payload")
+            .inspect(|p| value_or_selector(d, p, true))
+            .cloned(),
         replacements,
         span: node.span,
         extensions: d.extensions(&obj),
     })
+}
+
+/// A list of strings (`dependsOn`).
+pub(super) fn list_of_strings(
+    d: &mut Decoder<'_>,
+    obj: &Object<'_>,
+    field: &str,
+    what: &str,
+) -> Vec<Spanned<String>> {
+    d.opt_seq(obj, field)
+        .iter()
+        .filter_map(|n| d.string(n, what))
+        .collect()
 }
