@@ -49,6 +49,23 @@ impl Criterion {
     }
 }
 
+/// A step's `timeout` (Arazzo 1.1): how long one attempt may take, and where it is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timeout {
+    pub millis: u64,
+    pub at: Location,
+}
+
+impl Timeout {
+    pub const fn new(millis: u64, at: Location) -> Self {
+        Timeout { millis, at }
+    }
+
+    pub fn duration(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.millis)
+    }
+}
+
 /// The rule for a step without `successCriteria`: any 2xx status.
 pub const ANY_2XX: Criterion =
     Criterion::new("a 2xx status (no successCriteria)", Location::new("", 0, 0));

@@ -16,6 +16,18 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
+    /// An attempt of the step took longer than the step's `timeout`, and no failure action
+    /// handled it.
+    #[error(
+        "workflow `{workflow}`, step `{step}`: no result within the step's timeout of {limit_ms} ms ({location})"
+    )]
+    TimedOut {
+        workflow: &'static str,
+        step: &'static str,
+        limit_ms: u64,
+        /// Where the step's `timeout` is written.
+        location: Location,
+    },
     /// The step's success criteria did not hold.
     #[error(
         "workflow `{workflow}`, step `{step}`: criterion `{criterion}` ({location}) did not hold; status {status}, body: {body_excerpt}"
@@ -125,6 +137,7 @@ impl Error {
         match self {
             Error::Transport { workflow, .. }
             | Error::CriterionFailed { workflow, .. }
+            | Error::TimedOut { workflow, .. }
             | Error::MissingValue { workflow, .. }
             | Error::InvalidHeader { workflow, .. }
             | Error::PathValue { workflow, .. }
@@ -142,6 +155,7 @@ impl Error {
         match self {
             Error::Transport { step, .. }
             | Error::CriterionFailed { step, .. }
+            | Error::TimedOut { step, .. }
             | Error::MissingValue { step, .. }
             | Error::InvalidHeader { step, .. }
             | Error::PathValue { step, .. }

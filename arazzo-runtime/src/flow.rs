@@ -66,6 +66,18 @@ pub fn boxed<'a, T>(run: impl Future<Output = RunResult<T>> + Send + 'a) -> Work
     Box::pin(run)
 }
 
+/// Another workflow's run within a step's `timeout`: `None` when it runs out of time (the run
+/// is dropped, so it stops where it was).
+pub async fn within<T>(
+    limit: crate::descriptor::Timeout,
+    run: impl Future<Output = RunResult<T>>,
+) -> Result<Option<(T, Option<u16>)>, crate::Error> {
+    match tokio::time::timeout(limit.duration(), run).await {
+        Ok(result) => result.map(Some),
+        Err(_) => Ok(None),
+    }
+}
+
 /// What a workflow's run gives: its outputs and the status of its last operation (which a
 /// step that ran it reads as `$statusCode`).
 pub type RunResult<T> = Result<(T, Option<u16>), crate::Error>;

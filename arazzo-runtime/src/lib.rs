@@ -36,10 +36,12 @@ pub mod __private {
     pub use crate::auth::{Auth, Basic, Credential, CredentialKind, KeyLocation, Secret};
     pub use crate::client::ClientSettings;
     pub use crate::criteria::{JsonQuery, Op, Pattern, compare, is_true};
-    pub use crate::descriptor::{ANY_2XX, ActionKind, Criterion, HttpMethod, In, Location, Param};
+    pub use crate::descriptor::{
+        ANY_2XX, ActionKind, Criterion, HttpMethod, In, Location, Param, Timeout,
+    };
     pub use crate::encode::{FieldEncoding, Style};
     pub use crate::error::Error;
-    pub use crate::flow::{Budget, Retries, RunResult, Traced, WorkflowFuture, boxed};
+    pub use crate::flow::{Budget, Retries, RunResult, Traced, WorkflowFuture, boxed, within};
     pub use crate::http::calls::{delete, get, head, options, patch, post, put, query, trace};
     pub use crate::http::{Call, Exchange, FieldValue, HttpClient, SharedHook};
     pub use crate::value::{

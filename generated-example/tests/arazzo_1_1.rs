@@ -1,6 +1,12 @@
 //! Arazzo 1.1 features of HTTP workflows, as a server receives them and a caller reads them.
 
-use generated_example::arazzo_1_1::{Client, FindProductInput, FindProductInputFilter};
+use std::time::Duration;
+
+use arazzo_runtime::Error;
+use generated_example::arazzo_1_1::{
+    Client, FetchReportInput, FindProductInput, FindProductInputFilter, ProductReportInput,
+    ReportInTimeInput,
+};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -81,4 +87,109 @@ async fn a_json_pointer_criterion_fails_when_the_pointer_names_nothing() {
     assert!(text.contains("`/items/0`"), "{text}");
     assert!(text.contains("search"), "{text}");
     assert_eq!(queries(&server).await.len(), 1);
+}
+
+/// A report server whose first `slow` answers take a second, then answers at once.
+async fn reports(slow: u64) -> MockServer {
+    let server = MockServer::start().await;
+    if slow > 0 {
+        Mock::given(method("GET"))
+            .and(path("/reports/r-1"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"rows": 1}))
+                    .set_delay(Duration::from_secs(1)),
+            )
+            .up_to_n_times(slow)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(path("/reports/r-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"rows": 12})))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn an_attempt_past_the_step_timeout_is_a_failure_that_retry_actions_see() {
+    let server = reports(1).await;
+    let client = Client::new().with_catalog_url(server.uri());
+    let input = FetchReportInput {
+        id: "r-1".to_owned(),
+    };
+    let output = client.fetch_report(input).await.unwrap();
+    assert_eq!(output.rows, 12);
+    assert_eq!(queries(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_step_that_keeps_timing_out_fails_with_an_error_naming_the_step_and_the_limit() {
+    let server = reports(2).await;
+    let client = Client::new().with_catalog_url(server.uri());
+    let input = FetchReportInput {
+        id: "r-1".to_owned(),
+    };
+    let error = client.fetch_report(input).await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::TimedOut {
+                workflow: "fetchReport",
+                step: "report",
+                limit_ms: 200,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "workflow `fetchReport`, step `report`: no result within the step's timeout of 200 ms \
+         (../fixtures/codegen/arazzo-1-1.arazzo.yaml:83:18)"
+    );
+    // The first attempt and the one retry.
+    assert_eq!(queries(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_timeout_on_a_step_that_runs_a_workflow_bounds_the_whole_child_run() {
+    let server = reports(1).await;
+    let client = Client::new().with_catalog_url(server.uri());
+    let input = ReportInTimeInput {
+        id: "r-1".to_owned(),
+    };
+    let error = client.report_in_time(input).await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::TimedOut {
+                workflow: "reportInTime",
+                step: "within",
+                limit_ms: 100,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_step_runs_after_the_steps_it_depends_on() {
+    let server = catalog(json!({"items": []})).await;
+    Mock::given(method("GET"))
+        .and(path("/reports/p-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"rows": 4})))
+        .mount(&server)
+        .await;
+    let client = Client::new().with_catalog_url(server.uri());
+    let input = ProductReportInput {
+        id: "p-1".to_owned(),
+    };
+    let output = client.product_report(input).await.unwrap();
+    assert_eq!(output.rows, 4);
+    // `report` is written first, but depends on `product`.
+    assert_eq!(queries(&server).await, ["/products/p-1 ", "/reports/p-1 "]);
 }

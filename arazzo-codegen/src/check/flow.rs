@@ -1,5 +1,6 @@
-//! Steps that no path through the workflow reaches: usually an action list that ends or jumps
-//! before them, which the author did not intend.
+//! How control moves between a workflow's steps, as a graph: each step is entered, and, when
+//! its success criteria hold, done. From there the checks find steps that no path reaches, and
+//! steps that can run before what they depend on has completed.
 
 use std::collections::BTreeSet;
 
@@ -40,44 +41,110 @@ fn merged<'w>(own: Vec<&'w Action>, shared: &[&'w Action]) -> Vec<&'w Action> {
     all
 }
 
-pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow) {
-    let shared_success = actions(ctx, &workflow.success_actions, true);
-    let shared_failure = actions(ctx, &workflow.failure_actions, false);
-    let index = |id: &str| workflow.steps.iter().position(|s| s.step_id.value == id);
-    let mut reached = BTreeSet::new();
-    let mut pending = vec![0usize];
-    while let Some(i) = pending.pop() {
-        let Some(step) = workflow.steps.get(i) else {
-            continue;
+/// Node `2i` is "step `i` entered", node `2i + 1` is "step `i` done" (its criteria held).
+pub struct StepGraph {
+    edges: Vec<Vec<usize>>,
+    /// The entry node of the first step to run.
+    start: Option<usize>,
+}
+
+pub const fn entered(step: usize) -> usize {
+    2 * step
+}
+
+pub const fn done(step: usize) -> usize {
+    2 * step + 1
+}
+
+impl StepGraph {
+    /// The graph of `workflow` whose steps run in `order` when nothing jumps.
+    pub fn new(ctx: &Ctx<'_>, workflow: &Workflow, order: &[usize]) -> Self {
+        let shared_success = actions(ctx, &workflow.success_actions, true);
+        let shared_failure = actions(ctx, &workflow.failure_actions, false);
+        let index = |id: &str| workflow.steps.iter().position(|s| s.step_id.value == id);
+        let mut edges = vec![Vec::new(); 2 * workflow.steps.len()];
+        let mut add = |from: usize, to: usize| {
+            if let Some(list) = edges.get_mut(from) {
+                list.push(to);
+            }
         };
-        if !reached.insert(i) {
-            continue;
+        for (position, &i) in order.iter().enumerate() {
+            let Some(step) = workflow.steps.get(i) else {
+                continue;
+            };
+            add(entered(i), done(i));
+            let on_success = merged(actions(ctx, &step.on_success, true), &shared_success);
+            let on_failure = merged(actions(ctx, &step.on_failure, false), &shared_failure);
+            // Falls through to the next step unless an action without criteria always applies
+            // first.
+            let always = on_success.iter().position(|a| a.criteria.is_empty());
+            let considered = match always {
+                Some(k) => on_success.get(..=k).unwrap_or(&[]),
+                None => {
+                    if let Some(&next) = order.get(position + 1) {
+                        add(done(i), entered(next));
+                    }
+                    &on_success[..]
+                }
+            };
+            for action in considered {
+                if let Some(j) = action.step_id.as_ref().and_then(|t| index(&t.value)) {
+                    add(done(i), entered(j));
+                }
+            }
+            for action in &on_failure {
+                let target = action.step_id.as_ref().and_then(|t| index(&t.value));
+                match (action.kind.value, target) {
+                    // A retry through another step comes back here afterwards.
+                    (ActionKind::Retry, Some(j)) => {
+                        add(entered(i), entered(j));
+                        add(done(j), entered(i));
+                    }
+                    (ActionKind::Retry, None) => add(entered(i), entered(i)),
+                    (_, Some(j)) => add(entered(i), entered(j)),
+                    (_, None) => {}
+                }
+            }
         }
-        let on_success = merged(actions(ctx, &step.on_success, true), &shared_success);
-        let on_failure = merged(actions(ctx, &step.on_failure, false), &shared_failure);
-        // Falls through to the next step unless an action without criteria always applies first.
-        let always = on_success.iter().position(|a| a.criteria.is_empty());
-        let considered = match always {
-            Some(k) => on_success.get(..=k).unwrap_or(&[]),
-            None => {
-                pending.push(i + 1);
-                &on_success[..]
-            }
-        };
-        for action in considered.iter().chain(on_failure.iter()) {
-            if let Some(target) = &action.step_id {
-                if let Some(j) = index(&target.value) {
-                    pending.push(j);
-                }
-                // A retry through another step comes back here afterwards.
-                if action.kind.value == ActionKind::Retry {
-                    pending.push(i);
-                }
-            }
+        StepGraph {
+            edges,
+            start: order.first().map(|&i| entered(i)),
         }
     }
+
+    /// The nodes reachable from `from` without passing through `blocked`.
+    pub fn reachable(&self, from: &[usize], blocked: Option<usize>) -> BTreeSet<usize> {
+        let mut reached = BTreeSet::new();
+        let mut pending: Vec<usize> = from
+            .iter()
+            .copied()
+            .filter(|&n| Some(n) != blocked)
+            .collect();
+        while let Some(n) = pending.pop() {
+            if !reached.insert(n) {
+                continue;
+            }
+            for &next in self.edges.get(n).into_iter().flatten() {
+                if Some(next) != blocked {
+                    pending.push(next);
+                }
+            }
+        }
+        reached
+    }
+
+    /// The nodes a run reaches, passing through `blocked` never.
+    pub fn run_reaches(&self, blocked: Option<usize>) -> BTreeSet<usize> {
+        self.reachable(self.start.as_slice(), blocked)
+    }
+}
+
+/// Steps that no path through the workflow reaches: usually an action list that ends or jumps
+/// before them, which the author did not intend.
+pub fn unreachable_steps(ctx: &mut Ctx<'_>, workflow: &Workflow, graph: &StepGraph) {
+    let reached = graph.run_reaches(None);
     for (i, step) in workflow.steps.iter().enumerate() {
-        if !reached.contains(&i) {
+        if !reached.contains(&entered(i)) {
             ctx.push(
                 Diagnostic::new(Code::UnreachableStep, format!("step `{}` never runs", step.step_id.value))
                     .at(step.step_id.span)

@@ -8,6 +8,7 @@ mod ids;
 mod not_built;
 mod outputs;
 mod references;
+mod step_dependencies;
 mod steps;
 mod types;
 
@@ -60,7 +61,7 @@ pub fn check(project: &Project, index: &OperationIndex, settings: &Settings) -> 
             not_built::check_workflow(&mut ctx, workflow);
             outputs::check_workflow(&mut ctx, workflow);
             actions::check_workflow(&mut ctx, workflow);
-            flow::check_workflow(&mut ctx, workflow);
+            step_dependencies::check_workflow(&mut ctx, workflow);
             let parsed = expressions::parse_workflow(&mut ctx, workflow);
             steps::check_workflow(&mut ctx, workflow, &parsed);
             references::check_workflow(&mut ctx, workflow, &parsed);

@@ -10,12 +10,6 @@ use crate::source_map::Span;
 pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow) {
     let mut found: Vec<(Span, &str)> = Vec::new();
     for step in &workflow.steps {
-        if let Some(t) = &step.timeout {
-            found.push((t.span, "step `timeout`"));
-        }
-        if let Some(first) = step.depends_on.first() {
-            found.push((first.span, "step `dependsOn`"));
-        }
         for o in &step.outputs {
             selectors(&o.value, false, &mut found);
         }

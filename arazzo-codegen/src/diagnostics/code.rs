@@ -89,6 +89,11 @@ codes! {
     ActionTarget = "action-target", Error;
     /// `dependsOn` forms a cycle.
     DependencyCycle = "dependency-cycle", Error;
+    /// A step that can be reached before a step it depends on (`dependsOn`) has completed.
+    UnsatisfiedDependency = "unsatisfied-dependency", Error;
+    /// A step that reads the outputs of a step that can only run after it (a warning in 1.0
+    /// documents).
+    ForwardReference = "forward-reference", Error;
     /// A parameter of an operation step without `in`.
     ParameterWithoutIn = "parameter-without-in", Error;
     /// A parameter the operation does not declare.

@@ -71,7 +71,7 @@ pub fn summary(s: &StepPlan) -> String {
     }
 }
 
-/// The step's constants: a descriptor per criterion (its text and where it is written), and
+/// The step's constants: its timeout, a descriptor per criterion (its text and where it is written), and
 /// the compiled patterns and queries of its conditions.
 fn constants(s: &StepPlan) -> Vec<TokenStream> {
     let all = s.criteria.iter().chain(
@@ -81,6 +81,15 @@ fn constants(s: &StepPlan) -> Vec<TokenStream> {
             .flat_map(|a| a.criteria.iter()),
     );
     let mut out = Vec::new();
+    if let Some(t) = &s.timeout {
+        let name = ident(&t.name);
+        let millis = proc_macro2::Literal::u64_unsuffixed(t.millis);
+        let line = proc_macro2::Literal::usize_unsuffixed(t.line);
+        let column = proc_macro2::Literal::usize_unsuffixed(t.column);
+        out.push(quote! {
+            const #name: rt::Timeout = timeout(#millis, #line, #column);
+        });
+    }
     for c in all {
         let name = ident(&c.name);
         let text = &c.text;
@@ -316,12 +325,37 @@ fn child(s: &StepPlan, callee: &Callee, inputs: &[(String, Lowered)], reads: boo
     } else {
         (quote! { _ }, TokenStream::new())
     };
+    let run = quote! { rt::boxed(super::#module::run(self.client #arg)) };
+    let Some(t) = &s.timeout else {
+        return quote! {
+            #input
+            let (#outputs, status) = #run.await?;
+            self.status = status;
+            #keep
+            let exchange = rt::Exchange::child(WORKFLOW, #step_id, status);
+        };
+    };
+    // Within the step's timeout: a child run that takes longer is dropped where it is.
+    let limit = ident(&t.name);
+    let (declare, keep) = if reads {
+        (
+            quote! { let mut child_outputs = rt::Value::Null; },
+            quote! { child_outputs = rt::inputs(&output); },
+        )
+    } else {
+        (TokenStream::new(), TokenStream::new())
+    };
     quote! {
         #input
-        let (#outputs, status) = rt::boxed(super::#module::run(self.client #arg)).await?;
-        self.status = status;
-        #keep
-        let exchange = rt::Exchange::child(WORKFLOW, #step_id, status);
+        #declare
+        let exchange = match rt::within(#limit, #run).await? {
+            Some((#outputs, status)) => {
+                self.status = status;
+                #keep
+                rt::Exchange::child(WORKFLOW, #step_id, status)
+            }
+            None => rt::Exchange::timed_out(WORKFLOW, #step_id, #limit),
+        };
     }
 }
 
@@ -433,14 +467,31 @@ fn operation(s: &StepPlan, op: &OperationCall) -> TokenStream {
     });
     let (auth, credentials) = auth(&op.auth);
     let base = ident(&op.base);
+    let send = match &s.timeout {
+        None => quote! {
+            let exchange = call.send(&self.client.settings, &self.client.#base, #credentials).await?;
+            self.status = Some(exchange.status);
+        },
+        // A timed-out attempt has no status: the last one stays what `$statusCode` read.
+        Some(t) => {
+            let limit = ident(&t.name);
+            quote! {
+                let exchange = call
+                    .send_within(#limit, &self.client.settings, &self.client.#base, #credentials)
+                    .await?;
+                if exchange.completed() {
+                    self.status = Some(exchange.status);
+                }
+            }
+        }
+    };
     let mutable = (!op.params.is_empty() || op.body.is_some()).then(|| quote! { mut });
     quote! {
         let #mutable call = rt::#constructor(WORKFLOW, #step_id, #path);
         #( #params )*
         #body
         #auth
-        let exchange = call.send(&self.client.settings, &self.client.#base, #credentials).await?;
-        self.status = Some(exchange.status);
+        #send
     }
 }
 

@@ -294,6 +294,7 @@ pub fn condition(c: &Cond) -> TokenStream {
             let value = borrowed(&Lowered::Value(value.clone()));
             quote! { #value.is_some() }
         }
+        Cond::Completed => quote! { exchange.completed() },
         Cond::Regex { value, name, .. } | Cond::JsonPath { value, name, .. } => {
             let name = ident(name);
             let value = borrowed(&Lowered::Value(value.clone()));
@@ -315,6 +316,10 @@ pub fn statics(c: &Cond, out: &mut Vec<TokenStream>) {
             let name = ident(name);
             out.push(quote! { static #name: rt::JsonQuery = rt::JsonQuery::new(#query); });
         }
-        Cond::Compare { .. } | Cond::IsTrue(_) | Cond::Status { .. } | Cond::Exists(_) => {}
+        Cond::Compare { .. }
+        | Cond::IsTrue(_)
+        | Cond::Status { .. }
+        | Cond::Exists(_)
+        | Cond::Completed => {}
     }
 }

@@ -29,15 +29,29 @@ pub fn module(w: &WorkflowPlan) -> TokenStream {
                 .chain(&s.on_failure)
                 .any(|a| !a.criteria.is_empty())
     });
-    let location = has_criteria.then(|| {
-        let file = &w.file;
+    let has_timeouts = w.steps.iter().any(|s| s.timeout.is_some());
+    let criterion_fn = has_criteria.then(|| {
         quote! {
-            const FILE: &str = #file;
-
             /// A criterion as written at `line`:`column` of the document.
             const fn criterion(text: &'static str, line: u32, column: u32) -> rt::Criterion {
                 rt::Criterion::new(text, rt::Location::new(FILE, line, column))
             }
+        }
+    });
+    let timeout_fn = has_timeouts.then(|| {
+        quote! {
+            /// A step's `timeout` as written at `line`:`column` of the document.
+            const fn timeout(millis: u64, line: u32, column: u32) -> rt::Timeout {
+                rt::Timeout::new(millis, rt::Location::new(FILE, line, column))
+            }
+        }
+    });
+    let location = (has_criteria || has_timeouts).then(|| {
+        let file = &w.file;
+        quote! {
+            const FILE: &str = #file;
+            #criterion_fn
+            #timeout_fn
         }
     });
     let run_fn = run_fn(w);
@@ -113,7 +127,7 @@ fn step_enum(w: &WorkflowPlan) -> TokenStream {
     }
     let allow = (!allowed.is_empty()).then(|| quote! { #[allow(#( #allowed ),*)] });
     quote! {
-        /// The workflow's steps, in document order.
+        /// The workflow's steps, in the order they run when nothing jumps.
         #allow
         #[derive(Clone, Copy)]
         enum Step { #( #variants, )* }

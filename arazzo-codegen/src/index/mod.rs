@@ -3,6 +3,7 @@
 //! documents.
 
 pub mod inputs;
+pub mod order;
 
 use std::collections::BTreeMap;
 

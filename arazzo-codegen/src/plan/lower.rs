@@ -83,6 +83,8 @@ pub enum Cond {
     },
     /// A JSON pointer criterion: the pointer names a value.
     Exists(ValueRef),
+    /// The attempt finished within the step's `timeout`.
+    Completed,
     /// `name`: the `static` holding the compiled pattern in the step's method.
     Regex {
         value: ValueRef,

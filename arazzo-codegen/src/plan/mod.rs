@@ -189,6 +189,8 @@ pub struct StepPlan {
     pub variant: String,
     pub description: Option<String>,
     pub call: StepCall,
+    /// How long one attempt may take (1.1).
+    pub timeout: Option<TimeoutPlan>,
     /// Empty: any 2xx status is success.
     pub criteria: Vec<CriterionPlan>,
     /// `(run field, value)` of the outputs some expression reads.
@@ -196,7 +198,8 @@ pub struct StepPlan {
     /// The step's own actions, then the workflow's not overridden by name.
     pub on_success: Vec<ActionPlan>,
     pub on_failure: Vec<ActionPlan>,
-    /// The variant of the step that follows in document order.
+    /// The variant of the step that runs next when nothing jumps (document order, unless step
+    /// `dependsOn` moves a step later).
     pub next: Option<String>,
 }
 
@@ -332,6 +335,17 @@ pub struct CriterionPlan {
     pub cond: Cond,
     /// The condition as written.
     pub text: String,
+    pub line: usize,
+    pub column: usize,
+    /// The constant describing it in the step's method.
+    pub name: String,
+}
+
+/// A step's `timeout`: an attempt that takes longer fails (its first success criterion
+/// includes [`Cond::Completed`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeoutPlan {
+    pub millis: u64,
     pub line: usize,
     pub column: usize,
     /// The constant describing it in the step's method.

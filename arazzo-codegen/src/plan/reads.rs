@@ -43,7 +43,7 @@ pub fn visit_cond(c: &Cond, f: &mut dyn FnMut(&ValueRef)) {
         }
         Cond::IsTrue(o) => operand(o, f),
         Cond::Regex { value, .. } | Cond::JsonPath { value, .. } | Cond::Exists(value) => f(value),
-        Cond::Status { .. } => {}
+        Cond::Status { .. } | Cond::Completed => {}
     }
 }
 
@@ -80,7 +80,7 @@ fn visit_cond_mut(c: &mut Cond, f: &mut dyn FnMut(&mut ValueRef)) {
         }
         Cond::IsTrue(o) => operand(o, f),
         Cond::Regex { value, .. } | Cond::JsonPath { value, .. } | Cond::Exists(value) => f(value),
-        Cond::Status { .. } => {}
+        Cond::Status { .. } | Cond::Completed => {}
     }
 }
 

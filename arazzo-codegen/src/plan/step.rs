@@ -4,8 +4,8 @@
 use super::document::Planner;
 use super::lower::Lowerer;
 use super::{
-    ActionPlan, ActionPlanKind, BodyKind, BodyPlan, Callee, CriterionPlan, Escape, HttpMethod,
-    Lowered, OperationCall, ParamPlan, ParamStyle, StepCall, Via,
+    ActionPlan, ActionPlanKind, BodyKind, BodyPlan, Callee, Cond, CriterionPlan, Escape,
+    HttpMethod, Lowered, OperationCall, ParamPlan, ParamStyle, StepCall, TimeoutPlan, Via,
 };
 use crate::index::inputs::resolve_parameters_of;
 use crate::load::ArazzoId;
@@ -44,6 +44,7 @@ pub struct DraftStep {
     pub id: String,
     pub description: Option<String>,
     pub call: StepCall,
+    pub timeout: Option<TimeoutPlan>,
     pub criteria: Vec<CriterionPlan>,
     /// Every output the step declares, by name.
     pub outputs: Vec<(String, Lowered)>,
@@ -92,7 +93,29 @@ impl<'p> Planner<'p> {
                 workflow_params,
             )?)),
         };
-        let criteria = self.criteria(lowerer, &step.success_criteria, Some(step));
+        let mut criteria = self.criteria(lowerer, &step.success_criteria, Some(step));
+        let timeout = step.timeout.as_ref().map(|t| {
+            let at = self
+                .project
+                .files
+                .get(t.span.file)
+                .map(|f| f.line_col(t.span.start as usize))
+                .unwrap_or_default();
+            TimeoutPlan {
+                millis: t.value,
+                line: at.line,
+                column: at.col,
+                name: String::new(),
+            }
+        });
+        // A timed-out attempt has no response: its first criterion fails, so the failure
+        // actions decide. Without criteria, the 2xx rule already fails it.
+        if timeout.is_some()
+            && let Some(first) = criteria.first_mut()
+        {
+            let cond = std::mem::replace(&mut first.cond, Cond::Completed);
+            first.cond = Cond::All(vec![Cond::Completed, cond]);
+        }
         let outputs = step
             .outputs
             .iter()
@@ -110,6 +133,7 @@ impl<'p> Planner<'p> {
             id: step.step_id.value.clone(),
             description: super::document::step_description(step),
             call,
+            timeout,
             criteria,
             outputs,
             on_success,

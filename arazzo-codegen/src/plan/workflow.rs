@@ -44,8 +44,15 @@ impl<'p> Planner<'p> {
             .collect();
         let shared_success = self.actions(doc, &lowerer, None, &workflow.success_actions, true);
         let shared_failure = self.actions(doc, &lowerer, None, &workflow.failure_actions, false);
+        let Ok(order) = crate::index::order::step_order(workflow) else {
+            self.internal(
+                Some(workflow.workflow_id.span),
+                "the steps depend on each other in a cycle",
+            );
+            return None;
+        };
         let mut drafts = Vec::new();
-        for s in &workflow.steps {
+        for s in order.iter().filter_map(|&i| workflow.steps.get(i)) {
             let errors = self.diags.has_errors();
             match self.step(doc, &lowerer, s, &workflow_params) {
                 Some(mut draft) => {
@@ -371,6 +378,7 @@ impl Shape {
             variant: self.variant(&d.id)?,
             description: d.description.clone(),
             call: d.call.clone(),
+            timeout: d.timeout.clone(),
             criteria: d.criteria.clone(),
             outputs: d
                 .outputs
@@ -455,6 +463,9 @@ fn name_constants(s: &mut StepPlan) {
         c.name = names.name(owner, Case::Shouty);
         name_statics(&mut c.cond, names);
     };
+    if let Some(t) = &mut s.timeout {
+        t.name = names.name("timeout", Case::Shouty);
+    }
     for c in &mut s.criteria {
         name(c, "criterion", &mut names);
     }
@@ -473,7 +484,11 @@ fn name_statics(c: &mut Cond, names: &mut Namer) {
         Cond::Not(inner) => name_statics(inner, names),
         Cond::Regex { name, .. } => *name = names.name("pattern", Case::Shouty),
         Cond::JsonPath { name, .. } => *name = names.name("query", Case::Shouty),
-        Cond::Compare { .. } | Cond::IsTrue(_) | Cond::Status { .. } | Cond::Exists(_) => {}
+        Cond::Compare { .. }
+        | Cond::IsTrue(_)
+        | Cond::Status { .. }
+        | Cond::Exists(_)
+        | Cond::Completed => {}
     }
 }
 

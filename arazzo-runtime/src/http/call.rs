@@ -10,7 +10,7 @@ use super::SharedHook;
 use super::exchange::{Exchange, RequestRecord};
 use crate::auth::{Auth, Credential, KeyLocation};
 use crate::client::ClientSettings;
-use crate::descriptor::{HttpMethod, In, Param};
+use crate::descriptor::{HttpMethod, In, Param, Timeout};
 use crate::encode::{self, FieldEncoding, Style};
 use crate::error::Error;
 use crate::value::scalar_text;
@@ -384,7 +384,27 @@ impl Call {
                 body: Vec::from(body),
                 json: OnceLock::new(),
                 request: sent.record,
+                timed_out: None,
             })
+        }
+    }
+
+    /// [`Call::send`] within a step's `timeout`: an attempt that takes longer (response and
+    /// body) gives the stand-in exchange [`Exchange::timed_out`], which failure actions see.
+    pub fn send_within<'h>(
+        self,
+        limit: Timeout,
+        settings: &'h ClientSettings,
+        base: &str,
+        auth: &[Auth<'_>],
+    ) -> impl Future<Output = Result<Exchange, Error>> + Send + 'h {
+        let (workflow, step) = (self.workflow, self.step);
+        let exchange = self.send(settings, base, auth);
+        async move {
+            match tokio::time::timeout(limit.duration(), exchange).await {
+                Ok(result) => result,
+                Err(_) => Ok(Exchange::timed_out(workflow, step, limit)),
+            }
         }
     }
 

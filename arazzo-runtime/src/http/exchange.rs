@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
-use crate::descriptor::{ActionKind, Criterion};
+use crate::descriptor::{ActionKind, Criterion, Timeout};
 use crate::error::{Error, excerpt};
 
 /// What was sent, as expressions read it.
@@ -30,6 +30,8 @@ pub struct Exchange {
     pub(super) body: Vec<u8>,
     pub(super) json: OnceLock<Option<Value>>,
     pub request: RequestRecord,
+    /// The step's timeout, when the attempt ran out of it: there is no response.
+    pub(super) timed_out: Option<Timeout>,
 }
 
 impl Exchange {
@@ -46,12 +48,33 @@ impl Exchange {
             body: Vec::new(),
             json: OnceLock::new(),
             request: RequestRecord::default(),
+            timed_out: None,
         }
+    }
+
+    /// The stand-in exchange of an attempt that ran out of the step's timeout: no status, no
+    /// response; success criteria cannot hold, failure actions decide what happens.
+    pub fn timed_out(workflow: &'static str, step: &'static str, limit: Timeout) -> Self {
+        tracing::warn!(
+            workflow,
+            step,
+            timeout_ms = limit.millis,
+            "step attempt timed out"
+        );
+        Exchange {
+            timed_out: Some(limit),
+            ..Exchange::child(workflow, step, None)
+        }
+    }
+
+    /// Whether the attempt finished within the step's timeout (always, without one).
+    pub fn completed(&self) -> bool {
+        self.timed_out.is_none()
     }
 
     /// `$statusCode`.
     pub fn status_code(&self) -> Option<Value> {
-        Some(Value::from(self.status))
+        self.completed().then(|| Value::from(self.status))
     }
 
     /// `$url`.
@@ -147,8 +170,16 @@ impl Exchange {
         holds
     }
 
-    /// The error for a criterion that did not hold.
+    /// The error for a criterion that did not hold, or for an attempt that timed out.
     pub fn failed(&self, criterion: &Criterion) -> Error {
+        if let Some(limit) = self.timed_out {
+            return Error::TimedOut {
+                workflow: self.workflow,
+                step: self.step,
+                limit_ms: limit.millis,
+                location: limit.at,
+            };
+        }
         Error::CriterionFailed {
             workflow: self.workflow,
             step: self.step,

@@ -203,7 +203,7 @@ mod create_conversation_with_webhook {
         Run::new(client, input).execute().traced_workflow(WORKFLOW)
     }
 
-    /// The workflow's steps, in document order.
+    /// The workflow's steps, in the order they run when nothing jumps.
     #[derive(Clone, Copy)]
     enum Step {
         CreateConversation,
