@@ -5,7 +5,7 @@ use std::time::Duration;
 use arazzo_runtime::Error;
 use generated_example::arazzo_1_1::{
     Client, FetchReportInput, FindProductInput, FindProductInputFilter, ProductReportInput,
-    ReportInTimeInput,
+    ReportInTimeInput, ReportOnMissInput,
 };
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -192,4 +192,15 @@ async fn a_step_runs_after_the_steps_it_depends_on() {
     assert_eq!(output.rows, 4);
     // `report` is written first, but depends on `product`.
     assert_eq!(queries(&server).await, ["/products/p-1 ", "/reports/p-1 "]);
+}
+
+#[tokio::test]
+async fn an_action_runs_a_workflow_with_the_inputs_its_parameters_give() {
+    // No product `1`: the mock answers 404, and the failure action runs `fetchReport` for `r-1`.
+    let server = reports(0).await;
+    let client = Client::new().with_catalog_url(server.uri());
+    let input = ReportOnMissInput { id: "1".to_owned() };
+    let output = client.report_on_miss(input).await.unwrap();
+    assert_eq!(output.rows, Some(12));
+    assert_eq!(queries(&server).await, ["/products/1 ", "/reports/r-1 "]);
 }

@@ -1,5 +1,6 @@
 //! Success and failure actions: Reusable references, targets that exist, retry-only fields.
 
+use super::steps::{Runner, workflow_inputs};
 use super::{Ctx, component};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{Action, ActionKind, ActionOrRef, Workflow};
@@ -11,7 +12,7 @@ enum Role {
     Failure,
 }
 
-pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow) {
+pub fn check_workflow<'w>(ctx: &mut Ctx<'w>, workflow: &'w Workflow) {
     let lists = std::iter::once((&workflow.success_actions, Role::Success))
         .chain(std::iter::once((&workflow.failure_actions, Role::Failure)))
         .chain(workflow.steps.iter().flat_map(|s| {
@@ -43,7 +44,7 @@ pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow) {
     }
 }
 
-fn check_action(ctx: &mut Ctx<'_>, workflow: &Workflow, action: &Action) {
+fn check_action<'w>(ctx: &mut Ctx<'w>, workflow: &'w Workflow, action: &Action) {
     let kind = action.kind.value;
     if kind != ActionKind::Retry {
         for (field, span) in [
@@ -107,9 +108,59 @@ fn check_action(ctx: &mut Ctx<'_>, workflow: &Workflow, action: &Action) {
             .help_opt(suggest::did_you_mean(&step.value, ids)),
         );
     }
-    if let Some(target) = &action.workflow_id
-        && let Err(d) = ctx.resolver.workflow(target)
-    {
-        ctx.push(d);
+    let params = super::resolve_parameters(ctx, &action.parameters);
+    match &action.workflow_id {
+        Some(target) => match ctx.resolver.workflow(target) {
+            // An action that passes no parameters hands on the run's inputs of the same name.
+            Ok(Some((doc, child))) if !action.parameters.is_empty() => {
+                let caller = (workflow, None);
+                workflow_inputs(
+                    ctx,
+                    Runner::Action(&action.name),
+                    caller,
+                    &params,
+                    (doc, child),
+                );
+            }
+            Ok(_) => {}
+            Err(d) => ctx.push(d),
+        },
+        None => {
+            if let Some(first) = params.first() {
+                ctx.push(
+                    Diagnostic::new(
+                        Code::ActionTarget,
+                        format!("action `{}` passes `parameters` but runs no workflow", action.name.value),
+                    )
+                    .at(first.name.span)
+                    .label("a workflow's inputs")
+                    .help("parameters are the inputs of the workflow an action runs: add `workflowId`, or remove them"),
+                );
+            }
+        }
+    }
+    duplicate_parameters(ctx, &params);
+}
+
+/// Parameters of one list are unique by name (and `in`, where they have one).
+pub(super) fn duplicate_parameters(ctx: &mut Ctx<'_>, params: &[crate::model::Parameter]) {
+    for (i, p) in params.iter().enumerate() {
+        let key = |q: &crate::model::Parameter| {
+            (q.name.value.clone(), q.location.as_ref().map(|l| l.value))
+        };
+        if params
+            .get(..i)
+            .is_some_and(|before| before.iter().any(|q| key(q) == key(p)))
+        {
+            ctx.push(
+                Diagnostic::new(
+                    Code::DuplicateId,
+                    format!("parameter `{}` is given twice", p.name.value),
+                )
+                .at(p.name.span)
+                .label("given again")
+                .help("give each parameter once"),
+            );
+        }
     }
 }

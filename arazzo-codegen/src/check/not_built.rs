@@ -3,7 +3,7 @@
 
 use super::Ctx;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::model::{ActionList, ActionOrRef, Selector, Workflow};
+use crate::model::{Selector, Workflow};
 use crate::node::{Node, Value};
 use crate::source_map::Span;
 
@@ -30,14 +30,10 @@ pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow) {
                 }
             }
         }
-        actions(&step.on_success, &mut found);
-        actions(&step.on_failure, &mut found);
     }
     for o in &workflow.outputs {
         selectors(&o.value, false, &mut found);
     }
-    actions(&workflow.success_actions, &mut found);
-    actions(&workflow.failure_actions, &mut found);
     for (span, what) in found {
         ctx.push(
             Diagnostic::new(
@@ -66,19 +62,5 @@ fn selectors(node: &Node, nested: bool, found: &mut Vec<(Span, &'static str)>) {
             .for_each(|e| selectors(&e.value, true, found)),
         Value::Seq(items) => items.iter().for_each(|n| selectors(n, true, found)),
         _ => {}
-    }
-}
-
-fn actions(list: &ActionList, found: &mut Vec<(Span, &'static str)>) {
-    for a in list {
-        if let ActionOrRef::Action(a) = a
-            && let Some(first) = a.parameters.first()
-        {
-            let span = match first {
-                crate::model::ParameterOrRef::Parameter(p) => p.name.span,
-                crate::model::ParameterOrRef::Reusable(r) => r.reference.span,
-            };
-            found.push((span, "action `parameters`"));
-        }
     }
 }

@@ -3,15 +3,18 @@
 use super::expressions::ParsedWorkflow;
 use super::{Ctx, resolve_parameters};
 use crate::diagnostics::{Code, Diagnostic};
+use crate::expr::StringValue;
 use crate::expr::{CmpOp, Condition, Literal, Operand, Root};
 use crate::load::ArazzoId;
-use crate::model::{ParamLocation, Parameter, Step, StepTarget, Workflow};
+use crate::model::{ParamLocation, Parameter, Spanned, Step, StepTarget, Workflow};
+use crate::node::Value;
 use crate::node::head;
 use crate::node::span_in_string;
 use crate::openapi::{Operation, operation};
 use crate::suggest;
+use crate::types::{SchemaHome, Type, Typer, ValueType, literal_type};
 
-pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow, parsed: &ParsedWorkflow<'_>) {
+pub fn check_workflow<'w>(ctx: &mut Ctx<'w>, workflow: &'w Workflow, parsed: &ParsedWorkflow<'_>) {
     let workflow_params = resolve_parameters(ctx, &workflow.parameters);
     for step in &workflow.steps {
         let step_params = resolve_parameters(ctx, &step.parameters);
@@ -21,7 +24,16 @@ pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow, parsed: &ParsedWor
             StepTarget::OperationPath(path) => ctx.resolver.operation_path(path),
             StepTarget::WorkflowId(id) => {
                 match ctx.resolver.workflow(id) {
-                    Ok(Some((doc, child))) => child_inputs(ctx, step, &step_params, doc, child),
+                    Ok(Some((doc, child))) => {
+                        let runner = Runner::Step(&step.step_id);
+                        workflow_inputs(
+                            ctx,
+                            runner,
+                            (workflow, Some(step)),
+                            &step_params,
+                            (doc, child),
+                        );
+                    }
                     Ok(None) => {}
                     Err(d) => ctx.push(d),
                 }
@@ -61,7 +73,7 @@ pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow, parsed: &ParsedWor
     }
 }
 
-fn asyncapi_step(step: &Step, channel: &crate::model::Spanned<String>) -> Diagnostic {
+fn asyncapi_step(step: &Step, channel: &Spanned<String>) -> Diagnostic {
     Diagnostic::new(
         Code::UnsupportedFeature,
         format!("step `{}` sends or receives an AsyncAPI message, which is not supported yet", step.step_id.value),
@@ -71,15 +83,28 @@ fn asyncapi_step(step: &Step, channel: &crate::model::Spanned<String>) -> Diagno
     .note("arazzo-rs compiles steps that call OpenAPI operations or run other workflows; message steps are planned")
 }
 
-/// The parameters of a step that runs a workflow are that workflow's inputs: each must be one
-/// it declares, and every input it requires must be given.
-fn child_inputs(
-    ctx: &mut Ctx<'_>,
-    step: &Step,
+/// What passes parameters to a workflow as its inputs.
+#[derive(Clone, Copy)]
+pub(super) enum Runner<'a> {
+    /// A step with `workflowId`, by its `stepId`.
+    Step(&'a Spanned<String>),
+    /// An action with `workflowId` and `parameters` (1.1), by its `name`.
+    Action(&'a Spanned<String>),
+}
+
+/// The parameters of a step or action that runs a workflow are that workflow's inputs: each
+/// must be one it declares, and every input it requires must be given.
+pub(super) fn workflow_inputs<'w>(
+    ctx: &mut Ctx<'w>,
+    runner: Runner<'_>,
+    (caller, step): (&'w Workflow, Option<&'w Step>),
     given: &[Parameter],
-    doc: ArazzoId,
-    child: &crate::model::Workflow,
+    (doc, child): (ArazzoId, &'w Workflow),
 ) {
+    let (who, at) = match runner {
+        Runner::Step(id) => (format!("step `{}`", id.value), id.span),
+        Runner::Action(name) => (format!("action `{}`", name.value), name.span),
+    };
     let declared = crate::index::inputs::declared_input_names(ctx.project, doc, child);
     let schema_known = child.inputs.is_some();
     for p in given {
@@ -103,8 +128,8 @@ fn child_inputs(
                 .help_opt(suggest::did_you_mean(&p.name.value, names)),
             );
         }
-        if let Some(loc) = &p.location {
-            ctx.push(
+        match (&p.location, runner) {
+            (Some(loc), Runner::Step(_)) => ctx.push(
                 Diagnostic::new(
                     Code::IgnoredField,
                     format!(
@@ -115,8 +140,24 @@ fn child_inputs(
                 .at(loc.span)
                 .label("ignored")
                 .help("remove `in`: the parameter becomes the workflow's input of the same name"),
-            );
+            ),
+            (Some(loc), Runner::Action(_)) => ctx.push(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    format!(
+                        "parameter `{}` of an action must not have `in`",
+                        p.name.value
+                    ),
+                )
+                .at(loc.span)
+                .label("not allowed on action parameters")
+                .help("remove `in`: the parameter becomes the workflow's input of the same name"),
+            ),
+            (None, _) => {}
         }
+    }
+    for p in given {
+        input_type(ctx, (caller, step), p, (doc, child));
     }
     let required: Vec<String> = crate::index::inputs::required_input_names(ctx.project, doc, child);
     let missing: Vec<String> = required
@@ -129,17 +170,84 @@ fn child_inputs(
             Diagnostic::new(
                 Code::MissingParameter,
                 format!(
-                    "step `{}` does not pass the required input{} {} of workflow `{}`",
-                    step.step_id.value,
+                    "{who} does not pass the required input{} {} of workflow `{}`",
                     if missing.len() == 1 { "" } else { "s" },
                     missing.join(", "),
                     child.workflow_id.value
                 ),
             )
-            .at(step.step_id.span)
+            .at(at)
             .label(format!("runs workflow `{}`", child.workflow_id.value))
-            .help("add them to the step's `parameters` (name and value; no `in`)"),
+            .help(match runner {
+                Runner::Step(_) => "add them to the step's `parameters` (name and value; no `in`)",
+                Runner::Action(_) => {
+                    "add them to the action's `parameters` (name and value; no `in`)"
+                }
+            }),
         );
+    }
+}
+
+/// A value whose type the workflow's input schema rules out: the run would fail when the
+/// inputs are converted, so it is found here.
+fn input_type<'w>(
+    ctx: &mut Ctx<'w>,
+    (caller, step): (&'w Workflow, Option<&'w Step>),
+    p: &Parameter,
+    (doc, child): (ArazzoId, &'w Workflow),
+) {
+    let Some(schema) = crate::index::inputs::input_schema_of(ctx.project, doc, child)
+        .and_then(|s| s.get("properties"))
+        .and_then(|props| props.get(&p.name.value))
+    else {
+        return;
+    };
+    let Some(components) = ctx
+        .project
+        .arazzo
+        .get(doc.0)
+        .map(|d| &d.document.components)
+    else {
+        return;
+    };
+    let wanted = SchemaHome::Arazzo { components }.type_of(schema);
+    let given = match &p.value.value {
+        Value::String(text) => match crate::expr::string_value(text) {
+            Ok(StringValue::Expression(e)) => {
+                let typer = Typer {
+                    project: ctx.project,
+                    index: ctx.resolver.index,
+                };
+                typer.type_of(ctx.resolver.doc, caller, step, &e)
+            }
+            _ => ValueType::new(Type::String),
+        },
+        _ => literal_type(&p.value),
+    };
+    if fits(&given, &wanted) {
+        return;
+    }
+    ctx.push(
+        Diagnostic::new(
+            Code::InputType,
+            format!(
+                "input `{}` of workflow `{}` is {wanted}, but the value given is {given}",
+                p.name.value, child.workflow_id.value
+            ),
+        )
+        .at(p.value.span)
+        .label(format!("{given}, not {wanted}"))
+        .note("the inputs are converted to the workflow's input type when it starts, and this value cannot be"),
+    );
+}
+
+/// Whether a value of type `given` can be an input of type `wanted`.
+fn fits(given: &ValueType, wanted: &ValueType) -> bool {
+    match (&given.ty, &wanted.ty) {
+        (Type::Json, _) | (_, Type::Json) => true,
+        (Type::Integer, Type::Number) => true,
+        (Type::Array(_), Type::Array(_)) => true,
+        (a, b) => a == b,
     }
 }
 

@@ -136,6 +136,8 @@ codes! {
     BodyWithoutPayloadMethod = "body-on-get-or-head", Warning;
     /// A `"double-quoted"` string in a simple condition (Arazzo uses single quotes).
     DoubleQuotedString = "double-quoted-string", Warning;
+    /// A value passed as a workflow input whose type the input's schema does not allow.
+    InputType = "input-type", Error;
     /// A comparison between values that can never be equal or ordered.
     IncomparableTypes = "incomparable-types", Warning;
     /// A JSON pointer that cannot exist in the schema it reads.

@@ -238,12 +238,13 @@ fn action_body(s: &StepPlan, action: &ActionPlan, success: bool, last: bool) -> 
             )
         }
         ActionPlanKind::GotoWorkflow(callee) => {
-            let run = run_call(callee, "goto");
+            let (inputs, run) = run_call(callee, "goto", action.inputs.as_deref());
             let end = done(quote! { Ok(None) });
             (
                 "Goto",
                 callee.key.clone(),
                 quote! {
+                    #inputs
                     #run.await?;
                     #end
                 },
@@ -273,10 +274,11 @@ fn action_body(s: &StepPlan, action: &ActionPlan, success: bool, last: bool) -> 
                     )
                 }
                 Some(Via::Workflow(callee)) => {
-                    let run = run_call(callee, "retry");
+                    let (inputs, run) = run_call(callee, "retry", action.inputs.as_deref());
                     (
                         callee.key.clone(),
                         quote! {
+                            #inputs
                             #run.await?;
                             return Ok(Some(Step::#this));
                         },
@@ -541,11 +543,32 @@ fn auth(plan: &AuthPlan) -> (TokenStream, TokenStream) {
 }
 
 /// `self.run_<callee>(…)`: runs another workflow; `why` says what runs it (for the error of
-/// inputs that do not fit), when the workflow takes inputs.
-pub fn run_call(c: &Callee, why: &str) -> TokenStream {
+/// inputs that do not fit), when the workflow takes inputs: `given` (an action's `parameters`,
+/// built into `inputs` by the statement returned first), or else this run's inputs of the same
+/// names.
+pub fn run_call(
+    c: &Callee,
+    why: &str,
+    given: Option<&[(String, Lowered)]>,
+) -> (TokenStream, TokenStream) {
     let method = ident(&c.method);
-    match c.input {
-        Some(_) => quote! { self.#method(#why) },
-        None => quote! { self.#method() },
+    if c.input.is_none() {
+        return (TokenStream::new(), quote! { self.#method() });
+    }
+    match given {
+        Some(list) => {
+            let inputs = lowered_value(&Lowered::Object(list.to_vec()));
+            (
+                quote! { let inputs = #inputs; },
+                quote! { self.#method(#why, inputs) },
+            )
+        }
+        None => {
+            let names = &c.input_names;
+            (
+                TokenStream::new(),
+                quote! { self.#method(#why, rt::pick(&self.inputs, &[#( #names ),*])) },
+            )
+        }
     }
 }

@@ -225,7 +225,7 @@ fn run_struct(w: &WorkflowPlan) -> TokenStream {
 
 fn run_methods(w: &WorkflowPlan) -> TokenStream {
     let dependencies = w.depends_on.iter().map(|d| {
-        let run = step::run_call(d, "dependsOn");
+        let (_, run) = step::run_call(d, "dependsOn", None);
         quote! { #run.await?; }
     });
     let first = w
@@ -282,39 +282,40 @@ fn run_methods(w: &WorkflowPlan) -> TokenStream {
     }
 }
 
-/// The run's method that runs another workflow with this run's inputs where names match, and
-/// records its inputs and outputs for `$workflows.<id>…`.
+/// The run's method that runs another workflow with the inputs it is given, and records its
+/// inputs and outputs for `$workflows.<id>…`.
 fn run_other(c: &Callee) -> TokenStream {
     let method = ident(&c.method);
     let module = ident(&c.module);
     let key = &c.key;
-    let names = &c.input_names;
     let doc = docs(
         &format!(
-            "Runs workflow `{key}` with this run's inputs where names match, and keeps its \
-             inputs and outputs for `$workflows.{key}…`. `why` says what runs it, for errors."
+            "Runs workflow `{key}` and keeps its inputs and outputs for `$workflows.{key}…`. \
+             `why` says what runs it, for errors."
         ),
         8,
     );
-    let (input, arg, why) = match &c.input {
-        Some(ty) => {
-            let ty = rust_type(ty, Scope::Module);
-            (
-                quote! {
-                    let input: #ty = rt::child_input(WORKFLOW, why, #key, inputs.clone())?;
-                },
-                quote! { , input },
-                quote! { , why: &'static str },
-            )
-        }
-        None => (TokenStream::new(), TokenStream::new(), TokenStream::new()),
+    let Some(ty) = &c.input else {
+        let doc = docs(
+            &format!("Runs workflow `{key}` and keeps its outputs for `$workflows.{key}…`."),
+            8,
+        );
+        return quote! {
+            #doc
+            async fn #method(&mut self) -> Result<(), rt::Error> {
+                let (output, status) = rt::boxed(super::#module::run(self.client)).await?;
+                self.status = status.or(self.status);
+                rt::record(&mut self.workflows, #key, rt::Value::Object(rt::Map::new()), &output);
+                Ok(())
+            }
+        };
     };
+    let ty = rust_type(ty, Scope::Module);
     quote! {
         #doc
-        async fn #method(&mut self #why) -> Result<(), rt::Error> {
-            let inputs = rt::pick(&self.inputs, &[#( #names ),*]);
-            #input
-            let (output, status) = rt::boxed(super::#module::run(self.client #arg)).await?;
+        async fn #method(&mut self, why: &'static str, inputs: rt::Value) -> Result<(), rt::Error> {
+            let input: #ty = rt::child_input(WORKFLOW, why, #key, inputs.clone())?;
+            let (output, status) = rt::boxed(super::#module::run(self.client, input)).await?;
             self.status = status.or(self.status);
             rt::record(&mut self.workflows, #key, inputs, &output);
             Ok(())

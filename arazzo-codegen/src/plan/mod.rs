@@ -358,6 +358,9 @@ pub struct ActionPlan {
     pub kind: ActionPlanKind,
     /// All must hold for the action to be taken; none: always taken.
     pub criteria: Vec<CriterionPlan>,
+    /// The inputs its `parameters` give the workflow it runs (1.1); `None`: the run's inputs
+    /// of the same names.
+    pub inputs: Option<Vec<(String, Lowered)>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -98,6 +98,12 @@ fn step_parts(s: &StepPlan) -> (Vec<&Lowered>, Vec<&Cond>) {
         StepCall::Workflow { inputs, .. } => values.extend(inputs.iter().map(|(_, v)| v)),
     }
     values.extend(s.outputs.iter().map(|(_, v)| v));
+    values.extend(
+        actions(s)
+            .filter_map(|a| a.inputs.as_ref())
+            .flatten()
+            .map(|(_, v)| v),
+    );
     let conds = s
         .criteria
         .iter()
@@ -128,6 +134,7 @@ pub fn reads_request_body(s: &StepPlan) -> bool {
     let mut note = |r: &ValueRef| found |= matches!(r.source, Source::RequestBody);
     s.outputs
         .iter()
+        .chain(actions(s).filter_map(|a| a.inputs.as_ref()).flatten())
         .for_each(|(_, v)| visit_lowered(v, &mut note));
     s.criteria
         .iter()
@@ -197,6 +204,15 @@ impl Places<'_> {
             for (_, v) in &mut s.outputs {
                 visit_lowered_mut(v, &mut place);
             }
+            let action_inputs = s
+                .on_success
+                .iter_mut()
+                .chain(s.on_failure.iter_mut())
+                .filter_map(|a| a.inputs.as_mut())
+                .flatten();
+            for (_, v) in action_inputs {
+                visit_lowered_mut(v, &mut place);
+            }
             let criteria = s.criteria.iter_mut().chain(
                 s.on_success
                     .iter_mut()
@@ -228,6 +244,14 @@ pub fn draft_parts(d: &DraftStep) -> (Vec<&Lowered>, Vec<&Cond>) {
         }
         StepCall::Workflow { inputs, .. } => values.extend(inputs.iter().map(|(_, v)| v)),
     }
+    values.extend(
+        d.on_success
+            .iter()
+            .chain(&d.on_failure)
+            .filter_map(|a| a.inputs.as_ref())
+            .flatten()
+            .map(|(_, v)| v),
+    );
     let conds = d
         .criteria
         .iter()

@@ -26,6 +26,9 @@ pub struct DraftAction {
     pub name: String,
     pub kind: DraftKind,
     pub criteria: Vec<CriterionPlan>,
+    /// The inputs its `parameters` give the workflow it runs (1.1); `None`: the run's inputs
+    /// of the same names.
+    pub inputs: Option<Vec<(String, Lowered)>>,
 }
 
 #[derive(Debug, Clone)]
@@ -246,10 +249,23 @@ impl<'p> Planner<'p> {
                 },
             };
             let criteria = self.criteria(lowerer, &action.criteria, step);
+            let inputs = (!action.parameters.is_empty()).then(|| {
+                resolve_parameters_of(document, &action.parameters)
+                    .iter()
+                    .filter_map(|p| match lowerer.value(&p.value, step) {
+                        Ok(v) => Some((p.name.value.clone(), v)),
+                        Err(e) => {
+                            self.expr_error(&p.value, &e);
+                            None
+                        }
+                    })
+                    .collect()
+            });
             plans.push(DraftAction {
                 name: action.name.value.clone(),
                 kind,
                 criteria,
+                inputs,
             });
         }
         plans
@@ -451,6 +467,7 @@ impl DraftAction {
             name: self.name,
             kind,
             criteria: self.criteria,
+            inputs: self.inputs,
         })
     }
 }
@@ -539,6 +556,7 @@ mod tests {
             name: name.to_owned(),
             kind,
             criteria: Vec::new(),
+            inputs: None,
         }
     }
 

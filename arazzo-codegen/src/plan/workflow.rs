@@ -107,6 +107,19 @@ impl<'p> Planner<'p> {
         };
         let depends_on: Vec<Callee> = depends_on.iter().map(rename).collect();
         let runs_workflows = !runs.is_empty();
+        // A workflow run with this run's inputs of the same names picks them from its JSON.
+        let passes_own_inputs = depends_on.iter().any(|c| c.input.is_some())
+            || drafts
+                .iter()
+                .flat_map(|d| d.on_success.iter().chain(&d.on_failure))
+                .any(|a| match &a.kind {
+                    DraftKind::Goto(Target::Workflow(c))
+                    | DraftKind::Retry {
+                        via: Some(Target::Workflow(c)),
+                        ..
+                    } => c.input.is_some() && a.inputs.is_none(),
+                    _ => false,
+                });
 
         // What the run keeps: the step outputs some expression reads (transitively through the
         // outputs it keeps), and the inputs in the form expressions read them.
@@ -142,10 +155,10 @@ impl<'p> Planner<'p> {
         let input_reads = input_reads(&drafts, &outputs);
         let typed = input_fields
             .as_deref()
-            .filter(|_| input_reads.any && !input_reads.whole && !runs_workflows);
+            .filter(|_| input_reads.any && !input_reads.whole && !passes_own_inputs);
         let inputs = if typed.is_some() {
             RunInputs::Typed
-        } else if input_reads.any || runs_workflows {
+        } else if input_reads.any || passes_own_inputs {
             RunInputs::Json
         } else {
             RunInputs::None
