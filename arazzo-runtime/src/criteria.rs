@@ -158,12 +158,51 @@ impl JsonQuery {
         }
     }
 
+    fn compiled(&self) -> Option<&serde_json_path::JsonPath> {
+        self.compiled
+            .get_or_init(|| serde_json_path::JsonPath::parse(self.source).ok())
+            .as_ref()
+    }
+
+    /// What a Selector Object with this query selects: the one node it selects, or a list of
+    /// the nodes when it selects several; nothing when it selects nothing.
+    pub fn select(&self, v: Option<&Value>) -> Option<Value> {
+        let nodes = self.compiled()?.query(v?).all();
+        match nodes.as_slice() {
+            [] => None,
+            [one] => Some((*one).clone()),
+            many => Some(Value::Array(many.iter().map(|n| (*n).clone()).collect())),
+        }
+    }
+
+    /// A payload replacement whose target is this query (1.1 `targetSelectorType: jsonpath`):
+    /// every node it selects in `body` becomes `value`. Nothing is added where it selects
+    /// nothing; an absent value changes nothing.
+    pub fn replace_all(&self, body: &mut Value, value: Option<Value>) {
+        let (Some(query), Some(value)) = (self.compiled(), value) else {
+            return;
+        };
+        let paths: Vec<Vec<String>> = query
+            .query_located(body)
+            .locations()
+            .map(|path| {
+                path.iter()
+                    .map(|element| match element.as_name() {
+                        Some(name) => name.to_owned(),
+                        None => element.as_index().unwrap_or_default().to_string(),
+                    })
+                    .collect()
+            })
+            .collect();
+        for tokens in paths {
+            let tokens: Vec<&str> = tokens.iter().map(String::as_str).collect();
+            crate::value::replace(body, &tokens, Some(value.clone()));
+        }
+    }
+
     /// Whether the query selects something from the value.
     pub fn matches(&self, v: Option<&Value>) -> bool {
-        let compiled = self
-            .compiled
-            .get_or_init(|| serde_json_path::JsonPath::parse(self.source).ok());
-        let (Some(query), Some(v)) = (compiled, v) else {
+        let (Some(query), Some(v)) = (self.compiled(), v) else {
             return false;
         };
         if !query.query(v).is_empty() {

@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use arazzo_runtime::Error;
 use generated_example::arazzo_1_1::{
-    Client, FetchReportInput, FindProductInput, FindProductInputFilter, ProductReportInput,
-    ReportInTimeInput, ReportOnMissInput,
+    Client, FetchReportInput, FillCartInput, FindProductInput, FindProductInputFilter,
+    ProductReportInput, ReportInTimeInput, ReportOnMissInput,
 };
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -145,10 +145,19 @@ async fn a_step_that_keeps_timing_out_fails_with_an_error_naming_the_step_and_th
         ),
         "{error:?}"
     );
+    // Where the limit is written: `timeout: 200`, its value at column 18.
+    let document = include_str!("../../fixtures/codegen/arazzo-1-1.arazzo.yaml");
+    let line = document
+        .lines()
+        .position(|l| l == "        timeout: 200")
+        .map(|i| i + 1)
+        .unwrap();
     assert_eq!(
         error.to_string(),
-        "workflow `fetchReport`, step `report`: no result within the step's timeout of 200 ms \
-         (../fixtures/codegen/arazzo-1-1.arazzo.yaml:83:18)"
+        format!(
+            "workflow `fetchReport`, step `report`: no result within the step's timeout of \
+             200 ms (../fixtures/codegen/arazzo-1-1.arazzo.yaml:{line}:18)"
+        )
     );
     // The first attempt and the one retry.
     assert_eq!(queries(&server).await.len(), 2);
@@ -203,4 +212,42 @@ async fn an_action_runs_a_workflow_with_the_inputs_its_parameters_give() {
     let output = client.report_on_miss(input).await.unwrap();
     assert_eq!(output.rows, Some(12));
     assert_eq!(queries(&server).await, ["/products/1 ", "/reports/r-1 "]);
+}
+
+#[tokio::test]
+async fn selector_objects_read_outputs_parameters_and_payloads_and_target_replacements() {
+    let page = json!({"items": [
+        {"id": "p-1", "name": "Lamp", "price": 5},
+        {"id": "p-2", "name": "Desk", "price": 50}
+    ]});
+    let server = catalog(page.clone()).await;
+    Mock::given(method("POST"))
+        .and(path("/carts"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": "c-9"})))
+        .mount(&server)
+        .await;
+    let client = Client::new().with_catalog_url(server.uri());
+    let input = FillCartInput {
+        category: "home".to_owned(),
+    };
+    let output = client.fill_cart(input).await.unwrap();
+    // A JSONPath that names one node is a typed pointer; others select a node or a list.
+    assert_eq!(output.first_name, "Lamp");
+    assert_eq!(output.ids, json!(["p-1", "p-2"]));
+    assert_eq!(output.cheap, json!("Lamp"));
+    assert_eq!(output.cart_id, "c-9");
+    let requests = server.received_requests().await.unwrap_or_default();
+    let paths: Vec<&str> = requests.iter().map(|r| r.url.path()).collect();
+    assert_eq!(paths, ["/products/search", "/products/p-1", "/carts"]);
+    let cart: serde_json::Value = requests
+        .get(2)
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .unwrap();
+    assert_eq!(
+        cart,
+        json!({
+            "products": page["items"],
+            "lines": [{"product": "first", "qty": 3}, {"product": "second", "qty": 3}]
+        })
+    );
 }

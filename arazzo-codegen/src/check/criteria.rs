@@ -4,6 +4,7 @@
 use super::Ctx;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::expr::jsonpath::comparison_dialect;
+use crate::expr::jsonpath::criterion_query;
 use crate::model::Criterion;
 use crate::node::span_in_string;
 
@@ -44,7 +45,8 @@ fn has_backreference(pattern: &str) -> bool {
 }
 
 pub fn jsonpath(ctx: &mut Ctx<'_>, criterion: &Criterion) {
-    let query = criterion.condition.value.trim();
+    let query = criterion_query(criterion);
+    let query = query.as_str();
     let Err(e) = serde_json_path::JsonPath::parse(query) else {
         return;
     };

@@ -6,8 +6,12 @@ use std::collections::HashMap;
 use super::Ctx;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::expr::condition::{self, ConditionWarning};
+use crate::expr::selector::{self, SelectorError};
 use crate::expr::{Condition, ExprError, Expression, StringValue, TemplatePart, string_value};
-use crate::model::{Action, ActionOrRef, Criterion, CriterionType, ParameterOrRef, Step, Workflow};
+use crate::model::{
+    Action, ActionOrRef, ArazzoVersion, Criterion, CriterionType, ParameterOrRef, Selector, Step,
+    Workflow,
+};
 use crate::node::{Node, Value, span_in_string};
 use crate::source_map::Span;
 
@@ -144,30 +148,67 @@ impl<'w> Walker<'_, '_, 'w> {
         });
     }
 
-    /// Every string leaf of a value: a literal, one expression, or a template.
+    /// Every string leaf of a value: a literal, one expression, or a template; and (1.1)
+    /// Selector Objects among them.
     fn values(&mut self, node: &'w Node, phase: Phase, step: Option<&'w Step>) {
-        let mut strings = Vec::new();
-        node.walk(&mut |n| {
-            if let Value::String(s) = &n.value {
-                strings.push((n, s.as_str()));
-            }
-        });
-        for (n, text) in strings {
-            match string_value(text) {
-                Ok(StringValue::Literal) => {}
-                Ok(StringValue::Expression(e)) => self.push(e, n, phase, step),
-                Ok(StringValue::Template(parts)) => {
-                    for part in parts {
-                        if let TemplatePart::Expression(e) = part {
-                            self.push(e, n, phase, step);
-                        }
+        if self.ctx.document.version >= ArazzoVersion::V1_1
+            && let Some(s) = Selector::of(node)
+        {
+            self.selector(&s, phase, step);
+            return;
+        }
+        match &node.value {
+            Value::String(text) => self.string(node, text, phase, step),
+            Value::Seq(items) => items.iter().for_each(|n| self.values(n, phase, step)),
+            Value::Map(map) => map
+                .entries
+                .iter()
+                .for_each(|e| self.values(&e.value, phase, step)),
+            _ => {}
+        }
+    }
+
+    fn string(&mut self, n: &'w Node, text: &str, phase: Phase, step: Option<&'w Step>) {
+        match string_value(text) {
+            Ok(StringValue::Literal) => {}
+            Ok(StringValue::Expression(e)) => self.push(e, n, phase, step),
+            Ok(StringValue::Template(parts)) => {
+                for part in parts {
+                    if let TemplatePart::Expression(e) = part {
+                        self.push(e, n, phase, step);
                     }
                 }
-                Err(e) => {
-                    let d = malformed(self.ctx, n, &e, Code::MalformedExpression);
-                    self.ctx.push(d);
-                    self.parsed.had_errors = true;
-                }
+            }
+            Err(e) => {
+                let d = malformed(self.ctx, n, &e, Code::MalformedExpression);
+                self.ctx.push(d);
+                self.parsed.had_errors = true;
+            }
+        }
+    }
+
+    /// A Selector Object: its context is one runtime expression, its selector a query of its
+    /// type that parses.
+    fn selector(&mut self, s: &Selector<'w>, phase: Phase, step: Option<&'w Step>) {
+        match selector::parse(s) {
+            Ok(parsed) => self.push(parsed.context, s.context, phase, step),
+            Err(SelectorError::Context(e)) => {
+                self.parsed.had_errors = true;
+                let d = malformed(self.ctx, s.context, &e, Code::MalformedExpression).note(
+                    "a selector's `context` is one runtime expression, such as `$response.body`",
+                );
+                self.ctx.push(d);
+            }
+            Err(SelectorError::Query(message)) => {
+                let code = match selector::kind_of(s.kind) {
+                    Some(("jsonpointer", _)) => Code::InvalidJsonPointer,
+                    _ => Code::InvalidJsonPath,
+                };
+                self.ctx.push(
+                    Diagnostic::new(code, format!("invalid selector: {message}"))
+                        .at(s.selector.span)
+                        .label("this selector"),
+                );
             }
         }
     }

@@ -25,9 +25,6 @@ pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow) {
             }
             for r in &body.replacements {
                 selectors(&r.value, false, &mut found);
-                if let Some(t) = &r.target_type {
-                    found.push((t.span, "`targetSelectorType`"));
-                }
             }
         }
     }
@@ -48,8 +45,10 @@ pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow) {
 }
 
 fn selectors(node: &Node, nested: bool, found: &mut Vec<(Span, &'static str)>) {
-    if Selector::of(node).is_some() {
-        found.push((node.span, "a Selector Object"));
+    if let Some(s) = Selector::of(node) {
+        if matches!(crate::expr::selector::kind_of(s.kind), Some(("xpath", _))) {
+            found.push((node.span, "an XPath Selector Object"));
+        }
         return;
     }
     if !nested {

@@ -4,9 +4,10 @@ use super::expressions::ParsedWorkflow;
 use super::{Ctx, resolve_parameters};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::expr::StringValue;
+use crate::expr::jsonpath::{GOESSNER, from_goessner};
 use crate::expr::{CmpOp, Condition, Literal, Operand, Root};
 use crate::load::ArazzoId;
-use crate::model::{ParamLocation, Parameter, Spanned, Step, StepTarget, Workflow};
+use crate::model::{ExpressionType, ParamLocation, Parameter, Spanned, Step, StepTarget, Workflow};
 use crate::node::Value;
 use crate::node::head;
 use crate::node::span_in_string;
@@ -17,6 +18,7 @@ use crate::types::{SchemaHome, Type, Typer, ValueType, literal_type};
 pub fn check_workflow<'w>(ctx: &mut Ctx<'w>, workflow: &'w Workflow, parsed: &ParsedWorkflow<'_>) {
     let workflow_params = resolve_parameters(ctx, &workflow.parameters);
     for step in &workflow.steps {
+        replacement_targets(ctx, step);
         let step_params = resolve_parameters(ctx, &step.parameters);
         let Some(target) = &step.target else { continue };
         let op_ref = match target {
@@ -69,6 +71,55 @@ pub fn check_workflow<'w>(ctx: &mut Ctx<'w>, workflow: &'w Workflow, parsed: &Pa
                     ctx.push(d.secondary(at, format!("needed by step `{}`", step.step_id.value)));
                 }
             }
+        }
+    }
+}
+
+/// Each payload replacement's `target` is a JSON pointer, or a query of its
+/// `targetSelectorType` (1.1).
+fn replacement_targets(ctx: &mut Ctx<'_>, step: &Step) {
+    let Some(body) = &step.request_body else {
+        return;
+    };
+    for r in &body.replacements {
+        let text = r.target.value.as_str();
+        let problem = match r.target_type.as_ref().map(|t| &t.value) {
+            None | Some(ExpressionType::JsonPointer) => {
+                crate::node::pointer::parse(text).err().map(|e| {
+                    (
+                        Code::InvalidJsonPointer,
+                        format!("invalid JSON pointer: {e}"),
+                    )
+                })
+            }
+            Some(ExpressionType::JsonPath { version }) => {
+                let query = match version.as_ref().map(|v| v.value.as_str()) {
+                    Some(GOESSNER) => from_goessner(text.trim()),
+                    _ => text.trim().to_owned(),
+                };
+                serde_json_path::JsonPath::parse(&query).err().map(|e| {
+                    (
+                        Code::InvalidJsonPath,
+                        format!("invalid JSONPath query: {}", e.message()),
+                    )
+                })
+            }
+            Some(ExpressionType::XPath { .. }) => Some((
+                Code::UnsupportedFeature,
+                "XPath replacement targets are not supported: the payload is JSON to this compiler"
+                    .to_owned(),
+            )),
+        };
+        if let Some((code, message)) = problem {
+            ctx.push(
+                Diagnostic::new(code, message)
+                    .at(r.target.span)
+                    .label("this target")
+                    .help_opt(
+                        (r.target_type.is_none() && !text.starts_with('/'))
+                            .then(|| "without `targetSelectorType`, a target is a JSON pointer such as `/pet/name`".to_owned()),
+                    ),
+            );
         }
     }
 }

@@ -11,7 +11,7 @@ use super::values::{condition, field_value, lowered, lowered_value, statics};
 use crate::model::ParamLocation;
 use crate::plan::{
     ActionPlan, ActionPlanKind, AuthPlan, BodyKind, Callee, CriterionPlan, HttpMethod, Lowered,
-    OperationCall, ParamPlan, ParamStyle, StepCall, StepPlan, Via, WorkflowPlan,
+    OperationCall, ParamPlan, ParamStyle, ReplaceTarget, StepCall, StepPlan, Via, WorkflowPlan,
 };
 
 /// The method of step `s` of workflow `w`: returns the next step (`None` ends the workflow).
@@ -71,7 +71,7 @@ pub fn summary(s: &StepPlan) -> String {
     }
 }
 
-/// The step's constants: its timeout, a descriptor per criterion (its text and where it is written), and
+/// The step's constants: its timeout, the compiled queries of its selectors, a descriptor per criterion (its text and where it is written), and
 /// the compiled patterns and queries of its conditions.
 fn constants(s: &StepPlan) -> Vec<TokenStream> {
     let all = s.criteria.iter().chain(
@@ -89,6 +89,10 @@ fn constants(s: &StepPlan) -> Vec<TokenStream> {
         out.push(quote! {
             const #name: rt::Timeout = timeout(#millis, #line, #column);
         });
+    }
+    for (name, query) in &s.queries {
+        let name = ident(name);
+        out.push(quote! { static #name: rt::JsonQuery = rt::JsonQuery::new(#query); });
     }
     for c in all {
         let name = ident(&c.name);
@@ -447,9 +451,17 @@ fn operation(s: &StepPlan, op: &OperationCall) -> TokenStream {
             return quote! { call.form_fields_encoded(#content_type, &[#( #fields ),*], #encodings); };
         }
         let value = lowered_value(&b.value);
-        let replacements = b.replacements.iter().map(|(tokens, v)| {
+        let replacements = b.replacements.iter().map(|(target, v)| {
             let v = lowered(v);
-            quote! { rt::replace(&mut body, &[#( #tokens ),*], #v); }
+            match target {
+                ReplaceTarget::Pointer(tokens) => {
+                    quote! { rt::replace(&mut body, &[#( #tokens ),*], #v); }
+                }
+                ReplaceTarget::JsonPath { name, .. } => {
+                    let name = ident(name);
+                    quote! { #name.replace_all(&mut body, #v); }
+                }
+            }
         });
         let send = match &b.kind {
             BodyKind::Json => quote! { call.json(#content_type, body); },

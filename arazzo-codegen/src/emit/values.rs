@@ -30,8 +30,14 @@ pub fn json_literal(value: &serde_json::Value) -> TokenStream {
         }
         Value::String(s) => quote! { rt::Value::from(#s) },
         Value::Array(items) => {
+            let nested = items.iter().any(|i| i.is_array() || i.is_object());
             let items = items.iter().map(json_literal);
-            quote! { rt::Value::Array(::std::vec![#( #items ),*]) }
+            if nested {
+                // Not `vec![…]`: a macro's arguments are left unformatted, and these span lines.
+                quote! { rt::Value::Array(::std::vec::Vec::from([#( #items ),*])) }
+            } else {
+                quote! { rt::Value::Array(::std::vec![#( #items ),*]) }
+            }
         }
         Value::Object(map) => {
             let inserts = map.iter().map(|(k, v)| {
@@ -172,6 +178,11 @@ fn emitted(v: &Lowered) -> Emitted {
     match v {
         Lowered::Literal(value) => Emitted::Always(json_literal(value)),
         Lowered::Value(r) => Emitted::Maybe(value_ref(r)),
+        Lowered::Select { value, name, .. } => {
+            let value = borrowed(&Lowered::Value(value.clone()));
+            let name = super::ident(name);
+            Emitted::Maybe(quote! { #name.select(#value) })
+        }
         Lowered::Template(parts) => {
             let parts = parts.iter().map(|p| match p {
                 TemplatePart::Text(t) => quote! { rt::Part::Text(#t) },

@@ -258,6 +258,16 @@ fn run_methods(w: &WorkflowPlan) -> TokenStream {
         };
         quote! { #field: #value }
     });
+    let mut queries = Vec::new();
+    for o in &w.outputs {
+        if let OutputValue::Compute(v) = &o.value {
+            v.queries(&mut queries);
+        }
+    }
+    let queries = queries.iter().map(|(name, query)| {
+        let name = ident(name);
+        quote! { static #name: rt::JsonQuery = rt::JsonQuery::new(#query); }
+    });
     let steps = w.steps.iter().map(|s| step::method(w, s));
     let runs = w.runs.iter().map(run_other);
     let ended = w.run.ends_on_failure.then(|| ended(w));
@@ -272,6 +282,7 @@ fn run_methods(w: &WorkflowPlan) -> TokenStream {
                     budget.spend(step.id())?;
                     next = match step { #( #arms, )* };
                 }
+                #( #queries )*
                 let output = Output { #( #outputs, )* };
                 Ok((output, self.status))
             }

@@ -6,6 +6,7 @@ pub mod condition;
 mod display;
 pub mod jsonpath;
 pub mod parse;
+pub mod selector;
 
 pub use ast::*;
 pub use parse::{ExprError, expression, string_value};

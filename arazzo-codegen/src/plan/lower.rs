@@ -1,10 +1,11 @@
 //! Lowering parsed expressions and criteria into the intermediate form the generator emits.
 
 use crate::expr::jsonpath::comparison_dialect;
+use crate::expr::selector::{self, SelectorError, SelectorQuery};
 use crate::expr::{self, ExprError, Expression, Part, Root, Segment, StringValue, WorkflowField};
 use crate::index::inputs::{declared_input_names, resolve_dotted};
 use crate::load::ArazzoId;
-use crate::model::{Criterion, CriterionType, Step, StepTarget, Workflow};
+use crate::model::{ArazzoVersion, Criterion, CriterionType, Selector, Step, StepTarget, Workflow};
 use crate::node::{Node, Value};
 use crate::settings::Settings;
 use crate::types::{Typer, ValueType};
@@ -138,6 +139,43 @@ pub enum Lowered {
     Template(Vec<TemplatePart>),
     Array(Vec<Lowered>),
     Object(Vec<(String, Lowered)>),
+    /// A Selector Object's JSONPath query on a value (1.1): the node it selects, or a list of
+    /// the nodes when it selects several. Selectors that name one node are [`Lowered::Value`].
+    /// `name`: the `static` holding the compiled query.
+    Select {
+        value: ValueRef,
+        query: String,
+        name: String,
+    },
+}
+
+impl Lowered {
+    /// Calls `f` with the name of every compiled query in the value.
+    pub fn query_names_mut(&mut self, f: &mut dyn FnMut(&mut String)) {
+        match self {
+            Lowered::Select { name, .. } => f(name),
+            Lowered::Array(items) => items.iter_mut().for_each(|i| i.query_names_mut(f)),
+            Lowered::Object(entries) => entries.iter_mut().for_each(|(_, v)| v.query_names_mut(f)),
+            Lowered::Literal(_) | Lowered::Value(_) | Lowered::Template(_) => {}
+        }
+    }
+
+    /// Every `(static name, query)` of the value's compiled queries.
+    pub fn queries(&self, out: &mut Vec<(String, String)>) {
+        match self {
+            Lowered::Select { name, query, .. } => out.push((name.clone(), query.clone())),
+            Lowered::Array(items) => items.iter().for_each(|i| i.queries(out)),
+            Lowered::Object(entries) => entries.iter().for_each(|(_, v)| v.queries(out)),
+            Lowered::Literal(_) | Lowered::Value(_) | Lowered::Template(_) => {}
+        }
+    }
+}
+
+/// An error about a query, which is not a runtime expression.
+fn outside_expression(message: String) -> ExprError {
+    let mut e = ExprError::new(message, 0..0);
+    e.in_expression = false;
+    e
 }
 
 /// Lowers the expressions of one workflow.
@@ -152,6 +190,11 @@ pub struct Lowerer<'p> {
 impl<'p> Lowerer<'p> {
     /// A value tree as written in a step (`step` is `None` at workflow level).
     pub fn value(&self, node: &Node, step: Option<&'p Step>) -> Result<Lowered, ExprError> {
+        if self.is_1_1()
+            && let Some(s) = Selector::of(node)
+        {
+            return self.selector(&s, step);
+        }
         Ok(match &node.value {
             Value::String(text) => match expr::string_value(text)? {
                 StringValue::Literal => Lowered::Literal(node.to_json()),
@@ -197,6 +240,42 @@ impl<'p> Lowerer<'p> {
             }
             _ => Lowered::Literal(node.to_json()),
         })
+    }
+
+    fn is_1_1(&self) -> bool {
+        self.typer
+            .project
+            .arazzo
+            .get(self.doc.0)
+            .is_some_and(|d| d.document.version >= ArazzoVersion::V1_1)
+    }
+
+    /// A Selector Object: a pointer into its context where it names one node, else a query.
+    fn selector(&self, s: &Selector<'_>, step: Option<&'p Step>) -> Result<Lowered, ExprError> {
+        let parsed = selector::parse(s).map_err(|e| match e {
+            SelectorError::Context(e) => e,
+            SelectorError::Query(message) => outside_expression(message),
+        })?;
+        match parsed.query {
+            SelectorQuery::Pointer(tokens) => {
+                let mut e = parsed.context;
+                let mut pointer = e.pointer.take().map(|p| p.tokens).unwrap_or_default();
+                pointer.extend(tokens);
+                e.pointer = Some(expr::Pointer {
+                    tokens: pointer,
+                    range: e.range.end..e.range.end,
+                });
+                Ok(Lowered::Value(self.expression(&e, step)))
+            }
+            SelectorQuery::JsonPath(query) => Ok(Lowered::Select {
+                value: self.expression(&parsed.context, step),
+                query,
+                name: String::new(),
+            }),
+            SelectorQuery::XPath { .. } => Err(outside_expression(
+                "XPath selectors are not compiled yet".to_owned(),
+            )),
+        }
     }
 
     /// One expression as a typed reference.
@@ -367,7 +446,8 @@ impl<'p> Lowerer<'p> {
                 name: String::new(),
             }),
             CriterionType::JsonPath { .. } => {
-                let written = c.condition.value.trim();
+                let written = crate::expr::jsonpath::criterion_query(c);
+                let written = written.as_str();
                 let query = match (
                     serde_json_path::JsonPath::parse(written),
                     self.settings.lenient_jsonpath(),

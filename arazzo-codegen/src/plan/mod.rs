@@ -191,6 +191,8 @@ pub struct StepPlan {
     pub call: StepCall,
     /// How long one attempt may take (1.1).
     pub timeout: Option<TimeoutPlan>,
+    /// `(static name, query)` of the JSONPath queries of its selectors and replacement targets.
+    pub queries: Vec<(String, String)>,
     /// Empty: any 2xx status is success.
     pub criteria: Vec<CriterionPlan>,
     /// `(run field, value)` of the outputs some expression reads.
@@ -295,6 +297,18 @@ pub struct ParamPlan {
     pub written: String,
 }
 
+/// Where a payload replacement writes: one place, or (a JSONPath `targetSelectorType`, 1.1)
+/// every node a query selects.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReplaceTarget {
+    Pointer(Vec<String>),
+    /// `name`: the `static` holding the compiled query.
+    JsonPath {
+        query: String,
+        name: String,
+    },
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum BodyKind {
     Json,
@@ -315,7 +329,7 @@ pub struct BodyPlan {
     pub kind: BodyKind,
     pub value: Lowered,
     /// `(pointer tokens, value)`, applied in order after the payload is built.
-    pub replacements: Vec<(Vec<String>, Lowered)>,
+    pub replacements: Vec<(ReplaceTarget, Lowered)>,
 }
 
 /// The credentials of an operation: alternatives (any one suffices) of client credential

@@ -16,7 +16,7 @@ use super::{
 pub fn visit_lowered(v: &Lowered, f: &mut dyn FnMut(&ValueRef)) {
     match v {
         Lowered::Literal(_) => {}
-        Lowered::Value(r) => f(r),
+        Lowered::Value(r) | Lowered::Select { value: r, .. } => f(r),
         Lowered::Template(parts) => parts.iter().for_each(|p| {
             if let TemplatePart::Value(r, _) = p {
                 f(r);
@@ -50,7 +50,7 @@ pub fn visit_cond(c: &Cond, f: &mut dyn FnMut(&ValueRef)) {
 fn visit_lowered_mut(v: &mut Lowered, f: &mut dyn FnMut(&mut ValueRef)) {
     match v {
         Lowered::Literal(_) => {}
-        Lowered::Value(r) => f(r),
+        Lowered::Value(r) | Lowered::Select { value: r, .. } => f(r),
         Lowered::Template(parts) => parts.iter_mut().for_each(|p| {
             if let TemplatePart::Value(r, _) = p {
                 f(r);

@@ -5,11 +5,16 @@ use super::document::Planner;
 use super::lower::Lowerer;
 use super::{
     ActionPlan, ActionPlanKind, BodyKind, BodyPlan, Callee, Cond, CriterionPlan, Escape,
-    HttpMethod, Lowered, OperationCall, ParamPlan, ParamStyle, StepCall, TimeoutPlan, Via,
+    HttpMethod, Lowered, OperationCall, ParamPlan, ParamStyle, ReplaceTarget, StepCall,
+    TimeoutPlan, Via,
 };
+use crate::expr::jsonpath::{GOESSNER, from_goessner, singular_pointer};
 use crate::index::inputs::resolve_parameters_of;
 use crate::load::ArazzoId;
-use crate::model::{ActionOrRef, Criterion, ParamLocation, Parameter, Step, StepTarget};
+use crate::model::{
+    ActionOrRef, Criterion, ExpressionType, ParamLocation, Parameter, PayloadReplacement, Step,
+    StepTarget,
+};
 use crate::node::{Node, Value, pointer};
 use crate::openapi::{Operation, operation};
 
@@ -395,9 +400,15 @@ impl<'p> Planner<'p> {
                 .replacements
                 .iter()
                 .filter_map(|r| {
-                    let tokens = pointer::parse(&r.target.value).ok()?;
+                    let target = match replace_target(r) {
+                        Ok(t) => t,
+                        Err(message) => {
+                            self.internal(Some(r.target.span), &message);
+                            return None;
+                        }
+                    };
                     match lowerer.value(&r.value, Some(step)) {
-                        Ok(v) => Some((tokens, v)),
+                        Ok(v) => Some((target, v)),
                         Err(e) => {
                             self.expr_error(&r.value, &e);
                             None
@@ -540,8 +551,40 @@ fn body_kind(content_type: &str, op_node: &Node, value: &Lowered) -> BodyKind {
     }
 }
 
+/// Where a replacement writes, by its `targetSelectorType` (a JSON pointer without one). The
+/// checks report a target that does not parse, so an error here is the planner's.
+fn replace_target(r: &PayloadReplacement) -> Result<ReplaceTarget, String> {
+    let text = r.target.value.as_str();
+    match r.target_type.as_ref().map(|t| &t.value) {
+        None | Some(ExpressionType::JsonPointer) => pointer::parse(text)
+            .map(ReplaceTarget::Pointer)
+            .map_err(|e| format!("a checked replacement target does not parse: {e}")),
+        Some(ExpressionType::JsonPath { version }) => {
+            let query = match version.as_ref().map(|v| v.value.as_str()) {
+                Some(GOESSNER) => from_goessner(text.trim()),
+                _ => text.trim().to_owned(),
+            };
+            Ok(match singular_pointer(&query) {
+                Some(tokens) => ReplaceTarget::Pointer(tokens),
+                None => ReplaceTarget::JsonPath {
+                    query,
+                    name: String::new(),
+                },
+            })
+        }
+        Some(ExpressionType::XPath { .. }) => {
+            Err("an XPath replacement target reached the planner".to_owned())
+        }
+    }
+}
+
 /// A parameter's value as written, for "has no value (from `…`)" errors.
 pub(super) fn written(value: &Node) -> String {
+    if let Some(s) = crate::model::Selector::of(value)
+        && let (Some(selector), Some(context)) = (s.selector.as_str(), s.context.as_str())
+    {
+        return format!("{selector} of {context}");
+    }
     value
         .scalar_text()
         .unwrap_or_else(|| "a literal value".to_owned())

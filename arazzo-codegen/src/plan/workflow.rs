@@ -13,8 +13,8 @@ use super::step::{DraftAction, DraftKind, DraftStep, Target, merge};
 use super::types::value_type;
 use super::{
     ActionPlanKind, BodyKind, Callee, Cond, CriterionPlan, Lowered, OutputPlan, OutputValue,
-    RunInputs, RunPlan, Source, StepCall, StepOutputField, StepPlan, StepTarget, ValueRef, Via,
-    WorkflowPlan,
+    ReplaceTarget, RunInputs, RunPlan, Source, StepCall, StepOutputField, StepPlan, StepTarget,
+    ValueRef, Via, WorkflowPlan,
 };
 use crate::index::inputs::resolve_parameters_of;
 use crate::load::ArazzoId;
@@ -79,6 +79,7 @@ impl<'p> Planner<'p> {
                         }
                         Lowered::Value(v) => v.ty.clone(),
                         Lowered::Template(_) => ValueType::new(Type::String),
+                        Lowered::Select { .. } => ValueType::json(),
                         _ => crate::types::literal_type(&o.value),
                     };
                     Some((o.name.value.clone(), value, ty))
@@ -227,6 +228,7 @@ impl<'p> Planner<'p> {
         let similar_step_names = similar_names(steps.iter().map(|s| s.variant.as_str()));
 
         let mut output_fields = Namer::new();
+        let mut output_queries = Namer::new();
         let whole_reads = whole_output_reads(&outputs);
         let mut outputs: Vec<OutputPlan> = outputs
             .into_iter()
@@ -240,7 +242,13 @@ impl<'p> Planner<'p> {
                 {
                     Some((field, Some(1))) => OutputValue::Take(field),
                     Some((field, _)) => OutputValue::Borrow(field),
-                    None => OutputValue::Compute(value),
+                    None => {
+                        let mut value = value;
+                        value.query_names_mut(&mut |n| {
+                            *n = output_queries.name("query", Case::Shouty);
+                        });
+                        OutputValue::Compute(value)
+                    }
                 };
                 OutputPlan {
                     field: output_fields.name(&name, Case::Snake),
@@ -392,6 +400,7 @@ impl Shape {
             description: d.description.clone(),
             call: d.call.clone(),
             timeout: d.timeout.clone(),
+            queries: Vec::new(),
             criteria: d.criteria.clone(),
             outputs: d
                 .outputs
@@ -482,11 +491,54 @@ fn name_constants(s: &mut StepPlan) {
     for c in &mut s.criteria {
         name(c, "criterion", &mut names);
     }
+    let mut name_query = |n: &mut String| *n = names.name("query", Case::Shouty);
+    for v in step_values_mut(s) {
+        v.query_names_mut(&mut name_query);
+    }
+    let mut queries = Vec::new();
+    for v in step_values_mut(s) {
+        v.queries(&mut queries);
+    }
+    if let StepCall::Operation(op) = &mut s.call
+        && let Some(b) = &mut op.body
+    {
+        for (target, _) in &mut b.replacements {
+            if let ReplaceTarget::JsonPath { name, query } = target {
+                *name = names.name("target", Case::Shouty);
+                queries.push((name.clone(), query.clone()));
+            }
+        }
+    }
+    s.queries = queries;
     for a in s.on_success.iter_mut().chain(s.on_failure.iter_mut()) {
         for c in &mut a.criteria {
             name(c, &a.name, &mut names);
         }
     }
+}
+
+/// Every lowered value of a step: its request, outputs and the inputs its actions pass.
+fn step_values_mut(s: &mut StepPlan) -> Vec<&mut Lowered> {
+    let mut values: Vec<&mut Lowered> = Vec::new();
+    match &mut s.call {
+        StepCall::Operation(op) => {
+            values.extend(op.params.iter_mut().map(|p| &mut p.value));
+            if let Some(b) = &mut op.body {
+                values.push(&mut b.value);
+                values.extend(b.replacements.iter_mut().map(|(_, v)| v));
+            }
+        }
+        StepCall::Workflow { inputs, .. } => values.extend(inputs.iter_mut().map(|(_, v)| v)),
+    }
+    values.extend(s.outputs.iter_mut().map(|(_, v)| v));
+    let actions = s.on_success.iter_mut().chain(s.on_failure.iter_mut());
+    values.extend(
+        actions
+            .filter_map(|a| a.inputs.as_mut())
+            .flatten()
+            .map(|(_, v)| v),
+    );
+    values
 }
 
 fn name_statics(c: &mut Cond, names: &mut Namer) {

@@ -1,11 +1,12 @@
 //! The type of each runtime expression, found by following it to the schema that describes it.
 
 use super::{SchemaHome, Type, ValueType, Walk};
+use crate::expr::selector::{self, ParsedSelector, SelectorQuery};
 use crate::expr::{Expression, Part, Root, Segment, StringValue, WorkflowField, string_value};
 use crate::index::{OperationIndex, Resolver};
 use crate::load::ArazzoId;
 use crate::load::Project;
-use crate::model::{Step, StepTarget, Workflow};
+use crate::model::{ArazzoVersion, Selector, Step, StepTarget, Workflow};
 use crate::node::{Node, pointer};
 use crate::openapi::{Operation, operation};
 
@@ -230,6 +231,9 @@ impl<'p> Typer<'p> {
         let inner = match output.value.as_str().map(string_value) {
             Some(Ok(StringValue::Expression(e))) => self.locate(doc, workflow, step, &e, depth + 1),
             Some(Ok(StringValue::Template(_))) => Located::Fixed(ValueType::new(Type::String)),
+            None if self.is_1_1(doc) && Selector::of(&output.value).is_some() => {
+                self.selected(doc, workflow, step, &output.value, depth)
+            }
             _ => Located::Fixed(literal_type(&output.value)),
         };
         match inner {
@@ -242,6 +246,49 @@ impl<'p> Typer<'p> {
                 Located::Schema { home, node, tokens }
             }
             Located::Fixed(t) if extra.is_empty() => Located::Fixed(t),
+            Located::Fixed(_) => Located::Fixed(ValueType::json()),
+        }
+    }
+
+    fn is_1_1(&self, doc: ArazzoId) -> bool {
+        self.project
+            .arazzo
+            .get(doc.0)
+            .is_some_and(|d| d.document.version >= ArazzoVersion::V1_1)
+    }
+
+    /// What a Selector Object selects: through the schema of its context when it is a
+    /// pointer (or a JSONPath naming one node); anything for other queries.
+    fn selected(
+        &self,
+        doc: ArazzoId,
+        workflow: &'p Workflow,
+        step: Option<&'p Step>,
+        node: &'p Node,
+        depth: usize,
+    ) -> Located<'p> {
+        let parsed = Selector::of(node).and_then(|s| selector::parse(&s).ok());
+        let Some(ParsedSelector {
+            context,
+            query: SelectorQuery::Pointer(tokens),
+        }) = parsed
+        else {
+            return Located::Fixed(ValueType::json());
+        };
+        match self.locate(doc, workflow, step, &context, depth + 1) {
+            Located::Schema {
+                home,
+                node,
+                tokens: mut inner,
+            } => {
+                inner.extend(tokens);
+                Located::Schema {
+                    home,
+                    node,
+                    tokens: inner,
+                }
+            }
+            Located::Fixed(t) if tokens.is_empty() => Located::Fixed(t),
             Located::Fixed(_) => Located::Fixed(ValueType::json()),
         }
     }

@@ -333,7 +333,7 @@ fn outputs(d: &mut Decoder<'_>, obj: &Object<'_>) -> Vec<Output> {
             let name = Spanned::new(e.key.clone(), e.key_span);
             d.check_id(&name, "output name", true);
             if let Some(s) = Selector::of(&e.value) {
-                if !d.newer(e.value.span, "a Selector Object") {
+                if !d.newer(crate::node::head(&e.value, d.file), "a Selector Object") {
                     return None;
                 }
                 selector(d, &s);
