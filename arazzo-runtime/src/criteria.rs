@@ -202,14 +202,19 @@ impl JsonQuery {
 
     /// Whether the query selects something from the value.
     pub fn matches(&self, v: Option<&Value>) -> bool {
-        let (Some(query), Some(v)) = (self.compiled(), v) else {
-            return false;
-        };
-        if !query.query(v).is_empty() {
-            return true;
+        match (self.compiled(), v) {
+            (Some(query), Some(v)) => selects(query, self.source, v),
+            _ => false,
         }
-        self.source.starts_with("$[?") && !query.query(&Value::Array(vec![v.clone()])).is_empty()
     }
+}
+
+/// Whether `query` (written `source`) selects something from `v`.
+pub(crate) fn selects(query: &serde_json_path::JsonPath, source: &str, v: &Value) -> bool {
+    if !query.query(v).is_empty() {
+        return true;
+    }
+    source.starts_with("$[?") && !query.query(&Value::Array(vec![v.clone()])).is_empty()
 }
 
 /// Follows RFC 6901 reference tokens (already unescaped) into a value.

@@ -10,6 +10,7 @@ mod auth;
 mod client;
 mod criteria;
 mod descriptor;
+mod embedded;
 mod encode;
 mod error;
 mod flow;
@@ -39,13 +40,15 @@ pub mod __private {
     pub use crate::descriptor::{
         ANY_2XX, ActionKind, Criterion, HttpMethod, In, Location, Param, Timeout,
     };
+    pub use crate::embedded::{Escape, jsonpath_matches, regex_matches};
     pub use crate::encode::{FieldEncoding, Style};
     pub use crate::error::Error;
     pub use crate::flow::{Budget, Retries, RunResult, Traced, WorkflowFuture, boxed, within};
     pub use crate::http::calls::{delete, get, head, options, patch, post, put, query, trace};
     pub use crate::http::{Call, Exchange, FieldValue, HttpClient, SharedHook};
     pub use crate::value::{
-        Part, at, child_input, field, inputs, output, output_ref, pick, read, record, replace, text,
+        Part, at, child_input, condition_text, field, inputs, output, output_ref, pick, read,
+        record, replace, text,
     };
     pub use serde_json::{Map, Value};
     pub use tracing;

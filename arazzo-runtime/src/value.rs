@@ -18,6 +18,8 @@ pub enum Part<'a> {
     Value(Option<&'a Value>),
     /// A value inside a form-urlencoded query string: encoded, so it cannot add a pair.
     Form(Option<&'a Value>),
+    /// A value embedded in a condition's query (1.1), written as its place there requires.
+    Escaped(Option<&'a Value>, crate::embedded::Escape),
 }
 
 /// A template as the string value it makes.
@@ -37,10 +39,31 @@ pub fn template(parts: &[Part<'_>]) -> String {
                     crate::criteria::text(v).as_bytes(),
                 ));
             }
+            Part::Escaped(v, escape) => {
+                crate::embedded::write(*v, *escape, &mut out);
+            }
             Part::Value(None) | Part::Form(None) => {}
         }
     }
     out
+}
+
+/// A condition's query with its embedded values written in; `None` when a value cannot be
+/// written where it is (the condition then does not hold).
+pub fn condition_text(parts: &[Part<'_>]) -> Option<String> {
+    let mut out = String::new();
+    for part in parts {
+        match part {
+            Part::Escaped(v, escape) => {
+                if !crate::embedded::write(*v, *escape, &mut out) {
+                    return None;
+                }
+            }
+            Part::Text(t) => out.push_str(t),
+            other => out.push_str(&template(std::slice::from_ref(other))),
+        }
+    }
+    Some(out)
 }
 
 /// A scalar's text for parameters: strings as they are, numbers and booleans as written,

@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use arazzo_runtime::Error;
 use generated_example::arazzo_1_1::{
-    Client, FetchReportInput, FillCartInput, FindProductInput, FindProductInputFilter,
-    ProductReportInput, ReportInTimeInput, ReportOnMissInput,
+    CheckCategoryInput, Client, FetchReportInput, FillCartInput, FindProductInput,
+    FindProductInputFilter, ProductReportInput, ReportInTimeInput, ReportOnMissInput,
 };
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -249,5 +249,32 @@ async fn selector_objects_read_outputs_parameters_and_payloads_and_target_replac
             "products": page["items"],
             "lines": [{"product": "first", "qty": 3}, {"product": "second", "qty": 3}]
         })
+    );
+}
+
+async fn check_category(category: &str, name: &str) -> Result<String, Error> {
+    let server =
+        catalog(json!({"items": [{"id": "p-1", "name": "Lamp", "category": "home"}]})).await;
+    let client = Client::new().with_catalog_url(server.uri());
+    let input = CheckCategoryInput {
+        category: category.to_owned(),
+        name: name.to_owned(),
+    };
+    client.check_category(input).await.map(|o| o.found)
+}
+
+#[tokio::test]
+async fn values_embedded_in_conditions_are_literals_of_the_query() {
+    assert_eq!(check_category("home", "Lamp").await.unwrap(), "Lamp");
+    // A value that would close the JSONPath string and add a clause is text inside it.
+    let error = check_category(r#"x" || @.id == "p-1"#, "Lamp")
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::CriterionFailed { .. }), "{error:?}");
+    // A value is matched literally, not as a pattern.
+    let error = check_category("home", "L.mp").await.unwrap_err();
+    assert!(
+        matches!(&error, Error::CriterionFailed { criterion, .. } if criterion.contains("{$inputs.name}")),
+        "{error:?}"
     );
 }

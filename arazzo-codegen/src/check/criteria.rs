@@ -3,12 +3,16 @@
 
 use super::Ctx;
 use crate::diagnostics::{Code, Diagnostic};
+use crate::expr::embedded::{Language, embedded, with_stand_ins};
 use crate::expr::jsonpath::comparison_dialect;
 use crate::expr::jsonpath::criterion_query;
-use crate::model::Criterion;
+use crate::model::{ArazzoVersion, Criterion};
 use crate::node::span_in_string;
 
 pub fn regex(ctx: &mut Ctx<'_>, criterion: &Criterion) {
+    if embedded_query(ctx, criterion, Language::Regex) {
+        return;
+    }
     let pattern = &criterion.condition.value;
     if let Err(e) = regex::Regex::new(pattern) {
         let detail = match &e {
@@ -37,6 +41,49 @@ pub fn regex(ctx: &mut Ctx<'_>, criterion: &Criterion) {
     }
 }
 
+/// A condition with embedded runtime expressions (1.1): its structure, with a stand-in value
+/// in each slot, must compile. Returns whether the condition has any (and was checked here).
+fn embedded_query(ctx: &mut Ctx<'_>, criterion: &Criterion, language: Language) -> bool {
+    if ctx.document.version < ArazzoVersion::V1_1 {
+        return false;
+    }
+    let text = match language {
+        Language::JsonPath => criterion_query(criterion),
+        Language::Regex | Language::XPath => criterion.condition.value.clone(),
+    };
+    let parts = match embedded(&text, language) {
+        Ok(Some(parts)) => parts,
+        Ok(None) => return false,
+        // Reported with the condition's other expressions.
+        Err(_) => return true,
+    };
+    let query = with_stand_ins(&parts);
+    let problem = match language {
+        Language::Regex => regex::Regex::new(&query)
+            .err()
+            .map(|e| (Code::InvalidRegex, e.to_string())),
+        Language::JsonPath => serde_json_path::JsonPath::parse(&query)
+            .err()
+            .map(|e| (Code::InvalidJsonPath, e.message().to_owned())),
+        Language::XPath => None,
+    };
+    if let Some((code, detail)) = problem {
+        let detail = detail
+            .lines()
+            .last()
+            .unwrap_or(&detail)
+            .trim_start_matches("error: ")
+            .to_owned();
+        ctx.push(
+            Diagnostic::new(code, format!("the condition does not compile with values in place of its expressions: {detail}"))
+                .at(criterion.condition_node.span)
+                .label(format!("checked as `{query}`"))
+                .note("each `{$…}` is written into the query as a literal (or inside the string it sits in), never as query syntax"),
+        );
+    }
+    true
+}
+
 fn has_backreference(pattern: &str) -> bool {
     pattern
         .as_bytes()
@@ -45,6 +92,9 @@ fn has_backreference(pattern: &str) -> bool {
 }
 
 pub fn jsonpath(ctx: &mut Ctx<'_>, criterion: &Criterion) {
+    if embedded_query(ctx, criterion, Language::JsonPath) {
+        return;
+    }
     let query = criterion_query(criterion);
     let query = query.as_str();
     let Err(e) = serde_json_path::JsonPath::parse(query) else {

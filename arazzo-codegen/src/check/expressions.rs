@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use super::Ctx;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::expr::condition::{self, ConditionWarning};
+use crate::expr::embedded::{EmbeddedPart, Language, embedded};
 use crate::expr::selector::{self, SelectorError};
 use crate::expr::{Condition, ExprError, Expression, StringValue, TemplatePart, string_value};
 use crate::model::{
@@ -227,12 +228,44 @@ impl<'w> Walker<'_, '_, 'w> {
                     None => {}
                 }
             }
+            let language = match &criterion.kind.value {
+                CriterionType::Regex => Some(Language::Regex),
+                CriterionType::JsonPath { .. } => Some(Language::JsonPath),
+                CriterionType::XPath { .. } => Some(Language::XPath),
+                CriterionType::Simple | CriterionType::JsonPointer => None,
+            };
+            // In 1.0, `{$…}` in a query is text like any other.
+            if let Some(language) = language
+                && self.ctx.document.version >= ArazzoVersion::V1_1
+            {
+                self.embedded(criterion, language, step);
+            }
             match &criterion.kind.value {
                 CriterionType::Simple => self.simple(criterion, step),
                 CriterionType::Regex => super::criteria::regex(self.ctx, criterion),
                 CriterionType::JsonPath { .. } => super::criteria::jsonpath(self.ctx, criterion),
                 CriterionType::XPath { .. } => super::criteria::xpath(self.ctx, criterion),
                 CriterionType::JsonPointer => super::criteria::jsonpointer(self.ctx, criterion),
+            }
+        }
+    }
+
+    /// The runtime expressions embedded in a `regex`, `jsonpath` or `xpath` condition (1.1).
+    fn embedded(&mut self, criterion: &'w Criterion, language: Language, step: Option<&'w Step>) {
+        let node = &criterion.condition_node;
+        match embedded(&criterion.condition.value, language) {
+            Ok(Some(parts)) => {
+                for part in parts {
+                    if let EmbeddedPart::Value(e, _) = part {
+                        self.push(e, node, Phase::Response, step);
+                    }
+                }
+            }
+            Ok(None) => {}
+            Err(e) => {
+                self.parsed.had_errors = true;
+                let d = malformed(self.ctx, node, &e, Code::MalformedExpression);
+                self.ctx.push(d);
             }
         }
     }

@@ -7,6 +7,7 @@ use quote::quote;
 
 use super::ident;
 use crate::expr::CmpOp;
+use crate::expr::embedded::{Language, Slot};
 use crate::plan::{Cond, Escape, Lowered, Operand, Source, TemplatePart, ValueRef};
 
 /// A JSON value built by constructors (no text is parsed at run time).
@@ -168,6 +169,38 @@ fn place(v: &Lowered) -> Option<TokenStream> {
     None
 }
 
+/// The `rt::Part`s of a template.
+fn template_parts(parts: &[TemplatePart]) -> Vec<TokenStream> {
+    parts
+        .iter()
+        .map(|p| match p {
+            TemplatePart::Text(t) => quote! { rt::Part::Text(#t) },
+            TemplatePart::Value(r, escape) => {
+                let value = borrowed(&Lowered::Value(r.clone()));
+                match escape {
+                    Escape::None => quote! { rt::Part::Value(#value) },
+                    Escape::Form => quote! { rt::Part::Form(#value) },
+                    Escape::Query(language, slot) => {
+                        let escape = query_escape(*language, *slot);
+                        quote! { rt::Part::Escaped(#value, #escape) }
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
+/// `rt::Escape::…` for a value at `slot` of a query in `language`.
+fn query_escape(language: Language, slot: Slot) -> TokenStream {
+    match (language, slot) {
+        (Language::Regex, _) => quote! { rt::Escape::Regex },
+        (Language::JsonPath, Slot::Quoted(q)) => quote! { rt::Escape::JsonPathString(#q) },
+        (Language::JsonPath, Slot::Bare) => quote! { rt::Escape::JsonPathLiteral },
+        (Language::XPath, Slot::Quoted(q)) => quote! { rt::Escape::XPathString(#q) },
+        (Language::XPath, Slot::Bare) => quote! { rt::Escape::XPathLiteral },
+    }
+}
+
 /// What a lowered value becomes: a `Value` that is always there, or an `Option<Value>`.
 enum Emitted {
     Always(TokenStream),
@@ -184,16 +217,7 @@ fn emitted(v: &Lowered) -> Emitted {
             Emitted::Maybe(quote! { #name.select(#value) })
         }
         Lowered::Template(parts) => {
-            let parts = parts.iter().map(|p| match p {
-                TemplatePart::Text(t) => quote! { rt::Part::Text(#t) },
-                TemplatePart::Value(r, escape) => {
-                    let value = borrowed(&Lowered::Value(r.clone()));
-                    match escape {
-                        Escape::None => quote! { rt::Part::Value(#value) },
-                        Escape::Form => quote! { rt::Part::Form(#value) },
-                    }
-                }
-            });
+            let parts = template_parts(parts);
             Emitted::Always(quote! { rt::text(&[#( #parts ),*]) })
         }
         Lowered::Array(items) => {
@@ -306,6 +330,19 @@ pub fn condition(c: &Cond) -> TokenStream {
             quote! { #value.is_some() }
         }
         Cond::Completed => quote! { exchange.completed() },
+        Cond::Built {
+            language,
+            value,
+            parts,
+        } => {
+            let value = borrowed(&Lowered::Value(value.clone()));
+            let parts = template_parts(parts);
+            let check = match language {
+                Language::Regex => quote! { rt::regex_matches },
+                Language::JsonPath | Language::XPath => quote! { rt::jsonpath_matches },
+            };
+            quote! { #check(rt::condition_text(&[#( #parts ),*]), #value) }
+        }
         Cond::Regex { value, name, .. } | Cond::JsonPath { value, name, .. } => {
             let name = ident(name);
             let value = borrowed(&Lowered::Value(value.clone()));
@@ -331,6 +368,7 @@ pub fn statics(c: &Cond, out: &mut Vec<TokenStream>) {
         | Cond::IsTrue(_)
         | Cond::Status { .. }
         | Cond::Exists(_)
+        | Cond::Built { .. }
         | Cond::Completed => {}
     }
 }

@@ -4,6 +4,7 @@
 pub mod ast;
 pub mod condition;
 mod display;
+pub mod embedded;
 pub mod jsonpath;
 pub mod parse;
 pub mod selector;

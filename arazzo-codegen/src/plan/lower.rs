@@ -1,5 +1,6 @@
 //! Lowering parsed expressions and criteria into the intermediate form the generator emits.
 
+use crate::expr::embedded::{EmbeddedPart, Language, Slot, embedded};
 use crate::expr::jsonpath::comparison_dialect;
 use crate::expr::selector::{self, SelectorError, SelectorQuery};
 use crate::expr::{self, ExprError, Expression, Part, Root, Segment, StringValue, WorkflowField};
@@ -84,6 +85,13 @@ pub enum Cond {
     },
     /// A JSON pointer criterion: the pointer names a value.
     Exists(ValueRef),
+    /// A `regex` or `jsonpath` condition with embedded runtime expressions (1.1): built, then
+    /// compiled, at run time.
+    Built {
+        language: Language,
+        value: ValueRef,
+        parts: Vec<TemplatePart>,
+    },
     /// The attempt finished within the step's `timeout`.
     Completed,
     /// `name`: the `static` holding the compiled pattern in the step's method.
@@ -115,6 +123,8 @@ pub enum Escape {
     None,
     /// A form-urlencoded component: inside a query string, a value cannot add a pair.
     Form,
+    /// A value embedded in a condition's query (1.1): written as its place there requires.
+    Query(Language, Slot),
 }
 
 impl Lowered {
@@ -439,6 +449,33 @@ impl<'p> Lowerer<'p> {
             CriterionType::Simple => {
                 let parsed = expr::condition::condition(&c.condition.value)?;
                 Ok(self.condition(&parsed.condition, step))
+            }
+            CriterionType::Regex | CriterionType::JsonPath { .. }
+                if self.is_1_1() && c.condition.value.contains("{$") =>
+            {
+                let (language, text) = match c.kind.value {
+                    CriterionType::Regex => (Language::Regex, c.condition.value.clone()),
+                    _ => (
+                        Language::JsonPath,
+                        crate::expr::jsonpath::criterion_query(c),
+                    ),
+                };
+                let parts = embedded(&text, language)?
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|p| match p {
+                        EmbeddedPart::Text(t) => TemplatePart::Text(t),
+                        EmbeddedPart::Value(e, slot) => TemplatePart::Value(
+                            self.expression(&e, step),
+                            Escape::Query(language, slot),
+                        ),
+                    })
+                    .collect();
+                Ok(Cond::Built {
+                    language,
+                    value: context(c)?,
+                    parts,
+                })
             }
             CriterionType::Regex => Ok(Cond::Regex {
                 value: context(c)?,

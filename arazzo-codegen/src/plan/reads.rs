@@ -43,6 +43,14 @@ pub fn visit_cond(c: &Cond, f: &mut dyn FnMut(&ValueRef)) {
         }
         Cond::IsTrue(o) => operand(o, f),
         Cond::Regex { value, .. } | Cond::JsonPath { value, .. } | Cond::Exists(value) => f(value),
+        Cond::Built { value, parts, .. } => {
+            f(value);
+            parts.iter().for_each(|p| {
+                if let TemplatePart::Value(r, _) = p {
+                    f(r);
+                }
+            });
+        }
         Cond::Status { .. } | Cond::Completed => {}
     }
 }
@@ -80,6 +88,14 @@ fn visit_cond_mut(c: &mut Cond, f: &mut dyn FnMut(&mut ValueRef)) {
         }
         Cond::IsTrue(o) => operand(o, f),
         Cond::Regex { value, .. } | Cond::JsonPath { value, .. } | Cond::Exists(value) => f(value),
+        Cond::Built { value, parts, .. } => {
+            f(value);
+            parts.iter_mut().for_each(|p| {
+                if let TemplatePart::Value(r, _) = p {
+                    f(r);
+                }
+            });
+        }
         Cond::Status { .. } | Cond::Completed => {}
     }
 }

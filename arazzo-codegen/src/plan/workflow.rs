@@ -553,6 +553,7 @@ fn name_statics(c: &mut Cond, names: &mut Namer) {
         | Cond::IsTrue(_)
         | Cond::Status { .. }
         | Cond::Exists(_)
+        | Cond::Built { .. }
         | Cond::Completed => {}
     }
 }
