@@ -35,6 +35,13 @@ const WORKFLOWS: &[(&str, &str)] = &[
     ("arazzo_1_1.rs", "codegen/arazzo-1-1.arazzo.yaml"),
 ];
 
+/// Workflows that evaluate XPath: generated with feature `xpath`, which gives both the
+/// generator and the runtime their XPath engine.
+const XPATH_WORKFLOWS: &[(&str, &str)] = &[
+    ("shipping.rs", "codegen/shipping.arazzo.yaml"),
+    ("xpath_1_0.rs", "codegen/xpath-1-0.arazzo.yaml"),
+];
+
 /// `(module file, document)`, relative to `$ARAZZO_UPSTREAM_FIXTURES/arazzo`.
 const UPSTREAM: &[(&str, &str)] = &[
     (
@@ -96,7 +103,9 @@ fn main() {
             manifest.join("../fixtures/compat/runner-shorthands.arazzo.yaml"),
             "compat.rs",
         );
-    for (module, file) in WORKFLOWS {
+    let xpath = std::env::var_os("CARGO_FEATURE_XPATH").is_some();
+    let xpath_workflows = if xpath { XPATH_WORKFLOWS } else { &[] };
+    for (module, file) in WORKFLOWS.iter().chain(xpath_workflows) {
         builder = builder.input_as(manifest.join("../fixtures").join(file), *module);
     }
     if let Some(dir) = std::env::var_os("ARAZZO_UPSTREAM_FIXTURES") {

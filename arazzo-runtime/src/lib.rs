@@ -16,6 +16,7 @@ mod error;
 mod flow;
 mod http;
 mod value;
+mod xpath;
 
 pub use auth::Secret;
 pub use error::{BODY_EXCERPT_BYTES, Error, Location, excerpt};
@@ -50,6 +51,7 @@ pub mod __private {
         Part, at, child_input, condition_text, field, inputs, output, output_ref, pick, read,
         record, replace, text,
     };
+    pub use crate::xpath::{Features, XPath, XPathEnabled, require_xpath, xpath_matches};
     pub use serde_json::{Map, Value};
     pub use tracing;
 }

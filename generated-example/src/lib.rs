@@ -74,6 +74,18 @@ pub mod arazzo_1_1 {
     include!(concat!(env!("OUT_DIR"), "/arazzo_1_1.rs"));
 }
 
+/// XPath criteria and selectors on an XML API (the generator's own fixture; feature `xpath`).
+#[cfg(feature = "xpath")]
+pub mod shipping {
+    include!(concat!(env!("OUT_DIR"), "/shipping.rs"));
+}
+
+/// XPath criteria in an Arazzo 1.0 document (the generator's own fixture; feature `xpath`).
+#[cfg(feature = "xpath")]
+pub mod xpath_1_0 {
+    include!(concat!(env!("OUT_DIR"), "/xpath_1_0.rs"));
+}
+
 /// Code generated from real third-party Arazzo documents (built when `ARAZZO_UPSTREAM_FIXTURES`
 /// is set).
 #[cfg(upstream_fixtures)]

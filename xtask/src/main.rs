@@ -134,7 +134,7 @@ fn regen(check: bool) -> ExitCode {
     }
     let mut snapshots = cargo();
     snapshots
-        .args(["test", "--workspace", "--quiet"])
+        .args(["test", "--workspace", "--all-features", "--quiet"])
         .env("INSTA_UPDATE", "always")
         .env("INSTA_FORCE_PASS", "1");
     if run("cargo test (updating snapshots)", &mut snapshots) {
@@ -166,6 +166,7 @@ fn test() -> ExitCode {
                 "clippy",
                 "--workspace",
                 "--all-targets",
+                "--all-features",
                 "--",
                 "-D",
                 "warnings",
@@ -175,7 +176,7 @@ fn test() -> ExitCode {
         ("cargo test", {
             let mut c = cargo();
             // A pending or mismatched snapshot fails the run instead of being written.
-            c.args(["test", "--workspace", "--no-fail-fast"])
+            c.args(["test", "--workspace", "--all-features", "--no-fail-fast"])
                 .env("INSTA_UPDATE", "no");
             c
         }),

@@ -1,5 +1,5 @@
 //! `regex`, `jsonpath` and `xpath` criteria: compiled at build time, so a broken pattern or query
-//! is a located error instead of a failure at run time.
+//! is a located error instead of a failure at run time (XPath where this build has the engine).
 
 use super::Ctx;
 use crate::diagnostics::{Code, Diagnostic};
@@ -65,7 +65,9 @@ fn embedded_query(ctx: &mut Ctx<'_>, criterion: &Criterion, language: Language) 
         Language::JsonPath => serde_json_path::JsonPath::parse(&query)
             .err()
             .map(|e| (Code::InvalidJsonPath, e.message().to_owned())),
-        Language::XPath => None,
+        Language::XPath => crate::expr::xpath::check(&query)
+            .err()
+            .map(|e| (Code::InvalidXPath, e.message)),
     };
     if let Some((code, detail)) = problem {
         let detail = detail
@@ -160,12 +162,22 @@ pub fn jsonpointer(ctx: &mut Ctx<'_>, criterion: &Criterion) {
     }
 }
 
+/// An `xpath` criterion: compiled by the engine the runtime uses, where this build has it.
 pub fn xpath(ctx: &mut Ctx<'_>, criterion: &Criterion) {
-    ctx.push(
-        Diagnostic::new(Code::UnsupportedCriterion, "xpath criteria are not supported")
-            .at(criterion.kind.span)
-            .label("xpath criterion")
-            .note("arazzo-rs compiles criteria ahead of time and has no XPath engine; XML responses are rare in Arazzo workflows")
-            .help("test the value with a `regex` criterion, or a `simple` condition on a header or status"),
-    );
+    ctx.xpath_seen(criterion.condition_node.span);
+    if embedded_query(ctx, criterion, Language::XPath) {
+        return;
+    }
+    if let Err(e) = crate::expr::xpath::check(&criterion.condition.value) {
+        let node = &criterion.condition_node;
+        let span = e.span.map_or(node.span, |r| {
+            span_in_string(node, r.start..r.end.max(r.start + 1), ctx.file)
+        });
+        ctx.push(
+            Diagnostic::new(Code::InvalidXPath, format!("invalid XPath expression: {}", e.message))
+                .at(span)
+                .label("the expression stops compiling here")
+                .note("XPath criteria are compiled as XPath 3.1 whatever version they name, e.g. `/order/status = 'shipped'`"),
+        );
+    }
 }

@@ -192,7 +192,12 @@ impl<'w> Walker<'_, '_, 'w> {
     /// type that parses.
     fn selector(&mut self, s: &Selector<'w>, phase: Phase, step: Option<&'w Step>) {
         match selector::parse(s) {
-            Ok(parsed) => self.push(parsed.context, s.context, phase, step),
+            Ok(parsed) => {
+                if matches!(parsed.query, selector::SelectorQuery::XPath { .. }) {
+                    self.ctx.xpath_seen(s.selector.span);
+                }
+                self.push(parsed.context, s.context, phase, step);
+            }
             Err(SelectorError::Context(e)) => {
                 self.parsed.had_errors = true;
                 let d = malformed(self.ctx, s.context, &e, Code::MalformedExpression).note(
@@ -203,6 +208,7 @@ impl<'w> Walker<'_, '_, 'w> {
             Err(SelectorError::Query(message)) => {
                 let code = match selector::kind_of(s.kind) {
                     Some(("jsonpointer", _)) => Code::InvalidJsonPointer,
+                    Some(("xpath", _)) => Code::InvalidXPath,
                     _ => Code::InvalidJsonPath,
                 };
                 self.ctx.push(

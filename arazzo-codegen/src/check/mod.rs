@@ -5,7 +5,6 @@ pub(crate) mod criteria;
 mod expressions;
 mod flow;
 mod ids;
-mod not_built;
 mod outputs;
 mod references;
 mod step_dependencies;
@@ -28,11 +27,20 @@ pub(crate) struct Ctx<'p> {
     pub file: &'p SourceFile,
     pub settings: &'p Settings,
     pub diags: Diagnostics,
+    /// The first XPath expression of the document, while this build cannot compile them.
+    pub unchecked_xpath: Option<crate::source_map::Span>,
 }
 
 impl Ctx<'_> {
     pub fn push(&mut self, d: Diagnostic) {
         self.diags.push(d);
+    }
+
+    /// Notes an XPath expression, so that a build that cannot compile them says so once.
+    pub fn xpath_seen(&mut self, at: crate::source_map::Span) {
+        if !crate::expr::xpath::CHECKED && self.unchecked_xpath.is_none() {
+            self.unchecked_xpath = Some(at);
+        }
     }
 }
 
@@ -54,11 +62,11 @@ pub fn check(project: &Project, index: &OperationIndex, settings: &Settings) -> 
             file,
             settings,
             diags: Diagnostics::new(),
+            unchecked_xpath: None,
         };
         ids::check(&mut ctx);
         for workflow in &loaded.document.workflows {
             ids::dependencies(&mut ctx, workflow);
-            not_built::check_workflow(&mut ctx, workflow);
             outputs::check_workflow(&mut ctx, workflow);
             actions::check_workflow(&mut ctx, workflow);
             step_dependencies::check_workflow(&mut ctx, workflow);
@@ -66,6 +74,15 @@ pub fn check(project: &Project, index: &OperationIndex, settings: &Settings) -> 
             steps::check_workflow(&mut ctx, workflow, &parsed);
             references::check_workflow(&mut ctx, workflow, &parsed);
             types::check_workflow(&mut ctx, workflow, &parsed);
+        }
+        if let Some(at) = ctx.unchecked_xpath {
+            ctx.push(
+                Diagnostic::new(Code::UncheckedXPath, "XPath expressions are generated without being compiled")
+                    .at(at)
+                    .label("the first XPath expression of this document")
+                    .note("this build of arazzo-codegen has no XPath engine; a broken expression would select nothing at run time")
+                    .help("enable the `xpath` feature of arazzo-codegen (the `cargo arazzo` CLI has it) to check them at build time"),
+            );
         }
         all.extend(ctx.diags);
     }

@@ -104,11 +104,15 @@ fn replacement_targets(ctx: &mut Ctx<'_>, step: &Step) {
                     )
                 })
             }
-            Some(ExpressionType::XPath { .. }) => Some((
-                Code::UnsupportedFeature,
-                "XPath replacement targets are not supported: the payload is JSON to this compiler"
-                    .to_owned(),
-            )),
+            Some(ExpressionType::XPath { .. }) => {
+                ctx.xpath_seen(r.target.span);
+                crate::expr::xpath::check(text).err().map(|e| {
+                    (
+                        Code::InvalidXPath,
+                        format!("invalid XPath expression: {}", e.message),
+                    )
+                })
+            }
         };
         if let Some((code, message)) = problem {
             ctx.push(

@@ -108,7 +108,7 @@ pub fn file(tokens: TokenStream) -> Result<String, String> {
 /// prettyplease writes items back to back; rustfmt keeps (and users write) a blank line
 /// between them. A blank line goes before an item that follows the end of another at the same
 /// indentation: after a closing brace, or after a `use`, `const` or `static` when the next
-/// item is of another kind.
+/// item is of another kind, or after a top-level item that ends over several lines.
 fn blank_lines_between_items(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut previous: Option<&str> = None;
@@ -173,7 +173,8 @@ fn ends_item(prev: &str, next: &str) -> bool {
     match (kind(p), kind(next)) {
         (Some(a), Some(b)) => p.ends_with(';') && a != b,
         (Some(_), None) => p.ends_with(';'),
-        _ => false,
+        // The last line of an item written over several lines (`>();`).
+        (None, _) => p.ends_with(';') && indent(prev) == 0,
     }
 }
 

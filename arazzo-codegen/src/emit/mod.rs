@@ -23,7 +23,15 @@ pub fn emit(plan: &DocumentPlan) -> Result<String, Diagnostics> {
     let client = client::client(plan);
     let types = plan.types.iter().map(types::definition);
     let modules = plan.workflows.iter().map(workflow::module);
+    // Without the runtime's `xpath` feature, this stops the build with one message that says
+    // how to enable it, instead of XPath criteria that never hold.
+    let xpath = plan.uses_xpath.then(|| {
+        quote! {
+            const _: () = ::arazzo_runtime::__private::require_xpath::<::arazzo_runtime::__private::Features>();
+        }
+    });
     let tokens = quote! {
+        #xpath
         #client
         #( #types )*
         #( #modules )*

@@ -91,8 +91,7 @@ fn constants(s: &StepPlan) -> Vec<TokenStream> {
         });
     }
     for (name, query) in &s.queries {
-        let name = ident(name);
-        out.push(quote! { static #name: rt::JsonQuery = rt::JsonQuery::new(#query); });
+        out.push(super::values::query_static(name, query));
     }
     for c in all {
         let name = ident(&c.name);
@@ -457,7 +456,7 @@ fn operation(s: &StepPlan, op: &OperationCall) -> TokenStream {
                 ReplaceTarget::Pointer(tokens) => {
                     quote! { rt::replace(&mut body, &[#( #tokens ),*], #v); }
                 }
-                ReplaceTarget::JsonPath { name, .. } => {
+                ReplaceTarget::Query { name, .. } => {
                     let name = ident(name);
                     quote! { #name.replace_all(&mut body, #v); }
                 }

@@ -8,7 +8,7 @@ use quote::quote;
 use super::ident;
 use crate::expr::CmpOp;
 use crate::expr::embedded::{Language, Slot};
-use crate::plan::{Cond, Escape, Lowered, Operand, Source, TemplatePart, ValueRef};
+use crate::plan::{Cond, Escape, Lowered, Operand, Query, Source, TemplatePart, ValueRef};
 
 /// A JSON value built by constructors (no text is parsed at run time).
 pub fn json_literal(value: &serde_json::Value) -> TokenStream {
@@ -339,11 +339,14 @@ pub fn condition(c: &Cond) -> TokenStream {
             let parts = template_parts(parts);
             let check = match language {
                 Language::Regex => quote! { rt::regex_matches },
-                Language::JsonPath | Language::XPath => quote! { rt::jsonpath_matches },
+                Language::JsonPath => quote! { rt::jsonpath_matches },
+                Language::XPath => quote! { rt::xpath_matches },
             };
             quote! { #check(rt::condition_text(&[#( #parts ),*]), #value) }
         }
-        Cond::Regex { value, name, .. } | Cond::JsonPath { value, name, .. } => {
+        Cond::Regex { value, name, .. }
+        | Cond::JsonPath { value, name, .. }
+        | Cond::XPath { value, name, .. } => {
             let name = ident(name);
             let value = borrowed(&Lowered::Value(value.clone()));
             quote! { #name.matches(#value) }
@@ -361,8 +364,10 @@ pub fn statics(c: &Cond, out: &mut Vec<TokenStream>) {
             out.push(quote! { static #name: rt::Pattern = rt::Pattern::new(#pattern); });
         }
         Cond::JsonPath { query, name, .. } => {
-            let name = ident(name);
-            out.push(quote! { static #name: rt::JsonQuery = rt::JsonQuery::new(#query); });
+            out.push(query_static(name, &Query::JsonPath(query.clone())));
+        }
+        Cond::XPath { query, name, .. } => {
+            out.push(query_static(name, &Query::XPath(query.clone())));
         }
         Cond::Compare { .. }
         | Cond::IsTrue(_)
@@ -370,5 +375,14 @@ pub fn statics(c: &Cond, out: &mut Vec<TokenStream>) {
         | Cond::Exists(_)
         | Cond::Built { .. }
         | Cond::Completed => {}
+    }
+}
+
+/// The `static` holding a compiled query, compiled by its engine on first use.
+pub fn query_static(name: &str, query: &Query) -> TokenStream {
+    let name = ident(name);
+    match query {
+        Query::JsonPath(q) => quote! { static #name: rt::JsonQuery = rt::JsonQuery::new(#q); },
+        Query::XPath(q) => quote! { static #name: rt::XPath = rt::XPath::new(#q); },
     }
 }

@@ -258,16 +258,7 @@ fn run_methods(w: &WorkflowPlan) -> TokenStream {
         };
         quote! { #field: #value }
     });
-    let mut queries = Vec::new();
-    for o in &w.outputs {
-        if let OutputValue::Compute(v) = &o.value {
-            v.queries(&mut queries);
-        }
-    }
-    let queries = queries.iter().map(|(name, query)| {
-        let name = ident(name);
-        quote! { static #name: rt::JsonQuery = rt::JsonQuery::new(#query); }
-    });
+    let queries = output_queries(w);
     let steps = w.steps.iter().map(|s| step::method(w, s));
     let runs = w.runs.iter().map(run_other);
     let ended = w.run.ends_on_failure.then(|| ended(w));
@@ -353,13 +344,29 @@ fn ended(w: &WorkflowPlan) -> TokenStream {
         }
     });
     let mutable = (!w.outputs.is_empty()).then(|| quote! { mut });
+    let queries = output_queries(w);
     quote! {
         /// The error of a failure action that ends the run, with the workflow's outputs that
         /// the steps run so far can give.
         fn ended(&self, step: &'static str, action: &'static str) -> rt::Error {
+            #( #queries )*
             let #mutable outputs = rt::Map::new();
             #( #inserts )*
             rt::Error::Ended { workflow: WORKFLOW, step, action, status: self.status, outputs }
         }
     }
+}
+
+/// The `static`s of the compiled queries of the workflow's outputs.
+fn output_queries(w: &WorkflowPlan) -> Vec<TokenStream> {
+    let mut queries = Vec::new();
+    for o in &w.outputs {
+        if let OutputValue::Compute(v) = &o.value {
+            v.queries(&mut queries);
+        }
+    }
+    queries
+        .iter()
+        .map(|(name, query)| super::values::query_static(name, query))
+        .collect()
 }

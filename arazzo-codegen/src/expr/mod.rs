@@ -8,6 +8,7 @@ pub mod embedded;
 pub mod jsonpath;
 pub mod parse;
 pub mod selector;
+pub mod xpath;
 
 pub use ast::*;
 pub use parse::{ExprError, expression, string_value};

@@ -60,10 +60,15 @@ pub fn parse(s: &Selector<'_>) -> Result<ParsedSelector, SelectorError> {
                 None => SelectorQuery::JsonPath(query),
             }
         }
-        Some(("xpath", version)) => SelectorQuery::XPath {
-            query: text.to_owned(),
-            version: version.unwrap_or("xpath-31").to_owned(),
-        },
+        Some(("xpath", version)) => {
+            super::xpath::check(text).map_err(|e| {
+                SelectorError::Query(format!("invalid XPath expression: {}", e.message))
+            })?;
+            SelectorQuery::XPath {
+                query: text.to_owned(),
+                version: version.unwrap_or("xpath-31").to_owned(),
+            }
+        }
         _ => return Err(SelectorError::Query("unknown selector type".to_owned())),
     };
     Ok(ParsedSelector { context, query })

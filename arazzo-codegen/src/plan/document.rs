@@ -68,8 +68,43 @@ pub fn plan(
             step_budget: settings.step_budget,
         },
         types,
+        uses_xpath: workflows.iter().any(uses_xpath),
         workflows,
     })
+}
+
+/// Whether a workflow evaluates XPath: in a criterion or in a selector.
+fn uses_xpath(w: &super::WorkflowPlan) -> bool {
+    fn cond(c: &super::Cond) -> bool {
+        use super::Cond;
+        match c {
+            Cond::Any(parts) | Cond::All(parts) => parts.iter().any(cond),
+            Cond::Not(inner) => cond(inner),
+            Cond::XPath { .. } => true,
+            Cond::Built { language, .. } => *language == crate::expr::embedded::Language::XPath,
+            _ => false,
+        }
+    }
+    let xpath = |(_, q): &(String, super::Query)| matches!(q, super::Query::XPath(_));
+    let mut output_queries = Vec::new();
+    for o in &w.outputs {
+        if let super::OutputValue::Compute(v) = &o.value {
+            v.queries(&mut output_queries);
+        }
+    }
+    output_queries.iter().any(xpath)
+        || w.steps.iter().any(|s| {
+            s.queries.iter().any(xpath)
+                || s.criteria
+                    .iter()
+                    .chain(
+                        s.on_success
+                            .iter()
+                            .chain(&s.on_failure)
+                            .flat_map(|a| &a.criteria),
+                    )
+                    .any(|c| cond(&c.cond))
+        })
 }
 
 /// The diagnostic for a broken invariant of the generator: never wrong code, always a report.

@@ -106,6 +106,19 @@ pub enum Cond {
         query: String,
         name: String,
     },
+    /// An `xpath` condition on the value's XML text; `name` as for [`Cond::JsonPath`].
+    XPath {
+        value: ValueRef,
+        query: String,
+        name: String,
+    },
+}
+
+/// A query compiled by its engine at run time, held in a `static`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Query {
+    JsonPath(String),
+    XPath(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -149,12 +162,12 @@ pub enum Lowered {
     Template(Vec<TemplatePart>),
     Array(Vec<Lowered>),
     Object(Vec<(String, Lowered)>),
-    /// A Selector Object's JSONPath query on a value (1.1): the node it selects, or a list of
-    /// the nodes when it selects several. Selectors that name one node are [`Lowered::Value`].
+    /// A Selector Object's JSONPath or XPath query on a value (1.1): what it selects, a list
+    /// when it selects several. JSONPath selectors that name one node are [`Lowered::Value`].
     /// `name`: the `static` holding the compiled query.
     Select {
         value: ValueRef,
-        query: String,
+        query: Query,
         name: String,
     },
 }
@@ -171,7 +184,7 @@ impl Lowered {
     }
 
     /// Every `(static name, query)` of the value's compiled queries.
-    pub fn queries(&self, out: &mut Vec<(String, String)>) {
+    pub fn queries(&self, out: &mut Vec<(String, Query)>) {
         match self {
             Lowered::Select { name, query, .. } => out.push((name.clone(), query.clone())),
             Lowered::Array(items) => items.iter().for_each(|i| i.queries(out)),
@@ -279,12 +292,14 @@ impl<'p> Lowerer<'p> {
             }
             SelectorQuery::JsonPath(query) => Ok(Lowered::Select {
                 value: self.expression(&parsed.context, step),
-                query,
+                query: Query::JsonPath(query),
                 name: String::new(),
             }),
-            SelectorQuery::XPath { .. } => Err(outside_expression(
-                "XPath selectors are not compiled yet".to_owned(),
-            )),
+            SelectorQuery::XPath { query, .. } => Ok(Lowered::Select {
+                value: self.expression(&parsed.context, step),
+                query: Query::XPath(query),
+                name: String::new(),
+            }),
         }
     }
 
@@ -450,11 +465,12 @@ impl<'p> Lowerer<'p> {
                 let parsed = expr::condition::condition(&c.condition.value)?;
                 Ok(self.condition(&parsed.condition, step))
             }
-            CriterionType::Regex | CriterionType::JsonPath { .. }
+            CriterionType::Regex | CriterionType::JsonPath { .. } | CriterionType::XPath { .. }
                 if self.is_1_1() && c.condition.value.contains("{$") =>
             {
                 let (language, text) = match c.kind.value {
                     CriterionType::Regex => (Language::Regex, c.condition.value.clone()),
+                    CriterionType::XPath { .. } => (Language::XPath, c.condition.value.clone()),
                     _ => (
                         Language::JsonPath,
                         crate::expr::jsonpath::criterion_query(c),
@@ -511,11 +527,11 @@ impl<'p> Lowerer<'p> {
                 value.text = format!("{}#{}", value.text, c.condition.value);
                 Ok(Cond::Exists(value))
             }
-            CriterionType::XPath { .. } => {
-                let mut e = ExprError::new("xpath criteria are not supported", 0..0);
-                e.in_expression = false;
-                Err(e)
-            }
+            CriterionType::XPath { .. } => Ok(Cond::XPath {
+                value: context(c)?,
+                query: c.condition.value.clone(),
+                name: String::new(),
+            }),
         }
     }
 

@@ -14,7 +14,7 @@ mod types;
 mod workflow;
 
 pub use document::{internal_error, plan};
-pub use lower::{Cond, Escape, Lowered, Operand, Source, TemplatePart, ValueRef};
+pub use lower::{Cond, Escape, Lowered, Operand, Query, Source, TemplatePart, ValueRef};
 pub use names::{Case, sanitize};
 pub use types::{Absent, FieldDef, RustType, TypeDef, serde_case};
 
@@ -37,6 +37,8 @@ pub struct DocumentPlan {
     /// first needed.
     pub types: Vec<TypeDef>,
     pub workflows: Vec<WorkflowPlan>,
+    /// Some criterion or selector is XPath: the runtime needs its `xpath` feature.
+    pub uses_xpath: bool,
 }
 
 /// The generated `Client`: a base URL per source, a credential per security scheme.
@@ -192,7 +194,7 @@ pub struct StepPlan {
     /// How long one attempt may take (1.1).
     pub timeout: Option<TimeoutPlan>,
     /// `(static name, query)` of the JSONPath queries of its selectors and replacement targets.
-    pub queries: Vec<(String, String)>,
+    pub queries: Vec<(String, Query)>,
     /// Empty: any 2xx status is success.
     pub criteria: Vec<CriterionPlan>,
     /// `(run field, value)` of the outputs some expression reads.
@@ -302,9 +304,9 @@ pub struct ParamPlan {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReplaceTarget {
     Pointer(Vec<String>),
-    /// `name`: the `static` holding the compiled query.
-    JsonPath {
-        query: String,
+    /// Every node a JSONPath or XPath query selects; `name`: the `static` holding it.
+    Query {
+        query: Query,
         name: String,
     },
 }

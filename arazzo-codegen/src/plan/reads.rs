@@ -42,7 +42,10 @@ pub fn visit_cond(c: &Cond, f: &mut dyn FnMut(&ValueRef)) {
             operand(rhs, f);
         }
         Cond::IsTrue(o) => operand(o, f),
-        Cond::Regex { value, .. } | Cond::JsonPath { value, .. } | Cond::Exists(value) => f(value),
+        Cond::Regex { value, .. }
+        | Cond::JsonPath { value, .. }
+        | Cond::XPath { value, .. }
+        | Cond::Exists(value) => f(value),
         Cond::Built { value, parts, .. } => {
             f(value);
             parts.iter().for_each(|p| {
@@ -87,7 +90,10 @@ fn visit_cond_mut(c: &mut Cond, f: &mut dyn FnMut(&mut ValueRef)) {
             operand(rhs, f);
         }
         Cond::IsTrue(o) => operand(o, f),
-        Cond::Regex { value, .. } | Cond::JsonPath { value, .. } | Cond::Exists(value) => f(value),
+        Cond::Regex { value, .. }
+        | Cond::JsonPath { value, .. }
+        | Cond::XPath { value, .. }
+        | Cond::Exists(value) => f(value),
         Cond::Built { value, parts, .. } => {
             f(value);
             parts.iter_mut().for_each(|p| {

@@ -5,7 +5,7 @@ use super::document::Planner;
 use super::lower::Lowerer;
 use super::{
     ActionPlan, ActionPlanKind, BodyKind, BodyPlan, Callee, Cond, CriterionPlan, Escape,
-    HttpMethod, Lowered, OperationCall, ParamPlan, ParamStyle, ReplaceTarget, StepCall,
+    HttpMethod, Lowered, OperationCall, ParamPlan, ParamStyle, Query, ReplaceTarget, StepCall,
     TimeoutPlan, Via,
 };
 use crate::expr::jsonpath::{GOESSNER, from_goessner, singular_pointer};
@@ -566,15 +566,16 @@ fn replace_target(r: &PayloadReplacement) -> Result<ReplaceTarget, String> {
             };
             Ok(match singular_pointer(&query) {
                 Some(tokens) => ReplaceTarget::Pointer(tokens),
-                None => ReplaceTarget::JsonPath {
-                    query,
+                None => ReplaceTarget::Query {
+                    query: Query::JsonPath(query),
                     name: String::new(),
                 },
             })
         }
-        Some(ExpressionType::XPath { .. }) => {
-            Err("an XPath replacement target reached the planner".to_owned())
-        }
+        Some(ExpressionType::XPath { .. }) => Ok(ReplaceTarget::Query {
+            query: Query::XPath(text.to_owned()),
+            name: String::new(),
+        }),
     }
 }
 

@@ -503,7 +503,7 @@ fn name_constants(s: &mut StepPlan) {
         && let Some(b) = &mut op.body
     {
         for (target, _) in &mut b.replacements {
-            if let ReplaceTarget::JsonPath { name, query } = target {
+            if let ReplaceTarget::Query { name, query } = target {
                 *name = names.name("target", Case::Shouty);
                 queries.push((name.clone(), query.clone()));
             }
@@ -548,7 +548,9 @@ fn name_statics(c: &mut Cond, names: &mut Namer) {
         }
         Cond::Not(inner) => name_statics(inner, names),
         Cond::Regex { name, .. } => *name = names.name("pattern", Case::Shouty),
-        Cond::JsonPath { name, .. } => *name = names.name("query", Case::Shouty),
+        Cond::JsonPath { name, .. } | Cond::XPath { name, .. } => {
+            *name = names.name("query", Case::Shouty);
+        }
         Cond::Compare { .. }
         | Cond::IsTrue(_)
         | Cond::Status { .. }

@@ -105,11 +105,13 @@ impl<'p> Typer<'p> {
             } => self
                 .operation(doc, step)
                 .and_then(|op| self.response_schema(&op))
-                .map_or(Located::Fixed(ValueType::json()), |(home, node)| {
-                    Located::Schema {
-                        home,
-                        node,
-                        tokens: navigation(expr),
+                .map_or(Located::Fixed(ValueType::json()), |(home, node, media)| {
+                    let tokens = navigation(expr);
+                    match (media.contains("xml"), tokens.is_empty()) {
+                        // An XML body is its text at run time; its schema describes elements.
+                        (true, true) => Located::Fixed(ValueType::new(Type::String)),
+                        (true, false) => Located::Fixed(ValueType::json()),
+                        (false, _) => Located::Schema { home, node, tokens },
                     }
                 }),
             Root::Request { .. } | Root::Response { .. } => {
@@ -329,8 +331,8 @@ impl<'p> Typer<'p> {
         self.project.tree(op.file)?.at(&tokens)
     }
 
-    /// The schema of the first 2xx response with a body (JSON preferred).
-    fn response_schema(&self, op: &Operation) -> Option<(SchemaHome<'p>, &'p Node)> {
+    /// The schema of the first 2xx response with a body (JSON preferred), and its media type.
+    fn response_schema(&self, op: &Operation) -> Option<(SchemaHome<'p>, &'p Node, &'p str)> {
         let responses = self.op_node(op)?.get("responses")?.as_map()?;
         let mut codes: Vec<&crate::node::Entry> = responses
             .entries
@@ -346,7 +348,7 @@ impl<'p> Typer<'p> {
                 project: self.project,
                 file: target.file,
             };
-            media_schema(target.node.get("content")?, None).map(|s| (home, s))
+            media_schema(target.node.get("content")?, None).map(|(media, s)| (home, s, media))
         })
     }
 
@@ -366,23 +368,18 @@ impl<'p> Typer<'p> {
             project: self.project,
             file: target.file,
         };
-        media_schema(target.node.get("content")?, wanted).map(|s| (home, s))
+        media_schema(target.node.get("content")?, wanted).map(|(_, s)| (home, s))
     }
 }
 
 /// The schema of the wanted media type, else of the first JSON one, else of the first.
-fn media_schema<'n>(content: &'n Node, wanted: Option<&str>) -> Option<&'n Node> {
+fn media_schema<'n>(content: &'n Node, wanted: Option<&str>) -> Option<(&'n str, &'n Node)> {
     let map = content.as_map()?;
     let pick = wanted
-        .and_then(|w| map.get(w))
-        .or_else(|| {
-            map.entries
-                .iter()
-                .find(|e| e.key.contains("json"))
-                .map(|e| &e.value)
-        })
-        .or_else(|| map.entries.first().map(|e| &e.value))?;
-    pick.get("schema")
+        .and_then(|w| map.entries.iter().find(|e| e.key == w))
+        .or_else(|| map.entries.iter().find(|e| e.key.contains("json")))
+        .or_else(|| map.entries.first())?;
+    Some((pick.key.as_str(), pick.value.get("schema")?))
 }
 
 /// Splits `a.b.c` into the declared name it starts with (longest) and the rest.
