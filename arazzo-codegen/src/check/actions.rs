@@ -22,6 +22,22 @@ pub fn check_workflow<'w>(ctx: &mut Ctx<'w>, workflow: &'w Workflow) {
             ]
         }));
     for (list, role) in lists {
+        let mut names: Vec<(&str, crate::source_map::Span)> = Vec::new();
+        for item in list {
+            if let Some((name, span)) = action_name(ctx, item, role) {
+                if let Some((_, first)) = names.iter().find(|(n, _)| *n == name) {
+                    ctx.push(
+                        Diagnostic::new(Code::DuplicateId, format!("action `{name}` is listed twice"))
+                            .at(span)
+                            .label("listed again")
+                            .secondary(*first, "first listed here")
+                            .note("names tell a list's actions apart: in traces and errors, and where a step's actions replace the workflow's of the same name")
+                            .help("give each action of a list its own name"),
+                    );
+                }
+                names.push((name, span));
+            }
+        }
         for item in list {
             let action = match item {
                 ActionOrRef::Action(a) => Some(a),
@@ -139,28 +155,80 @@ fn check_action<'w>(ctx: &mut Ctx<'w>, workflow: &'w Workflow, action: &Action) 
             }
         }
     }
-    duplicate_parameters(ctx, &params);
+    duplicate_parameters(ctx, &action.parameters);
 }
 
-/// Parameters of one list are unique by name (and `in`, where they have one).
-pub(super) fn duplicate_parameters(ctx: &mut Ctx<'_>, params: &[crate::model::Parameter]) {
-    for (i, p) in params.iter().enumerate() {
-        let key = |q: &crate::model::Parameter| {
-            (q.name.value.clone(), q.location.as_ref().map(|l| l.value))
-        };
-        if params
+/// Parameters of one list are unique by name and `in` (where they have one): the schemas'
+/// `uniqueItems`, and the text's "a unique parameter is defined by the combination of a name
+/// and location". A Reusable Object counts as the parameter it names, reported where it is
+/// written.
+pub(super) fn duplicate_parameters(ctx: &mut Ctx<'_>, list: &[crate::model::ParameterOrRef]) {
+    use crate::model::ParameterOrRef;
+    let components = &ctx.document.components.parameters;
+    let written: Vec<(
+        String,
+        Option<crate::model::ParamLocation>,
+        crate::source_map::Span,
+    )> = list
+        .iter()
+        .filter_map(|p| match p {
+            ParameterOrRef::Parameter(p) => Some((
+                p.name.value.clone(),
+                p.location.as_ref().map(|l| l.value),
+                p.name.span,
+            )),
+            ParameterOrRef::Reusable(r) => {
+                let name = r.reference.value.strip_prefix("$components.parameters.")?;
+                let p = &components.get(name)?.value;
+                Some((
+                    p.name.value.clone(),
+                    p.location.as_ref().map(|l| l.value),
+                    r.reference.span,
+                ))
+            }
+        })
+        .collect();
+    for (i, (name, location, span)) in written.iter().enumerate() {
+        let first = written
             .get(..i)
-            .is_some_and(|before| before.iter().any(|q| key(q) == key(p)))
-        {
+            .and_then(|before| before.iter().find(|(n, l, _)| n == name && l == location));
+        if let Some((_, _, first)) = first {
             ctx.push(
                 Diagnostic::new(
                     Code::DuplicateId,
-                    format!("parameter `{}` is given twice", p.name.value),
+                    format!("parameter `{name}` is given twice"),
                 )
-                .at(p.name.span)
+                .at(*span)
                 .label("given again")
+                .secondary(*first, "first given here")
                 .help("give each parameter once"),
             );
+        }
+    }
+}
+
+/// The name of an action as listed (a Reusable Object's action by its component), and where
+/// the list writes it.
+fn action_name<'w>(
+    ctx: &Ctx<'w>,
+    item: &'w ActionOrRef,
+    role: Role,
+) -> Option<(&'w str, crate::source_map::Span)> {
+    match item {
+        ActionOrRef::Action(a) => Some((a.name.value.as_str(), a.name.span)),
+        ActionOrRef::Reusable(r) => {
+            let (prefix, map) = match role {
+                Role::Success => (
+                    "$components.successActions.",
+                    &ctx.document.components.success_actions,
+                ),
+                Role::Failure => (
+                    "$components.failureActions.",
+                    &ctx.document.components.failure_actions,
+                ),
+            };
+            let name = r.reference.value.strip_prefix(prefix)?;
+            Some((map.get(name)?.value.name.value.as_str(), r.reference.span))
         }
     }
 }

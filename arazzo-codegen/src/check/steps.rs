@@ -17,14 +17,17 @@ use crate::types::{SchemaHome, Type, Typer, ValueType, literal_type};
 
 pub fn check_workflow<'w>(ctx: &mut Ctx<'w>, workflow: &'w Workflow, parsed: &ParsedWorkflow<'_>) {
     let workflow_params = resolve_parameters(ctx, &workflow.parameters);
+    super::actions::duplicate_parameters(ctx, &workflow.parameters);
     for step in &workflow.steps {
         replacement_targets(ctx, step);
+        super::actions::duplicate_parameters(ctx, &step.parameters);
         let step_params = resolve_parameters(ctx, &step.parameters);
         let Some(target) = &step.target else { continue };
         let op_ref = match target {
             StepTarget::OperationId(id) => ctx.resolver.operation_id(id),
             StepTarget::OperationPath(path) => ctx.resolver.operation_path(path),
             StepTarget::WorkflowId(id) => {
+                message_fields(ctx, step, "runs a workflow");
                 match ctx.resolver.workflow(id) {
                     Ok(Some((doc, child))) => {
                         let runner = Runner::Step(&step.step_id);
@@ -48,7 +51,13 @@ pub fn check_workflow<'w>(ctx: &mut Ctx<'w>, workflow: &'w Workflow, parsed: &Pa
         };
         let op_ref = match op_ref {
             Ok(Some(op)) => op,
-            Ok(None) => continue,
+            Ok(None) => {
+                // The operation is not known, but the schemas' rule holds without it.
+                for p in step_params.iter().filter(|p| p.location.is_none()) {
+                    ctx.push(without_in(p, None));
+                }
+                continue;
+            }
             Err(d) => {
                 ctx.push(d);
                 continue;
@@ -56,6 +65,7 @@ pub fn check_workflow<'w>(ctx: &mut Ctx<'w>, workflow: &'w Workflow, parsed: &Pa
         };
         match operation(ctx.project, &op_ref) {
             Ok(op) => {
+                message_fields(ctx, step, "calls an OpenAPI operation");
                 parameters(ctx, step, &step_params, &workflow_params, &op);
                 request_body(ctx, step, &op);
                 status_criteria(ctx, step, &op, parsed);
@@ -123,6 +133,30 @@ fn replacement_targets(ctx: &mut Ctx<'_>, step: &Step) {
                         (r.target_type.is_none() && !text.starts_with('/'))
                             .then(|| "without `targetSelectorType`, a target is a JSON pointer such as `/pet/name`".to_owned()),
                     ),
+            );
+        }
+    }
+}
+
+/// `action` and `correlationId` belong to steps that send or receive AsyncAPI messages (1.1).
+fn message_fields(ctx: &mut Ctx<'_>, step: &Step, kind: &str) {
+    let fields = [
+        ("action", step.action.as_ref().map(|a| a.span)),
+        (
+            "correlationId",
+            step.correlation_id.as_ref().map(|c| c.span),
+        ),
+    ];
+    for (field, span) in fields {
+        if let Some(span) = span {
+            ctx.push(
+                Diagnostic::new(
+                    Code::StepTarget,
+                    format!("`{field}` is for steps that send or receive AsyncAPI messages, and step `{}` {kind}", step.step_id.value),
+                )
+                .at(span)
+                .label("not allowed on this step")
+                .help(format!("remove `{field}`")),
             );
         }
     }
@@ -306,6 +340,20 @@ fn fits(given: &ValueType, wanted: &ValueType) -> bool {
     }
 }
 
+fn without_in(p: &Parameter, hint: Option<String>) -> Diagnostic {
+    Diagnostic::new(
+        Code::ParameterWithoutIn,
+        format!("parameter `{}` has no `in`", p.name.value),
+    )
+    .at(p.name.span)
+    .label("`in` is required for parameters of operation steps")
+    .help(
+        hint.unwrap_or_else(|| {
+            "add `in: path`, `in: query`, `in: header` or `in: cookie`".to_owned()
+        }),
+    )
+}
+
 fn parameters(
     ctx: &mut Ctx<'_>,
     step: &Step,
@@ -326,17 +374,7 @@ fn parameters(
                         l.as_str()
                     )
                 });
-            ctx.push(
-                Diagnostic::new(
-                    Code::ParameterWithoutIn,
-                    format!("parameter `{}` has no `in`", p.name.value),
-                )
-                .at(p.name.span)
-                .label("`in` is required for parameters of operation steps")
-                .help(hint.unwrap_or_else(|| {
-                    "add `in: path`, `in: query`, `in: header` or `in: cookie`".to_owned()
-                })),
-            );
+            ctx.push(without_in(p, hint));
             continue;
         };
         if declared

@@ -55,6 +55,8 @@ codes! {
     NewerThanDocument = "newer-than-document", Error;
     /// An id that does not match the characters the specification recommends.
     InvalidId = "invalid-id", Warning;
+    /// A source, output or component name outside the characters the Arazzo schema allows.
+    InvalidName = "invalid-name", Error;
     /// Two workflows, steps, sources or components share an id.
     DuplicateId = "duplicate-id", Error;
     /// A source description whose file does not exist.

@@ -214,9 +214,38 @@ impl<'a> Decoder<'a> {
             .collect()
     }
 
+    /// A list that, where it is written, must not be empty (the schemas' `minItems: 1`).
+    pub fn not_empty(&mut self, obj: &Object<'_>, field: &str) {
+        if let Some(node) = obj.map.get(field)
+            && node.as_seq().is_some_and(<[Node]>::is_empty)
+        {
+            self.error(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    format!("`{field}` must list at least one entry"),
+                )
+                .at(node.span)
+                .label("empty list")
+                .help(format!(
+                    "leave `{field}` out instead of writing an empty list"
+                )),
+            );
+        }
+    }
+
+    /// A name that runtime expressions and the Arazzo schemas require to match
+    /// `^[A-Za-z0-9_\-]+$` (or with `.` where `allow_dots`): an error when it does not.
+    pub fn check_name(&mut self, name: &Spanned<String>, what: &str, allow_dots: bool) {
+        self.check_id_as(name, what, allow_dots, Code::InvalidName);
+    }
+
     /// Warns when an id uses characters outside `allowed` (the specification's recommended set);
     /// such ids cannot be referenced from runtime expressions.
     pub fn check_id(&mut self, id: &Spanned<String>, what: &str, allow_dots: bool) {
+        self.check_id_as(id, what, allow_dots, Code::InvalidId);
+    }
+
+    fn check_id_as(&mut self, id: &Spanned<String>, what: &str, allow_dots: bool, code: Code) {
         let ok = !id.value.is_empty()
             && id.value.chars().all(|c| {
                 c.is_ascii_alphanumeric() || c == '_' || c == '-' || (allow_dots && c == '.')
@@ -227,18 +256,20 @@ impl<'a> Decoder<'a> {
             } else {
                 "letters, digits, `_` and `-`"
             };
+            let note = match code {
+                Code::InvalidName => format!("the Arazzo schema allows {allowed} only"),
+                _ => format!("the Arazzo specification recommends {allowed} only"),
+            };
             self.error(
                 Diagnostic::new(
-                    Code::InvalidId,
+                    code,
                     format!(
                         "{what} `{}` uses characters runtime expressions cannot name",
                         id.value
                     ),
                 )
                 .at(id.span)
-                .note(format!(
-                    "the Arazzo specification recommends {allowed} only"
-                )),
+                .note(note),
             );
         }
     }

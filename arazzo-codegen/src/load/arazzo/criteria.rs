@@ -223,6 +223,10 @@ pub fn action(d: &mut Decoder<'_>, node: &Node, role: ActionRole) -> Option<Acti
             None
         }
     });
+    if matches!(role, ActionRole::Success) {
+        // Failure actions may list none (the schemas set `minItems` on success actions only).
+        d.not_empty(&obj, "criteria");
+    }
     let criteria = criteria(d, &obj, "criteria");
     let parameters = if d.since_1_1(&obj, "parameters") {
         parameters(d, &obj)

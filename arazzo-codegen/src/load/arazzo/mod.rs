@@ -247,7 +247,7 @@ fn source(d: &mut Decoder<'_>, node: &Node) -> Option<SourceDescription> {
         }
     });
     if let Some(name) = &name {
-        d.check_id(name, "source description name", false);
+        d.check_name(name, "source description name", false);
     }
     Some(SourceDescription {
         name: name?,
@@ -331,7 +331,7 @@ fn outputs(d: &mut Decoder<'_>, obj: &Object<'_>) -> Vec<Output> {
         .iter()
         .filter_map(|e| {
             let name = Spanned::new(e.key.clone(), e.key_span);
-            d.check_id(&name, "output name", true);
+            d.check_name(&name, "output name", true);
             if let Some(s) = Selector::of(&e.value) {
                 if !d.newer(crate::node::head(&e.value, d.file), "a Selector Object") {
                     return None;
@@ -475,7 +475,7 @@ fn components(d: &mut Decoder<'_>, node: &Node) -> Option<Components> {
 }
 
 fn component_name(d: &mut Decoder<'_>, entry: &crate::node::Entry) {
-    d.check_id(
+    d.check_name(
         &Spanned::new(entry.key.clone(), entry.key_span),
         "component name",
         true,

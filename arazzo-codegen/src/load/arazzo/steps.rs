@@ -10,6 +10,7 @@ pub(super) fn step(d: &mut Decoder<'_>, node: &Node) -> Option<Step> {
     }
     let target = step_target(d, &obj);
     let request_body = obj.map.get("requestBody").and_then(|n| request_body(d, n));
+    d.not_empty(&obj, "successCriteria");
     let success_criteria = criteria(d, &obj, "successCriteria");
     let on_success = actions(d, &obj, "onSuccess", ActionRole::Success);
     let on_failure = actions(d, &obj, "onFailure", ActionRole::Failure);
@@ -27,6 +28,7 @@ pub(super) fn step(d: &mut Decoder<'_>, node: &Node) -> Option<Step> {
         None
     };
     let depends_on = if d.since_1_1(&obj, "dependsOn") {
+        d.not_empty(&obj, "dependsOn");
         list_of_strings(d, &obj, "dependsOn", "a `dependsOn` entry")
     } else {
         Vec::new()
@@ -48,6 +50,20 @@ pub(super) fn step(d: &mut Decoder<'_>, node: &Node) -> Option<Step> {
     } else {
         None
     };
+    if let (Some(c), Some(a)) = (&correlation_id, &action)
+        && a.value != "receive"
+    {
+        d.error(
+            Diagnostic::new(
+                Code::InvalidValue,
+                "`correlationId` is for steps that receive a message",
+            )
+            .at(c.span)
+            .label("on a step that sends")
+            .secondary(a.span, "this step sends")
+            .help("remove `correlationId`, or make the step `action: receive`"),
+        );
+    }
     Some(Step {
         step_id: step_id?,
         timeout,
