@@ -33,6 +33,7 @@ const WORKFLOWS: &[(&str, &str)] = &[
     ("library.rs", "codegen/library.arazzo.yaml"),
     ("every_feature.rs", "valid/every-feature.arazzo.yaml"),
     ("arazzo_1_1.rs", "codegen/arazzo-1-1.arazzo.yaml"),
+    ("by_identity.rs", "codegen/by-identity.arazzo.yaml"),
 ];
 
 /// Workflows that evaluate XPath: generated with feature `xpath`, which gives both the

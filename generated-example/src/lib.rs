@@ -74,6 +74,11 @@ pub mod arazzo_1_1 {
     include!(concat!(env!("OUT_DIR"), "/arazzo_1_1.rs"));
 }
 
+/// Documents that name each other by `$self` (the generator's own fixture).
+pub mod by_identity {
+    include!(concat!(env!("OUT_DIR"), "/by_identity.rs"));
+}
+
 /// XPath criteria and selectors on an XML API (the generator's own fixture; feature `xpath`).
 #[cfg(feature = "xpath")]
 pub mod shipping {

@@ -320,3 +320,24 @@ async fn a_workflow_of_another_arazzo_document_runs_as_a_step() {
         r#"{"kind":"index"}"#
     );
 }
+
+#[tokio::test]
+async fn workflows_of_documents_found_by_their_self_run_as_one() {
+    use generated_example::by_identity::{Client, StartAndReadInput};
+    let server = job_server(&["running"]).await;
+    let client = Client::new().with_jobs_url(server.uri());
+    let output = client
+        .start_and_read(StartAndReadInput {
+            kind: "index".to_owned(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(output.id, "j1");
+    assert_eq!(output.state, "running");
+    // `$self` is the document's absolute URI, as written.
+    assert_eq!(
+        output.document,
+        "https://workflows.example.com/jobs/by-identity.arazzo.yaml"
+    );
+    assert_eq!(sequence(&server).await, ["POST /jobs", "GET /jobs/j1"]);
+}

@@ -156,6 +156,20 @@ fn self_uri(ctx: &mut Ctx<'_>, occ: &Occurrence<'_>) {
     let span = span_in_string(occ.node, occ.expr.range.clone(), ctx.file);
     if ctx.document.version < ArazzoVersion::V1_1 {
         ctx.push(newer_than(&ctx.document.arazzo.value, span, "`$self`"));
+    } else if let Some(relative) = ctx
+        .document
+        .self_uri
+        .as_ref()
+        .filter(|s| !crate::load::is_absolute_uri(&s.value))
+    {
+        ctx.push(
+            Diagnostic::new(Code::UndefinedSelf, "`$self` is read, but the document's `$self` is a relative reference")
+                .at(span)
+                .label("read here")
+                .secondary(relative.span, "relative `$self`")
+                .note("a relative `$self` is resolved against where the document is read from: a path on the build machine, which generated code must not carry")
+                .help("make `$self` an absolute URI, such as `https://example.com/workflows.arazzo.yaml`"),
+        );
     } else if ctx.document.self_uri.is_none() {
         ctx.push(
             Diagnostic::new(Code::UndefinedSelf, "`$self` is read, but the document declares no `$self`")

@@ -28,9 +28,16 @@ pub fn doc_lines(text: &str, width: usize) -> Vec<String> {
             paragraph.clear();
         }
     };
+    let mut in_fence = false;
     for raw in text.trim().lines() {
         let line = raw.trim_end();
-        if line.trim().is_empty() {
+        let fence = line.trim_start().starts_with("```") || line.trim_start().starts_with("~~~");
+        if in_fence || fence {
+            // Code keeps its lines, from the opening fence to the closing one.
+            flush(&mut paragraph, &mut out);
+            out.push(format!(" {line}"));
+            in_fence ^= fence;
+        } else if line.trim().is_empty() {
             flush(&mut paragraph, &mut out);
             if out.last().is_some_and(|l| !l.is_empty()) {
                 out.push(String::new());
@@ -93,10 +100,11 @@ fn list_marker(line: &str) -> Option<String> {
     (!n.is_empty() && n.chars().all(|c| c.is_ascii_digit())).then(|| format!("{n}. "))
 }
 
-/// Headings, tables, quotes, code fences and indented code keep their own lines.
+/// Headings, tables, quotes and indented code keep their own lines (fenced code too, above).
 fn keeps_its_line(line: &str) -> bool {
     let trimmed = line.trim_start();
-    line.starts_with("    ") || trimmed.starts_with(['#', '|', '>', '`'])
+    // A line that opens with inline code (`` `steps` and … ``) is prose, not a fence.
+    line.starts_with("    ") || trimmed.starts_with(['#', '|', '>'])
 }
 
 /// Formats a whole file, or says why the tokens are not Rust (a bug of the emitter).
@@ -210,6 +218,20 @@ mod tests {
                 "    /v1/Conversations/{Sid}/Webhooks`)",
             ]
         );
+    }
+
+    #[test]
+    fn prose_that_opens_with_inline_code_wraps_and_fences_do_not() {
+        let lines = doc_lines("`steps` and `base` are relative URLs resolved here", 30);
+        assert_eq!(
+            lines,
+            [" `steps` and `base` are", " relative URLs resolved here"]
+        );
+        let fence = doc_lines(
+            "```yaml\nurl: a very long line that must stay whole\n```",
+            30,
+        );
+        assert_eq!(fence.len(), 3);
     }
 
     #[test]

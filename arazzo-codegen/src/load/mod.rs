@@ -4,11 +4,13 @@
 mod arazzo;
 mod cache;
 mod decode;
+mod identity;
 mod openapi;
 pub mod refs;
 mod sources;
 
 pub use decode::newer_than;
+pub use identity::is_absolute as is_absolute_uri;
 pub use openapi::OpenApiDoc;
 pub use sources::{ArazzoId, BoundSource, OpenApiId, SourceTarget};
 
@@ -25,6 +27,8 @@ use crate::source_map::{FileId, SourceMap, Span};
 pub struct LoadedArazzo {
     pub document: Document,
     pub path: PathBuf,
+    /// Its base URI: `$self`, resolved against `path` when relative; else `path`'s URI.
+    pub base: Option<url::Url>,
     pub sources: Vec<BoundSource>,
 }
 
@@ -85,6 +89,9 @@ pub(crate) struct Loader<'s> {
     pub in_progress: Vec<PathBuf>,
     /// Files already read, so each is parsed once however many documents name it.
     pub loaded: std::collections::HashMap<PathBuf, SourceTarget>,
+    /// Sources whose URL is neither a local file nor the `$self` of a document loaded so far:
+    /// matched against every loaded document's `$self` once all are loaded.
+    pub by_identity: Vec<sources::PendingSource>,
 }
 
 /// Loads the Arazzo document at `path` and everything it references.
@@ -95,12 +102,14 @@ pub fn load(path: &Path, settings: &Settings) -> (Project, Diagnostics) {
         diags: Diagnostics::new(),
         in_progress: Vec::new(),
         loaded: std::collections::HashMap::new(),
+        by_identity: Vec::new(),
     };
     let path = absolute(path);
     if let Some((file, root)) = loader.read(&path, None) {
         match sniff(&root) {
             Sniffed::Arazzo => {
                 loader.arazzo(file, &path, &root);
+                loader.bind_by_identity();
             }
             _ => loader.diags.push(
                 Diagnostic::new(Code::SourceKind, "this is not an Arazzo document")
@@ -214,9 +223,11 @@ impl Loader<'_> {
         let index = self.project.arazzo.len();
         self.loaded
             .insert(path.to_path_buf(), SourceTarget::Arazzo(ArazzoId(index)));
+        let base = identity::base_uri(path, document.self_uri.as_ref().map(|s| s.value.as_str()));
         self.project.arazzo.push(LoadedArazzo {
             document,
             path: path.to_path_buf(),
+            base,
             sources: Vec::new(),
         });
         let bound = self.bind_sources(index);
