@@ -34,6 +34,7 @@ const WORKFLOWS: &[(&str, &str)] = &[
     ("every_feature.rs", "valid/every-feature.arazzo.yaml"),
     ("arazzo_1_1.rs", "codegen/arazzo-1-1.arazzo.yaml"),
     ("by_identity.rs", "codegen/by-identity.arazzo.yaml"),
+    ("every_1_1_field.rs", "codegen/every-1-1-field.arazzo.yaml"),
 ];
 
 /// Workflows that evaluate XPath: generated with feature `xpath`, which gives both the

@@ -74,6 +74,11 @@ pub mod arazzo_1_1 {
     include!(concat!(env!("OUT_DIR"), "/arazzo_1_1.rs"));
 }
 
+/// One document that uses every Arazzo 1.1 field of HTTP workflows (the generator's fixture).
+pub mod every_1_1_field {
+    include!(concat!(env!("OUT_DIR"), "/every_1_1_field.rs"));
+}
+
 /// Documents that name each other by `$self` (the generator's own fixture).
 pub mod by_identity {
     include!(concat!(env!("OUT_DIR"), "/by_identity.rs"));

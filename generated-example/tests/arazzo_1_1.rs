@@ -278,3 +278,120 @@ async fn values_embedded_in_conditions_are_literals_of_the_query() {
         "{error:?}"
     );
 }
+
+mod every_1_1_field {
+    //! The document that uses every Arazzo 1.1 field of HTTP workflows, run end to end.
+
+    use generated_example::every_1_1_field::{Client, ShopInput};
+    use serde_json::json;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    async fn shop(cart_status: u16) -> MockServer {
+        let server = MockServer::start().await;
+        let page = json!({"items": [
+            {"id": "p-1", "name": "Lamp", "price": 20},
+            {"id": "p-2", "name": "Desk", "price": 90},
+        ]});
+        Mock::given(method("GET"))
+            .and(path("/products/search"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(page.clone()))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/products/filter"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(page))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/carts"))
+            .respond_with(ResponseTemplate::new(cart_status).set_body_json(json!({"id": "c-9"})))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/reports/p-1"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"rows": 4})))
+            .mount(&server)
+            .await;
+        server
+    }
+
+    fn input() -> ShopInput {
+        ShopInput {
+            name: "Desk".to_owned(),
+            quantity: 3,
+        }
+    }
+
+    #[tokio::test]
+    async fn every_field_reaches_the_server_and_the_caller() {
+        let server = shop(201).await;
+        let client = Client::new().with_catalog_url(server.uri());
+        let output = client.shop(input()).await.unwrap();
+        let requests = server.received_requests().await.unwrap_or_default();
+        let sent: Vec<String> = requests
+            .iter()
+            .map(|r| format!("{} {}", r.url.path(), r.url.query().unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            sent,
+            [
+                // The specification's two query-string examples: a form string as written,
+                // and JSON text percent-encoded whole.
+                "/products/search filter=active&sort=desc&limit=50",
+                "/products/filter %7B%22filter%22%3A%22active%22%2C%22sort%22%3A%22desc%22%2C%22limit%22%3A50%7D",
+                "/carts ",
+            ]
+        );
+        // A Selector Object in the payload, then a JSONPath and a JSON pointer replacement.
+        let cart: serde_json::Value = serde_json::from_slice(&requests[2].body).unwrap_or_default();
+        assert_eq!(
+            cart,
+            json!({
+                "products": [{"id": "p-1", "name": "Lamp", "price": 20}],
+                "lines": [{"product": "p-1", "qty": 3}],
+            })
+        );
+        assert_eq!(output.cart_id.as_deref(), Some("c-9"));
+        assert_eq!(output.first_name, "Lamp");
+        assert_eq!(output.ids, json!(["p-1", "p-2"]));
+        assert_eq!(
+            output.document,
+            "https://workflows.example.com/catalog/every-1-1-field.arazzo.yaml"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failure_action_runs_a_workflow_with_its_parameters() {
+        let server = shop(409).await;
+        let client = Client::new().with_catalog_url(server.uri());
+        let output = client.shop(input()).await.unwrap();
+        // `reportInstead` ran `report` with `id` from the search: the run ends there.
+        let last = server.received_requests().await.unwrap_or_default();
+        assert_eq!(
+            last.last().map(|r| r.url.path().to_owned()).as_deref(),
+            Some("/reports/p-1")
+        );
+        assert_eq!(output.cart_id, None);
+    }
+
+    #[tokio::test]
+    async fn an_embedded_input_that_matches_no_product_fails_the_search() {
+        let server = shop(201).await;
+        let client = Client::new().with_catalog_url(server.uri());
+        let error = client
+            .shop(ShopInput {
+                name: "Desk' || @.name == 'Lamp".to_owned(),
+                quantity: 1,
+            })
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                &error,
+                arazzo_runtime::Error::CriterionFailed { step: "search", .. }
+            ),
+            "{error:?}"
+        );
+    }
+}
