@@ -47,6 +47,18 @@ fn client(server: &MockServer) -> Client {
         .with_sleeper(Sleeper::recording().0)
 }
 
+/// Runs `labelDeliveredParcel` for `parcel_id` against `server`.
+async fn label(
+    server: &MockServer,
+    parcel_id: &str,
+) -> arazzo_runtime::Result<generated_example::shipping::LabelDeliveredParcelOutput> {
+    client(server)
+        .label_delivered_parcel(LabelDeliveredParcelInput {
+            parcel_id: parcel_id.to_owned(),
+        })
+        .await
+}
+
 async fn requests(server: &MockServer) -> Vec<String> {
     server
         .received_requests()
@@ -68,12 +80,7 @@ async fn xpath_criteria_retry_and_selectors_fill_the_outputs() {
         xml(200, parcel("p1", "in-transit")),
     ])
     .await;
-    let output = client(&server)
-        .label_delivered_parcel(LabelDeliveredParcelInput {
-            parcel_id: "p1".to_owned(),
-        })
-        .await
-        .unwrap();
+    let output = label(&server, "p1").await.unwrap();
     assert_eq!(
         requests(&server).await,
         [
@@ -110,12 +117,7 @@ async fn an_embedded_input_is_an_xpath_literal_not_xpath() {
         .mount(&server)
         .await;
     // Written into the condition as a string literal, the input cannot widen it to every parcel.
-    let error = client(&server)
-        .label_delivered_parcel(LabelDeliveredParcelInput {
-            parcel_id: "x' or 'a'='a".to_owned(),
-        })
-        .await
-        .unwrap_err();
+    let error = label(&server, "x' or 'a'='a").await.unwrap_err();
     assert!(
         matches!(&error, Error::CriterionFailed { step: "track", criterion, .. } if criterion.starts_with("/parcel[@id = {$inputs.parcelId}]")),
         "{error:?}"
@@ -129,12 +131,7 @@ async fn a_body_that_is_not_xml_fails_the_criterion_without_aborting_the_run() {
         xml(404, "<error>no such parcel</error>".to_owned()),
     ])
     .await;
-    let error = client(&server)
-        .label_delivered_parcel(LabelDeliveredParcelInput {
-            parcel_id: "p1".to_owned(),
-        })
-        .await
-        .unwrap_err();
+    let error = label(&server, "p1").await.unwrap_err();
     // The unparsable body fails the XPath criterion; no retry matches it (its XPath does not
     // hold either), so the failure is the criterion's. A 404 would have ended the run.
     assert!(
@@ -154,12 +151,7 @@ async fn a_body_that_is_not_xml_fails_the_criterion_without_aborting_the_run() {
 #[tokio::test]
 async fn an_unknown_parcel_ends_the_run_through_its_status() {
     let server = shipping(vec![xml(404, "<error>no such parcel</error>".to_owned())]).await;
-    let error = client(&server)
-        .label_delivered_parcel(LabelDeliveredParcelInput {
-            parcel_id: "p1".to_owned(),
-        })
-        .await
-        .unwrap_err();
+    let error = label(&server, "p1").await.unwrap_err();
     assert!(
         matches!(
             &error,
