@@ -2,8 +2,10 @@
 //! the request hook, the step budget and how retries wait. One field of the generated client,
 //! so its own code stays short and every client behaves alike.
 
+use crate::error::Error;
 use crate::flow::{Budget, DEFAULT_STEP_BUDGET, Sleeper, retry_delay};
 use crate::http::{Exchange, HttpClient, SharedHook};
+use crate::limits::{Limits, millis};
 
 #[derive(Clone, Debug)]
 pub struct ClientSettings {
@@ -11,6 +13,7 @@ pub struct ClientSettings {
     pub request_hook: Option<SharedHook>,
     pub step_budget: usize,
     pub sleeper: Sleeper,
+    pub limits: Limits,
 }
 
 impl Default for ClientSettings {
@@ -27,6 +30,14 @@ impl ClientSettings {
             request_hook: None,
             step_budget,
             sleeper: Sleeper::default(),
+            limits: Limits::default(),
+        }
+    }
+
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+        if self.http.is_default() {
+            self.http = HttpClient::built(limits.connect_timeout);
         }
     }
 
@@ -43,8 +54,27 @@ impl ClientSettings {
         Budget::new(workflow, self.step_budget)
     }
 
-    /// Waits before a retry: the response's `Retry-After`, else the action's `retryAfter`.
-    pub async fn wait_before_retry(&self, exchange: &Exchange, retry_after: Option<f64>) {
-        self.sleeper.sleep(retry_delay(exchange, retry_after)).await;
+    /// Waits before a retry: the response's `Retry-After`, else the action's `retryAfter`. A
+    /// longer wait than the limits allow is an error: retrying sooner than a server asked
+    /// would most likely fail again, and a caller can schedule the run for later.
+    pub async fn wait_before_retry(
+        &self,
+        exchange: &Exchange,
+        retry_after: Option<f64>,
+    ) -> Result<(), Error> {
+        let (delay, asked_by) = retry_delay(exchange, retry_after);
+        if let Some(limit) = self.limits.max_retry_delay
+            && delay > limit
+        {
+            return Err(Error::RetryDelay {
+                workflow: exchange.workflow,
+                step: exchange.step,
+                asked_ms: millis(delay),
+                asked_by,
+                limit_ms: millis(limit),
+            });
+        }
+        self.sleeper.sleep(delay).await;
+        Ok(())
     }
 }

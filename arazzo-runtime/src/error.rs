@@ -28,6 +28,42 @@ pub enum Error {
         /// Where the step's `timeout` is written.
         location: Location,
     },
+    /// A request went past one of the client's time limits (`Client::with_limits`).
+    #[error(
+        "workflow `{workflow}`, step `{step}`: {what} took longer than the client's limit of {limit_ms} ms"
+    )]
+    TimeLimit {
+        workflow: &'static str,
+        step: &'static str,
+        /// `connecting`, `the request` or `a silence in the response`.
+        what: &'static str,
+        limit_ms: u64,
+    },
+    /// A response body larger than the client's limit (`Client::with_limits`); not read on.
+    #[error(
+        "workflow `{workflow}`, step `{step}`: the response body is larger than the client's limit of {limit_bytes} bytes{}",
+        declared_length(*content_length)
+    )]
+    BodyTooLarge {
+        workflow: &'static str,
+        step: &'static str,
+        limit_bytes: u64,
+        /// The `Content-Length` the server declared, if it did.
+        content_length: Option<u64>,
+    },
+    /// A `retry` asked to wait longer than the client allows (`Client::with_limits`); the run
+    /// stops instead of retrying sooner than asked.
+    #[error(
+        "workflow `{workflow}`, step `{step}`: a retry was asked to wait {asked_ms} ms (by {asked_by}), longer than the client's limit of {limit_ms} ms"
+    )]
+    RetryDelay {
+        workflow: &'static str,
+        step: &'static str,
+        asked_ms: u64,
+        /// `the response's Retry-After` or `the action's retryAfter`.
+        asked_by: &'static str,
+        limit_ms: u64,
+    },
     /// The step's success criteria did not hold.
     #[error(
         "workflow `{workflow}`, step `{step}`: criterion `{criterion}` ({location}) did not hold; status {status}, body: {body_excerpt}"
@@ -136,6 +172,9 @@ impl Error {
     pub fn workflow(&self) -> &'static str {
         match self {
             Error::Transport { workflow, .. }
+            | Error::TimeLimit { workflow, .. }
+            | Error::BodyTooLarge { workflow, .. }
+            | Error::RetryDelay { workflow, .. }
             | Error::CriterionFailed { workflow, .. }
             | Error::TimedOut { workflow, .. }
             | Error::MissingValue { workflow, .. }
@@ -154,6 +193,9 @@ impl Error {
     pub fn step(&self) -> Option<&'static str> {
         match self {
             Error::Transport { step, .. }
+            | Error::TimeLimit { step, .. }
+            | Error::BodyTooLarge { step, .. }
+            | Error::RetryDelay { step, .. }
             | Error::CriterionFailed { step, .. }
             | Error::TimedOut { step, .. }
             | Error::MissingValue { step, .. }
@@ -167,6 +209,10 @@ impl Error {
             Error::OutputType { .. } => None,
         }
     }
+}
+
+fn declared_length(content_length: Option<u64>) -> String {
+    content_length.map_or_else(String::new, |n| format!(" (it declared {n} bytes)"))
 }
 
 /// At most this many bytes of a body go into an error.

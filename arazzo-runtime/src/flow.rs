@@ -165,24 +165,28 @@ impl<F: Future> Traced for F {}
 
 /// How long to wait before a retry: the response's `Retry-After` (seconds or an HTTP date)
 /// wins over the action's `retryAfter`; neither means no wait.
-pub fn retry_delay(exchange: &Exchange, retry_after: Option<f64>) -> Duration {
+pub fn retry_delay(exchange: &Exchange, retry_after: Option<f64>) -> (Duration, &'static str) {
+    const HEADER: &str = "the response's Retry-After";
     let header = exchange
         .response_header("retry-after")
         .and_then(|v| v.as_str().map(str::to_owned));
     if let Some(text) = header {
         let text = text.trim();
         if let Ok(seconds) = text.parse::<u64>() {
-            return Duration::from_secs(seconds);
+            return (Duration::from_secs(seconds), HEADER);
         }
         if let Ok(when) = httpdate::parse_http_date(text) {
-            return when
+            let delay = when
                 .duration_since(SystemTime::now())
                 .unwrap_or(Duration::ZERO);
+            return (delay, HEADER);
         }
     }
-    retry_after
+    let delay = retry_after
         .filter(|s| s.is_finite() && *s > 0.0)
-        .map_or(Duration::ZERO, Duration::from_secs_f64)
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .unwrap_or(Duration::ZERO);
+    (delay, "the action's retryAfter")
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ mod encode;
 mod error;
 mod flow;
 mod http;
+mod limits;
 mod value;
 mod xpath;
 
@@ -25,6 +26,10 @@ pub use error::{BODY_EXCERPT_BYTES, Error, Location, excerpt};
 pub type Result<T> = std::result::Result<T, Error>;
 pub use flow::{DEFAULT_STEP_BUDGET, Sleeper};
 pub use http::RequestHook;
+pub use limits::{
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RETRY_DELAY, DEFAULT_READ_STALL,
+    DEFAULT_REQUEST_TIMEOUT, Limits,
+};
 
 // Types of generated APIs: `reqwest::Client` for `with_http_client`, serde_json's `Value` and
 // `Map` in outputs, serde's traits on inputs and outputs.

@@ -188,7 +188,8 @@ pub fn client(plan: &DocumentPlan) -> TokenStream {
                 }
             }
 
-            /// Uses `http` for every request: its timeouts, proxies and TLS settings apply.
+            /// Uses `http` for every request: its proxies, TLS settings and timeouts apply, and
+            /// so do the client's limits except the connect timeout (see `with_limits`).
             pub fn with_http_client(mut self, http: ::arazzo_runtime::reqwest::Client) -> Self {
                 self.settings.set_http_client(http);
                 self
@@ -211,6 +212,15 @@ pub fn client(plan: &DocumentPlan) -> TokenStream {
             /// instead of sleeping.
             pub fn with_sleeper(mut self, sleeper: ::arazzo_runtime::Sleeper) -> Self {
                 self.settings.sleeper = sleeper;
+                self
+            }
+
+            /// The bounds of every request (`arazzo_runtime::Limits`). By default: 10 s to
+            /// connect, 30 s for a request and its response (a step's `timeout` replaces it),
+            /// 15 s of silence while a response is read, retries that wait at most 5 min, and
+            /// response bodies of at most 16 MiB. `Limits::unbounded()` opts out.
+            pub fn with_limits(mut self, limits: ::arazzo_runtime::Limits) -> Self {
+                self.settings.set_limits(limits);
                 self
             }
 

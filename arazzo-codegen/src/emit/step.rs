@@ -262,7 +262,7 @@ fn action_body(s: &StepPlan, action: &ActionPlan, success: bool, last: bool) -> 
                 None => quote! { None },
             };
             let wait = quote! {
-                self.client.settings.wait_before_retry(&exchange, #after).await;
+                self.client.settings.wait_before_retry(&exchange, #after).await?;
             };
             let (target, then) = match via {
                 None => (String::new(), quote! { return Ok(Some(Step::#this)); }),

@@ -13,6 +13,7 @@ use crate::client::ClientSettings;
 use crate::descriptor::{HttpMethod, In, Param, Timeout};
 use crate::encode::{self, FieldEncoding, Style};
 use crate::error::Error;
+use crate::limits::{Limits, millis};
 use crate::value::scalar_text;
 
 enum Body {
@@ -342,7 +343,7 @@ impl Call {
     }
 
     /// Sends the call to `base` (a source's base URL) with the credentials of one security
-    /// requirement, and reads the whole response.
+    /// requirement, and reads the whole response, within the client's limits.
     ///
     /// The request is built before the future is: what waits on the network holds only the
     /// request and what the exchange keeps, so the workflow's future stays small.
@@ -352,14 +353,70 @@ impl Call {
         base: &str,
         auth: &[Auth<'_>],
     ) -> impl Future<Output = Result<Exchange, Error>> + Send + 'h {
+        let limit = settings.limits.request_timeout;
+        let (workflow, step) = (self.workflow, self.step);
+        let exchange = self.exchange(settings, base, auth);
+        async move {
+            match limit {
+                Some(limit) => tokio::time::timeout(limit, exchange)
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(Error::TimeLimit {
+                            workflow,
+                            step,
+                            what: "the request",
+                            limit_ms: millis(limit),
+                        })
+                    }),
+                None => exchange.await,
+            }
+        }
+    }
+
+    /// [`Call::send`] within a step's `timeout`, which replaces the client's request time
+    /// limit: an attempt that takes longer (response and body) gives the stand-in exchange
+    /// [`Exchange::timed_out`], which failure actions see.
+    pub fn send_within<'h>(
+        self,
+        limit: Timeout,
+        settings: &'h ClientSettings,
+        base: &str,
+        auth: &[Auth<'_>],
+    ) -> impl Future<Output = Result<Exchange, Error>> + Send + 'h {
+        let (workflow, step) = (self.workflow, self.step);
+        let exchange = self.exchange(settings, base, auth);
+        async move {
+            match tokio::time::timeout(limit.duration(), exchange).await {
+                Ok(result) => result,
+                Err(_) => Ok(Exchange::timed_out(workflow, step, limit)),
+            }
+        }
+    }
+
+    /// The request sent and its response read, with no bound on the whole.
+    fn exchange<'h>(
+        self,
+        settings: &'h ClientSettings,
+        base: &str,
+        auth: &[Auth<'_>],
+    ) -> impl Future<Output = Result<Exchange, Error>> + Send + 'h {
         let http = settings.http.get();
+        let limits = settings.limits;
         let prepared = self.prepare(http, base, auth, settings.request_hook.as_ref());
         async move {
             let (request, sent) = prepared?;
-            let transport = |source| Error::Transport {
-                workflow: sent.workflow,
-                step: sent.step,
-                source,
+            let transport = |source: reqwest::Error| match limits.connect_timeout {
+                Some(limit) if source.is_connect() && source.is_timeout() => Error::TimeLimit {
+                    workflow: sent.workflow,
+                    step: sent.step,
+                    what: "connecting",
+                    limit_ms: millis(limit),
+                },
+                _ => Error::Transport {
+                    workflow: sent.workflow,
+                    step: sent.step,
+                    source,
+                },
             };
             let mut response = http
                 .execute(request)
@@ -369,11 +426,9 @@ impl Call {
             let status = response.status().as_u16();
             sent.span.record("status", status);
             let headers = std::mem::take(response.headers_mut());
-            let body = response
-                .bytes()
+            let body = read_body(&mut response, &limits, (sent.workflow, sent.step))
                 .instrument(sent.span.clone())
-                .await
-                .map_err(transport)?;
+                .await?;
             Ok(Exchange {
                 workflow: sent.workflow,
                 step: sent.step,
@@ -381,30 +436,11 @@ impl Call {
                 url: sent.url,
                 method: Some(sent.method),
                 headers,
-                body: Vec::from(body),
+                body,
                 json: OnceLock::new(),
                 request: sent.record,
                 timed_out: None,
             })
-        }
-    }
-
-    /// [`Call::send`] within a step's `timeout`: an attempt that takes longer (response and
-    /// body) gives the stand-in exchange [`Exchange::timed_out`], which failure actions see.
-    pub fn send_within<'h>(
-        self,
-        limit: Timeout,
-        settings: &'h ClientSettings,
-        base: &str,
-        auth: &[Auth<'_>],
-    ) -> impl Future<Output = Result<Exchange, Error>> + Send + 'h {
-        let (workflow, step) = (self.workflow, self.step);
-        let exchange = self.send(settings, base, auth);
-        async move {
-            match tokio::time::timeout(limit.duration(), exchange).await {
-                Ok(result) => result,
-                Err(_) => Ok(Exchange::timed_out(workflow, step, limit)),
-            }
         }
     }
 
@@ -619,4 +655,57 @@ struct Sent {
     url: String,
     record: RequestRecord,
     span: tracing::Span,
+}
+
+/// The response body, read as it arrives: never more than the limit, and never waiting longer
+/// than the read-stall bound for the next bytes.
+async fn read_body(
+    response: &mut reqwest::Response,
+    limits: &Limits,
+    (workflow, step): (&'static str, &'static str),
+) -> Result<Vec<u8>, Error> {
+    let declared = response.content_length();
+    let too_large = |limit_bytes| Error::BodyTooLarge {
+        workflow,
+        step,
+        limit_bytes,
+        content_length: declared,
+    };
+    if let (Some(limit), Some(length)) = (limits.max_body_bytes, declared)
+        && length > limit
+    {
+        return Err(too_large(limit));
+    }
+    let capacity = declared.map_or(0, |n| usize::try_from(n).unwrap_or(0).min(1 << 20));
+    let mut body = Vec::with_capacity(capacity);
+    loop {
+        let next = response.chunk();
+        let chunk = match limits.read_stall {
+            Some(limit) => {
+                tokio::time::timeout(limit, next)
+                    .await
+                    .map_err(|_| Error::TimeLimit {
+                        workflow,
+                        step,
+                        what: "a silence in the response",
+                        limit_ms: millis(limit),
+                    })?
+            }
+            None => next.await,
+        };
+        let chunk = chunk.map_err(|source| Error::Transport {
+            workflow,
+            step,
+            source,
+        })?;
+        let Some(chunk) = chunk else {
+            return Ok(body);
+        };
+        if let Some(limit) = limits.max_body_bytes
+            && (body.len() as u64).saturating_add(chunk.len() as u64) > limit
+        {
+            return Err(too_large(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
 }

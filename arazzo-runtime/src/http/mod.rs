@@ -14,16 +14,51 @@ use std::sync::OnceLock;
 /// default one built on first use. Building one loads the system's root certificates (about
 /// 10 ms), so `Client::new()` does not: a client given its own, or never used, never pays.
 /// Clones share it, and its connection pool.
-#[derive(Clone, Debug, Default)]
-pub struct HttpClient(std::sync::Arc<OnceLock<reqwest::Client>>);
+#[derive(Clone, Debug)]
+pub struct HttpClient {
+    client: std::sync::Arc<OnceLock<reqwest::Client>>,
+    /// For the default client, built on first use; `None` for one the user gave.
+    connect_timeout: Option<Option<std::time::Duration>>,
+}
+
+impl Default for HttpClient {
+    fn default() -> Self {
+        HttpClient::built(crate::limits::Limits::default().connect_timeout)
+    }
+}
 
 impl HttpClient {
+    /// The user's client, used as it is.
     pub fn new(client: reqwest::Client) -> Self {
-        HttpClient(std::sync::Arc::new(OnceLock::from(client)))
+        HttpClient {
+            client: std::sync::Arc::new(OnceLock::from(client)),
+            connect_timeout: None,
+        }
+    }
+
+    /// The default client, built on first use with this connect timeout. It sends no
+    /// `Referer`, which would carry the previous URL (and any key in its query) to the next.
+    pub fn built(connect_timeout: Option<std::time::Duration>) -> Self {
+        HttpClient {
+            client: std::sync::Arc::new(OnceLock::new()),
+            connect_timeout: Some(connect_timeout),
+        }
+    }
+
+    /// Whether this is the default client (not one the user gave).
+    pub fn is_default(&self) -> bool {
+        self.connect_timeout.is_some()
     }
 
     pub fn get(&self) -> &reqwest::Client {
-        self.0.get_or_init(reqwest::Client::new)
+        self.client.get_or_init(|| {
+            let mut builder = reqwest::Client::builder().referer(false);
+            if let Some(Some(limit)) = self.connect_timeout {
+                builder = builder.connect_timeout(limit);
+            }
+            // Building fails only when the TLS backend cannot start, as `Client::new` would.
+            builder.build().unwrap_or_else(|_| reqwest::Client::new())
+        })
     }
 }
 

@@ -1,0 +1,202 @@
+//! The bounds a generated client puts on every request, against servers that misbehave on
+//! purpose: one that never answers, one that stops in the middle of a body, one that sends
+//! more than the limit, one that asks for a retry years away. Each run ends, within a bounded
+//! time, with a typed error naming the step and the limit.
+
+use std::time::{Duration, Instant};
+
+use arazzo_runtime::{Error, Limits, Sleeper};
+use generated_example::control_flow::Client;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// What the fault server does once it has read a request.
+#[derive(Clone, Copy)]
+enum Fault {
+    /// Reads the request and never answers.
+    Silent,
+    /// Sends the status line, headers and the start of the body, then nothing.
+    StallsInBody,
+    /// Sends a chunked body without `Content-Length`, far larger than any limit, as fast as
+    /// it is read.
+    EndlessBody,
+}
+
+/// A loopback server that answers every connection with `fault`; its base URL.
+async fn fault_server(fault: Fault) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("loopback listener: {e}"));
+    let address = listener
+        .local_addr()
+        .unwrap_or_else(|e| panic!("loopback address: {e}"));
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = [0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                match fault {
+                    Fault::Silent => tokio::time::sleep(Duration::from_secs(60)).await,
+                    Fault::StallsInBody => {
+                        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"rows\":";
+                        let _ = socket.write_all(head.as_bytes()).await;
+                        tokio::time::sleep(Duration::from_secs(60)).await;
+                    }
+                    Fault::EndlessBody => {
+                        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+                        let _ = socket.write_all(head.as_bytes()).await;
+                        let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, " ".repeat(64 * 1024));
+                        while socket.write_all(chunk.as_bytes()).await.is_ok() {}
+                    }
+                }
+            });
+        }
+    });
+    format!("http://{address}")
+}
+
+/// Runs `fetchReport` (one GET, a retry on failure) and how long it took.
+async fn fetch_report(base: &str, limits: Limits) -> (Result<Option<i64>, Error>, Duration) {
+    let client = Client::new()
+        .with_jobs_url(base)
+        .with_limits(limits)
+        .with_sleeper(Sleeper::recording().0);
+    let start = Instant::now();
+    let result = client.fetch_report().await.map(|o| o.rows);
+    (result, start.elapsed())
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_meets_the_request_time_limit() {
+    let base = fault_server(Fault::Silent).await;
+    let limits = Limits::default().with_request_timeout(Some(Duration::from_millis(300)));
+    let (result, took) = fetch_report(&base, limits).await;
+    let error = result.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::TimeLimit {
+                step: "report",
+                what: "the request",
+                limit_ms: 300,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "workflow `fetch-report`, step `report`: the request took longer than the client's limit of 300 ms"
+    );
+    assert!(took < Duration::from_secs(10), "{took:?}");
+}
+
+#[tokio::test]
+async fn a_body_that_stops_arriving_meets_the_read_stall_bound() {
+    let base = fault_server(Fault::StallsInBody).await;
+    let limits = Limits::default().with_read_stall(Some(Duration::from_millis(300)));
+    let (result, took) = fetch_report(&base, limits).await;
+    let error = result.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::TimeLimit {
+                what: "a silence in the response",
+                limit_ms: 300,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(took < Duration::from_secs(10), "{took:?}");
+}
+
+#[tokio::test]
+async fn a_body_larger_than_the_limit_is_not_read_on() {
+    let base = fault_server(Fault::EndlessBody).await;
+    let limits = Limits::default().with_max_body_bytes(Some(1024 * 1024));
+    let (result, took) = fetch_report(&base, limits).await;
+    let error = result.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::BodyTooLarge {
+                step: "report",
+                limit_bytes: 1_048_576,
+                content_length: None,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(took < Duration::from_secs(10), "{took:?}");
+}
+
+#[tokio::test]
+async fn a_declared_length_over_the_limit_is_refused_before_reading() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/report"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("x".repeat(4096)))
+        .mount(&server)
+        .await;
+    let limits = Limits::default().with_max_body_bytes(Some(1000));
+    let (result, _) = fetch_report(&server.uri(), limits).await;
+    let error = result.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "workflow `fetch-report`, step `report`: the response body is larger than the client's limit of 1000 bytes (it declared 4096 bytes)"
+    );
+}
+
+#[tokio::test]
+async fn a_retry_asked_for_years_away_stops_the_run_instead_of_waiting() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/report"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "99999999"))
+        .mount(&server)
+        .await;
+    // The real timer: a wait that were not refused would hold the test.
+    let client = Client::new().with_jobs_url(server.uri());
+    let start = Instant::now();
+    let error = client.fetch_report().await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::RetryDelay {
+                step: "report",
+                asked_ms: 99_999_999_000,
+                limit_ms: 300_000,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "workflow `fetch-report`, step `report`: a retry was asked to wait 99999999000 ms (by the response's Retry-After), longer than the client's limit of 300000 ms"
+    );
+    assert!(start.elapsed() < Duration::from_secs(10));
+}
+
+#[tokio::test]
+async fn without_limits_a_slow_answer_is_awaited() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/report"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"rows": 2}))
+                .set_delay(Duration::from_millis(400)),
+        )
+        .mount(&server)
+        .await;
+    let strict = Limits::default().with_request_timeout(Some(Duration::from_millis(100)));
+    let (result, _) = fetch_report(&server.uri(), strict).await;
+    assert!(matches!(result, Err(Error::TimeLimit { .. })), "{result:?}");
+    let (result, _) = fetch_report(&server.uri(), Limits::unbounded()).await;
+    assert_eq!(result.unwrap(), Some(2));
+}
