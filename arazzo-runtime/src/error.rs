@@ -64,6 +64,21 @@ pub enum Error {
         asked_by: &'static str,
         limit_ms: u64,
     },
+    /// A response body that does not parse as the content type its response declares, where
+    /// the step's outputs read it.
+    #[error(
+        "workflow `{workflow}`, step `{step}`: the response body is not valid `{content_type}` ({reason}); body: {body_excerpt}"
+    )]
+    Decode {
+        workflow: &'static str,
+        step: &'static str,
+        content_type: String,
+        /// Where the parser stopped (1-based).
+        line: usize,
+        column: usize,
+        reason: String,
+        body_excerpt: String,
+    },
     /// The step's success criteria did not hold.
     #[error(
         "workflow `{workflow}`, step `{step}`: criterion `{criterion}` ({location}) did not hold; status {status}, body: {body_excerpt}"
@@ -175,6 +190,7 @@ impl Error {
             | Error::TimeLimit { workflow, .. }
             | Error::BodyTooLarge { workflow, .. }
             | Error::RetryDelay { workflow, .. }
+            | Error::Decode { workflow, .. }
             | Error::CriterionFailed { workflow, .. }
             | Error::TimedOut { workflow, .. }
             | Error::MissingValue { workflow, .. }
@@ -196,6 +212,7 @@ impl Error {
             | Error::TimeLimit { step, .. }
             | Error::BodyTooLarge { step, .. }
             | Error::RetryDelay { step, .. }
+            | Error::Decode { step, .. }
             | Error::CriterionFailed { step, .. }
             | Error::TimedOut { step, .. }
             | Error::MissingValue { step, .. }

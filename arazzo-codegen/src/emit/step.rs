@@ -42,6 +42,11 @@ pub fn method(w: &WorkflowPlan, s: &StepPlan) -> TokenStream {
             }
         }
     });
+    // A body that does not parse as its content type is an error here, where it arrived,
+    // not a value missing in a later step.
+    let decoded = s
+        .outputs_read_response_body()
+        .then(|| quote! { exchange.check_body()?; });
     let next = default_next(w, s);
     let success = actions(s, &s.on_success, true, Some(quote! { Ok(#next) }));
     quote! {
@@ -50,6 +55,7 @@ pub fn method(w: &WorkflowPlan, s: &StepPlan) -> TokenStream {
             #( #constants )*
             #run
             #check
+            #decoded
             #( #outputs )*
             #success
         }

@@ -388,3 +388,14 @@ pub fn whole_output_reads(
     }
     reads
 }
+
+impl StepPlan {
+    /// Whether the step's outputs read its response body.
+    pub fn outputs_read_response_body(&self) -> bool {
+        let mut reads = false;
+        for (_, v) in &self.outputs {
+            visit_lowered(v, &mut |r| reads |= r.source == Source::ResponseBody);
+        }
+        reads
+    }
+}

@@ -116,6 +116,37 @@ impl Exchange {
             .as_ref()
     }
 
+    /// A body whose `Content-Type` says JSON (`application/json`, `…+json`) and that does not
+    /// parse as JSON is an error of this step, with the parser's position; other bodies pass.
+    pub fn check_body(&self) -> Result<(), Error> {
+        let Some(content_type) = self
+            .headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+        else {
+            return Ok(());
+        };
+        let essence = content_type.split(';').next().unwrap_or("").trim();
+        let json = essence.eq_ignore_ascii_case("application/json")
+            || essence.to_ascii_lowercase().ends_with("+json");
+        if !json || self.body.is_empty() || !matches!(self.response_body(), Some(Value::String(_)))
+        {
+            return Ok(());
+        }
+        match serde_json::from_slice::<serde::de::IgnoredAny>(&self.body) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(Error::Decode {
+                workflow: self.workflow,
+                step: self.step,
+                content_type: content_type.to_owned(),
+                line: e.line(),
+                column: e.column(),
+                reason: e.to_string(),
+                body_excerpt: excerpt(&self.body),
+            }),
+        }
+    }
+
     /// The raw response body.
     pub fn body_bytes(&self) -> &[u8] {
         &self.body

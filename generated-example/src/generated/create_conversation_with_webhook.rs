@@ -302,6 +302,7 @@ mod create_conversation_with_webhook {
             if !exchange.holds(&CRITERION, exchange.status == 201) {
                 return Err(exchange.failed(&CRITERION));
             }
+            exchange.check_body()?;
             if let Some(v) = rt::read(exchange.response_body(), &["sid"]) {
                 self.create_conversation_conversation_sid = Some(v);
             }
@@ -345,6 +346,7 @@ mod create_conversation_with_webhook {
             if !exchange.holds(&CRITERION, exchange.status == 201) {
                 return Err(exchange.failed(&CRITERION));
             }
+            exchange.check_body()?;
             if let Some(v) = rt::read(exchange.response_body(), &["sid"]) {
                 self.attach_webhook_webhook_sid = Some(v);
             }

@@ -1,7 +1,7 @@
-//! The bounds a generated client puts on every request, against servers that misbehave on
-//! purpose: one that never answers, one that stops in the middle of a body, one that sends
-//! more than the limit, one that asks for a retry years away. Each run ends, within a bounded
-//! time, with a typed error naming the step and the limit.
+//! Run-time safety against servers that misbehave on purpose: one that never answers, one that
+//! stops in the middle of a body, one that sends more than the limit, one that asks for a retry
+//! years away, one whose JSON is not JSON. Each run ends, within a bounded time, with a typed
+//! error naming the step (and the limit it met).
 
 use std::time::{Duration, Instant};
 
@@ -199,4 +199,46 @@ async fn without_limits_a_slow_answer_is_awaited() {
     assert!(matches!(result, Err(Error::TimeLimit { .. })), "{result:?}");
     let (result, _) = fetch_report(&server.uri(), Limits::unbounded()).await;
     assert_eq!(result.unwrap(), Some(2));
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_its_content_type_fails_the_step_that_received_it() {
+    use generated_example::conversations;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/Conversations"))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_raw("{\"sid\": \"CH01\",", "application/json"),
+        )
+        .mount(&server)
+        .await;
+    let client = conversations::Client::new()
+        .with_conversations_url(server.uri())
+        .with_account_sid_auth_token("ACtest", "secret");
+    let error = client
+        .create_conversation_with_webhook(conversations::CreateConversationWithWebhookInput {
+            friendly_name: None,
+            target: conversations::CreateConversationWithWebhookInputTarget::Webhook,
+            configuration_url: "https://hooks.example.test/events".to_owned(),
+            configuration_method: None,
+        })
+        .await
+        .unwrap_err();
+    // Not "required path parameter `ConversationSid` has no value" at the next step.
+    assert!(
+        matches!(
+            &error,
+            Error::Decode { step: "createConversation", line: 1, column: 15, content_type, .. }
+                if content_type == "application/json"
+        ),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "workflow `create-conversation-with-webhook`, step `createConversation`: the response body is not valid `application/json` (EOF while parsing an object at line 1 column 15); body: {\"sid\": \"CH01\","
+    );
+    assert_eq!(
+        server.received_requests().await.unwrap_or_default().len(),
+        1
+    );
 }
