@@ -16,6 +16,7 @@ mod error;
 mod flow;
 mod http;
 mod limits;
+mod redact;
 mod value;
 mod xpath;
 

@@ -242,3 +242,82 @@ async fn a_body_that_is_not_its_content_type_fails_the_step_that_received_it() {
         1
     );
 }
+
+/// A server that answers every request with an error whose body repeats the request: its URL
+/// and every header, credentials included.
+struct Echo;
+
+impl wiremock::Respond for Echo {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let mut text = format!("{} {}\n", request.method, request.url);
+        for (name, value) in &request.headers {
+            text.push_str(&format!("{name}: {}\n", value.to_str().unwrap_or_default()));
+        }
+        ResponseTemplate::new(500).set_body_string(text)
+    }
+}
+
+#[tokio::test]
+async fn credentials_a_server_echoes_are_not_in_the_error() {
+    use generated_example::conversations;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(Echo)
+        .mount(&server)
+        .await;
+    let client = conversations::Client::new()
+        .with_conversations_url(server.uri())
+        .with_account_sid_auth_token("ACtest", "s3cret-token");
+    let error = client
+        .create_conversation_with_webhook(conversations::CreateConversationWithWebhookInput {
+            friendly_name: None,
+            target: conversations::CreateConversationWithWebhookInputTarget::Webhook,
+            configuration_url: "https://hooks.example.test/events".to_owned(),
+            configuration_method: None,
+        })
+        .await
+        .unwrap_err();
+    let (text, debug) = (error.to_string(), format!("{error:?}"));
+    // The echo is there, the credentials are not: neither the token nor its Basic encoding.
+    assert!(text.contains("authorization: ***"), "{text}");
+    for secret in ["s3cret-token", "QUN0ZXN0OnMzY3JldC10b2tlbg=="] {
+        assert!(
+            !text.contains(secret) && !debug.contains(secret),
+            "{secret}: {debug}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn api_keys_a_server_echoes_are_not_in_the_error() {
+    use generated_example::requests::{AdoptPetInput, Client};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(Echo)
+        .mount(&server)
+        .await;
+    let client = Client::new()
+        .with_pets_url(server.uri())
+        .with_api_key("key-header-1")
+        .with_api_key_query("key-query-2")
+        .with_bearer("tok-bearer-3");
+    let error = client
+        .adopt_pet(AdoptPetInput {
+            name: "Rex".to_owned(),
+            run_id: "r1".to_owned(),
+            tag: None,
+            limit: None,
+            owner_id: None,
+            when: None,
+        })
+        .await
+        .unwrap_err();
+    let (text, debug) = (error.to_string(), format!("{error:?}"));
+    assert!(text.contains("x-api-key: ***"), "{text}");
+    for secret in ["key-header-1", "key-query-2", "tok-bearer-3"] {
+        assert!(
+            !text.contains(secret) && !debug.contains(secret),
+            "{secret}: {debug}"
+        );
+    }
+}

@@ -14,6 +14,7 @@ use crate::descriptor::{HttpMethod, In, Param, Timeout};
 use crate::encode::{self, FieldEncoding, Style};
 use crate::error::Error;
 use crate::limits::{Limits, millis};
+use crate::redact::Redactions;
 use crate::value::scalar_text;
 
 enum Body {
@@ -415,7 +416,7 @@ impl Call {
                 _ => Error::Transport {
                     workflow: sent.workflow,
                     step: sent.step,
-                    source,
+                    source: sent.redactions.error(source),
                 },
             };
             let mut response = http
@@ -426,7 +427,7 @@ impl Call {
             let status = response.status().as_u16();
             sent.span.record("status", status);
             let headers = std::mem::take(response.headers_mut());
-            let body = read_body(&mut response, &limits, (sent.workflow, sent.step))
+            let body = read_body(&mut response, &limits, &sent)
                 .instrument(sent.span.clone())
                 .await?;
             Ok(Exchange {
@@ -440,6 +441,7 @@ impl Call {
                 json: OnceLock::new(),
                 request: sent.record,
                 timed_out: None,
+                redactions: sent.redactions,
             })
         }
     }
@@ -495,10 +497,11 @@ impl Call {
             }
             None => {}
         }
+        let redactions = Redactions::of(auth);
         let transport = |source| Error::Transport {
             workflow: self.workflow,
             step: self.step,
-            source,
+            source: redactions.error(source),
         };
         let mut headers = HeaderMap::new();
         for (name, text) in &self.record.headers {
@@ -587,6 +590,7 @@ impl Call {
             // `$url` is what was sent, hook included.
             url = request.url().to_string();
         }
+        let redactions = redactions.with_headers(&request);
         Ok((
             request,
             Sent {
@@ -596,6 +600,7 @@ impl Call {
                 url,
                 record: self.record,
                 span,
+                redactions,
             },
         ))
     }
@@ -655,6 +660,8 @@ struct Sent {
     url: String,
     record: RequestRecord,
     span: tracing::Span,
+    /// The credentials the request carried, kept out of errors.
+    redactions: Redactions,
 }
 
 /// The response body, read as it arrives: never more than the limit, and never waiting longer
@@ -662,8 +669,9 @@ struct Sent {
 async fn read_body(
     response: &mut reqwest::Response,
     limits: &Limits,
-    (workflow, step): (&'static str, &'static str),
+    sent: &Sent,
 ) -> Result<Vec<u8>, Error> {
+    let (workflow, step) = (sent.workflow, sent.step);
     let declared = response.content_length();
     let too_large = |limit_bytes| Error::BodyTooLarge {
         workflow,
@@ -696,7 +704,7 @@ async fn read_body(
         let chunk = chunk.map_err(|source| Error::Transport {
             workflow,
             step,
-            source,
+            source: sent.redactions.error(source),
         })?;
         let Some(chunk) = chunk else {
             return Ok(body);

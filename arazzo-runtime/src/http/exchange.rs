@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::descriptor::{ActionKind, Criterion, Timeout};
 use crate::error::{Error, excerpt};
+use crate::redact::Redactions;
 
 /// What was sent, as expressions read it.
 #[derive(Debug, Clone, Default)]
@@ -32,6 +33,8 @@ pub struct Exchange {
     pub request: RequestRecord,
     /// The step's timeout, when the attempt ran out of it: there is no response.
     pub(super) timed_out: Option<Timeout>,
+    /// The credentials the request carried, replaced in body excerpts.
+    pub(super) redactions: Redactions,
 }
 
 impl Exchange {
@@ -49,6 +52,7 @@ impl Exchange {
             json: OnceLock::new(),
             request: RequestRecord::default(),
             timed_out: None,
+            redactions: Redactions::default(),
         }
     }
 
@@ -142,7 +146,7 @@ impl Exchange {
                 line: e.line(),
                 column: e.column(),
                 reason: e.to_string(),
-                body_excerpt: excerpt(&self.body),
+                body_excerpt: self.redactions.text(&excerpt(&self.body)),
             }),
         }
     }
@@ -217,7 +221,7 @@ impl Exchange {
             criterion: criterion.text,
             location: criterion.at,
             status: self.status,
-            body_excerpt: excerpt(&self.body),
+            body_excerpt: self.redactions.text(&excerpt(&self.body)),
         }
     }
 

@@ -1,0 +1,175 @@
+//! What errors and traces must not show: the credentials a request carried. Built once per
+//! request from its security schemes and its final headers (a request hook's included), then
+//! applied to the URL of every transport error and to every body excerpt, where a server that
+//! echoes the request would otherwise put them.
+
+use crate::auth::{Auth, KeyLocation};
+
+/// Values this short are not searched for: hiding every `a` of an excerpt protects nothing.
+const SHORTEST: usize = 3;
+
+/// The credentials of one request, to be replaced by `***`.
+#[derive(Clone, Default)]
+pub struct Redactions {
+    /// Secret values, longest first so that a value is never half-replaced by a shorter one.
+    values: Vec<String>,
+    /// Names of query parameters that carry a credential.
+    query_names: Vec<&'static str>,
+}
+
+impl std::fmt::Debug for Redactions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Redactions({} values)", self.values.len())
+    }
+}
+
+impl Redactions {
+    /// The credentials the security schemes put on a request.
+    pub fn of(auth: &[Auth<'_>]) -> Self {
+        let mut r = Redactions::default();
+        for a in auth {
+            match a {
+                Auth::Basic(basic) => r.add(basic.password.expose()),
+                Auth::Bearer(token) => r.add(token.expose()),
+                Auth::ApiKey {
+                    location,
+                    name,
+                    key,
+                } => {
+                    r.add(key.expose());
+                    if matches!(location, KeyLocation::Query) {
+                        r.query_names.push(name);
+                    }
+                }
+            }
+        }
+        r.sort();
+        r
+    }
+
+    /// Adds the credential headers of the request as it is sent (`Authorization` as a whole
+    /// and after its scheme, which hides a Basic pair's encoding; `Proxy-Authorization`).
+    pub fn with_headers(mut self, request: &reqwest::Request) -> Self {
+        for name in [
+            reqwest::header::AUTHORIZATION,
+            reqwest::header::PROXY_AUTHORIZATION,
+        ] {
+            for value in request.headers().get_all(name) {
+                if let Ok(text) = value.to_str() {
+                    self.add(text);
+                    if let Some((_, credentials)) = text.split_once(' ') {
+                        self.add(credentials.trim());
+                    }
+                }
+            }
+        }
+        self.sort();
+        self
+    }
+
+    fn add(&mut self, value: &str) {
+        if value.chars().count() >= SHORTEST && !self.values.iter().any(|v| v == value) {
+            self.values.push(value.to_owned());
+        }
+    }
+
+    fn sort(&mut self) {
+        self.values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    }
+
+    /// `text` with every credential replaced by `***`.
+    pub fn text(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for v in &self.values {
+            if out.contains(v.as_str()) {
+                out = out.replace(v.as_str(), "***");
+            }
+        }
+        out
+    }
+
+    /// The URL with the value of every credential query parameter replaced by `***`.
+    pub fn url(&self, url: &mut url::Url) {
+        if url.query().is_none() {
+            return;
+        }
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(k, v)| {
+                let secret =
+                    self.query_names.iter().any(|n| *n == k) || self.values.iter().any(|s| *s == v);
+                let v = if secret {
+                    "***".to_owned()
+                } else {
+                    v.into_owned()
+                };
+                (k.into_owned(), v)
+            })
+            .collect();
+        url.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+
+    /// A transport error whose URL shows no credential.
+    pub fn error(&self, mut e: reqwest::Error) -> reqwest::Error {
+        if let Some(url) = e.url_mut() {
+            self.url(url);
+        }
+        e
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::{Basic, Secret};
+
+    #[tokio::test]
+    async fn a_transport_error_shows_no_query_key() {
+        // A port nothing listens on: the connection is refused.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let key = Secret::new("k-123456");
+        let settings = crate::client::ClientSettings::default();
+        let auth = [Auth::ApiKey {
+            location: KeyLocation::Query,
+            name: "api_key",
+            key: &key,
+        }];
+        let call = crate::http::calls::get("w", "s", "/pets");
+        let error = call
+            .send(&settings, &format!("http://127.0.0.1:{port}"), &auth)
+            .await
+            .err()
+            .unwrap_or_else(|| panic!("nothing listens there"));
+        let (text, debug) = (error.to_string(), format!("{error:?}"));
+        assert!(text.contains("api_key=***"), "{text}");
+        assert!(
+            !text.contains("k-123456") && !debug.contains("k-123456"),
+            "{debug}"
+        );
+    }
+
+    #[test]
+    fn credentials_leave_urls_and_text() {
+        let key = Secret::new("k-123456");
+        let basic = Basic::new("ACtest", "s3cret");
+        let r = Redactions::of(&[
+            Auth::ApiKey {
+                location: KeyLocation::Query,
+                name: "api_key",
+                key: &key,
+            },
+            Auth::Basic(&basic),
+        ]);
+        let mut url = url::Url::parse("https://a.example/x?page=2&api_key=k-123456")
+            .unwrap_or_else(|e| panic!("{e}"));
+        r.url(&mut url);
+        assert_eq!(url.as_str(), "https://a.example/x?page=2&api_key=***");
+        assert_eq!(
+            r.text("you sent k-123456 and s3cret"),
+            "you sent *** and ***"
+        );
+    }
+}
