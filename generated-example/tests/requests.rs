@@ -379,3 +379,119 @@ async fn a_step_that_sends_its_own_authorization_needs_no_client_credentials() {
     );
     assert_eq!(read.url.query(), None, "no API key is added");
 }
+
+/// Answers with a redirect to the same path and query on `to` (another origin, or this one).
+struct RedirectTo {
+    to: String,
+    status: u16,
+}
+
+impl wiremock::Respond for RedirectTo {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let query = request
+            .url
+            .query()
+            .map(|q| format!("?{q}"))
+            .unwrap_or_default();
+        ResponseTemplate::new(self.status).insert_header(
+            "Location",
+            format!("{}{}{query}", self.to, request.url.path()).as_str(),
+        )
+    }
+}
+
+const SECRETS: [&str; 3] = ["key-1", "key-q", "tok-2"];
+
+fn credentials_in(request: &wiremock::Request) -> Vec<&'static str> {
+    let mut seen = format!("{}\n", request.url);
+    for (name, value) in &request.headers {
+        seen.push_str(&format!("{name}: {}\n", value.to_str().unwrap_or_default()));
+    }
+    SECRETS.into_iter().filter(|s| seen.contains(s)).collect()
+}
+
+#[tokio::test]
+async fn credentials_never_follow_a_redirect_to_another_origin() {
+    let other = pet_store().await;
+    let first = MockServer::start().await;
+    // A header key (GET), a bearer token (POST, 307 keeps the body) and a query key (GET).
+    for (verb, at, status) in [
+        ("GET", "/pets", 302),
+        ("POST", "/pets", 307),
+        ("GET", "/pets/42", 301),
+    ] {
+        Mock::given(method(verb))
+            .and(path(at))
+            .respond_with(RedirectTo {
+                to: other.uri(),
+                status,
+            })
+            .mount(&first)
+            .await;
+    }
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&first)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/pets/42/photos"))
+        .respond_with(ResponseTemplate::new(201))
+        .mount(&first)
+        .await;
+    let client = Client::new()
+        .with_pets_url(first.uri())
+        .with_api_key("key-1")
+        .with_api_key_query("key-q")
+        .with_bearer("tok-2");
+    let output = client.adopt_pet(input()).await.unwrap();
+    assert_eq!(output.id, Some(42));
+    let sent_first = first.received_requests().await.unwrap_or_default();
+    assert!(sent_first.iter().any(|r| !credentials_in(r).is_empty()));
+    let followed = other.received_requests().await.unwrap_or_default();
+    let paths: Vec<String> = followed
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .collect();
+    assert_eq!(paths, ["GET /pets", "POST /pets", "GET /pets/42"]);
+    for r in &followed {
+        assert_eq!(
+            credentials_in(r),
+            Vec::<&str>::new(),
+            "{} {}",
+            r.method,
+            r.url
+        );
+        assert_eq!(header(r, "referer"), None);
+    }
+    // The 307 kept the body; the query the workflow sent (not the key) went along.
+    assert!(body(&followed[1]).contains("Rex"));
+    assert!(
+        followed[0]
+            .url
+            .query()
+            .is_some_and(|q| q.starts_with("limit=5"))
+    );
+}
+
+#[tokio::test]
+async fn credentials_follow_a_redirect_within_their_origin() {
+    let server = pet_store().await;
+    Mock::given(method("GET"))
+        .and(path("/old/pets"))
+        .respond_with(ResponseTemplate::new(308).insert_header("Location", "/pets"))
+        .mount(&server)
+        .await;
+    let client = Client::new()
+        .with_pets_url(format!("{}/old", server.uri()))
+        .with_api_key("key-1")
+        .with_api_key_query("key-q")
+        .with_bearer("tok-2");
+    // Only the first step's request is redirected back into `/pets`; later ones 404 under `/old`.
+    let _ = client.adopt_pet(input()).await;
+    let requests = server.received_requests().await.unwrap_or_default();
+    let moved = requests
+        .iter()
+        .find(|r| r.url.path() == "/pets")
+        .unwrap_or_else(|| panic!("the redirect was not followed"));
+    assert_eq!(header(moved, "x-api-key").as_deref(), Some("key-1"));
+}

@@ -403,6 +403,10 @@ impl Call {
     ) -> impl Future<Output = Result<Exchange, Error>> + Send + 'h {
         let http = settings.http.get();
         let limits = settings.limits;
+        // The default client follows no redirect itself: each is followed here, where the
+        // credentials are known (see `follow`).
+        let follows = settings.http.is_default();
+        let credential_names = credential_names(auth);
         let prepared = self.prepare(http, base, auth, settings.request_hook.as_ref());
         async move {
             let (request, sent) = prepared?;
@@ -419,11 +423,24 @@ impl Call {
                     source: sent.redactions.error(source),
                 },
             };
-            let mut response = http
-                .execute(request)
-                .instrument(sent.span.clone())
-                .await
-                .map_err(transport)?;
+            let origin = request.url().origin();
+            let mut request = request;
+            let mut hops = 0;
+            let mut response = loop {
+                let again = follows.then(|| request.try_clone()).flatten();
+                let response = http
+                    .execute(request)
+                    .instrument(sent.span.clone())
+                    .await
+                    .map_err(transport)?;
+                match again.and_then(|next| follow(&response, next, &origin, &credential_names)) {
+                    Some(next) if hops < MAX_REDIRECTS => {
+                        hops += 1;
+                        request = next;
+                    }
+                    _ => break response,
+                }
+            };
             let status = response.status().as_u16();
             sent.span.record("status", status);
             let headers = std::mem::take(response.headers_mut());
@@ -716,4 +733,85 @@ async fn read_body(
         }
         body.extend_from_slice(&chunk);
     }
+}
+
+/// Redirects followed for one request, as reqwest's own policy does by default.
+const MAX_REDIRECTS: usize = 10;
+
+/// The names under which a request's API keys travel: headers and query parameters.
+fn credential_names(auth: &[Auth<'_>]) -> Vec<(KeyLocation, &'static str)> {
+    auth.iter()
+        .filter_map(|a| match a {
+            Auth::ApiKey { location, name, .. } => Some((*location, *name)),
+            Auth::Basic(_) | Auth::Bearer(_) => None,
+        })
+        .collect()
+}
+
+/// The request a redirect asks for, if `response` is one: to its `Location`, with the method
+/// and body that status keeps (`303`, and `301`/`302` after a POST, become a GET without a
+/// body). A request to another origin than the first carries no credential: no
+/// `Authorization`, `Proxy-Authorization` or `Cookie`, no API key header or query parameter.
+fn follow(
+    response: &reqwest::Response,
+    mut next: reqwest::Request,
+    origin: &url::Origin,
+    credentials: &[(KeyLocation, &'static str)],
+) -> Option<reqwest::Request> {
+    let status = response.status().as_u16();
+    if !matches!(status, 301 | 302 | 303 | 307 | 308) {
+        return None;
+    }
+    let location = response
+        .headers()
+        .get(reqwest::header::LOCATION)?
+        .to_str()
+        .ok()?;
+    let target = response.url().join(location).ok()?;
+    if !matches!(target.scheme(), "http" | "https") {
+        return None;
+    }
+    let to_get =
+        status == 303 || (matches!(status, 301 | 302) && next.method() == reqwest::Method::POST);
+    if to_get {
+        *next.method_mut() = reqwest::Method::GET;
+        *next.body_mut() = None;
+        next.headers_mut().remove(reqwest::header::CONTENT_TYPE);
+        next.headers_mut().remove(reqwest::header::CONTENT_LENGTH);
+    }
+    *next.url_mut() = target;
+    if next.url().origin() != *origin {
+        let headers = next.headers_mut();
+        for name in [
+            reqwest::header::AUTHORIZATION,
+            reqwest::header::PROXY_AUTHORIZATION,
+            reqwest::header::COOKIE,
+        ] {
+            headers.remove(name);
+        }
+        for (location, name) in credentials {
+            if matches!(location, KeyLocation::Header) {
+                headers.remove(*name);
+            }
+        }
+        let keys: Vec<&str> = credentials
+            .iter()
+            .filter(|(l, _)| matches!(l, KeyLocation::Query))
+            .map(|(_, n)| *n)
+            .collect();
+        if !keys.is_empty() && next.url().query().is_some() {
+            let kept: Vec<(String, String)> = next
+                .url()
+                .query_pairs()
+                .filter(|(k, _)| !keys.contains(&k.as_ref()))
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            let url = next.url_mut();
+            url.set_query(None);
+            if !kept.is_empty() {
+                url.query_pairs_mut().extend_pairs(kept);
+            }
+        }
+    }
+    Some(next)
 }

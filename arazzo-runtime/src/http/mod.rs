@@ -37,7 +37,8 @@ impl HttpClient {
     }
 
     /// The default client, built on first use with this connect timeout. It sends no
-    /// `Referer`, which would carry the previous URL (and any key in its query) to the next.
+    /// `Referer`, which would carry the previous URL (and any key in its query) to the next,
+    /// and follows no redirect: `Call` does, keeping credentials to their origin.
     pub fn built(connect_timeout: Option<std::time::Duration>) -> Self {
         HttpClient {
             client: std::sync::Arc::new(OnceLock::new()),
@@ -52,7 +53,9 @@ impl HttpClient {
 
     pub fn get(&self) -> &reqwest::Client {
         self.client.get_or_init(|| {
-            let mut builder = reqwest::Client::builder().referer(false);
+            let mut builder = reqwest::Client::builder()
+                .referer(false)
+                .redirect(reqwest::redirect::Policy::none());
             if let Some(Some(limit)) = self.connect_timeout {
                 builder = builder.connect_timeout(limit);
             }
