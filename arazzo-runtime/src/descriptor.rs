@@ -93,6 +93,8 @@ pub struct Param {
     pub required: bool,
     /// The value as written in the document, for "has no value" errors.
     pub from: &'static str,
+    /// A credential (in a security scheme's place, or `format: password`): kept out of errors.
+    pub secret: bool,
 }
 
 impl Param {
@@ -110,6 +112,7 @@ impl Param {
             explode,
             required,
             from,
+            secret: false,
         }
     }
 
@@ -144,6 +147,12 @@ impl Param {
     /// A cookie (`form`, optional).
     pub const fn cookie(name: &'static str, from: &'static str) -> Self {
         Self::at(In::Cookie, name, from)
+    }
+
+    /// The value is a credential: it never appears in an error.
+    pub const fn secret(mut self) -> Self {
+        self.secret = true;
+        self
     }
 
     /// A value must be sent: an absent one is an error, not an omission.

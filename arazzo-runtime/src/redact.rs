@@ -4,6 +4,7 @@
 //! echoes the request would otherwise put them.
 
 use crate::auth::{Auth, KeyLocation};
+use crate::descriptor::In;
 
 /// Values this short are not searched for: hiding every `a` of an excerpt protects nothing.
 const SHORTEST: usize = 3;
@@ -45,6 +46,19 @@ impl Redactions {
         }
         r.sort();
         r
+    }
+
+    /// Adds the parameters that are credentials (a document's own key or token in a scheme's
+    /// place, a `format: password` parameter).
+    pub fn with_parameters(mut self, parameters: &[(In, &'static str, String)]) -> Self {
+        for (location, name, value) in parameters {
+            self.add(value);
+            if matches!(location, In::Query) {
+                self.query_names.push(name);
+            }
+        }
+        self.sort();
+        self
     }
 
     /// Adds the credential headers of the request as it is sent (`Authorization` as a whole

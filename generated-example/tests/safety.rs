@@ -321,3 +321,37 @@ async fn api_keys_a_server_echoes_are_not_in_the_error() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_documents_own_key_is_a_credential_too() {
+    use generated_example::requests::{Client, ReadWithOwnKeyInput};
+    let input = || ReadWithOwnKeyInput {
+        key: "own-key-77".to_owned(),
+        pet_id: 4,
+    };
+    // Echoed in a body.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(Echo)
+        .mount(&server)
+        .await;
+    let client = Client::new().with_pets_url(server.uri());
+    let error = client.read_with_own_key(input()).await.unwrap_err();
+    let text = error.to_string();
+    assert!(text.contains("api_key=***"), "{text}");
+    assert!(!format!("{error:?}").contains("own-key-77"), "{error:?}");
+    // In the URL of a transport error (nothing listens on the port).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let client = Client::new().with_pets_url(format!("http://127.0.0.1:{port}"));
+    let error = client.read_with_own_key(input()).await.unwrap_err();
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    let (text, debug) = (error.to_string(), format!("{error:?}"));
+    assert!(text.contains("api_key=***"), "{text}");
+    assert!(
+        !text.contains("own-key-77") && !debug.contains("own-key-77"),
+        "{debug}"
+    );
+}

@@ -8,9 +8,9 @@ use crate::expr::jsonpath::{GOESSNER, from_goessner};
 use crate::expr::{CmpOp, Condition, Literal, Operand, Root};
 use crate::load::ArazzoId;
 use crate::model::{ExpressionType, ParamLocation, Parameter, Spanned, Step, StepTarget, Workflow};
-use crate::node::Value;
 use crate::node::head;
 use crate::node::span_in_string;
+use crate::node::{Node, Value};
 use crate::openapi::{Operation, operation};
 use crate::suggest;
 use crate::types::{SchemaHome, Type, Typer, ValueType, literal_type};
@@ -340,6 +340,44 @@ fn fits(given: &ValueType, wanted: &ValueType) -> bool {
     }
 }
 
+/// Where the operation's API key schemes put their keys: `(in, name)`.
+fn api_key_slots(ctx: &Ctx<'_>, op: &Operation) -> Vec<(ParamLocation, String)> {
+    let Some(root) = ctx.project.tree(op.file) else {
+        return Vec::new();
+    };
+    let op_node = crate::node::pointer::parse(&op.pointer)
+        .ok()
+        .and_then(|tokens| root.at(&tokens));
+    let requirements = op_node
+        .and_then(|n| n.get("security"))
+        .or_else(|| root.get("security"))
+        .and_then(Node::as_seq)
+        .unwrap_or_default();
+    let mut slots = Vec::new();
+    for name in requirements
+        .iter()
+        .filter_map(|r| r.as_map())
+        .flat_map(|m| m.keys())
+    {
+        let Some(scheme) = root.at(&["components", "securitySchemes", name]) else {
+            continue;
+        };
+        let text = |k: &str| scheme.get(k).and_then(Node::as_str);
+        if text("type") != Some("apiKey") {
+            continue;
+        }
+        let location = match text("in") {
+            Some("query") => ParamLocation::Query,
+            Some("cookie") => ParamLocation::Cookie,
+            _ => ParamLocation::Header,
+        };
+        if let Some(key_name) = text("name") {
+            slots.push((location, key_name.to_owned()));
+        }
+    }
+    slots
+}
+
 fn without_in(p: &Parameter, hint: Option<String>) -> Diagnostic {
     Diagnostic::new(
         Code::ParameterWithoutIn,
@@ -384,8 +422,13 @@ fn parameters(
             continue;
         }
         // OpenAPI ignores a declared `Authorization` header (security schemes own it), so no
-        // operation declares one; a step that sends its own credential is not mistaken.
-        if p.is(ParamLocation::Header, "Authorization") {
+        // operation declares one; a step that sends its own credential, there or where an API
+        // key scheme of the operation puts it, is not mistaken.
+        if p.is(ParamLocation::Header, "Authorization")
+            || api_key_slots(ctx, op)
+                .iter()
+                .any(|(l, n)| *l == loc.value && l.same_name(n, &p.name.value))
+        {
             continue;
         }
         let same_loc: Vec<&str> = declared

@@ -424,6 +424,9 @@ fn param(p: &ParamPlan) -> TokenStream {
     if p.required && !default_required {
         tokens = quote! { #tokens.required() };
     }
+    if p.secret {
+        tokens = quote! { #tokens.secret() };
+    }
     tokens
 }
 

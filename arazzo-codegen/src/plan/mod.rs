@@ -297,6 +297,8 @@ pub struct ParamPlan {
     pub value: Lowered,
     /// The value as written, for "required … has no value (from `…`)" errors.
     pub written: String,
+    /// A credential: in a security scheme's place, or `format: password` in the description.
+    pub secret: bool,
 }
 
 /// Where a payload replacement writes: one place, or (a JSONPath `targetSelectorType`, 1.1)

@@ -156,6 +156,7 @@ impl Planner<'_> {
                             .value
                             .scalar_text()
                             .unwrap_or_else(|| "a literal value".to_owned()),
+                        secret: true,
                     }),
                     Err(e) => self.expr_error(&p.value, &e),
                 }

@@ -333,6 +333,7 @@ impl<'p> Planner<'p> {
                 required: data.required || location == ParamLocation::Path,
                 value,
                 written: written(&given.value),
+                secret: is_password(data),
             });
         }
         if let Some(q) = &op.querystring {
@@ -361,6 +362,7 @@ impl<'p> Planner<'p> {
                             value
                         },
                         written: written(&given.value),
+                        secret: false,
                     }),
                     Err(e) => self.expr_error(&given.value, &e),
                 }
@@ -576,6 +578,20 @@ fn replace_target(r: &PayloadReplacement) -> Result<ReplaceTarget, String> {
             query: Query::XPath(text.to_owned()),
             name: String::new(),
         }),
+    }
+}
+
+/// Whether the description marks a parameter as a credential: a string of `format: password`.
+fn is_password(data: &openapiv3::ParameterData) -> bool {
+    use openapiv3::VariantOrUnknownOrEmpty;
+    use openapiv3::{ParameterSchemaOrContent, ReferenceOr, SchemaKind, StringFormat, Type};
+    match &data.format {
+        ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => matches!(
+            &schema.schema_kind,
+            SchemaKind::Type(Type::String(s))
+                if matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password))
+        ),
+        _ => false,
     }
 }
 

@@ -39,6 +39,8 @@ pub struct Call {
     query_text: Option<String>,
     body: Option<Body>,
     record: RequestRecord,
+    /// Parameters that are credentials: `(location, name, value's text)`.
+    secrets: Vec<(In, &'static str, String)>,
 }
 
 /// A function per HTTP method that starts a call: `post(WORKFLOW, "createConversation",
@@ -88,6 +90,7 @@ impl Call {
             query_text: None,
             body: None,
             record: RequestRecord::default(),
+            secrets: Vec::new(),
         }
     }
 
@@ -104,6 +107,11 @@ impl Call {
     /// One parameter, encoded as its location and style say; an absent optional value is
     /// left out, an absent required one is an error.
     pub fn param(&mut self, param: Param, value: Option<Value>) -> Result<(), Error> {
+        if param.secret
+            && let Some(text) = value.as_ref().and_then(scalar_text)
+        {
+            self.secrets.push((param.location, param.name, text));
+        }
         match param.location {
             In::Path => self.path_param(&param, value),
             In::Query => self.query_param(&param, value),
@@ -406,7 +414,12 @@ impl Call {
         // The default client follows no redirect itself: each is followed here, where the
         // credentials are known (see `follow`).
         let follows = settings.http.is_default();
-        let credential_names = credential_names(auth);
+        let mut credential_names = credential_names(auth);
+        credential_names.extend(self.secrets.iter().filter_map(|(at, name, _)| match at {
+            In::Header => Some((KeyLocation::Header, *name)),
+            In::Query => Some((KeyLocation::Query, *name)),
+            In::Path | In::QueryString | In::Cookie => None,
+        }));
         let prepared = self.prepare(http, base, auth, settings.request_hook.as_ref());
         async move {
             let (request, sent) = prepared?;
@@ -514,7 +527,7 @@ impl Call {
             }
             None => {}
         }
-        let redactions = Redactions::of(auth);
+        let redactions = Redactions::of(auth).with_parameters(&self.secrets);
         let transport = |source| Error::Transport {
             workflow: self.workflow,
             step: self.step,
