@@ -3,24 +3,29 @@
 //! applied to the URL of every transport error and to every body excerpt, where a server that
 //! echoes the request would otherwise put them.
 
-use crate::auth::{Auth, KeyLocation};
+use crate::auth::{Auth, KeyLocation, Secret};
 use crate::descriptor::In;
 
 /// Values this short are not searched for: hiding every `a` of an excerpt protects nothing.
 const SHORTEST: usize = 3;
 
-/// The credentials of one request, to be replaced by `***`.
+/// The credentials of one request, to be replaced by `***`. Kept as they are (shared secrets,
+/// header values) and turned into text only when an error needs redacting: most requests
+/// never do.
 #[derive(Clone, Default)]
 pub struct Redactions {
-    /// Secret values, longest first so that a value is never half-replaced by a shorter one.
+    secrets: Vec<Secret>,
+    /// Parameters that are credentials, as sent.
     values: Vec<String>,
+    /// `Authorization` and `Proxy-Authorization` as sent.
+    headers: Vec<reqwest::header::HeaderValue>,
     /// Names of query parameters that carry a credential.
     query_names: Vec<&'static str>,
 }
 
 impl std::fmt::Debug for Redactions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Redactions({} values)", self.values.len())
+        f.write_str("Redactions")
     }
 }
 
@@ -30,21 +35,20 @@ impl Redactions {
         let mut r = Redactions::default();
         for a in auth {
             match a {
-                Auth::Basic(basic) => r.add(basic.password.expose()),
-                Auth::Bearer(token) => r.add(token.expose()),
+                Auth::Basic(basic) => r.secrets.push(basic.password.clone()),
+                Auth::Bearer(token) => r.secrets.push((*token).clone()),
                 Auth::ApiKey {
                     location,
                     name,
                     key,
                 } => {
-                    r.add(key.expose());
+                    r.secrets.push((*key).clone());
                     if matches!(location, KeyLocation::Query) {
                         r.query_names.push(name);
                     }
                 }
             }
         }
-        r.sort();
         r
     }
 
@@ -52,49 +56,54 @@ impl Redactions {
     /// place, a `format: password` parameter).
     pub fn with_parameters(mut self, parameters: &[(In, &'static str, String)]) -> Self {
         for (location, name, value) in parameters {
-            self.add(value);
+            self.values.push(value.clone());
             if matches!(location, In::Query) {
                 self.query_names.push(name);
             }
         }
-        self.sort();
         self
     }
 
-    /// Adds the credential headers of the request as it is sent (`Authorization` as a whole
-    /// and after its scheme, which hides a Basic pair's encoding; `Proxy-Authorization`).
+    /// Adds the credential headers of the request as it is sent (`Authorization`, whose part
+    /// after the scheme hides a Basic pair's encoding, and `Proxy-Authorization`), a request
+    /// hook's included.
     pub fn with_headers(mut self, request: &reqwest::Request) -> Self {
         for name in [
             reqwest::header::AUTHORIZATION,
             reqwest::header::PROXY_AUTHORIZATION,
         ] {
-            for value in request.headers().get_all(name) {
-                if let Ok(text) = value.to_str() {
-                    self.add(text);
-                    if let Some((_, credentials)) = text.split_once(' ') {
-                        self.add(credentials.trim());
-                    }
-                }
-            }
+            self.headers
+                .extend(request.headers().get_all(name).iter().cloned());
         }
-        self.sort();
         self
     }
 
-    fn add(&mut self, value: &str) {
-        if value.chars().count() >= SHORTEST && !self.values.iter().any(|v| v == value) {
-            self.values.push(value.to_owned());
+    /// Every credential as text, longest first so that none is half-replaced by a shorter one.
+    fn all(&self) -> Vec<String> {
+        let mut all: Vec<String> = self
+            .secrets
+            .iter()
+            .map(|s| s.expose().to_owned())
+            .chain(self.values.iter().cloned())
+            .collect();
+        for value in &self.headers {
+            if let Ok(text) = value.to_str() {
+                all.push(text.to_owned());
+                if let Some((_, credentials)) = text.split_once(' ') {
+                    all.push(credentials.trim().to_owned());
+                }
+            }
         }
-    }
-
-    fn sort(&mut self) {
-        self.values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        all.retain(|v| v.chars().count() >= SHORTEST);
+        all.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        all.dedup();
+        all
     }
 
     /// `text` with every credential replaced by `***`.
     pub fn text(&self, text: &str) -> String {
         let mut out = text.to_owned();
-        for v in &self.values {
+        for v in &self.all() {
             if out.contains(v.as_str()) {
                 out = out.replace(v.as_str(), "***");
             }
@@ -107,11 +116,12 @@ impl Redactions {
         if url.query().is_none() {
             return;
         }
+        let all = self.all();
         let pairs: Vec<(String, String)> = url
             .query_pairs()
             .map(|(k, v)| {
                 let secret =
-                    self.query_names.iter().any(|n| *n == k) || self.values.iter().any(|s| *s == v);
+                    self.query_names.iter().any(|n| *n == k) || all.iter().any(|s| *s == v);
                 let v = if secret {
                     "***".to_owned()
                 } else {
@@ -135,7 +145,7 @@ impl Redactions {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::{Basic, Secret};
+    use crate::auth::Basic;
 
     #[tokio::test]
     async fn a_transport_error_shows_no_query_key() {

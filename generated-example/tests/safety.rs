@@ -203,7 +203,6 @@ async fn without_limits_a_slow_answer_is_awaited() {
 
 #[tokio::test]
 async fn a_body_that_is_not_its_content_type_fails_the_step_that_received_it() {
-    use generated_example::conversations;
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/Conversations"))
@@ -212,18 +211,7 @@ async fn a_body_that_is_not_its_content_type_fails_the_step_that_received_it() {
         )
         .mount(&server)
         .await;
-    let client = conversations::Client::new()
-        .with_conversations_url(server.uri())
-        .with_account_sid_auth_token("ACtest", "secret");
-    let error = client
-        .create_conversation_with_webhook(conversations::CreateConversationWithWebhookInput {
-            friendly_name: None,
-            target: conversations::CreateConversationWithWebhookInputTarget::Webhook,
-            configuration_url: "https://hooks.example.test/events".to_owned(),
-            configuration_method: None,
-        })
-        .await
-        .unwrap_err();
+    let error = start_conversation(&server, "secret").await.unwrap_err();
     // Not "required path parameter `ConversationSid` has no value" at the next step.
     assert!(
         matches!(
@@ -243,6 +231,24 @@ async fn a_body_that_is_not_its_content_type_fails_the_step_that_received_it() {
     );
 }
 
+/// Runs the seed workflow against `server` with account `ACtest` and `token`.
+async fn start_conversation(
+    server: &MockServer,
+    token: &str,
+) -> arazzo_runtime::Result<generated_example::conversations::CreateConversationWithWebhookOutput> {
+    use generated_example::conversations;
+    conversations::Client::new()
+        .with_conversations_url(server.uri())
+        .with_account_sid_auth_token("ACtest", token)
+        .create_conversation_with_webhook(conversations::CreateConversationWithWebhookInput {
+            friendly_name: None,
+            target: conversations::CreateConversationWithWebhookInputTarget::Webhook,
+            configuration_url: "https://hooks.example.test/events".to_owned(),
+            configuration_method: None,
+        })
+        .await
+}
+
 /// A server that answers every request with an error whose body repeats the request: its URL
 /// and every header, credentials included.
 struct Echo;
@@ -259,22 +265,12 @@ impl wiremock::Respond for Echo {
 
 #[tokio::test]
 async fn credentials_a_server_echoes_are_not_in_the_error() {
-    use generated_example::conversations;
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(Echo)
         .mount(&server)
         .await;
-    let client = conversations::Client::new()
-        .with_conversations_url(server.uri())
-        .with_account_sid_auth_token("ACtest", "s3cret-token");
-    let error = client
-        .create_conversation_with_webhook(conversations::CreateConversationWithWebhookInput {
-            friendly_name: None,
-            target: conversations::CreateConversationWithWebhookInputTarget::Webhook,
-            configuration_url: "https://hooks.example.test/events".to_owned(),
-            configuration_method: None,
-        })
+    let error = start_conversation(&server, "s3cret-token")
         .await
         .unwrap_err();
     let (text, debug) = (error.to_string(), format!("{error:?}"));

@@ -436,17 +436,19 @@ impl Call {
                     source: sent.redactions.error(source),
                 },
             };
-            let origin = request.url().origin();
+            let origin = follows.then(|| request.url().origin());
             let mut request = request;
             let mut hops = 0;
             let mut response = loop {
-                let again = follows.then(|| request.try_clone()).flatten();
+                let again = origin
+                    .as_ref()
+                    .and_then(|o| Some((request.try_clone()?, o)));
                 let response = http
                     .execute(request)
                     .instrument(sent.span.clone())
                     .await
                     .map_err(transport)?;
-                match again.and_then(|next| follow(&response, next, &origin, &credential_names)) {
+                match again.and_then(|(next, o)| follow(&response, next, o, &credential_names)) {
                     Some(next) if hops < MAX_REDIRECTS => {
                         hops += 1;
                         request = next;
@@ -717,19 +719,20 @@ async fn read_body(
     let capacity = declared.map_or(0, |n| usize::try_from(n).unwrap_or(0).min(1 << 20));
     let mut body = Vec::with_capacity(capacity);
     loop {
-        let next = response.chunk();
-        let chunk = match limits.read_stall {
-            Some(limit) => {
-                tokio::time::timeout(limit, next)
-                    .await
-                    .map_err(|_| Error::TimeLimit {
-                        workflow,
-                        step,
-                        what: "a silence in the response",
-                        limit_ms: millis(limit),
-                    })?
-            }
-            None => next.await,
+        let mut next = std::pin::pin!(response.chunk());
+        // Bytes that have already arrived need no timer: one is set only to wait for more.
+        let ready = std::future::poll_fn(|cx| std::task::Poll::Ready(next.as_mut().poll(cx))).await;
+        let chunk = match (ready, limits.read_stall) {
+            (std::task::Poll::Ready(chunk), _) => chunk,
+            (std::task::Poll::Pending, Some(limit)) => tokio::time::timeout(limit, next)
+                .await
+                .map_err(|_| Error::TimeLimit {
+                    workflow,
+                    step,
+                    what: "a silence in the response",
+                    limit_ms: millis(limit),
+                })?,
+            (std::task::Poll::Pending, None) => next.await,
         };
         let chunk = chunk.map_err(|source| Error::Transport {
             workflow,

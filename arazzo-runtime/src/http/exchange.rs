@@ -132,7 +132,11 @@ impl Exchange {
         };
         let essence = content_type.split(';').next().unwrap_or("").trim();
         let json = essence.eq_ignore_ascii_case("application/json")
-            || essence.to_ascii_lowercase().ends_with("+json");
+            || essence
+                .len()
+                .checked_sub(5)
+                .and_then(|at| essence.get(at..))
+                .is_some_and(|tail| tail.eq_ignore_ascii_case("+json"));
         if !json || self.body.is_empty() || !matches!(self.response_body(), Some(Value::String(_)))
         {
             return Ok(());
