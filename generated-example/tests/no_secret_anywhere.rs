@@ -1,0 +1,226 @@
+//! A sweep: every kind of credential (API key in a header, in the query, as the document's own
+//! parameter; bearer token; basic password; a hook's `Authorization`) against every server
+//! failure that yields an error (refused connection, silence, a body too large, a body that is
+//! not its JSON, an error that echoes the request, a redirect to another origin). Neither an
+//! error's `Display` or `Debug` nor any trace event shows a credential.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use arazzo_runtime::{Error, Limits};
+use generated_example::{conversations, requests};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const SECRETS: [&str; 6] = [
+    "hdr-key-1111",
+    "qry-key-2222",
+    "own-key-3333",
+    "bearer-4444",
+    "basic-pass-5555",
+    "hook-token-6666",
+];
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut v) = self.0.lock() {
+            v.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Echoes the request (URL and headers) in a `500` body.
+struct Echo;
+
+impl wiremock::Respond for Echo {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let mut text = format!("{} {}\n", request.method, request.url);
+        for (name, value) in &request.headers {
+            text.push_str(&format!("{name}: {}\n", value.to_str().unwrap_or_default()));
+        }
+        ResponseTemplate::new(500).set_body_string(text)
+    }
+}
+
+/// Echoes the request in a body that says JSON and is not.
+struct BrokenEcho;
+
+impl wiremock::Respond for BrokenEcho {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let mut text = format!("{{\"sid\": \"{}", request.url);
+        for (_, value) in &request.headers {
+            text.push_str(value.to_str().unwrap_or_default());
+        }
+        ResponseTemplate::new(200)
+            .set_body_raw(text, "application/json")
+            .insert_header("x-echo", "1")
+    }
+}
+
+/// A loopback server that reads a request and then, by `endless`, sends an endless body or
+/// nothing.
+async fn raw_server(endless: bool) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let address = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = [0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                if endless {
+                    let head = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n";
+                    let _ = socket.write_all(head.as_bytes()).await;
+                    let chunk = format!("{:x}\r\n{}\r\n", 4096, "y".repeat(4096));
+                    while socket.write_all(chunk.as_bytes()).await.is_ok() {}
+                } else {
+                    tokio::time::sleep(Duration::from_secs(30)).await;
+                }
+            });
+        }
+    });
+    format!("http://{address}")
+}
+
+async fn mock(respond: impl wiremock::Respond + 'static) -> String {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(respond)
+        .mount(&server)
+        .await;
+    let uri = server.uri();
+    // The server lives as long as the test: leaked, as the test process ends with it.
+    std::mem::forget(server);
+    uri
+}
+
+fn closed_port() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("{e}"));
+    format!("http://127.0.0.1:{port}")
+}
+
+/// Every workflow whose requests carry credentials, run against `base`: their errors.
+async fn errors_against(base: &str, limits: Limits) -> Vec<Error> {
+    let hook = |request: &mut arazzo_runtime::reqwest::Request| {
+        if let Ok(value) = "Bearer hook-token-6666".parse() {
+            request.headers_mut().insert("proxy-authorization", value);
+        }
+    };
+    let pets = requests::Client::new()
+        .with_pets_url(base)
+        .with_limits(limits)
+        .with_api_key("hdr-key-1111")
+        .with_api_key_query("qry-key-2222")
+        .with_bearer("bearer-4444")
+        .with_request_hook(hook);
+    let twilio = conversations::Client::new()
+        .with_conversations_url(base)
+        .with_limits(limits)
+        .with_account_sid_auth_token("ACsweep", "basic-pass-5555")
+        .with_request_hook(hook);
+    let mut errors = Vec::new();
+    let adopt = pets
+        .adopt_pet(requests::AdoptPetInput {
+            name: "Rex".to_owned(),
+            run_id: "r1".to_owned(),
+            tag: None,
+            limit: None,
+            owner_id: None,
+            when: None,
+        })
+        .await;
+    errors.extend(adopt.err());
+    let own = pets
+        .read_with_own_key(requests::ReadWithOwnKeyInput {
+            key: "own-key-3333".to_owned(),
+            pet_id: 4,
+        })
+        .await;
+    errors.extend(own.err());
+    let conversation = twilio
+        .create_conversation_with_webhook(conversations::CreateConversationWithWebhookInput {
+            friendly_name: None,
+            target: conversations::CreateConversationWithWebhookInputTarget::Webhook,
+            configuration_url: "https://hooks.example.test/events".to_owned(),
+            configuration_method: None,
+        })
+        .await;
+    errors.extend(conversation.err());
+    errors
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn no_error_and_no_trace_event_shows_a_credential() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let quick = Limits::default()
+        .with_request_timeout(Some(Duration::from_millis(300)))
+        .with_max_body_bytes(Some(64 * 1024));
+    let cases = [
+        ("refused", closed_port()),
+        ("silent", raw_server(false).await),
+        ("endless", raw_server(true).await),
+        ("echo", mock(Echo).await),
+        ("broken json", mock(BrokenEcho).await),
+    ];
+    let mut seen = Vec::new();
+    for (case, base) in &cases {
+        let errors = errors_against(base, quick).await;
+        assert_eq!(errors.len(), 3, "{case}: {errors:?}");
+        for e in errors {
+            let kind = format!("{e:?}");
+            let kind = kind
+                .split([' ', '{', '('])
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            if !seen.contains(&kind) {
+                seen.push(kind);
+            }
+            let (text, debug) = (e.to_string(), format!("{e:?}"));
+            for secret in SECRETS {
+                assert!(!text.contains(secret), "{case}: {secret} in {text}");
+                assert!(!debug.contains(secret), "{case}: {secret} in {debug}");
+            }
+        }
+    }
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            "BodyTooLarge",
+            "CriterionFailed",
+            "Decode",
+            "TimeLimit",
+            "Transport"
+        ]
+    );
+    let trace = captured
+        .0
+        .lock()
+        .map(|v| String::from_utf8_lossy(&v).into_owned())
+        .unwrap_or_default();
+    assert!(trace.contains("arazzo.request"), "nothing traced");
+    for secret in SECRETS {
+        assert!(!trace.contains(secret), "{secret} in the trace");
+    }
+}
