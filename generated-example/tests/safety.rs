@@ -110,6 +110,10 @@ async fn a_body_that_stops_arriving_meets_the_read_stall_bound() {
         ),
         "{error:?}"
     );
+    assert_eq!(
+        error.to_string(),
+        "workflow `fetch-report`, step `report`: a silence in the response took longer than the client's limit of 300 ms"
+    );
     assert!(took < Duration::from_secs(10), "{took:?}");
 }
 
@@ -130,6 +134,10 @@ async fn a_body_larger_than_the_limit_is_not_read_on() {
             }
         ),
         "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "workflow `fetch-report`, step `report`: the response body is larger than the client's limit of 1048576 bytes"
     );
     assert!(took < Duration::from_secs(10), "{took:?}");
 }
