@@ -4,7 +4,6 @@
 //! not its JSON, an error that echoes the request, a redirect to another origin). Neither an
 //! error's `Display` or `Debug` nor any trace event shows a credential.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use arazzo_runtime::{Error, Limits};
@@ -12,6 +11,9 @@ use generated_example::{conversations, requests};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+mod common;
+use common::{Captured, Echo};
 
 const SECRETS: [&str; 6] = [
     "hdr-key-1111",
@@ -22,43 +24,12 @@ const SECRETS: [&str; 6] = [
     "hook-token-6666",
 ];
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if let Ok(mut v) = self.0.lock() {
-            v.extend_from_slice(buf);
-        }
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Echoes the request (URL and headers) in a `500` body.
-struct Echo;
-
-impl wiremock::Respond for Echo {
-    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
-        let mut text = format!("{} {}\n", request.method, request.url);
-        for (name, value) in &request.headers {
-            text.push_str(&format!("{name}: {}\n", value.to_str().unwrap_or_default()));
-        }
-        ResponseTemplate::new(500).set_body_string(text)
-    }
-}
-
 /// Echoes the request in a body that says JSON and is not.
 struct BrokenEcho;
 
 impl wiremock::Respond for BrokenEcho {
     fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
-        let mut text = format!("{{\"sid\": \"{}", request.url);
-        for (_, value) in &request.headers {
-            text.push_str(value.to_str().unwrap_or_default());
-        }
+        let text = format!("{{\"sid\": \"{}", common::echo(request));
         ResponseTemplate::new(200)
             .set_body_raw(text, "application/json")
             .insert_header("x-echo", "1")
@@ -214,11 +185,7 @@ async fn no_error_and_no_trace_event_shows_a_credential() {
             "Transport"
         ]
     );
-    let trace = captured
-        .0
-        .lock()
-        .map(|v| String::from_utf8_lossy(&v).into_owned())
-        .unwrap_or_default();
+    let trace = captured.text();
     assert!(trace.contains("arazzo.request"), "nothing traced");
     for secret in SECRETS {
         assert!(!trace.contains(secret), "{secret} in the trace");

@@ -12,6 +12,9 @@ use tokio::net::TcpListener;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+mod common;
+use common::Echo;
+
 /// What the fault server does once it has read a request.
 #[derive(Clone, Copy)]
 enum Fault {
@@ -255,20 +258,6 @@ async fn start_conversation(
             configuration_method: None,
         })
         .await
-}
-
-/// A server that answers every request with an error whose body repeats the request: its URL
-/// and every header, credentials included.
-struct Echo;
-
-impl wiremock::Respond for Echo {
-    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
-        let mut text = format!("{} {}\n", request.method, request.url);
-        for (name, value) in &request.headers {
-            text.push_str(&format!("{name}: {}\n", value.to_str().unwrap_or_default()));
-        }
-        ResponseTemplate::new(500).set_body_string(text)
-    }
 }
 
 #[tokio::test]

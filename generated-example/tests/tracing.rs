@@ -1,28 +1,14 @@
 //! What a user debugging a workflow sees in the trace: each criterion with its result, each
 //! action taken, each request with its status; never a credential.
 
-use std::sync::{Arc, Mutex};
-
 use arazzo_runtime::Sleeper;
 use generated_example::control_flow::Client;
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if let Ok(mut v) = self.0.lock() {
-            v.extend_from_slice(buf);
-        }
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+mod common;
+use common::Captured;
 
 #[tokio::test(flavor = "current_thread")]
 async fn criteria_actions_and_requests_are_traced_without_secrets() {

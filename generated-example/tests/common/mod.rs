@@ -1,4 +1,5 @@
-//! What the tests read from the requests a mock server received.
+//! What the tests read from the requests a mock server received, and what they share to
+//! watch a run: a trace capture, a server that echoes requests.
 // Each test crate includes this module and uses part of it.
 #![allow(dead_code)]
 
@@ -25,4 +26,48 @@ pub async fn sequence(server: &MockServer) -> Vec<String> {
         .iter()
         .map(|r| format!("{} {}", r.method, r.url.path()))
         .collect()
+}
+
+/// A trace writer that keeps what it is given, for tests that read the trace.
+#[derive(Clone, Default)]
+pub struct Captured(pub std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut v) = self.0.lock() {
+            v.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    pub fn text(&self) -> String {
+        self.0
+            .lock()
+            .map(|v| String::from_utf8_lossy(&v).into_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// The request as a server that echoes it would write it: its URL, then every header.
+pub fn echo(request: &Request) -> String {
+    let mut text = format!("{} {}\n", request.method, request.url);
+    for (name, value) in &request.headers {
+        text.push_str(&format!("{name}: {}\n", value.to_str().unwrap_or_default()));
+    }
+    text
+}
+
+/// A server that answers every request with a `500` whose body echoes it, credentials
+/// included.
+pub struct Echo;
+
+impl wiremock::Respond for Echo {
+    fn respond(&self, request: &Request) -> wiremock::ResponseTemplate {
+        wiremock::ResponseTemplate::new(500).set_body_string(echo(request))
+    }
 }
