@@ -246,7 +246,7 @@ impl Loader<'_> {
             return;
         };
         let mut wanted = Vec::new();
-        root.walk(&mut |n| {
+        walk_outside_extensions(root, None, &mut |n| {
             if let Some(text) = n.get("$ref").and_then(Node::as_str) {
                 let (file_part, _) = refs::split(text);
                 if !file_part.is_empty() && !file_part.contains("://") {
@@ -266,6 +266,54 @@ impl Loader<'_> {
                 self.project.fragments.push((id, tree));
             }
         }
+    }
+}
+
+/// Maps whose keys are names chosen by the author (a property, a header, a media type), where a
+/// key that starts with `x-` is a name like any other, not an extension.
+const NAMED_ENTRIES: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+    "schemas",
+    "responses",
+    "parameters",
+    "examples",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "pathItems",
+    "paths",
+    "webhooks",
+    "content",
+    "encoding",
+    "variables",
+    "mapping",
+    "scopes",
+];
+
+/// Visits every node but the values of specification extensions (`x-…` fields): OpenAPI gives
+/// a `$ref` there no meaning (`x-ms-examples` points at example files that are rarely shipped).
+fn walk_outside_extensions<'a>(node: &'a Node, key: Option<&str>, visit: &mut dyn FnMut(&'a Node)) {
+    visit(node);
+    match &node.value {
+        node::Value::Seq(items) => items
+            .iter()
+            .for_each(|n| walk_outside_extensions(n, None, visit)),
+        node::Value::Map(map) => {
+            let named = key.is_some_and(|k| NAMED_ENTRIES.contains(&k));
+            for e in &map.entries {
+                if !named && e.key.starts_with("x-") {
+                    continue;
+                }
+                walk_outside_extensions(&e.value, Some(&e.key), visit);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -73,10 +73,11 @@ impl Operation {
             .iter()
             .map(|p| {
                 let data = p.parameter_data_ref();
+                let location = Operation::parameter_location(p);
                 (
-                    Operation::parameter_location(p),
+                    location,
                     data.name.as_str(),
-                    data.required,
+                    data.required && !Operation::ignored_header(location, &data.name),
                 )
             })
             .collect();
@@ -84,6 +85,16 @@ impl Operation {
             declared.push((ParamLocation::QueryString, q.name.as_str(), q.required));
         }
         declared
+    }
+
+    /// OpenAPI ignores a header parameter named `Accept`, `Content-Type` or `Authorization`
+    /// (the media types and security schemes own them): it is never required, though a step
+    /// may still send one.
+    pub fn ignored_header(location: ParamLocation, name: &str) -> bool {
+        location == ParamLocation::Header
+            && ["accept", "content-type", "authorization"]
+                .iter()
+                .any(|h| name.eq_ignore_ascii_case(h))
     }
 
     pub fn parameter_location(p: &openapiv3::Parameter) -> ParamLocation {

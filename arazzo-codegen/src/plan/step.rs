@@ -330,7 +330,8 @@ impl<'p> Planner<'p> {
                 location,
                 style,
                 explode,
-                required: data.required || location == ParamLocation::Path,
+                required: (data.required && !Operation::ignored_header(location, &data.name))
+                    || location == ParamLocation::Path,
                 value,
                 written: written(&given.value),
                 secret: is_password(data),

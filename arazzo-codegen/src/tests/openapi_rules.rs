@@ -1,0 +1,64 @@
+//! Rules of OpenAPI itself that real descriptions rely on: `$ref`s inside specification
+//! extensions (`x-…`) mean nothing and are not followed (the example files they name are
+//! rarely shipped), while a name that only looks like one (a header `x-rate-limit`) is followed
+//! as any other; header parameters named `Accept`, `Content-Type` or `Authorization` are
+//! ignored, so a step need not supply them.
+
+use crate::{Settings, check_file};
+
+const OPENAPI: &str = r#"openapi: 3.1.0
+info: {title: Refs, version: 1.0.0}
+paths:
+  /items:
+    get:
+      operationId: listItems
+      parameters:
+        - {name: Accept, in: header, required: true, schema: {type: string}}
+        - {name: authorization, in: header, required: true, schema: {type: string}}
+      x-ms-examples:
+        list:
+          $ref: ./examples/not-shipped.json
+      responses:
+        '200':
+          description: Items.
+          headers:
+            x-rate-limit:
+              $ref: 'headers.yaml#/RateLimit'
+"#;
+
+const ARAZZO: &str = r#"arazzo: 1.0.1
+info: {title: Refs, version: 1.0.0}
+sourceDescriptions:
+  - name: api
+    url: api.openapi.yaml
+    type: openapi
+workflows:
+  - workflowId: list
+    steps:
+      - stepId: list
+        operationId: listItems
+"#;
+
+#[test]
+fn refs_in_extensions_and_headers_openapi_ignores_are_ignored() {
+    let dir = std::env::temp_dir().join(format!("arazzo-extension-refs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let write = |name: &str, text: &str| {
+        std::fs::write(dir.join(name), text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    };
+    write("api.openapi.yaml", OPENAPI);
+    write("headers.yaml", "RateLimit:\n  schema:\n    type: integer\n");
+    write("flow.arazzo.yaml", ARAZZO);
+    let report = check_file(&dir.join("flow.arazzo.yaml"), &Settings::default());
+    let headers_read = report
+        .project
+        .files
+        .find(&crate::load::absolute(&dir.join("headers.yaml")))
+        .is_some();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(report.diagnostics.is_empty(), "{}", report.render());
+    assert!(
+        headers_read,
+        "the header named x-rate-limit was not followed"
+    );
+}
