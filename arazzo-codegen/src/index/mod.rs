@@ -186,6 +186,12 @@ impl<'p> Resolver<'p> {
                     None => d.help_opt(suggest::did_you_mean(wanted, all.iter().copied())),
                 })
             }
+            _ if found
+                .windows(2)
+                .all(|w| matches!(w, [a, b] if a.doc == b.doc)) =>
+            {
+                Err(self.declared_twice(id, wanted, &found))
+            }
             _ => {
                 let candidates: Vec<String> = found
                     .iter()
@@ -212,6 +218,42 @@ impl<'p> Resolver<'p> {
                 .help("name the source: `$sourceDescriptions.<source>.<operationId>`"))
             }
         }
+    }
+
+    /// One description that declares the same operationId on several operations: a mistake of
+    /// the description, which names no single operation.
+    fn declared_twice(
+        &self,
+        id: &Spanned<String>,
+        wanted: &str,
+        found: &[OperationRef],
+    ) -> Diagnostic {
+        let source = found
+            .first()
+            .and_then(|op| {
+                self.sources()
+                    .iter()
+                    .find(|s| s.target == SourceTarget::OpenApi(op.doc))
+            })
+            .map_or("?", |s| s.name.as_str());
+        let mut d = Diagnostic::new(
+            Code::AmbiguousOperation,
+            format!("the description of source `{source}` declares operationId `{wanted}` on {} operations", found.len()),
+        )
+        .at(id.span)
+        .label("names no single operation");
+        for op in found {
+            let declared = self.project.openapi.get(op.doc.0).and_then(|doc| {
+                doc.root
+                    .at(&["paths", op.path.as_str(), op.method.as_str(), "operationId"])
+            });
+            let what = format!("declared on {} {}", op.method.to_uppercase(), op.path);
+            d = match declared {
+                Some(node) => d.secondary(node.span, what),
+                None => d.note(what),
+            };
+        }
+        d.help("operationIds must be unique within a description: fix it, or name the operation by `operationPath`")
     }
 
     /// `museum-api.getMuseumHours` written for `$sourceDescriptions.museum-api.getMuseumHours`.
