@@ -466,17 +466,35 @@ fn parameters(
             ctx.push(d);
             continue;
         }
-        d = match elsewhere {
-            Some((l, _, _)) => d.help(format!(
+        let typo = suggest::did_you_mean(&p.name.value, same_loc.iter().copied());
+        d = match (elsewhere, typo) {
+            (Some((l, _, _)), _) => d.help(format!(
                 "`{}` is a {} parameter: write `in: {}`",
                 p.name.value,
                 l.as_str(),
                 l.as_str()
             )),
-            None => d.help_opt(suggest::did_you_mean(
-                &p.name.value,
-                same_loc.iter().copied(),
+            (None, Some(typo)) => d.help(typo),
+            // Not a slip of a declared name: descriptions often leave out the headers and
+            // query values their own APIs need. Sent as written, with a warning.
+            (None, None) if loc.value != ParamLocation::Path => Diagnostic::new(
+                Code::UndeclaredParameter,
+                format!(
+                    "operation `{}` declares no {} parameter `{}`; it is sent as written",
+                    op.operation_id.as_deref().unwrap_or(&op.path),
+                    loc.value.as_str(),
+                    p.name.value
+                ),
+            )
+            .at(p.name.span)
+            .label("not declared by the operation")
+            .note(format!(
+                "{} parameters of {}: {}",
+                loc.value.as_str(),
+                op.describe(),
+                suggest::list(same_loc.iter().copied())
             )),
+            (None, None) => d,
         };
         ctx.push(d);
     }

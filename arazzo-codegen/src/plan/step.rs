@@ -376,6 +376,39 @@ impl<'p> Planner<'p> {
             own.iter().chain(workflow_params),
             &mut params,
         );
+        // A parameter the operation does not declare (a warning of the checks) is sent as
+        // written, in its location's default style.
+        for given in &own {
+            let Some(location) = given.location.as_ref().map(|l| l.value) else {
+                continue;
+            };
+            let (style, explode) = match location {
+                ParamLocation::Query | ParamLocation::Cookie => (ParamStyle::Form, true),
+                ParamLocation::Header => (ParamStyle::Simple, false),
+                ParamLocation::Path | ParamLocation::QueryString | ParamLocation::Channel => {
+                    continue;
+                }
+            };
+            if params
+                .iter()
+                .any(|q| q.location == location && location.same_name(&q.name, &given.name.value))
+            {
+                continue;
+            }
+            match lowerer.value(&given.value, Some(step)) {
+                Ok(value) => params.push(ParamPlan {
+                    name: given.name.value.clone(),
+                    location,
+                    style,
+                    explode,
+                    required: false,
+                    value,
+                    written: written(&given.value),
+                    secret: false,
+                }),
+                Err(e) => self.expr_error(&given.value, &e),
+            }
+        }
         let auth = self.auth(&security);
         let body = step.request_body.as_ref().and_then(|b| {
             let content_type = b

@@ -2,7 +2,8 @@
 //! extensions (`x-…`) mean nothing and are not followed (the example files they name are
 //! rarely shipped), while a name that only looks like one (a header `x-rate-limit`) is followed
 //! as any other; header parameters named `Accept`, `Content-Type` or `Authorization` are
-//! ignored, so a step need not supply them.
+//! ignored, so a step need not supply them. And a parameter an operation does not declare,
+//! when it is no slip of a declared name, is sent as written with a warning.
 
 use crate::{Settings, check_file};
 
@@ -60,5 +61,42 @@ fn refs_in_extensions_and_headers_openapi_ignores_are_ignored() {
     assert!(
         headers_read,
         "the header named x-rate-limit was not followed"
+    );
+}
+
+#[test]
+fn an_undeclared_parameter_is_sent_as_written_with_a_warning() {
+    let dir = std::env::temp_dir().join(format!("arazzo-undeclared-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let write = |name: &str, text: &str| {
+        std::fs::write(dir.join(name), text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    };
+    write(
+        "api.openapi.yaml",
+        "openapi: 3.1.0\ninfo: {title: A, version: 1.0.0}\npaths:\n  /runs:\n    get:\n      operationId: listRuns\n      parameters:\n        - {name: limit, in: query, schema: {type: integer}}\n      responses:\n        '200': {description: Runs.}\n",
+    );
+    write(
+        "flow.arazzo.yaml",
+        "arazzo: 1.0.1\ninfo: {title: A, version: 1.0.0}\nsourceDescriptions:\n  - {name: api, url: api.openapi.yaml, type: openapi}\nworkflows:\n  - workflowId: runs\n    steps:\n      - stepId: list\n        operationId: listRuns\n        parameters:\n          - {name: OpenAI-Beta, in: header, value: assistants=v2}\n          - {name: limt, in: query, value: 5}\n",
+    );
+    let report = check_file(&dir.join("flow.arazzo.yaml"), &Settings::default());
+    let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    // `limt` is a slip of `limit`: still an error, with its did-you-mean.
+    assert_eq!(
+        codes,
+        ["undeclared-parameter", "unknown-parameter"],
+        "{}",
+        report.render()
+    );
+    write(
+        "flow.arazzo.yaml",
+        "arazzo: 1.0.1\ninfo: {title: A, version: 1.0.0}\nsourceDescriptions:\n  - {name: api, url: api.openapi.yaml, type: openapi}\nworkflows:\n  - workflowId: runs\n    steps:\n      - stepId: list\n        operationId: listRuns\n        parameters:\n          - {name: OpenAI-Beta, in: header, value: assistants=v2}\n",
+    );
+    let generated = crate::generate_file(&dir.join("flow.arazzo.yaml"), &Settings::default());
+    let _ = std::fs::remove_dir_all(&dir);
+    let (code, _) = generated.unwrap_or_else(|r| panic!("{}", r.render()));
+    assert!(
+        code.contains("rt::Param::header(\"OpenAI-Beta\", \"assistants=v2\")"),
+        "{code}"
     );
 }
