@@ -437,23 +437,26 @@ fn parameters(
             .map(|(_, n, _)| *n)
             .collect();
         let elsewhere = declared.iter().find(|(_, n, _)| *n == p.name.value);
-        let mut d = Diagnostic::new(
-            Code::UnknownParameter,
-            format!(
-                "operation `{}` has no {} parameter `{}`",
-                op.operation_id.as_deref().unwrap_or(&op.path),
+        let undeclared = |code: Code, what: &str| {
+            Diagnostic::new(
+                code,
+                format!(
+                    "operation `{}` {what} {} parameter `{}`",
+                    op.operation_id.as_deref().unwrap_or(&op.path),
+                    loc.value.as_str(),
+                    p.name.value
+                ),
+            )
+            .at(p.name.span)
+            .label("not declared by the operation")
+            .note(format!(
+                "{} parameters of {}: {}",
                 loc.value.as_str(),
-                p.name.value
-            ),
-        )
-        .at(p.name.span)
-        .label("not declared by the operation")
-        .note(format!(
-            "{} parameters of {}: {}",
-            loc.value.as_str(),
-            op.describe(),
-            suggest::list(same_loc.iter().copied())
-        ));
+                op.describe(),
+                suggest::list(same_loc.iter().copied())
+            ))
+        };
+        let mut d = undeclared(Code::UnknownParameter, "has no");
         let named_query = declared
             .iter()
             .filter(|(l, _, _)| *l == ParamLocation::Query)
@@ -477,23 +480,10 @@ fn parameters(
             (None, Some(typo)) => d.help(typo),
             // Not a slip of a declared name: descriptions often leave out the headers and
             // query values their own APIs need. Sent as written, with a warning.
-            (None, None) if loc.value != ParamLocation::Path => Diagnostic::new(
-                Code::UndeclaredParameter,
-                format!(
-                    "operation `{}` declares no {} parameter `{}`; it is sent as written",
-                    op.operation_id.as_deref().unwrap_or(&op.path),
-                    loc.value.as_str(),
-                    p.name.value
-                ),
-            )
-            .at(p.name.span)
-            .label("not declared by the operation")
-            .note(format!(
-                "{} parameters of {}: {}",
-                loc.value.as_str(),
-                op.describe(),
-                suggest::list(same_loc.iter().copied())
-            )),
+            (None, None) if loc.value != ParamLocation::Path => {
+                let d = undeclared(Code::UndeclaredParameter, "declares no");
+                d.help("it is sent as written; declare it in the description to have it checked")
+            }
             (None, None) => d,
         };
         ctx.push(d);
