@@ -100,3 +100,29 @@ fn an_undeclared_parameter_is_sent_as_written_with_a_warning() {
         "{code}"
     );
 }
+
+#[test]
+fn a_password_parameter_is_a_secret_of_the_request() {
+    let dir = std::env::temp_dir().join(format!("arazzo-password-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let write = |name: &str, text: &str| {
+        std::fs::write(dir.join(name), text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    };
+    write(
+        "api.openapi.yaml",
+        "openapi: 3.1.0\ninfo: {title: A, version: 1.0.0}\npaths:\n  /login:\n    get:\n      operationId: login\n      parameters:\n        - {name: user, in: query, schema: {type: string}}\n        - {name: pin, in: query, schema: {type: string, format: password}}\n      responses:\n        '200': {description: In.}\n",
+    );
+    write(
+        "flow.arazzo.yaml",
+        "arazzo: 1.0.1\ninfo: {title: A, version: 1.0.0}\nsourceDescriptions:\n  - {name: api, url: api.openapi.yaml, type: openapi}\nworkflows:\n  - workflowId: login\n    steps:\n      - stepId: login\n        operationId: login\n        parameters:\n          - {name: user, in: query, value: ana}\n          - {name: pin, in: query, value: '1234'}\n",
+    );
+    let generated = crate::generate_file(&dir.join("flow.arazzo.yaml"), &Settings::default());
+    let _ = std::fs::remove_dir_all(&dir);
+    let (code, _) = generated.unwrap_or_else(|r| panic!("{}", r.render()));
+    // Only the password is kept out of errors.
+    assert_eq!(code.matches(".secret()").count(), 1, "{code}");
+    let pin = code.find("\"pin\"").unwrap_or_default();
+    let secret = code.find(".secret()").unwrap_or_default();
+    let user = code.find("\"user\"").unwrap_or_default();
+    assert!(pin < secret && (user < pin || user > secret), "{code}");
+}
