@@ -40,6 +40,7 @@ pub fn json_literal(value: &serde_json::Value) -> TokenStream {
                 quote! { rt::Value::Array(::std::vec![#( #items ),*]) }
             }
         }
+        Value::Object(map) if map.is_empty() => quote! { rt::Value::Object(rt::Map::new()) },
         Value::Object(map) => {
             let inserts = map.iter().map(|(k, v)| {
                 let v = json_literal(v);
@@ -225,6 +226,9 @@ fn emitted(v: &Lowered) -> Emitted {
             Emitted::Always(quote! {
                 rt::Value::Array([#( #items ),*].into_iter().flatten().collect())
             })
+        }
+        Lowered::Object(entries) if entries.is_empty() => {
+            Emitted::Always(quote! { rt::Value::Object(rt::Map::new()) })
         }
         Lowered::Object(entries) => {
             let inserts = entries.iter().map(|(k, v)| match emitted(v) {
