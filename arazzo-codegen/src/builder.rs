@@ -138,6 +138,24 @@ impl Builder {
         self
     }
 
+    /// Generates only these workflows and what they reach (child workflows, `dependsOn`, goto
+    /// targets); problems in the document's other workflows are not reported. Applies to every
+    /// input, each of which must have them: use one builder per document to pick from several.
+    ///
+    /// ```no_run
+    /// arazzo_codegen::Builder::new()
+    ///     .input("flows/pets.arazzo.yaml")
+    ///     .workflows(["adoptPet", "listPets"]);
+    /// ```
+    pub fn workflows<I, S>(mut self, workflows: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.settings = self.settings.with_workflows(workflows);
+        self
+    }
+
     /// The default step budget of generated clients.
     ///
     /// ```no_run

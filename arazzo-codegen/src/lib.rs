@@ -6,7 +6,7 @@
 //! [`generate_file`] with [`Settings`], and shows the [`Report`]'s diagnostics.
 //!
 //! The pipeline inside runs one way: load (files → located trees → the Arazzo model and its
-//! sources) → compat (other runners' shorthands, when asked) → index (what each step calls) →
+//! sources) → select (the workflows asked for and what they reach) → compat (other runners' shorthands, when asked) → index (what each step calls) →
 //! check → plan (every decision about the generated code) → emit (the plan as Rust). Every
 //! problem found on the way is a [`Diagnostic`] with a location, collected rather than returned
 //! early, so a user sees all of them at once.
@@ -41,6 +41,7 @@ mod node;
 mod openapi;
 mod plan;
 mod report;
+mod select;
 mod settings;
 mod source_map;
 mod suggest;

@@ -15,12 +15,14 @@ pub(crate) struct Analysis {
     pub project: Project,
     pub index: OperationIndex,
     pub diagnostics: Diagnostics,
+    pub skipped: crate::select::Skipped,
 }
 
 impl Analysis {
-    /// Load → compat → index → check.
+    /// Load → select → compat → index → check.
     pub fn run(path: &Path, settings: &Settings) -> Self {
         let (mut project, mut diagnostics) = crate::load::load(path, settings);
+        let skipped = crate::select::select(&mut project, &settings.workflows, &mut diagnostics);
         // Rewrites change only Arazzo text, never what the index holds (OpenAPI operations).
         let index = OperationIndex::build(&project);
         diagnostics.extend(crate::compat::rewrite(&mut project, &index, settings));
@@ -30,6 +32,7 @@ impl Analysis {
             project,
             index,
             diagnostics,
+            skipped,
         }
     }
 
@@ -37,6 +40,7 @@ impl Analysis {
         Report {
             project: self.project,
             diagnostics: self.diagnostics,
+            skipped_workflows: self.skipped.workflows,
         }
     }
 
@@ -65,6 +69,7 @@ impl Analysis {
 pub struct Report {
     pub(crate) project: Project,
     pub(crate) diagnostics: Diagnostics,
+    skipped_workflows: usize,
 }
 
 /// Where a diagnostic points: the file as the user named it (relative paths stay relative),
@@ -89,6 +94,12 @@ impl Report {
     /// Every diagnostic, ordered by file and position.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         self.diagnostics.as_slice()
+    }
+
+    /// How many workflows of the document were left out because they were neither selected
+    /// ([`Settings::with_workflows`]) nor reached from a selected one.
+    pub fn skipped_workflows(&self) -> usize {
+        self.skipped_workflows
     }
 
     /// Whether any diagnostic is an error (nothing can be generated).
@@ -123,12 +134,20 @@ impl Report {
 
     /// All diagnostics, rustc-style with source snippets, followed by a summary line.
     pub fn render(&self) -> String {
-        render::human_all(&self.diagnostics, &self.project.files)
+        render::human_all(&self.diagnostics, &self.project.files) + &self.skipped_note()
     }
 
     /// [`Self::render`] with ANSI colours, for a terminal.
     pub fn render_colored(&self) -> String {
-        render::human_all_colored(&self.diagnostics, &self.project.files)
+        render::human_all_colored(&self.diagnostics, &self.project.files) + &self.skipped_note()
+    }
+
+    fn skipped_note(&self) -> String {
+        match self.skipped_workflows {
+            0 => String::new(),
+            1 => "note: 1 workflow was not selected: neither checked nor generated\n".to_owned(),
+            n => format!("note: {n} workflows were not selected: neither checked nor generated\n"),
+        }
     }
 
     /// One JSON object per diagnostic, one per line (`--message-format json`): severity, code,

@@ -23,6 +23,8 @@ pub struct Settings {
     /// How many steps a generated workflow may run (loops included) before it stops with an
     /// error; clients can change it at run time. `None`: the runtime's default.
     pub(crate) step_budget: Option<usize>,
+    /// The workflows to check and generate, with what they reach; empty: all of them.
+    pub(crate) workflows: Vec<String>,
 }
 
 /// The JSONPath accepted in `jsonpath` criteria.
@@ -110,6 +112,23 @@ impl Settings {
     /// ```
     pub fn with_step_budget(mut self, budget: usize) -> Self {
         self.step_budget = Some(budget);
+        self
+    }
+
+    /// Checks and generates only these workflows of the document and what they reach: the
+    /// workflows their steps, `dependsOn`, goto actions and `$workflows.<id>` reads run, in
+    /// this document or another Arazzo source. Problems in the rest of the document are not
+    /// reported. Empty (the default): every workflow.
+    ///
+    /// ```
+    /// let settings = arazzo_codegen::Settings::new().with_workflows(["createConversation"]);
+    /// ```
+    pub fn with_workflows<I, S>(mut self, workflows: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.workflows = workflows.into_iter().map(Into::into).collect();
         self
     }
 

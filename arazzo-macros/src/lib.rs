@@ -12,6 +12,7 @@
 //!         step_budget = 100,
 //!         jsonpath_dialect = "lenient",
 //!         compatibility = "lenient",
+//!         workflows = ["createConversation"],
 //!         source = ("conversations", "specs/twilio_conversations_v1.yaml"),
 //!     );
 //! }
@@ -47,6 +48,7 @@ enum Value {
     Str(LitStr),
     Int(LitInt),
     Pair(LitStr, LitStr),
+    List(Vec<LitStr>),
 }
 
 impl Parse for Args {
@@ -59,7 +61,12 @@ impl Parse for Args {
             }
             let key: Ident = input.parse()?;
             input.parse::<Token![=]>()?;
-            let value = if input.peek(syn::token::Paren) {
+            let value = if input.peek(syn::token::Bracket) {
+                let inner;
+                syn::bracketed!(inner in input);
+                let items = inner.parse_terminated(<LitStr as Parse>::parse, Token![,])?;
+                Value::List(items.into_iter().collect())
+            } else if input.peek(syn::token::Paren) {
                 let inner;
                 syn::parenthesized!(inner in input);
                 let a: LitStr = inner.parse()?;
@@ -128,6 +135,9 @@ fn settings(args: &Args, root: &std::path::Path) -> syn::Result<arazzo_codegen::
                 };
                 settings = settings.with_compatibility(compatibility);
             }
+            ("workflows", Value::List(ids)) => {
+                settings = settings.with_workflows(ids.iter().map(LitStr::value));
+            }
             ("source", Value::Pair(name, path)) => {
                 settings = settings.with_source_file(name.value(), root.join(path.value()));
             }
@@ -135,7 +145,7 @@ fn settings(args: &Args, root: &std::path::Path) -> syn::Result<arazzo_codegen::
                 return Err(syn::Error::new(
                     key.span(),
                     format!(
-                        "unknown setting `{other}`: expected `step_budget = 100`, `jsonpath_dialect = \"lenient\"`, `compatibility = \"lenient\"` or `source = (\"name\", \"path\")`"
+                        "unknown setting `{other}`: expected `step_budget = 100`, `jsonpath_dialect = \"lenient\"`, `compatibility = \"lenient\"`, `workflows = [\"id\", …]` or `source = (\"name\", \"path\")`"
                     ),
                 ));
             }
@@ -276,6 +286,23 @@ mod tests {
         assert!(out.contains("pub struct Client"), "{out}");
         let out = expand_str(&format!(r#"{fixture}, compatibility = "loose""#));
         assert!(out.contains("unknown compatibility `loose`"), "{out}");
+    }
+
+    #[test]
+    fn workflows_pick_the_good_part_of_a_document() {
+        let fixture = r#""../fixtures/selection/pick.arazzo.yaml""#;
+        assert!(expand_str(fixture).contains("unknown-operation"));
+        let out = expand_str(&format!(r#"{fixture}, workflows = ["pet-report"]"#));
+        assert!(!out.contains("compile_error"), "{out}");
+        assert!(
+            out.contains("pet_report") && !out.contains("broken_sync"),
+            "{out}"
+        );
+        let out = expand_str(&format!(r#"{fixture}, workflows = ["pet-reprt"]"#));
+        assert!(
+            out.contains("no workflow `pet-reprt` to select") && out.contains("pet-report"),
+            "{out}"
+        );
     }
 
     #[test]

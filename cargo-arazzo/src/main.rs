@@ -76,6 +76,12 @@ struct CommonArgs {
     #[arg(long, value_enum, default_value_t = CompatibilityArg::Strict)]
     compatibility: CompatibilityArg,
 
+    /// Check and generate only this workflow and what it reaches (child workflows,
+    /// `dependsOn`, goto targets); problems in the other workflows are not reported. May be
+    /// repeated.
+    #[arg(long = "workflow", value_name = "ID")]
+    workflows: Vec<String>,
+
     /// When to use colours in human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
@@ -92,6 +98,7 @@ impl CommonArgs {
                 CompatibilityArg::Strict => Compatibility::Strict,
                 CompatibilityArg::Lenient => Compatibility::Lenient,
             });
+        settings = settings.with_workflows(self.workflows.iter().cloned());
         for (name, path) in &self.sources {
             settings = settings.with_source_file(name.clone(), path.clone());
         }
@@ -208,7 +215,8 @@ fn generate(args: &GenerateArgs) -> ExitCode {
     }
     match arazzo_codegen::generate_file(&args.file, &args.common.settings()) {
         Ok((code, report)) => {
-            if !report.diagnostics().is_empty() && print_human(&report, args.common.color).is_err()
+            if (!report.diagnostics().is_empty() || report.skipped_workflows() > 0)
+                && print_human(&report, args.common.color).is_err()
             {
                 return ExitCode::from(2);
             }

@@ -244,3 +244,57 @@ fn generate_writes_a_module_or_a_standalone_crate() {
     assert!(stderr.contains("error[unknown-step]"), "{stderr}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn workflow_picks_what_to_check_and_generate() {
+    let fixture = "../fixtures/selection/pick.arazzo.yaml";
+    let (code, _, stderr) = cargo_arazzo(&["check", "--color", "never", fixture]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("failed: 3 errors"), "{stderr}");
+
+    let (code, stdout, stderr) = cargo_arazzo(&[
+        "generate",
+        "--color",
+        "never",
+        "--workflow",
+        "pet-report",
+        fixture,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("note: 1 workflow was not selected: neither checked nor generated"),
+        "{stderr}"
+    );
+    for generated in ["pet_report", "read_pet", "health_check", "recover"] {
+        assert!(
+            stdout.contains(&format!("pub async fn {generated}(")),
+            "{generated}: {stdout}"
+        );
+    }
+    assert!(!stdout.contains("broken_sync"), "{stdout}");
+
+    let (code, _, stderr) = cargo_arazzo(&[
+        "check",
+        "--color",
+        "never",
+        "--workflow",
+        "recover",
+        "--workflow",
+        "broken-sync",
+        fixture,
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("failed: 3 errors"), "{stderr}");
+    assert!(
+        stderr.contains("note: 3 workflows were not selected"),
+        "{stderr}"
+    );
+
+    let (code, _, stderr) = cargo_arazzo(&["check", "--workflow", "pet-reprt", fixture]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("error[unknown-workflow]: no workflow `pet-reprt` to select")
+            && stderr.contains("did you mean `pet-report`?"),
+        "{stderr}"
+    );
+}

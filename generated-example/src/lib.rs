@@ -59,6 +59,12 @@ pub mod cross_document {
     include!(concat!(env!("OUT_DIR"), "/cross_document.rs"));
 }
 
+/// `pet-report` and the workflows it reaches, picked from a document whose other workflow is
+/// broken (`Builder::workflows`).
+pub mod pick {
+    include!(concat!(env!("OUT_DIR"), "/pick.rs"));
+}
+
 /// The workflow library the cross-document fixture uses, generated on its own.
 pub mod library {
     include!(concat!(env!("OUT_DIR"), "/library.rs"));
