@@ -1,11 +1,34 @@
 //! A located document tree: what YAML and JSON files become before anything else reads them.
 //! Every node keeps its span, so any later stage can point at `file:line:col`.
 
+mod json;
 mod parse;
 pub mod pointer;
 mod to_json;
 
-pub use parse::{Limits, parse};
+pub use parse::Limits;
+
+use crate::diagnostics::Diagnostics;
+use crate::source_map::{FileId, SourceFile};
+
+/// Parses one file: a `.json` file by JSON's rules, anything else as YAML 1.2. Problems go to
+/// `diags`; `None` means no usable tree.
+pub fn parse(
+    file: &SourceFile,
+    id: FileId,
+    limits: &Limits,
+    diags: &mut Diagnostics,
+) -> Option<Node> {
+    let json = file
+        .path()
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if json {
+        json::parse(file, id, limits, diags)
+    } else {
+        parse::parse(file, id, limits, diags)
+    }
+}
 
 use crate::source_map::Span;
 
