@@ -35,6 +35,7 @@ const WORKFLOWS: &[(&str, &str)] = &[
     ("arazzo_1_1.rs", "codegen/arazzo-1-1.arazzo.yaml"),
     ("by_identity.rs", "codegen/by-identity.arazzo.yaml"),
     ("every_1_1_field.rs", "codegen/every-1-1-field.arazzo.yaml"),
+    ("odd_names.rs", "codegen/odd-names.arazzo.yaml"),
 ];
 
 /// Workflows that evaluate XPath: generated with feature `xpath`, which gives both the

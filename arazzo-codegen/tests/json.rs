@@ -11,5 +11,8 @@ fn surrogate_pair_escapes_in_json_files_are_text() {
     .unwrap_or_else(|r| panic!("{}", r.render()));
     assert!(report.diagnostics().is_empty(), "{}", report.render());
     assert!(code.contains("Reads a selfie's caption 🤳"), "{code}");
-    assert!(code.contains("pub caption: ::std::string::String"), "{code}");
+    assert!(
+        code.contains("pub caption: ::std::string::String"),
+        "{code}"
+    );
 }

@@ -59,6 +59,11 @@ pub mod cross_document {
     include!(concat!(env!("OUT_DIR"), "/cross_document.rs"));
 }
 
+/// Inputs whose names are not Rust identifiers (`$top`, `filter[action]`, `Aux Price`).
+pub mod odd_names {
+    include!(concat!(env!("OUT_DIR"), "/odd_names.rs"));
+}
+
 /// `pet-report` and the workflows it reaches, picked from a document whose other workflow is
 /// broken (`Builder::workflows`).
 pub mod pick {

@@ -54,6 +54,19 @@ pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow, parsed: &ParsedWor
                     }
                     None => {
                         let first = name.text.split('.').next().unwrap_or(&name.text);
+                        // `$inputs.x and more`: a declared input followed by text.
+                        let lead = name
+                            .text
+                            .split(|c: char| !(c.is_ascii_alphanumeric() || "._-".contains(c)))
+                            .next()
+                            .filter(|lead| *lead != name.text && declared.contains(lead));
+                        let help = match lead {
+                            Some(lead) => Some(format!(
+                                "`{lead}` is declared: to mix text and expressions, wrap each expression in braces: `{{$inputs.{lead}}}{}`",
+                                name.text.get(lead.len()..).unwrap_or_default()
+                            )),
+                            None => suggest::did_you_mean(first, declared.iter().copied()),
+                        };
                         let d = Diagnostic::new(
                             Code::UnknownInput,
                             format!(
@@ -67,7 +80,7 @@ pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow, parsed: &ParsedWor
                             "declared inputs: {}",
                             suggest::list(declared.iter().copied())
                         ))
-                        .help_opt(suggest::did_you_mean(first, declared.iter().copied()));
+                        .help_opt(help);
                         ctx.push(d);
                     }
                 },

@@ -134,6 +134,58 @@ impl<'t> Cursor<'t> {
 /// Parses the expression that starts at `start` (which must be a `$`), returning it and the
 /// position just after it.
 pub fn expression_at(text: &str, start: usize, context: Context) -> Result<Expression, ExprError> {
+    expression_with_names(text, start, context)
+        .or_else(|e| any_input_name(text, start, context).ok_or(e))
+}
+
+/// `$inputs.<name>` where the name is not an identifier: the 1.0.1 grammar's `name` is any
+/// text (`$orderby`, `$.xgafv`, `filter[action]`, `Aux Price` are declared in real documents).
+/// Read only when the expression does not parse otherwise, so `$inputs.items[0]` stays
+/// navigation; the name runs to `#` (a pointer), or to `}` in a template. Whether such an
+/// input is declared is for the checks to say.
+fn any_input_name(text: &str, start: usize, context: Context) -> Option<Expression> {
+    let after = start + "$inputs.".len();
+    let rest = text.get(start..)?.strip_prefix("$inputs.")?;
+    let end = match context {
+        Context::Whole => rest.len(),
+        Context::Template => rest.find('}')?,
+        Context::Condition => return None,
+    };
+    let name_len = rest.get(..end)?.find('#').unwrap_or(end);
+    let name = rest.get(..name_len)?;
+    if name.is_empty() || name.trim() != name {
+        return None;
+    }
+    let pointer = match rest.get(name_len..end) {
+        Some(raw) if raw.starts_with('#') => {
+            let raw = raw.get(1..)?;
+            if !raw.is_empty() && !raw.starts_with('/') {
+                return None;
+            }
+            let hash = after + name_len;
+            Some(Pointer {
+                tokens: crate::node::pointer::parse(raw).ok()?,
+                range: hash..after + end,
+            })
+        }
+        _ => None,
+    };
+    Some(Expression {
+        root: Root::Inputs(Name {
+            text: name.to_owned(),
+            range: after..after + name_len,
+        }),
+        pointer,
+        path: Vec::new(),
+        range: start..after + end,
+    })
+}
+
+fn expression_with_names(
+    text: &str,
+    start: usize,
+    context: Context,
+) -> Result<Expression, ExprError> {
     let mut c = Cursor::new(text, start);
     let root = root(&mut c)?;
     let mut path = Vec::new();

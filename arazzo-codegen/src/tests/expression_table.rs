@@ -195,8 +195,8 @@ const BAD_EXPRESSIONS: &[(&str, &str, std::ops::Range<usize>)] = &[
         15..15,
     ),
     ("$inputs.", "expected an input name", 8..8),
-    ("$inputs.a b", "unexpected ` b` after the expression", 9..11),
-    ("$inputs.x y", "unexpected", 9..11),
+    ("$outputs.a b", "unexpected ` b` after the expression", 10..12),
+    ("$steps.s.outputs.x y", "unexpected", 18..20),
     (
         "$outputs",
         "expected `.` and an output name after `$outputs`",
@@ -281,7 +281,7 @@ const HELPS: &[(&str, &str)] = &[
     ),
     ("$components.schemas.Pet", ""),
     (
-        "$inputs.a b",
+        "$outputs.a b",
         "to mix text and expressions, wrap each expression in braces",
     ),
     (
@@ -379,8 +379,16 @@ const STRING_VALUES: &[(&str, &str)] = &[
     ("{$statuscode}", "error: unknown expression `$statuscode`"),
     ("$statuscode", "error: unknown expression `$statuscode`"),
     (
-        "$inputs.x and more",
+        "$outputs.x and more",
         "error: unexpected ` and more` after the expression",
+    ),
+    // The 1.0.1 grammar's input name is any text; whether it is declared is checked later.
+    ("$inputs.x and more", "expression $inputs.x and more"),
+    ("$inputs.filter[action]", "expression $inputs.filter[action]"),
+    ("$inputs.$.xgafv#/a", "expression $inputs.$.xgafv#/a"),
+    (
+        "{$inputs.Aux Price} each",
+        "template [{$inputs.Aux Price}, \" each\"]",
     ),
 ];
 
