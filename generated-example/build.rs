@@ -36,6 +36,7 @@ const WORKFLOWS: &[(&str, &str)] = &[
     ("by_identity.rs", "codegen/by-identity.arazzo.yaml"),
     ("every_1_1_field.rs", "codegen/every-1-1-field.arazzo.yaml"),
     ("odd_names.rs", "codegen/odd-names.arazzo.yaml"),
+    ("bookshop.rs", "swagger/bookshop.arazzo.yaml"),
 ];
 
 /// Workflows that evaluate XPath: generated with feature `xpath`, which gives both the

@@ -48,7 +48,8 @@ pub enum Compatibility {
     /// Also the shorthands documents written for other runners use, each read as its
     /// specification form with a `runner-shorthand` warning: `<source>.<operationId>`,
     /// `$sourceDescriptions.<name>.workflows.<id>`, operationPaths without
-    /// `{$sourceDescriptions.<name>.url}`, `$dependencies.<id>.<output>`, a child workflow's
+    /// `{$sourceDescriptions.<name>.url}`, `$dependencies.<id>.<output>`,
+    /// `$response.headers.<name>`, a body pointer without its leading `/`, a child workflow's
     /// outputs read through a step that does not declare them, and outputs read from an
     /// operation step that declares none (absent). Implies [`JsonPathDialect::Lenient`].
     Lenient,

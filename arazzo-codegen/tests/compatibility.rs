@@ -22,6 +22,8 @@ fn strict_checks_refuse_every_shorthand() {
         [
             ("unknown-operation", Severity::Error),
             ("invalid-jsonpath", Severity::Error),
+            ("malformed-expression", Severity::Error),
+            ("malformed-expression", Severity::Error),
             ("invalid-operation-path", Severity::Error),
             ("unknown-step-output", Severity::Error),
             ("malformed-expression", Severity::Error),
@@ -42,7 +44,7 @@ fn strict_checks_refuse_every_shorthand() {
 fn lenient_compatibility_reads_each_shorthand_with_one_warning() {
     let report = check_file(FIXTURE.as_ref(), &lenient());
     assert!(!report.has_errors(), "{}", report.render());
-    assert_eq!(report.diagnostics().len(), 10, "{}", report.render());
+    assert_eq!(report.diagnostics().len(), 12, "{}", report.render());
     assert!(
         report
             .diagnostics()

@@ -59,6 +59,11 @@ pub mod cross_document {
     include!(concat!(env!("OUT_DIR"), "/cross_document.rs"));
 }
 
+/// A workflow over a Swagger 2.0 description.
+pub mod bookshop {
+    include!(concat!(env!("OUT_DIR"), "/bookshop.rs"));
+}
+
 /// Inputs whose names are not Rust identifiers (`$top`, `filter[action]`, `Aux Price`).
 pub mod odd_names {
     include!(concat!(env!("OUT_DIR"), "/odd_names.rs"));

@@ -1,7 +1,7 @@
 //! A document written in other runners' shorthands, generated with lenient compatibility, runs
 //! as its specification forms would.
 
-use generated_example::compat::{Client, ReadMadePetInput};
+use generated_example::compat::{Client, MakePetInput, ReadMadePetInput};
 use serde_json::json;
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -66,4 +66,26 @@ async fn shorthands_run_as_their_specification_forms() {
             .all(|r| header(r, "authorization").as_deref() == Some("Bearer shorthand")),
         "the document's own credential is sent"
     );
+}
+
+#[tokio::test]
+async fn a_pointer_without_its_slash_and_a_plural_headers_part_read_the_response() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/pets"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .insert_header("X-Request-Id", "req-7")
+                .set_body_json(json!({"id": 42, "name": "Rex"})),
+        )
+        .mount(&server)
+        .await;
+    let output = Client::new()
+        .with_pets_url(server.uri())
+        .make_pet(MakePetInput { name: "Rex".into() })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // `$response.body#name` and `$response.headers.X-Request-Id`.
+    assert_eq!(output.name, "Rex");
+    assert_eq!(output.request_id.as_deref(), Some("req-7"));
 }

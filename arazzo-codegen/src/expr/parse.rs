@@ -227,11 +227,19 @@ fn expression_with_names(
         };
         let (raw, range) = c.take_while(|ch| !stop(ch));
         if !raw.is_empty() && !raw.starts_with('/') {
-            return Err(ExprError::new(
+            let mut err = ExprError::new(
                 "a JSON pointer after `#` must start with `/`",
                 hash..range.end,
             )
-            .help(format!("write `#/{raw}`")));
+            .help(format!(
+                "write `#/{raw}` (`--compatibility lenient` reads the shorthand so, with a warning)"
+            ));
+            err.shorthand = Some(Shorthand {
+                range: hash..hash + 1,
+                portable: "#/".to_owned(),
+                what: "a JSON pointer without its leading `/`",
+            });
+            return Err(err);
         }
         let tokens = crate::node::pointer::parse(&raw)
             .map_err(|e| ExprError::new(e.to_string(), range.clone()))?;
@@ -415,6 +423,16 @@ fn message_part(c: &mut Cursor<'_>, word: &str, range: Range<usize>) -> Result<R
         "query" if is_request => Part::Query,
         "path" if is_request => Part::Path,
         "body" => Part::Body,
+        "headers" => {
+            let mut err = ExprError::new(format!("`{root}` has no part `headers`"), part_range.clone())
+                .help(format!("write `{root}.header.<name>` (`--compatibility lenient` reads the shorthand so, with a warning)"));
+            err.shorthand = Some(Shorthand {
+                range: part_range,
+                portable: "header".to_owned(),
+                what: "a `headers` part (plural)",
+            });
+            return Err(err);
+        }
         other => {
             let mut err = ExprError::new(format!("`{root}` has no part `{other}`"), part_range)
                 .help_opt(suggest::did_you_mean(other, parts.iter().copied()))

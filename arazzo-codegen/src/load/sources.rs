@@ -241,20 +241,11 @@ impl Loader<'_> {
             Sniffed::Arazzo => self
                 .arazzo(file, &path, &root)
                 .map_or(SourceTarget::Unavailable, SourceTarget::Arazzo),
-            Sniffed::OpenApi => {
-                self.load_ref_targets(file, &root);
-                match OpenApiDoc::new(file, root, &self.project.files) {
-                    Ok(doc) => {
-                        self.project.openapi.push(doc);
-                        SourceTarget::OpenApi(OpenApiId(self.project.openapi.len() - 1))
-                    }
-                    Err(d) => {
-                        self.diags
-                            .push(d.secondary(source.url.span, "referenced here"));
-                        SourceTarget::Unavailable
-                    }
-                }
+            Sniffed::Swagger if crate::openapi::is_swagger_2(&root) => {
+                let root = crate::openapi::swagger_2_to_openapi_3(&root);
+                self.openapi(file, root, source)
             }
+            Sniffed::OpenApi => self.openapi(file, root, source),
             Sniffed::AsyncApi => {
                 self.diags.push(
                     Diagnostic::new(
@@ -272,11 +263,11 @@ impl Loader<'_> {
                 self.diags.push(
                     Diagnostic::new(
                         Code::UnsupportedOpenApi,
-                        format!("`{}` is a Swagger 2.0 description, which is not supported", crate::source_map::display_path(&path)),
+                        format!("`{}` is a Swagger description of a version other than 2.0", crate::source_map::display_path(&path)),
                     )
                     .at(source.url.span)
-                    .label("this source is Swagger 2.0")
-                    .help("convert it to OpenAPI 3 (for example with swagger2openapi) and point `url` at the result"),
+                    .label("this source")
+                    .note("arazzo-rs reads Swagger 2.0 and OpenAPI 3.0.x, 3.1.x and 3.2.x descriptions"),
                 );
                 SourceTarget::Unavailable
             }
@@ -294,6 +285,27 @@ impl Loader<'_> {
         };
         self.loaded.insert(path, target);
         self.expect_kind(target, source)
+    }
+
+    /// An OpenAPI description (or a Swagger one, converted) and the files its `$ref`s reach.
+    fn openapi(
+        &mut self,
+        file: crate::source_map::FileId,
+        root: crate::node::Node,
+        source: &SourceDescription,
+    ) -> SourceTarget {
+        self.load_ref_targets(file, &root);
+        match OpenApiDoc::new(file, root, &self.project.files) {
+            Ok(doc) => {
+                self.project.openapi.push(doc);
+                SourceTarget::OpenApi(OpenApiId(self.project.openapi.len() - 1))
+            }
+            Err(d) => {
+                self.diags
+                    .push(d.secondary(source.url.span, "referenced here"));
+                SourceTarget::Unavailable
+            }
+        }
     }
 
     /// Reports a source whose declared `type` disagrees with what the file is.

@@ -5,6 +5,8 @@
 mod normalize;
 mod operation;
 pub mod refs;
+mod swagger2;
 
 pub use normalize::normalize;
 pub use operation::{Operation, operation};
+pub use swagger2::{convert as swagger_2_to_openapi_3, is_swagger_2};

@@ -195,7 +195,11 @@ const BAD_EXPRESSIONS: &[(&str, &str, std::ops::Range<usize>)] = &[
         15..15,
     ),
     ("$inputs.", "expected an input name", 8..8),
-    ("$outputs.a b", "unexpected ` b` after the expression", 10..12),
+    (
+        "$outputs.a b",
+        "unexpected ` b` after the expression",
+        10..12,
+    ),
     ("$steps.s.outputs.x y", "unexpected", 18..20),
     (
         "$outputs",
@@ -384,7 +388,10 @@ const STRING_VALUES: &[(&str, &str)] = &[
     ),
     // The 1.0.1 grammar's input name is any text; whether it is declared is checked later.
     ("$inputs.x and more", "expression $inputs.x and more"),
-    ("$inputs.filter[action]", "expression $inputs.filter[action]"),
+    (
+        "$inputs.filter[action]",
+        "expression $inputs.filter[action]",
+    ),
     ("$inputs.$.xgafv#/a", "expression $inputs.$.xgafv#/a"),
     (
         "{$inputs.Aux Price} each",
