@@ -106,6 +106,10 @@ fn main() {
         .input_as(
             manifest.join("../fixtures/compat/runner-shorthands.arazzo.yaml"),
             "compat.rs",
+        )
+        .input_as(
+            manifest.join("../fixtures/compat/x-operation.arazzo.yaml"),
+            "x_operation.rs",
         );
     let xpath = std::env::var_os("CARGO_FEATURE_XPATH").is_some();
     let xpath_workflows = if xpath { XPATH_WORKFLOWS } else { &[] };

@@ -23,6 +23,8 @@ impl Analysis {
     pub fn run(path: &Path, settings: &Settings) -> Self {
         let (mut project, mut diagnostics) = crate::load::load(path, settings);
         let skipped = crate::select::select(&mut project, &settings.workflows, &mut diagnostics);
+        // Redocly's `x-operation` steps get operations of their own, which the index holds.
+        crate::compat::describe_x_operations(&mut project, settings, &mut diagnostics);
         // Rewrites change only Arazzo text, never what the index holds (OpenAPI operations).
         let index = OperationIndex::build(&project);
         diagnostics.extend(crate::compat::rewrite(&mut project, &index, settings));

@@ -49,7 +49,8 @@ pub enum Compatibility {
     /// specification form with a `runner-shorthand` warning: `<source>.<operationId>`,
     /// `$sourceDescriptions.<name>.workflows.<id>`, operationPaths without
     /// `{$sourceDescriptions.<name>.url}`, `$dependencies.<id>.<output>`,
-    /// `$response.headers.<name>`, a body pointer without its leading `/`, a child workflow's
+    /// `$response.headers.<name>`, a body pointer without its leading `/`, Redocly's
+    /// `x-operation` steps (plain requests to their URL), a child workflow's
     /// outputs read through a step that does not declare them, and outputs read from an
     /// operation step that declares none (absent). Implies [`JsonPathDialect::Lenient`].
     Lenient,

@@ -67,3 +67,68 @@ fn lenient_compatibility_generates_the_specification_forms() {
     // The document's `Authorization` header stands in for the bearer credential.
     assert!(!code.contains("credential("), "{code}");
 }
+
+#[test]
+fn x_operation_steps_are_errors_strict_and_plain_requests_lenient() {
+    let fixture = "../fixtures/compat/x-operation.arazzo.yaml";
+    let strict = check_file(fixture.as_ref(), &Settings::default());
+    let codes: Vec<&str> = strict
+        .diagnostics()
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect();
+    assert_eq!(codes, ["step-target", "step-target"], "{}", strict.render());
+    assert!(
+        strict
+            .render()
+            .contains("`--compatibility lenient` reads as a plain request"),
+        "{}",
+        strict.render()
+    );
+    let (code, report) =
+        generate_file(fixture.as_ref(), &lenient()).unwrap_or_else(|r| panic!("{}", r.render()));
+    let codes: Vec<&str> = report
+        .diagnostics()
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect();
+    assert_eq!(
+        codes,
+        ["runner-shorthand", "runner-shorthand"],
+        "{}",
+        report.render()
+    );
+    // One source per origin, named after its host, with its own base URL on the client.
+    assert!(
+        code.contains("pub fn with_badges_example_com_url("),
+        "{code}"
+    );
+    assert!(
+        code.contains(r#"rt::get(WORKFLOW, "badge", "/v1/badges/{petId}")"#),
+        "{code}"
+    );
+}
+
+#[test]
+fn an_x_operation_url_known_only_at_run_time_is_refused() {
+    let dir = std::env::temp_dir().join(format!("arazzo-x-operation-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let file = dir.join("dynamic.arazzo.yaml");
+    std::fs::write(
+        &file,
+        "arazzo: 1.0.1\ninfo: {title: t, version: '1'}\nsourceDescriptions: []\nworkflows:\n  - workflowId: w\n    steps:\n      - stepId: s\n        x-operation:\n          url: $inputs.where\n          method: get\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let report = check_file(&file, &lenient());
+    let codes: Vec<&str> = report
+        .diagnostics()
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect();
+    assert!(
+        codes.contains(&"unsupported-feature"),
+        "{}",
+        report.render()
+    );
+    assert!(codes.contains(&"step-target"), "{}", report.render());
+}

@@ -185,12 +185,12 @@ fn compatibility_lenient_accepts_other_runners_shorthands_with_warnings() {
     let fixture = "../fixtures/compat/runner-shorthands.arazzo.yaml";
     let (strict, _, stderr) = cargo_arazzo(&["check", fixture]);
     assert_eq!(strict, 1, "{stderr}");
-    assert!(stderr.contains("failed: 10 errors"), "{stderr}");
+    assert!(stderr.contains("failed: 12 errors"), "{stderr}");
     let (lenient, _, stderr) = cargo_arazzo(&["check", "--compatibility", "lenient", fixture]);
     assert_eq!(lenient, 0, "{stderr}");
     assert_eq!(
         stderr.matches("warning[runner-shorthand]").count(),
-        10,
+        12,
         "{stderr}"
     );
     let (code, stdout, stderr) = cargo_arazzo(&["generate", "--compatibility", "lenient", fixture]);

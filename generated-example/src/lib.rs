@@ -59,6 +59,11 @@ pub mod cross_document {
     include!(concat!(env!("OUT_DIR"), "/cross_document.rs"));
 }
 
+/// Redocly's `x-operation` steps, read as plain requests (lenient compatibility).
+pub mod x_operation {
+    include!(concat!(env!("OUT_DIR"), "/x_operation.rs"));
+}
+
 /// A workflow over a Swagger 2.0 description.
 pub mod bookshop {
     include!(concat!(env!("OUT_DIR"), "/bookshop.rs"));

@@ -89,3 +89,44 @@ async fn a_pointer_without_its_slash_and_a_plural_headers_part_read_the_response
     assert_eq!(output.name, "Rex");
     assert_eq!(output.request_id.as_deref(), Some("req-7"));
 }
+
+#[tokio::test]
+async fn x_operation_steps_are_plain_requests_to_their_url() {
+    use generated_example::x_operation::{BadgeForPetInput, Client as PlainClient};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/pets/7"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 7, "name": "Rex"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/badges/7"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"url": "https://b.example/7.svg"})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/announcements"))
+        .and(body_json(
+            json!({"text": "Rex has a badge", "badge": "https://b.example/7.svg"}),
+        ))
+        .respond_with(ResponseTemplate::new(201))
+        .mount(&server)
+        .await;
+    let output = PlainClient::new()
+        .with_pets_url(server.uri())
+        .with_api_key_query("k")
+        .with_badges_example_com_url(server.uri())
+        .badge_for_pet(BadgeForPetInput { pet_id: 7 })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // No schema describes the response: the output is the JSON value.
+    assert_eq!(output.badge, json!("https://b.example/7.svg"));
+    let requests = server.received_requests().await.unwrap_or_default();
+    let badge = requests
+        .iter()
+        .find(|r| r.url.path() == "/v1/badges/7")
+        .unwrap_or_else(|| panic!("no badge request"));
+    assert_eq!(badge.url.query(), Some("style=flat"));
+}

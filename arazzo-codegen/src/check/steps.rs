@@ -170,6 +170,7 @@ fn asyncapi_step(step: &Step, channel: &Spanned<String>) -> Diagnostic {
     .at(channel.span)
     .label("AsyncAPI channel")
     .note("arazzo-rs compiles steps that call OpenAPI operations or run other workflows; message steps are planned")
+    .help("to build the document's other workflows, select them (`--workflow <id>`, `Builder::workflows`, `workflows = [...]`)")
 }
 
 /// What passes parameters to a workflow as its inputs.

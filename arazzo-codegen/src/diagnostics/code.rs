@@ -67,7 +67,8 @@ codes! {
     SourceCycle = "source-cycle", Error;
     /// A source that is not a document of the kind it claims, or of no known kind.
     SourceKind = "source-kind", Error;
-    /// Swagger 2.0 or an OpenAPI version this compiler does not read.
+    /// A Swagger or OpenAPI version this compiler does not read (it reads Swagger 2.0 and
+    /// OpenAPI 3.0 to 3.2).
     UnsupportedOpenApi = "unsupported-openapi", Error;
     /// An OpenAPI object that does not match the OpenAPI schema.
     InvalidOpenApi = "invalid-openapi", Error;

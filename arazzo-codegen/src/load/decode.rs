@@ -139,6 +139,8 @@ impl<'a> Decoder<'a> {
         object
             .map
             .keys()
+            // An extension is never a slip: unknown-field does not report it.
+            .filter(|k| !k.starts_with("x-"))
             .any(|k| suggest::closest(k, [field]).is_some())
     }
 

@@ -74,7 +74,7 @@ fn sniff(root: &Node) -> Sniffed {
         Sniffed::OpenApi
     } else if root.get("asyncapi").is_some() {
         Sniffed::AsyncApi
-    } else if root.get("swagger").is_some() {
+    } else if root.get("swagger").is_some() || root.get("swaggerVersion").is_some() {
         Sniffed::Swagger
     } else {
         Sniffed::Unknown

@@ -268,7 +268,7 @@ const BAD_EXPRESSIONS: &[(&str, &str, std::ops::Range<usize>)] = &[
 const HELPS: &[(&str, &str)] = &[
     ("$statuscode", "did you mean `$statusCode`?"),
     ("$responses.body", "did you mean `$response`?"),
-    ("$request.headers.accept", "did you mean `header`?"),
+    ("$request.headers.accept", "write `$request.header.<name>`"),
     (
         "$response.sid",
         "to read a field of the body, write `$response.body#/sid`",

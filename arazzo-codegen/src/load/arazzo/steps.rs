@@ -111,11 +111,16 @@ pub(super) fn step_target(d: &mut Decoder<'_>, obj: &Object<'_>) -> Option<StepT
                 .iter()
                 .any(|f| obj.map.get(f).is_some() || Decoder::misspelt(obj, f))
             {
+                let redocly = obj.map.get("x-operation").is_some();
                 d.error(
                     Diagnostic::new(Code::StepTarget, "step has no target")
                         .at(d.head(obj.node))
                         .label("this step names no operation or workflow")
-                        .help("add exactly one of `operationId`, `operationPath` or `workflowId`"),
+                        .help(if redocly {
+                            "add exactly one of `operationId`, `operationPath` or `workflowId`; `x-operation` is Redocly's extension, which `--compatibility lenient` reads as a plain request"
+                        } else {
+                            "add exactly one of `operationId`, `operationPath` or `workflowId`"
+                        }),
                 );
             }
             None

@@ -8,6 +8,10 @@
 //! keeps the span of the text it was written as, so a later diagnostic inside it points at the
 //! right string but may be off by a few columns within it.
 
+mod x_operation;
+
+pub use x_operation::describe as describe_x_operations;
+
 use std::collections::BTreeMap;
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
