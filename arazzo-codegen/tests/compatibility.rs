@@ -132,3 +132,30 @@ fn an_x_operation_url_known_only_at_run_time_is_refused() {
     );
     assert!(codes.contains(&"step-target"), "{}", report.render());
 }
+
+#[test]
+fn an_expression_in_text_without_braces_is_text_strict_and_embedded_lenient() {
+    let fixture = "../fixtures/invalid/literal-expression--bearer-without-braces.arazzo.yaml";
+    let strict = check_file(fixture.as_ref(), &Settings::default());
+    let codes: Vec<&str> = strict
+        .diagnostics()
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect();
+    assert_eq!(
+        codes,
+        ["unused-input", "literal-expression"],
+        "{}",
+        strict.render()
+    );
+    let (code, report) =
+        generate_file(fixture.as_ref(), &lenient()).unwrap_or_else(|r| panic!("{}", r.render()));
+    let codes: Vec<&str> = report
+        .diagnostics()
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect();
+    assert_eq!(codes, ["runner-shorthand"], "{}", report.render());
+    assert!(report.render().contains("read as `Bearer {$inputs.token}`"));
+    assert!(code.contains("rt::Part::Text(\"Bearer \")"), "{code}");
+}

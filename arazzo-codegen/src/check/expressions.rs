@@ -171,7 +171,26 @@ impl<'w> Walker<'_, '_, 'w> {
 
     fn string(&mut self, n: &'w Node, text: &str, phase: Phase, step: Option<&'w Step>) {
         match string_value(text) {
-            Ok(StringValue::Literal) => {}
+            Ok(StringValue::Literal) => {
+                if let Some(range) = crate::expr::expression_in_text(text) {
+                    let expression = text.get(range.clone()).unwrap_or_default();
+                    let fixed = format!(
+                        "{}{{{expression}}}{}",
+                        text.get(..range.start).unwrap_or_default(),
+                        text.get(range.end..).unwrap_or_default()
+                    );
+                    self.ctx.push(
+                        Diagnostic::new(
+                            Code::LiteralExpression,
+                            format!("`{expression}` is sent as these very characters, not as its value"),
+                        )
+                        .at(crate::node::span_in_string(n, range, self.ctx.file))
+                        .label("plain text here")
+                        .note("a value that does not start with `$` is text, except the expressions it wraps in braces")
+                        .help(format!("to send the value, write `{fixed}` (`--compatibility lenient` reads it so, with a warning)")),
+                    );
+                }
+            }
             Ok(StringValue::Expression(e)) => self.push(e, n, phase, step),
             Ok(StringValue::Template(parts)) => {
                 for part in parts {

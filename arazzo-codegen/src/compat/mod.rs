@@ -186,6 +186,26 @@ impl Rewriter<'_> {
                 kinds.push(fix.what);
             }
         }
+        // `Bearer $inputs.token`: text the specification sends as written, which runners read
+        // as `Bearer {$inputs.token}`.
+        if syntax == Syntax::Value {
+            for _ in 0..=written.len() {
+                if parse(text, syntax).is_err() {
+                    break;
+                }
+                let Some(range) = expr::expression_in_text(text) else {
+                    break;
+                };
+                let Some(inner) = text.get(range.clone()).map(str::to_owned) else {
+                    break;
+                };
+                text.replace_range(range, &format!("{{{inner}}}"));
+                const WHAT: &str = "an expression in text without braces";
+                if !kinds.contains(&WHAT) {
+                    kinds.push(WHAT);
+                }
+            }
+        }
         for what in kinds {
             self.warn(span, &written, text, what);
         }

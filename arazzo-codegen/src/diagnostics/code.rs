@@ -158,6 +158,9 @@ codes! {
     UnusedInput = "unused-input", Warning;
     /// Another runner's shorthand, read as the specification's form (lenient compatibility).
     RunnerShorthand = "runner-shorthand", Warning;
+    /// Plain text that holds what reads as a runtime expression (`Bearer $inputs.token`): sent
+    /// as written, which is rarely what was meant.
+    LiteralExpression = "literal-expression", Warning;
 }
 
 impl std::fmt::Display for Code {

@@ -11,4 +11,4 @@ pub mod selector;
 pub mod xpath;
 
 pub use ast::*;
-pub use parse::{ExprError, expression, string_value};
+pub use parse::{ExprError, expression, expression_in_text, string_value};

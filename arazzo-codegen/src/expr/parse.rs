@@ -300,6 +300,33 @@ fn expression_with_names(
     })
 }
 
+/// A runtime expression inside plain text (`Bearer $inputs.token`), which the specification
+/// reads as text: its range, when one of the expression roots starts a word there and parses.
+pub fn expression_in_text(text: &str) -> Option<Range<usize>> {
+    let mut from = 0;
+    while let Some(found) = text.get(from..)?.find('$') {
+        let at = from + found;
+        let starts_word = text
+            .get(..at)
+            .and_then(|before| before.chars().next_back())
+            .is_none_or(|c| c.is_whitespace() || "(\"'=:,".contains(c));
+        let rest = text.get(at..)?;
+        let named = ROOTS.iter().any(|root| {
+            rest.strip_prefix(root)
+                .is_some_and(|after| after.is_empty() || after.starts_with(['.', ' ', '#']))
+        });
+        if at > 0
+            && starts_word
+            && named
+            && let Ok(e) = expression_at(text, at, Context::Condition)
+        {
+            return Some(e.range);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 /// Parses a whole string as one expression.
 pub fn expression(text: &str) -> Result<Expression, ExprError> {
     expression_at(text, 0, Context::Whole)

@@ -808,3 +808,25 @@ fn the_table_is_large_enough_to_mean_something() {
         + CONDITION_HELPS.len();
     assert!(total >= 200, "only {total} cases");
 }
+
+#[test]
+fn expressions_in_plain_text_are_found_only_where_they_start_a_word() {
+    for (text, found) in [
+        ("Bearer $inputs.token", Some("$inputs.token")),
+        ("SSWS $inputs.okta-token now", Some("$inputs.okta-token")),
+        ("id=$steps.a.outputs.id", Some("$steps.a.outputs.id")),
+        ("status $statusCode", Some("$statusCode")),
+        ("$inputs.token", None),
+        ("costs $5.00", None),
+        ("US$inputs.x", None),
+        ("$$inputs.x", None),
+        ("a {$inputs.x} b", None),
+        ("see $response", None),
+        ("see $response.body", Some("$response.body")),
+        ("see $responses.body", None),
+        ("", None),
+    ] {
+        let got = expr::expression_in_text(text).and_then(|r| text.get(r));
+        assert_eq!(got, found, "{text:?}");
+    }
+}
