@@ -21,8 +21,9 @@ async fn every_odd_name_reaches_its_parameter() {
     let output = client
         .odd_names(OddNamesInput {
             top: 3,
-            orderby: Some("name".to_owned()),
-            orderby_2: Some("age".to_owned()),
+            // `orderby` keeps its name; `$orderby` beside it is `orderby_2`.
+            orderby: Some("age".to_owned()),
+            orderby_2: Some("name".to_owned()),
             xgafv: Some("2".to_owned()),
             filter_action: Some("delete".to_owned()),
             aux_price: Some(9.5),
@@ -49,8 +50,8 @@ fn inputs_keep_their_declared_names_in_json() {
     }))
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(input.top, 1);
-    assert_eq!(input.orderby.as_deref(), Some("a"));
-    assert_eq!(input.orderby_2.as_deref(), Some("b"));
+    assert_eq!(input.orderby.as_deref(), Some("b"));
+    assert_eq!(input.orderby_2.as_deref(), Some("a"));
     assert_eq!(input.filter_action.as_deref(), Some("x"));
     assert_eq!(input.aux_price, Some(1.5));
 }

@@ -400,20 +400,31 @@ pub fn struct_rename(fields: &[FieldDef]) -> Option<&'static str> {
     )
 }
 
-/// `(property, field name)` of an object schema's struct, in the order of its properties.
+/// `(property, field name)` of an object schema's struct, in the order of its properties. A
+/// property whose name already is its field name is named first, so `orderby` keeps `orderby`
+/// and `$orderby` beside it becomes `orderby_2`.
 fn field_names(schema: &Node) -> Vec<(String, String)> {
     let mut fields = Namer::new();
-    schema
-        .get("properties")
-        .and_then(Node::as_map)
-        .map(|props| {
-            props
-                .entries
-                .iter()
-                .map(|e| (e.key.clone(), fields.name(&e.key, Case::Snake)))
-                .collect()
-        })
-        .unwrap_or_default()
+    let Some(props) = schema.get("properties").and_then(Node::as_map) else {
+        return Vec::new();
+    };
+    let exact = |key: &str| super::names::sanitize(key, Case::Snake) == key;
+    let mut named: Vec<Option<String>> = props
+        .entries
+        .iter()
+        .map(|e| exact(&e.key).then(|| fields.name(&e.key, Case::Snake)))
+        .collect();
+    for (e, name) in props.entries.iter().zip(named.iter_mut()) {
+        if name.is_none() {
+            *name = Some(fields.name(&e.key, Case::Snake));
+        }
+    }
+    props
+        .entries
+        .iter()
+        .zip(named)
+        .map(|(e, name)| (e.key.clone(), name.unwrap_or_default()))
+        .collect()
 }
 
 /// A schema that accepts anything: typed as a JSON value, which has its own `null`.
