@@ -1,9 +1,17 @@
 //! Documents written for other runners: refused with the portable form as help by default,
 //! read as the specification's forms (with a warning each) under lenient compatibility.
 
-use arazzo_codegen::{Compatibility, Settings, Severity, check_file, generate_file};
+use arazzo_codegen::{Compatibility, Report, Settings, Severity, check_file, generate_file};
 
 const FIXTURE: &str = "../fixtures/compat/runner-shorthands.arazzo.yaml";
+
+fn codes_of(report: &Report) -> Vec<&str> {
+    report
+        .diagnostics()
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect()
+}
 
 fn lenient() -> Settings {
     Settings::new().with_compatibility(Compatibility::Lenient)
@@ -72,11 +80,7 @@ fn lenient_compatibility_generates_the_specification_forms() {
 fn x_operation_steps_are_errors_strict_and_plain_requests_lenient() {
     let fixture = "../fixtures/compat/x-operation.arazzo.yaml";
     let strict = check_file(fixture.as_ref(), &Settings::default());
-    let codes: Vec<&str> = strict
-        .diagnostics()
-        .iter()
-        .map(|d| d.code.as_str())
-        .collect();
+    let codes = codes_of(&strict);
     assert_eq!(codes, ["step-target", "step-target"], "{}", strict.render());
     assert!(
         strict
@@ -87,11 +91,7 @@ fn x_operation_steps_are_errors_strict_and_plain_requests_lenient() {
     );
     let (code, report) =
         generate_file(fixture.as_ref(), &lenient()).unwrap_or_else(|r| panic!("{}", r.render()));
-    let codes: Vec<&str> = report
-        .diagnostics()
-        .iter()
-        .map(|d| d.code.as_str())
-        .collect();
+    let codes = codes_of(&report);
     assert_eq!(
         codes,
         ["runner-shorthand", "runner-shorthand"],
@@ -120,11 +120,7 @@ fn an_x_operation_url_known_only_at_run_time_is_refused() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     let report = check_file(&file, &lenient());
-    let codes: Vec<&str> = report
-        .diagnostics()
-        .iter()
-        .map(|d| d.code.as_str())
-        .collect();
+    let codes = codes_of(&report);
     assert!(
         codes.contains(&"unsupported-feature"),
         "{}",
@@ -137,11 +133,7 @@ fn an_x_operation_url_known_only_at_run_time_is_refused() {
 fn an_expression_in_text_without_braces_is_text_strict_and_embedded_lenient() {
     let fixture = "../fixtures/invalid/literal-expression--bearer-without-braces.arazzo.yaml";
     let strict = check_file(fixture.as_ref(), &Settings::default());
-    let codes: Vec<&str> = strict
-        .diagnostics()
-        .iter()
-        .map(|d| d.code.as_str())
-        .collect();
+    let codes = codes_of(&strict);
     assert_eq!(
         codes,
         ["unused-input", "literal-expression"],
@@ -150,11 +142,7 @@ fn an_expression_in_text_without_braces_is_text_strict_and_embedded_lenient() {
     );
     let (code, report) =
         generate_file(fixture.as_ref(), &lenient()).unwrap_or_else(|r| panic!("{}", r.render()));
-    let codes: Vec<&str> = report
-        .diagnostics()
-        .iter()
-        .map(|d| d.code.as_str())
-        .collect();
+    let codes = codes_of(&report);
     assert_eq!(codes, ["runner-shorthand"], "{}", report.render());
     assert!(report.render().contains("read as `Bearer {$inputs.token}`"));
     assert!(code.contains("rt::Part::Text(\"Bearer \")"), "{code}");

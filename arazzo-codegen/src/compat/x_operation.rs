@@ -8,7 +8,8 @@
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::load::{BoundSource, OpenApiDoc, OpenApiId, Project, SourceTarget};
 use crate::model::{ParamLocation, ParameterOrRef, Spanned, Step, StepTarget};
-use crate::node::{Entry, Map, Node, ScalarStyle, Value};
+use crate::node::build::{boolean, map, seq, string as text};
+use crate::node::{Entry, Node, Value};
 use crate::settings::{Compatibility, Settings};
 use crate::source_map::Span;
 
@@ -244,14 +245,7 @@ fn declared(name: &str, location: &str, required: bool, span: Span) -> Node {
         entry("in", text(location, span)),
     ];
     if required {
-        fields.push(entry(
-            "required",
-            Node {
-                span,
-                value: Value::Bool(true),
-                style: ScalarStyle::Plain,
-            },
-        ));
+        fields.push(entry("required", boolean(true, span)));
     }
     fields.push(entry("schema", map(span, Vec::new())));
     map(span, fields)
@@ -286,33 +280,6 @@ fn description(origin: &Origin) -> Node {
 }
 
 fn entry(key: &str, value: Node) -> Entry {
-    Entry {
-        key: key.to_owned(),
-        key_span: value.span,
-        value,
-    }
-}
-
-fn map(span: Span, entries: Vec<Entry>) -> Node {
-    Node {
-        span,
-        value: Value::Map(Map { entries }),
-        style: ScalarStyle::Plain,
-    }
-}
-
-fn seq(span: Span, items: Vec<Node>) -> Node {
-    Node {
-        span,
-        value: Value::Seq(items),
-        style: ScalarStyle::Plain,
-    }
-}
-
-fn text(s: &str, span: Span) -> Node {
-    Node {
-        span,
-        value: Value::String(s.to_owned()),
-        style: ScalarStyle::Plain,
-    }
+    let key_span = value.span;
+    crate::node::build::entry(key, key_span, value)
 }

@@ -88,13 +88,7 @@ impl Reader<'_> {
     fn document(&mut self) -> Read<Node> {
         self.skip_space();
         if self.peek().is_none() {
-            return Err(Box::new(
-                Diagnostic::new(Code::EmptyDocument, "the document is empty")
-                    .at(Span::file_start(self.id))
-                    .help(
-                        "an Arazzo or OpenAPI document is a YAML or JSON mapping at the top level",
-                    ),
-            ));
+            return Err(Box::new(super::parse::empty_document(self.id)));
         }
         let root = self.value()?;
         self.skip_space();

@@ -1,6 +1,7 @@
 //! A located document tree: what YAML and JSON files become before anything else reads them.
 //! Every node keeps its span, so any later stage can point at `file:line:col`.
 
+pub mod build;
 mod json;
 mod parse;
 pub mod pointer;

@@ -71,11 +71,7 @@ pub fn parse(
 ) -> Option<Node> {
     let text = file.text();
     if text.trim().is_empty() || only_comments(text) {
-        diags.push(
-            Diagnostic::new(Code::EmptyDocument, "the document is empty")
-                .at(Span::file_start(id))
-                .help("an Arazzo or OpenAPI document is a YAML or JSON mapping at the top level"),
-        );
+        diags.push(empty_document(id));
         return None;
     }
     let mut builder = Builder {
@@ -101,6 +97,12 @@ pub fn parse(
         }
     }
     builder.root.take()
+}
+
+pub(super) fn empty_document(id: FileId) -> Diagnostic {
+    Diagnostic::new(Code::EmptyDocument, "the document is empty")
+        .at(Span::file_start(id))
+        .help("an Arazzo or OpenAPI document is a YAML or JSON mapping at the top level")
 }
 
 fn only_comments(text: &str) -> bool {

@@ -9,8 +9,8 @@
 //! `schema`; `collectionFormat` → `style`/`explode`; `definitions`, `parameters`, `responses`
 //! and `securityDefinitions` → `components`; every `$ref` to them follows.
 
+use crate::node::build::{boolean, entry as entry_at, map, seq, string};
 use crate::node::{Entry, Map, Node, ScalarStyle, Value};
-use crate::source_map::Span;
 
 const METHODS: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "patch"];
 
@@ -277,17 +277,7 @@ impl Doc<'_> {
                 .get("schema")
                 .cloned()
                 .unwrap_or_else(|| map(span, Vec::new()));
-            let content = consumes
-                .iter()
-                .map(|media| {
-                    entry_at(
-                        media,
-                        span,
-                        map(span, vec![entry_at("schema", span, schema.clone())]),
-                    )
-                })
-                .collect();
-            let mut fields = vec![entry_at("content", span, map(span, content))];
+            let mut fields = vec![content(&consumes, &schema)];
             for key in ["description", "required"] {
                 if let Some(e) = body.as_map().and_then(|m| m.entry(key)) {
                     fields.push(e.clone());
@@ -499,20 +489,25 @@ fn response(r: &Node, produces: &[String]) -> Node {
         }
     }
     if let Some(schema) = r.get("schema") {
-        let span = schema.span;
-        let content = produces
-            .iter()
-            .map(|media| {
-                entry_at(
-                    media,
-                    span,
-                    map(span, vec![entry_at("schema", span, schema.clone())]),
-                )
-            })
-            .collect();
-        out.push(entry_at("content", span, map(span, content)));
+        out.push(content(produces, schema));
     }
     map(r.span, out)
+}
+
+/// `content`: `schema` under each media type.
+fn content(media_types: &[String], schema: &Node) -> Entry {
+    let span = schema.span;
+    let types = media_types
+        .iter()
+        .map(|media| {
+            entry_at(
+                media,
+                span,
+                map(span, vec![entry_at("schema", span, schema.clone())]),
+            )
+        })
+        .collect();
+    entry_at("content", span, map(span, types))
 }
 
 fn header(h: &Node) -> Node {
@@ -570,9 +565,9 @@ fn security_scheme(s: &Node) -> Node {
 /// `type: file`.
 fn retarget_refs(node: &mut Node) {
     match &mut node.value {
-        Value::Map(map) => {
+        Value::Map(fields) => {
             let mut added = Vec::new();
-            for e in &mut map.entries {
+            for e in &mut fields.entries {
                 match (e.key.as_str(), &e.value.value) {
                     ("x-nullable", Value::Bool(true)) => {
                         added.push(entry_at(
@@ -583,7 +578,7 @@ fn retarget_refs(node: &mut Node) {
                     }
                     ("discriminator", Value::String(property)) => {
                         let span = e.value.span;
-                        e.value = map_node(
+                        e.value = map(
                             span,
                             vec![entry_at("propertyName", span, string(property, span))],
                         );
@@ -597,11 +592,11 @@ fn retarget_refs(node: &mut Node) {
                 }
             }
             for a in added {
-                if map.entry(&a.key).is_none() {
-                    map.entries.push(a);
+                if fields.entry(&a.key).is_none() {
+                    fields.entries.push(a);
                 }
             }
-            for e in &mut map.entries {
+            for e in &mut fields.entries {
                 if e.key == "$ref"
                     && let Value::String(target) = &mut e.value.value
                 {
@@ -627,48 +622,4 @@ fn retarget_refs(node: &mut Node) {
 
 fn entries(node: &Node) -> impl Iterator<Item = &Entry> {
     node.as_map().into_iter().flat_map(|m| m.entries.iter())
-}
-
-fn entry_at(key: &str, key_span: Span, value: Node) -> Entry {
-    Entry {
-        key: key.to_owned(),
-        key_span,
-        value,
-    }
-}
-
-fn map_node(span: Span, entries: Vec<Entry>) -> Node {
-    map(span, entries)
-}
-
-fn map(span: Span, entries: Vec<Entry>) -> Node {
-    Node {
-        span,
-        value: Value::Map(Map { entries }),
-        style: ScalarStyle::Plain,
-    }
-}
-
-fn seq(span: Span, items: Vec<Node>) -> Node {
-    Node {
-        span,
-        value: Value::Seq(items),
-        style: ScalarStyle::Plain,
-    }
-}
-
-fn string(text: &str, span: Span) -> Node {
-    Node {
-        span,
-        value: Value::String(text.to_owned()),
-        style: ScalarStyle::Plain,
-    }
-}
-
-fn boolean(b: bool, span: Span) -> Node {
-    Node {
-        span,
-        value: Value::Bool(b),
-        style: ScalarStyle::Plain,
-    }
 }
