@@ -110,7 +110,7 @@ fn x_operation_steps_are_errors_strict_and_plain_requests_lenient() {
 }
 
 #[test]
-fn an_x_operation_url_known_only_at_run_time_is_refused() {
+fn an_x_operation_that_names_no_fixed_request_is_refused_with_why() {
     let dir = std::env::temp_dir().join(format!("arazzo-x-operation-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
     let file = dir.join("dynamic.arazzo.yaml");
@@ -127,6 +127,20 @@ fn an_x_operation_url_known_only_at_run_time_is_refused() {
         report.render()
     );
     assert!(codes.contains(&"step-target"), "{}", report.render());
+    std::fs::write(
+        &file,
+        "arazzo: 1.0.1\ninfo: {title: t, version: '1'}\nsourceDescriptions: []\nworkflows:\n  - workflowId: w\n    steps:\n      - stepId: s\n        x-operation:\n          url: https://api.example.com/items?limit=5\n          method: get\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let report = check_file(&file, &lenient());
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        report.render().contains(
+            "error[invalid-value]: cannot read this `x-operation`: its `url` has a query or fragment"
+        ),
+        "{}",
+        report.render()
+    );
 }
 
 #[test]

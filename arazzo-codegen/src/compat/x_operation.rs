@@ -107,34 +107,78 @@ pub fn describe(project: &mut Project, settings: &Settings, diags: &mut Diagnost
 
 /// The origin, path and method an `x-operation` names, or why it cannot be compiled.
 fn request_of(x: &Node, diags: &mut Diagnostics) -> Option<(String, String, String)> {
-    let url_node = x.get("url")?;
-    let url = url_node.as_str()?;
-    let method = x.get("method").and_then(Node::as_str)?.to_ascii_lowercase();
-    if !METHODS.contains(&method.as_str()) {
-        return None;
+    match read_request(x) {
+        Ok(request) => Some(request),
+        Err((at, problem)) => {
+            let runtime = problem.contains("runtime expression");
+            diags.push(
+                Diagnostic::new(
+                    if runtime { Code::UnsupportedFeature } else { Code::InvalidValue },
+                    format!("cannot read this `x-operation`: {problem}"),
+                )
+                .at(at)
+                .label(if runtime { "known only at run time" } else { "here" })
+                .help(if runtime {
+                    "describe the operation in an OpenAPI description, with the varying part as a path parameter, and call it with `operationId`"
+                } else {
+                    "Redocly's `x-operation` is `{url: <absolute http(s) URL>, method: <HTTP method>}`"
+                }),
+            );
+            None
+        }
     }
-    if url.starts_with('$') || url.contains("{$") {
-        diags.push(
-            Diagnostic::new(
-                Code::UnsupportedFeature,
-                "an `x-operation` whose `url` is a runtime expression cannot be compiled",
+}
+
+fn read_request(x: &Node) -> Result<(String, String, String), (Span, String)> {
+    let url_node = x
+        .get("url")
+        .ok_or_else(|| (x.span, "it has no `url`".to_owned()))?;
+    let url = url_node
+        .as_str()
+        .ok_or_else(|| (url_node.span, "its `url` is not a string".to_owned()))?;
+    let method_node = x
+        .get("method")
+        .ok_or_else(|| (x.span, "it has no `method`".to_owned()))?;
+    let method = method_node
+        .as_str()
+        .map(str::to_ascii_lowercase)
+        .filter(|m| METHODS.contains(&m.as_str()))
+        .ok_or_else(|| {
+            (
+                method_node.span,
+                "its `method` is not an HTTP method".to_owned(),
             )
-            .at(url_node.span)
-            .label("known only at run time")
-            .help("describe the operation in an OpenAPI description, with the varying part as a path parameter, and call it with `operationId`"),
-        );
-        return None;
+        })?;
+    if url.starts_with('$') || url.contains("{$") {
+        return Err((
+            url_node.span,
+            "its `url` is a runtime expression, which names no server at build time".to_owned(),
+        ));
     }
-    let parsed = url::Url::parse(url).ok()?;
-    if !matches!(parsed.scheme(), "http" | "https") || parsed.query().is_some() {
-        return None;
+    let parsed = url::Url::parse(url)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
+        .ok_or_else(|| {
+            (
+                url_node.span,
+                "its `url` is not an absolute http(s) URL".to_owned(),
+            )
+        })?;
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err((
+            url_node.span,
+            "its `url` has a query or fragment; pass query values as `in: query` parameters"
+                .to_owned(),
+        ));
     }
-    let origin = parsed.origin().ascii_serialization();
-    let path = url
-        .get(origin.len()..)
-        .filter(|p| p.starts_with('/'))?
+    // The path as written: the URL crate would percent-encode a `{petId}` template.
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme
+        .find('/')
+        .and_then(|at| after_scheme.get(at..))
+        .unwrap_or("/")
         .to_owned();
-    Some((origin, path, method))
+    Ok((parsed.origin().ascii_serialization(), path, method))
 }
 
 /// A source name for `origin` (its host, with `-` for what a name may not hold), unique among
