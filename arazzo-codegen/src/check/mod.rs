@@ -7,6 +7,7 @@ mod flow;
 mod ids;
 mod outputs;
 mod references;
+mod schema_refs;
 mod step_dependencies;
 mod steps;
 mod types;

@@ -65,6 +65,7 @@ pub fn check_workflow<'w>(ctx: &mut Ctx<'w>, workflow: &'w Workflow, parsed: &Pa
         };
         match operation(ctx.project, &op_ref) {
             Ok(op) => {
+                super::schema_refs::check_operation(ctx, &op_ref);
                 message_fields(ctx, step, "calls an OpenAPI operation");
                 parameters(ctx, step, &step_params, &workflow_params, &op);
                 request_body(ctx, step, &op);

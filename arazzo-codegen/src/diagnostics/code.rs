@@ -161,6 +161,9 @@ codes! {
     /// Plain text that holds what reads as a runtime expression (`Bearer $inputs.token`): sent
     /// as written, which is rarely what was meant.
     LiteralExpression = "literal-expression", Warning;
+    /// A `$ref` inside a schema an operation's request or response uses that points at
+    /// nothing: what it describes is typed as a JSON value.
+    UnresolvedSchemaRef = "unresolved-schema-ref", Warning;
 }
 
 impl std::fmt::Display for Code {
