@@ -623,3 +623,64 @@ fn retarget_refs(node: &mut Node) {
 fn entries(node: &Node) -> impl Iterator<Item = &Entry> {
     node.as_map().into_iter().flat_map(|m| m.entries.iter())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Diagnostics;
+    use crate::source_map::SourceMap;
+
+    fn converted(text: &str) -> Node {
+        let mut map = SourceMap::default();
+        let id = map.add("s.yaml".into(), text.to_owned());
+        let file = map.get(id).unwrap_or_else(|| unreachable!());
+        let root = crate::node::parse(file, id, &Default::default(), &mut Diagnostics::new())
+            .unwrap_or_else(|| panic!("{text} does not parse"));
+        convert(&root)
+    }
+
+    #[test]
+    fn shapes_2_0_does_not_allow_convert_without_panicking() {
+        for text in [
+            "swagger: '2.0'\npaths: []\n",
+            "swagger: '2.0'\npaths: {/a: []}\n",
+            "swagger: '2.0'\npaths: {/a: {get: 1, parameters: x}}\n",
+            "swagger: '2.0'\npaths: {/a: {post: {parameters: [1, {in: body}, {in: formData}]}}}\n",
+            "swagger: '2.0'\nparameters: {b: {in: body}}\npaths: {/a: {post: {parameters: [{$ref: '#/parameters/b'}]}}}\n",
+            "swagger: '2.0'\nsecurityDefinitions: {o: {type: oauth2}, k: 5}\ndefinitions: [1]\n",
+            "swagger: '2.0'\nhost: 5\nschemes: x\nresponses: {r: {schema: 1, headers: [1]}}\n",
+        ] {
+            let out = converted(text);
+            assert_eq!(out.get("openapi").and_then(Node::as_str), Some("3.0.3"));
+        }
+    }
+
+    #[test]
+    fn a_body_parameter_becomes_a_request_body_in_each_consumed_type() {
+        let out = converted(
+            "swagger: '2.0'\nconsumes: [application/json, application/xml]\npaths:\n  /a:\n    post:\n      parameters:\n        - {name: b, in: body, required: true, schema: {$ref: '#/definitions/A'}}\n        - {name: q, in: query, type: array, items: {type: string}, collectionFormat: pipes}\ndefinitions:\n  A: {type: object}\n",
+        );
+        let op = out
+            .at(&["paths", "/a", "post"])
+            .unwrap_or_else(|| unreachable!());
+        let body = op.get("requestBody").unwrap_or_else(|| unreachable!());
+        assert_eq!(
+            body.at(&["content", "application/xml", "schema", "$ref"])
+                .and_then(Node::as_str),
+            Some("#/components/schemas/A")
+        );
+        assert_eq!(
+            body.get("required").map(|r| &r.value),
+            Some(&Value::Bool(true))
+        );
+        let q = op
+            .at(&["parameters", "0"])
+            .unwrap_or_else(|| unreachable!());
+        assert_eq!(q.get("style").and_then(Node::as_str), Some("pipeDelimited"));
+        assert_eq!(
+            q.at(&["schema", "items", "type"]).and_then(Node::as_str),
+            Some("string")
+        );
+        assert!(out.at(&["components", "schemas", "A"]).is_some());
+    }
+}
