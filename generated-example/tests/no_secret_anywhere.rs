@@ -8,8 +8,7 @@ use std::time::Duration;
 
 use arazzo_runtime::{Error, Limits};
 use generated_example::{conversations, requests};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use tokio::io::AsyncWriteExt;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 mod common;
@@ -39,27 +38,17 @@ impl wiremock::Respond for BrokenEcho {
 /// A loopback server that reads a request and then, by `endless`, sends an endless body or
 /// nothing.
 async fn raw_server(endless: bool) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let address = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut request = [0u8; 4096];
-                let _ = socket.read(&mut request).await;
-                if endless {
-                    let head = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n";
-                    let _ = socket.write_all(head.as_bytes()).await;
-                    let chunk = format!("{:x}\r\n{}\r\n", 4096, "y".repeat(4096));
-                    while socket.write_all(chunk.as_bytes()).await.is_ok() {}
-                } else {
-                    tokio::time::sleep(Duration::from_secs(30)).await;
-                }
-            });
+    common::raw_server(move |mut socket| async move {
+        if endless {
+            let head = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n";
+            let _ = socket.write_all(head.as_bytes()).await;
+            let chunk = format!("{:x}\r\n{}\r\n", 4096, "y".repeat(4096));
+            while socket.write_all(chunk.as_bytes()).await.is_ok() {}
+        } else {
+            tokio::time::sleep(Duration::from_secs(30)).await;
         }
-    });
-    format!("http://{address}")
+    })
+    .await
 }
 
 async fn mock(respond: impl wiremock::Respond + 'static) -> String {

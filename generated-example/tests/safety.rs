@@ -7,8 +7,7 @@ use std::time::{Duration, Instant};
 
 use arazzo_runtime::{Error, Limits, Sleeper};
 use generated_example::control_flow::Client;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use tokio::io::AsyncWriteExt;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -29,35 +28,23 @@ enum Fault {
 
 /// A loopback server that answers every connection with `fault`; its base URL.
 async fn fault_server(fault: Fault) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap_or_else(|e| panic!("loopback listener: {e}"));
-    let address = listener
-        .local_addr()
-        .unwrap_or_else(|e| panic!("loopback address: {e}"));
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut request = [0u8; 4096];
-                let _ = socket.read(&mut request).await;
-                match fault {
-                    Fault::Silent => tokio::time::sleep(Duration::from_secs(60)).await,
-                    Fault::StallsInBody => {
-                        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"rows\":";
-                        let _ = socket.write_all(head.as_bytes()).await;
-                        tokio::time::sleep(Duration::from_secs(60)).await;
-                    }
-                    Fault::EndlessBody => {
-                        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
-                        let _ = socket.write_all(head.as_bytes()).await;
-                        let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, " ".repeat(64 * 1024));
-                        while socket.write_all(chunk.as_bytes()).await.is_ok() {}
-                    }
-                }
-            });
+    common::raw_server(move |mut socket| async move {
+        match fault {
+            Fault::Silent => tokio::time::sleep(Duration::from_secs(60)).await,
+            Fault::StallsInBody => {
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"rows\":";
+                let _ = socket.write_all(head.as_bytes()).await;
+                tokio::time::sleep(Duration::from_secs(60)).await;
+            }
+            Fault::EndlessBody => {
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+                let _ = socket.write_all(head.as_bytes()).await;
+                let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, " ".repeat(64 * 1024));
+                while socket.write_all(chunk.as_bytes()).await.is_ok() {}
+            }
         }
-    });
-    format!("http://{address}")
+    })
+    .await
 }
 
 /// Runs `fetchReport` (one GET, a retry on failure) and how long it took.

@@ -71,3 +71,31 @@ impl wiremock::Respond for Echo {
         wiremock::ResponseTemplate::new(500).set_body_string(echo(request))
     }
 }
+
+/// A loopback server below HTTP, for answers no mock library sends (silence, a body that
+/// stalls or never ends): each connection's request is read, then `answer` writes what it
+/// likes to the socket. Its base URL.
+pub async fn raw_server<F, Fut>(answer: F) -> String
+where
+    F: Fn(tokio::net::TcpStream) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    use tokio::io::AsyncReadExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("loopback listener: {e}"));
+    let address = listener
+        .local_addr()
+        .unwrap_or_else(|e| panic!("loopback address: {e}"));
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let answer = answer.clone();
+            tokio::spawn(async move {
+                let mut request = [0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                answer(socket).await;
+            });
+        }
+    });
+    format!("http://{address}")
+}
