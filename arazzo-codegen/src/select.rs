@@ -52,6 +52,10 @@ pub fn select(project: &mut Project, selected: &[String], diags: &mut Diagnostic
                     Code::UnknownWorkflow,
                     format!("no workflow `{wanted}` to select in this document"),
                 )
+                // The name comes from the command line or a build script; the file is where
+                // the workflows it could have named are.
+                .at(Span::file_start(main.document.file))
+                .label("the selection reads this document")
                 .note(format!("its workflows: {}", suggest::list(ids())))
                 .help_opt(suggest::did_you_mean(wanted, ids())),
             );

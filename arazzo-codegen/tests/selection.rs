@@ -65,4 +65,11 @@ fn an_unknown_selection_says_which_workflows_there_are() {
     assert_eq!(d.code.as_str(), "unknown-workflow");
     assert_eq!(d.message, "no workflow `health` to select in this document");
     assert_eq!(d.help.as_deref(), Some("did you mean `health-check`?"));
+    // Located in the document the name was looked for in, so a build with several inputs
+    // says which one.
+    let at = report
+        .location(d)
+        .map(|l| l.to_string())
+        .unwrap_or_default();
+    assert!(at.ends_with("pick.arazzo.yaml:1:1"), "{at}");
 }
