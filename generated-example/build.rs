@@ -37,6 +37,8 @@ const WORKFLOWS: &[(&str, &str)] = &[
     ("every_1_1_field.rs", "codegen/every-1-1-field.arazzo.yaml"),
     ("odd_names.rs", "codegen/odd-names.arazzo.yaml"),
     ("bookshop.rs", "swagger/bookshop.arazzo.yaml"),
+    ("kennel.rs", "oauth/kennel.arazzo.yaml"),
+    ("token_workflows.rs", "oauth/token-workflows.arazzo.yaml"),
 ];
 
 /// Workflows that evaluate XPath: generated with feature `xpath`, which gives both the

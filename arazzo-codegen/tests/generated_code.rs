@@ -74,6 +74,11 @@ fn request_shape_fixtures_generate_reviewed_code() {
 }
 
 #[test]
+fn oauth_fixtures_generate_reviewed_code() {
+    assert_eq!(snapshot_all("oauth"), 2);
+}
+
+#[test]
 fn valid_fixtures_generate_reviewed_code() {
     assert!(snapshot_all("valid") >= 1);
 }

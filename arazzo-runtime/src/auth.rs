@@ -3,7 +3,9 @@
 //! task allocates nothing.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use crate::oauth::{Grant, TokenSource};
 
 /// A secret string: shown as `***` by `Debug`.
 #[derive(Clone, PartialEq, Eq)]
@@ -66,6 +68,50 @@ pub enum Auth<'a> {
         name: &'static str,
         key: &'a Secret,
     },
+    /// A bearer token still to be had from `source`, for these scopes.
+    OAuth {
+        source: &'a TokenSource,
+        scopes: &'static [&'static str],
+    },
+    /// The request goes through a client that presents the user's certificate.
+    Tls(&'a TlsClient),
+}
+
+/// The HTTP client of a `mutualTLS` scheme: the user's, or one built on first use (with the
+/// client's connect timeout) around the identity the user gave.
+#[derive(Clone)]
+pub struct TlsClient {
+    identity: Option<reqwest::Identity>,
+    client: Arc<OnceLock<reqwest::Client>>,
+}
+
+impl fmt::Debug for TlsClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TlsClient")
+    }
+}
+
+impl TlsClient {
+    pub fn get(&self, connect_timeout: Option<std::time::Duration>) -> &reqwest::Client {
+        self.client.get_or_init(|| {
+            let mut builder = reqwest::Client::builder()
+                .referer(false)
+                .redirect(reqwest::redirect::Policy::none());
+            if let Some(identity) = self.identity.clone() {
+                builder = builder.identity(identity);
+            }
+            if let Some(limit) = connect_timeout {
+                builder = builder.connect_timeout(limit);
+            }
+            // Building fails only when the TLS backend cannot start, as `Client::new` would.
+            builder.build().unwrap_or_else(|_| reqwest::Client::new())
+        })
+    }
+
+    /// Whether redirects are followed by `Call` (a client built here follows none itself).
+    pub fn is_built(&self) -> bool {
+        self.identity.is_some()
+    }
 }
 
 /// What a security scheme asks of the client, and what the client was given for it. A field of
@@ -77,6 +123,9 @@ pub struct Credential {
     setter: &'static str,
     kind: CredentialKind,
     value: Option<Given>,
+    /// The user's token endpoint (OAuth 2) or discovery URL (OpenID Connect), replacing the
+    /// description's.
+    endpoint: Option<Arc<str>>,
 }
 
 /// How a scheme's credential goes on a request.
@@ -94,6 +143,26 @@ pub enum CredentialKind {
 enum Given {
     Basic(Basic),
     Secret(Secret),
+    Tokens {
+        source: Arc<TokenSource>,
+        grant: Grant,
+        endpoints: Endpoints,
+    },
+    Tls(TlsClient),
+}
+
+/// Where an OAuth scheme's tokens come from, as its description declares.
+#[derive(Clone, Copy, Debug)]
+pub enum Endpoints {
+    /// An `oauth2` flow's `authorizationUrl`, `tokenUrl` (the device flow's
+    /// `deviceAuthorizationUrl` there too) and `refreshUrl`.
+    Flow {
+        authorization_url: Option<&'static str>,
+        token_url: Option<&'static str>,
+        refresh_url: Option<&'static str>,
+    },
+    /// An `openIdConnect` scheme's `openIdConnectUrl`.
+    Discovery(&'static str),
 }
 
 impl Credential {
@@ -104,6 +173,7 @@ impl Credential {
             setter,
             kind,
             value: None,
+            endpoint: None,
         }
     }
 
@@ -137,6 +207,66 @@ impl Credential {
         self.value = Some(Given::Secret(secret.into()));
     }
 
+    /// Tokens got by `grant`, from `endpoints` (or the endpoint the user set).
+    pub fn set_grant(&mut self, grant: Grant, endpoints: Endpoints) {
+        let source = self.token_source(&grant, endpoints);
+        self.value = Some(Given::Tokens {
+            source,
+            grant,
+            endpoints,
+        });
+    }
+
+    /// The token endpoint (OAuth 2) or discovery document (OpenID Connect) to use instead of
+    /// the description's; tokens already had are dropped.
+    pub fn set_endpoint(&mut self, url: impl AsRef<str>) {
+        self.endpoint = Some(Arc::from(url.as_ref()));
+        if let Some(Given::Tokens {
+            grant, endpoints, ..
+        }) = self.value.take()
+        {
+            self.set_grant(grant, endpoints);
+        }
+    }
+
+    fn token_source(&self, grant: &Grant, endpoints: Endpoints) -> Arc<TokenSource> {
+        let user = self.endpoint.as_deref();
+        match endpoints {
+            Endpoints::Flow {
+                authorization_url,
+                token_url,
+                refresh_url,
+            } => TokenSource::oauth2(
+                self.scheme,
+                grant.clone(),
+                authorization_url,
+                user.or(token_url),
+                // The user's endpoint stands for the whole server.
+                if user.is_some() { None } else { refresh_url },
+            ),
+            Endpoints::Discovery(url) => {
+                TokenSource::open_id_connect(self.scheme, grant.clone(), user.unwrap_or(url))
+            }
+        }
+    }
+
+    /// A client certificate and key (`reqwest::Identity`), presented by a client built for the
+    /// scheme's requests.
+    pub fn set_identity(&mut self, identity: reqwest::Identity) {
+        self.value = Some(Given::Tls(TlsClient {
+            identity: Some(identity),
+            client: Arc::new(OnceLock::new()),
+        }));
+    }
+
+    /// The user's own client for the scheme's requests, built with its identity.
+    pub fn set_tls_client(&mut self, client: reqwest::Client) {
+        self.value = Some(Given::Tls(TlsClient {
+            identity: None,
+            client: Arc::new(OnceLock::from(client)),
+        }));
+    }
+
     /// The scheme's name in the OpenAPI description.
     pub fn scheme(&self) -> &'static str {
         self.scheme
@@ -149,7 +279,14 @@ impl Credential {
 
     /// What goes on the request, when the credential is set.
     pub fn auth(&self) -> Option<Auth<'_>> {
+        self.auth_scoped(&[])
+    }
+
+    /// [`Credential::auth`] for an operation that requires `scopes`.
+    pub fn auth_scoped(&self, scopes: &'static [&'static str]) -> Option<Auth<'_>> {
         match (&self.value, self.kind) {
+            (Some(Given::Tokens { source, .. }), _) => Some(Auth::OAuth { source, scopes }),
+            (Some(Given::Tls(client)), _) => Some(Auth::Tls(client)),
             (Some(Given::Basic(basic)), _) => Some(Auth::Basic(basic)),
             (Some(Given::Secret(token)), CredentialKind::ApiKey { location, name }) => {
                 Some(Auth::ApiKey {

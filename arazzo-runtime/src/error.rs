@@ -116,13 +116,33 @@ pub enum Error {
     },
     /// The operation needs credentials that the client was not given.
     #[error(
-        "workflow `{workflow}`, step `{step}`: the operation requires `{scheme}` credentials; set them on the client with `{setter}`"
+        "workflow `{workflow}`, step `{step}`: the operation requires `{scheme}` credentials; set them on the client with `{setter}`{}",
+        other_schemes(alternatives)
     )]
     MissingCredentials {
         workflow: &'static str,
         step: &'static str,
         scheme: &'static str,
         setter: &'static str,
+        /// The other schemes that would do as well, each with its setter.
+        alternatives: Vec<(&'static str, &'static str)>,
+    },
+    /// No token could be had for an OAuth 2 or OpenID Connect security scheme: the token
+    /// endpoint refused the client (`code` is its OAuth error code: `invalid_client`,
+    /// `invalid_grant`, `invalid_scope`, …), could not be reached, or the client's token
+    /// provider failed.
+    #[error(
+        "workflow `{workflow}`, step `{step}`: no token for security scheme `{scheme}` from {endpoint}: {}{reason}",
+        code.as_deref().map(|c| format!("{c}: ")).unwrap_or_default()
+    )]
+    Token {
+        workflow: &'static str,
+        step: &'static str,
+        scheme: &'static str,
+        /// The token endpoint, discovery document or provider asked.
+        endpoint: String,
+        code: Option<String>,
+        reason: String,
     },
     /// A workflow output whose value does not have the type the description promised.
     #[error("workflow `{workflow}`: output `{output}` is not a valid {expected}: {reason}")]
@@ -197,6 +217,7 @@ impl Error {
             | Error::InvalidHeader { workflow, .. }
             | Error::PathValue { workflow, .. }
             | Error::MissingCredentials { workflow, .. }
+            | Error::Token { workflow, .. }
             | Error::OutputType { workflow, .. }
             | Error::Body { workflow, .. }
             | Error::Ended { workflow, .. }
@@ -219,6 +240,7 @@ impl Error {
             | Error::InvalidHeader { step, .. }
             | Error::PathValue { step, .. }
             | Error::MissingCredentials { step, .. }
+            | Error::Token { step, .. }
             | Error::Body { step, .. }
             | Error::Ended { step, .. }
             | Error::StepBudgetExceeded { step, .. }
@@ -226,6 +248,13 @@ impl Error {
             Error::OutputType { .. } => None,
         }
     }
+}
+
+fn other_schemes(alternatives: &[(&str, &str)]) -> String {
+    alternatives
+        .iter()
+        .map(|(scheme, setter)| format!(", or `{scheme}` credentials with `{setter}`"))
+        .collect()
 }
 
 fn declared_length(content_length: Option<u64>) -> String {

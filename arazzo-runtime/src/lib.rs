@@ -16,6 +16,7 @@ mod error;
 mod flow;
 mod http;
 mod limits;
+pub mod oauth;
 mod redact;
 mod value;
 mod xpath;
@@ -41,7 +42,9 @@ pub use serde_json;
 /// What generated code calls. Not a public API: it changes with the generator.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::auth::{Auth, Basic, Credential, CredentialKind, KeyLocation, Secret};
+    pub use crate::auth::{
+        Auth, Basic, Credential, CredentialKind, Endpoints, KeyLocation, Secret, TlsClient,
+    };
     pub use crate::client::ClientSettings;
     pub use crate::criteria::{JsonQuery, Op, Pattern, compare, is_true};
     pub use crate::descriptor::{
@@ -53,6 +56,7 @@ pub mod __private {
     pub use crate::flow::{Budget, Retries, RunResult, Traced, WorkflowFuture, boxed, within};
     pub use crate::http::calls::{delete, get, head, options, patch, post, put, query, trace};
     pub use crate::http::{Call, Exchange, FieldValue, HttpClient, SharedHook};
+    pub use crate::oauth::grants;
     pub use crate::value::{
         Part, at, child_input, condition_text, field, inputs, output, output_ref, pick, read,
         record, replace, text,

@@ -36,6 +36,8 @@ impl Redactions {
         for a in auth {
             match a {
                 Auth::Basic(basic) => r.secrets.push(basic.password.clone()),
+                // Resolved into a `Bearer` before a request is built.
+                Auth::OAuth { .. } | Auth::Tls(_) => {}
                 Auth::Bearer(token) => r.secrets.push((*token).clone()),
                 Auth::ApiKey {
                     location,

@@ -64,6 +64,17 @@ pub mod x_operation {
     include!(concat!(env!("OUT_DIR"), "/x_operation.rs"));
 }
 
+/// Workflows over an API that asks for OAuth 2 (client credentials, password, authorization
+/// code), OpenID Connect and mutual TLS: the client gets, keeps and renews the tokens.
+pub mod kennel {
+    include!(concat!(env!("OUT_DIR"), "/kennel.rs"));
+}
+
+/// Tokens got as workflow steps, in the style of the Arazzo specification's OAuth example.
+pub mod token_workflows {
+    include!(concat!(env!("OUT_DIR"), "/token_workflows.rs"));
+}
+
 /// A workflow over a Swagger 2.0 description.
 pub mod bookshop {
     include!(concat!(env!("OUT_DIR"), "/bookshop.rs"));

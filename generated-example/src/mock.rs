@@ -1,9 +1,10 @@
-//! An in-process stand-in for the Twilio APIs the example calls, answering as Twilio does (201
-//! with a resource SID on creation): what `cargo run -p generated-example` runs against by
-//! default, and the server of the run-time benchmark.
+//! In-process stand-ins for the APIs the example calls: Twilio's, answering as Twilio does (201
+//! with a resource SID on creation), and the Kennel API with its OAuth 2 token endpoint. What
+//! `cargo run -p generated-example` runs against by default, and the server of the run-time
+//! benchmark.
 
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path_regex};
+use wiremock::matchers::{body_string_contains, header, method, path, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// The stand-in, keeping a log of the requests it receives.
@@ -69,5 +70,44 @@ async fn serve(server: MockServer) -> MockServer {
             .mount(&server)
             .await;
     }
+    server
+}
+
+/// The token a client gets from the Kennel stand-in's token endpoint (`POST /token`).
+pub const KENNEL_TOKEN: &str = "kennel-mock-access-token";
+
+/// The Kennel API and its token endpoint, on one server: tokens for the client credentials
+/// grant, and pets only for requests that carry one.
+pub async fn kennel() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .and(body_string_contains("grant_type=client_credentials"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": KENNEL_TOKEN,
+            "token_type": "Bearer",
+            "expires_in": 3600,
+        })))
+        .mount(&server)
+        .await;
+    let bearer = format!("Bearer {KENNEL_TOKEN}");
+    Mock::given(method("POST"))
+        .and(path("/pets"))
+        .and(header("authorization", bearer.as_str()))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(json!({"id": "p2", "name": "Tom", "kind": "cat"})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/pets"))
+        .and(header("authorization", bearer.as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"id": "p1", "name": "Rex", "kind": "dog"},
+            {"id": "p2", "name": "Tom", "kind": "cat"},
+        ])))
+        .mount(&server)
+        .await;
     server
 }

@@ -54,6 +54,36 @@ fn every_seed_workflow_runs_against_the_embedded_mock() {
 }
 
 #[test]
+fn the_oauth_workflow_gets_its_token_and_help_lists_it() {
+    let (ok, outputs, trace) = run(&["--workflow", "board-pet"]);
+    assert!(ok, "{trace}");
+    assert_eq!(
+        outputs.get("id"),
+        Some(&serde_json::json!("p2")),
+        "{outputs}"
+    );
+    assert!(
+        trace.contains("POST /token  grant_type=client_credentials"),
+        "{trace}"
+    );
+    assert!(!trace.contains("mock-secret"), "{trace}");
+
+    let help = Command::new(env!("CARGO_BIN_EXE_generated-example"))
+        .arg("--help")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run the example: {e}"));
+    // As one line: clap wraps the help to the terminal's width.
+    let help = String::from_utf8_lossy(&help.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        help.contains("board-pet") && help.contains("OAuth 2 client credentials"),
+        "{help}"
+    );
+}
+
+#[test]
 fn an_unreachable_server_is_a_clear_error() {
     let (ok, _, stderr) = run(&["--base-url", "http://127.0.0.1:9"]);
     assert!(!ok);

@@ -2,6 +2,8 @@
 
 mod bench_compile;
 mod bench_instructions;
+mod npm;
+mod oidc;
 mod prism;
 
 use std::path::{Path, PathBuf};
@@ -190,11 +192,19 @@ fn test() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let provider = match oidc::start(&workspace()) {
+        Ok(provider) => provider,
+        Err(e) => {
+            eprintln!("xtask: the OpenID Connect provider for the OAuth tests cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let mut steps = steps;
     if let Some((_, test)) = steps.last_mut() {
         for (var, value) in &servers.env {
             test.env(var, value);
         }
+        test.env(provider.env.0, &provider.env.1);
     }
     for (what, mut command) in steps {
         if !run(what, &mut command) {

@@ -3,10 +3,10 @@
 //! send, against the project's fixtures and, with `ARAZZO_UPSTREAM_FIXTURES`, against Twilio's
 //! real descriptions.
 
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+
+use crate::npm;
 
 const PRISM_VERSION: &str = "5.16.0";
 
@@ -49,34 +49,8 @@ impl Drop for Servers {
 /// Installs Prism when missing.
 fn install(workspace: &Path) -> Result<PathBuf, String> {
     let prefix = workspace.join(".tools/prism");
-    let bin = prefix.join("node_modules/.bin/prism");
-    let installed = prefix.join("node_modules/@stoplight/prism-cli/package.json");
-    let current = std::fs::read_to_string(&installed)
-        .is_ok_and(|p| p.contains(&format!("\"version\": \"{PRISM_VERSION}\"")));
-    if bin.exists() && current {
-        return Ok(bin);
-    }
-    eprintln!("xtask: installing @stoplight/prism-cli@{PRISM_VERSION} into .tools/prism");
-    let status = Command::new("npm")
-        .args([
-            "install",
-            "--no-audit",
-            "--no-fund",
-            "--loglevel=error",
-            "--prefix",
-        ])
-        .arg(&prefix)
-        .arg(format!("@stoplight/prism-cli@{PRISM_VERSION}"))
-        .status()
-        .map_err(|e| {
-            format!("cannot run npm (Node.js is needed for the Prism conformance suite): {e}")
-        })?;
-    if !status.success() || !bin.exists() {
-        return Err(format!(
-            "npm could not install @stoplight/prism-cli@{PRISM_VERSION} ({status})"
-        ));
-    }
-    Ok(bin)
+    npm::install(&prefix, "@stoplight/prism-cli", PRISM_VERSION)?;
+    Ok(prefix.join("node_modules/.bin/prism"))
 }
 
 /// A copy of `description` (as JSON) in which array properties of form bodies state OpenAPI's
@@ -147,20 +121,6 @@ fn start(bin: &Path, description: &Path, port: u16, log: &Path) -> Result<Child,
         .map_err(|e| format!("cannot start Prism: {e}"))
 }
 
-fn wait_until_listening(port: u16, log: &Path) -> Result<(), String> {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Ok(());
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    Err(format!(
-        "Prism did not start on port {port}; see {}",
-        log.display()
-    ))
-}
-
 /// Starts one Prism per description (fixtures, and upstream when available).
 pub fn start_all(workspace: &Path, upstream: Option<&Path>) -> Result<Servers, String> {
     let bin = install(workspace)?;
@@ -204,7 +164,7 @@ pub fn start_all(workspace: &Path, upstream: Option<&Path>) -> Result<Servers, S
         servers.env.push((var, urls.join(";")));
     }
     for (port, log) in pending {
-        wait_until_listening(port, &log)?;
+        npm::wait_until_listening("Prism", port, &log)?;
     }
     Ok(servers)
 }

@@ -5,11 +5,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::credentials;
 use super::format::docs;
 use super::ident;
 use super::types::{Scope, rust_type};
-use crate::model::ParamLocation;
-use crate::plan::{DocumentPlan, SchemeKind, WorkflowPlan};
+use crate::plan::{DocumentPlan, WorkflowPlan};
 
 pub fn client(plan: &DocumentPlan) -> TokenStream {
     let mut doc = format!(
@@ -39,32 +39,7 @@ pub fn client(plan: &DocumentPlan) -> TokenStream {
         let (f, url) = (ident(&s.field), &s.default_url);
         quote! { #f: #url.into() }
     });
-    let scheme_inits = client.schemes.iter().map(|s| {
-        let (f, name, setter) = (ident(&s.field), &s.name, &s.setter);
-        let credential = quote! { ::arazzo_runtime::__private::Credential };
-        match &s.kind {
-            SchemeKind::Basic => quote! { #f: #credential::basic(#name, #setter) },
-            SchemeKind::Bearer => quote! { #f: #credential::bearer(#name, #setter) },
-            SchemeKind::ApiKey {
-                location,
-                name: key,
-            } => {
-                let location = match location {
-                    ParamLocation::Query => quote! { Query },
-                    ParamLocation::Cookie => quote! { Cookie },
-                    _ => quote! { Header },
-                };
-                quote! {
-                    #f: #credential::api_key(
-                        #name,
-                        #setter,
-                        ::arazzo_runtime::__private::KeyLocation::#location,
-                        #key,
-                    )
-                }
-            }
-        }
-    });
+    let scheme_inits = client.schemes.iter().map(credentials::init);
     let settings = match client.step_budget {
         Some(budget) => quote! { ::arazzo_runtime::__private::ClientSettings::new(#budget) },
         None => quote! { ::std::default::Default::default() },
@@ -100,57 +75,7 @@ pub fn client(plan: &DocumentPlan) -> TokenStream {
             }
         }
     });
-    let scheme_setters = client.schemes.iter().map(|s| {
-        let (f, setter, name) = (ident(&s.field), ident(&s.setter), &s.name);
-        let extra = s
-            .description
-            .as_deref()
-            .map(|d| format!("\n\n{}", d.trim()))
-            .unwrap_or_default();
-        match &s.kind {
-            SchemeKind::Basic => {
-                let doc = docs(&format!("HTTP basic credentials for security scheme `{name}`.{extra}"), 4);
-                quote! {
-                    #doc
-                    pub fn #setter(
-                        mut self,
-                        username: impl ::std::convert::Into<::std::string::String>,
-                        password: impl ::std::convert::Into<::arazzo_runtime::Secret>,
-                    ) -> Self {
-                        self.#f.set_basic(username, password);
-                        self
-                    }
-                }
-            }
-            SchemeKind::Bearer | SchemeKind::ApiKey { .. } => {
-                let (what, arg) = match &s.kind {
-                    SchemeKind::ApiKey { location, name: key } => {
-                        let place = match location {
-                            ParamLocation::Query => "query parameter",
-                            ParamLocation::Cookie => "cookie",
-                            _ => "header",
-                        };
-                        (
-                            format!("The API key for security scheme `{name}` (sent as {place} `{key}`).{extra}"),
-                            quote! { key },
-                        )
-                    }
-                    _ => (
-                        format!("The bearer token for security scheme `{name}`.{extra}"),
-                        quote! { token },
-                    ),
-                };
-                let doc = docs(&what, 4);
-                quote! {
-                    #doc
-                    pub fn #setter(mut self, #arg: impl ::std::convert::Into<::arazzo_runtime::Secret>) -> Self {
-                        self.#f.set_secret(#arg);
-                        self
-                    }
-                }
-            }
-        }
-    });
+    let scheme_setters = client.schemes.iter().map(credentials::setters);
     let budget_doc = docs(
         &format!(
             "How many steps one workflow run may take, loops included, before it stops with \

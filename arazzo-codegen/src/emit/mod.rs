@@ -5,6 +5,7 @@
 //! reads like hand-written code.
 
 mod client;
+mod credentials;
 mod format;
 mod step;
 mod types;

@@ -10,8 +10,9 @@ use super::types::{Scope, rust_type};
 use super::values::{condition, field_value, lowered, lowered_value, statics};
 use crate::model::ParamLocation;
 use crate::plan::{
-    ActionPlan, ActionPlanKind, AuthPlan, BodyKind, Callee, CriterionPlan, HttpMethod, Lowered,
-    OperationCall, ParamPlan, ParamStyle, ReplaceTarget, StepCall, StepPlan, Via, WorkflowPlan,
+    ActionPlan, ActionPlanKind, AuthField, AuthPlan, BodyKind, Callee, CriterionPlan, HttpMethod,
+    Lowered, OperationCall, ParamPlan, ParamStyle, ReplaceTarget, StepCall, StepPlan, Via,
+    WorkflowPlan,
 };
 
 /// The method of step `s` of workflow `w`: returns the next step (`None` ends the workflow).
@@ -490,10 +491,32 @@ fn operation(s: &StepPlan, op: &OperationCall) -> TokenStream {
     let (auth, credentials) = auth(&op.auth);
     let base = ident(&op.base);
     let send = match &s.timeout {
+        None if op.auth.needs_tokens() => quote! {
+            let exchange = call
+                .send_authorized(None, &self.client.settings, &self.client.#base, #credentials)
+                .await?;
+            self.status = Some(exchange.status);
+        },
         None => quote! {
             let exchange = call.send(&self.client.settings, &self.client.#base, #credentials).await?;
             self.status = Some(exchange.status);
         },
+        Some(t) if op.auth.needs_tokens() => {
+            let limit = ident(&t.name);
+            quote! {
+                let exchange = call
+                    .send_authorized(
+                        Some(#limit),
+                        &self.client.settings,
+                        &self.client.#base,
+                        #credentials,
+                    )
+                    .await?;
+                if exchange.completed() {
+                    self.status = Some(exchange.status);
+                }
+            }
+        }
         // A timed-out attempt has no status: the last one stays what `$statusCode` read.
         Some(t) => {
             let limit = ident(&t.name);
@@ -519,16 +542,19 @@ fn operation(s: &StepPlan, op: &OperationCall) -> TokenStream {
 
 /// The credentials sent: `(statement binding `auth`, what `send` takes)`.
 fn auth(plan: &AuthPlan) -> (TokenStream, TokenStream) {
-    let field = |f: &String| {
-        let f = ident(f);
-        quote! { self.client.#f }
+    let field = |f: &AuthField| {
+        let name = ident(&f.field);
+        quote! { self.client.#name }
     };
     match (plan.alternatives.as_slice(), plan.anonymous) {
         ([], _) => (TokenStream::new(), quote! { &[] }),
         ([only], false) => {
             let each = only.iter().map(|f| {
-                let f = field(f);
-                quote! { call.credential(&#f)? }
+                let (field, scopes) = (field(f), &f.scopes);
+                match scopes {
+                    Some(scopes) => quote! { call.credential_scoped(&#field, &[#( #scopes ),*])? },
+                    None => quote! { call.credential(&#field)? },
+                }
             });
             (quote! { let auth = [#( #each ),*]; }, quote! { &auth })
         }
@@ -538,8 +564,11 @@ fn auth(plan: &AuthPlan) -> (TokenStream, TokenStream) {
                     .map(|i| ident(&format!("a{i}")))
                     .collect();
                 let gets = alternative.iter().map(|f| {
-                    let f = field(f);
-                    quote! { #f.auth() }
+                    let (field, scopes) = (field(f), &f.scopes);
+                    match scopes {
+                        Some(scopes) => quote! { #field.auth_scoped(&[#( #scopes ),*]) },
+                        None => quote! { #field.auth() },
+                    }
                 });
                 quote! {
                     if let (#( Some(#bindings), )*) = (#( #gets, )*) {
@@ -548,9 +577,18 @@ fn auth(plan: &AuthPlan) -> (TokenStream, TokenStream) {
                 }
             });
             let fallback = match (&plan.first, anonymous) {
-                (Some(first), false) => {
-                    let f = field(first);
-                    quote! { return Err(call.missing_credential(&#f)); }
+                (Some(_), false) => {
+                    let mut named: Vec<&String> = Vec::new();
+                    for f in alternatives.iter().flatten() {
+                        if !named.contains(&&f.field) {
+                            named.push(&f.field);
+                        }
+                    }
+                    let named = named.into_iter().map(|f| {
+                        let f = ident(f);
+                        quote! { &self.client.#f }
+                    });
+                    quote! { return Err(call.missing_credentials(&[#( #named ),*])); }
                 }
                 _ => quote! { ::std::vec::Vec::new() },
             };

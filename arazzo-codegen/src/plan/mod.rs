@@ -69,6 +69,66 @@ pub enum SchemeKind {
         location: ParamLocation,
         name: String,
     },
+    /// `oauth2`: a token set as it is, or had by one of the declared flows. `endpoint_setter`
+    /// replaces the flows' token endpoint.
+    OAuth2 {
+        flows: Vec<FlowPlan>,
+        endpoint_setter: String,
+    },
+    /// `openIdConnect`: a token set as it is, or had from the endpoint that discovery at `url`
+    /// names, by client credentials, password or a token provider.
+    OpenIdConnect {
+        url: String,
+        flows: Vec<FlowPlan>,
+        endpoint_setter: String,
+    },
+    /// `mutualTLS`: the scheme's setter takes a client identity; `client_setter` a whole
+    /// `reqwest::Client`.
+    MutualTls {
+        client_setter: String,
+    },
+}
+
+/// The OAuth 2 flows, by their name in OpenAPI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OAuthFlow {
+    ClientCredentials,
+    Password,
+    AuthorizationCode,
+    Implicit,
+    DeviceAuthorization,
+}
+
+impl OAuthFlow {
+    pub const ALL: [(OAuthFlow, &'static str); 5] = [
+        (OAuthFlow::ClientCredentials, "clientCredentials"),
+        (OAuthFlow::Password, "password"),
+        (OAuthFlow::AuthorizationCode, "authorizationCode"),
+        (OAuthFlow::Implicit, "implicit"),
+        (OAuthFlow::DeviceAuthorization, "deviceAuthorization"),
+    ];
+
+    /// The name in OpenAPI, and in the runtime's `oauth::Flow`.
+    pub fn name(self) -> &'static str {
+        match self {
+            OAuthFlow::ClientCredentials => "clientCredentials",
+            OAuthFlow::Password => "password",
+            OAuthFlow::AuthorizationCode => "authorizationCode",
+            OAuthFlow::Implicit => "implicit",
+            OAuthFlow::DeviceAuthorization => "deviceAuthorization",
+        }
+    }
+}
+
+/// One OAuth flow a scheme declares, and the client method that runs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowPlan {
+    pub flow: OAuthFlow,
+    /// `authorizationUrl` (the device flow's `deviceAuthorizationUrl`).
+    pub authorization_url: Option<String>,
+    pub token_url: Option<String>,
+    pub refresh_url: Option<String>,
+    pub setter: String,
 }
 
 /// A security scheme some generated operation requires.
@@ -340,12 +400,30 @@ pub struct BodyPlan {
 /// fields (all needed), in the description's order, keeping only those the client can hold.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuthPlan {
-    pub alternatives: Vec<Vec<String>>,
+    pub alternatives: Vec<Vec<AuthField>>,
     /// No credentials at all is also acceptable.
     pub anonymous: bool,
     /// The scheme named when no alternative is filled: the client field of the first scheme
     /// asked for.
     pub first: Option<String>,
+}
+
+/// One credential of a security requirement: the client field, and for OAuth 2 and OpenID
+/// Connect the scopes the requirement lists (its token is had for them).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthField {
+    pub field: String,
+    pub scopes: Option<Vec<String>>,
+}
+
+impl AuthPlan {
+    /// Some credential is a token still to be had.
+    pub fn needs_tokens(&self) -> bool {
+        self.alternatives
+            .iter()
+            .flatten()
+            .any(|f| f.scopes.is_some())
+    }
 }
 
 #[derive(Debug, Clone)]

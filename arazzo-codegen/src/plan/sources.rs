@@ -4,7 +4,10 @@
 
 use super::document::Planner;
 use super::names::Case;
-use super::{AuthPlan, ParamPlan, ParamStyle, SchemeKind, SchemePlan, SourcePlan};
+use super::{
+    AuthField, AuthPlan, FlowPlan, OAuthFlow, ParamPlan, ParamStyle, SchemeKind, SchemePlan,
+    SourcePlan,
+};
 use crate::load::{ArazzoId, OpenApiId, SourceTarget};
 use crate::model::{ParamLocation, Parameter, Step};
 use crate::node::Node;
@@ -45,8 +48,8 @@ impl Planner<'_> {
     }
 
     /// The security alternatives of an operation (its own `security`, else the description's),
-    /// as scheme names; each scheme named is recorded for the client.
-    pub fn security(&mut self, doc: OpenApiId, op_node: &Node) -> Vec<Vec<String>> {
+    /// as scheme names and scopes; each scheme named is recorded for the client.
+    pub fn security(&mut self, doc: OpenApiId, op_node: &Node) -> Vec<Vec<Requirement>> {
         let Some(root) = self.project.openapi.get(doc.0).map(|d| &d.root) else {
             return Vec::new();
         };
@@ -56,12 +59,26 @@ impl Planner<'_> {
         };
         let mut alternatives = Vec::new();
         for requirement in list {
-            let names: Vec<String> = requirement
+            let names: Vec<Requirement> = requirement
                 .as_map()
-                .map(|m| m.keys().map(str::to_owned).collect())
+                .map(|m| {
+                    m.entries
+                        .iter()
+                        .map(|e| Requirement {
+                            scheme: e.key.clone(),
+                            scopes: e
+                                .value
+                                .as_seq()
+                                .unwrap_or_default()
+                                .iter()
+                                .filter_map(Node::scalar_text)
+                                .collect(),
+                        })
+                        .collect()
+                })
                 .unwrap_or_default();
             for name in &names {
-                self.scheme(root, name);
+                self.scheme(root, &name.scheme);
             }
             alternatives.push(names);
         }
@@ -92,7 +109,36 @@ impl Planner<'_> {
                     name: text("name").unwrap_or_default(),
                 }
             }
-            // http bearer, oauth2 and openIdConnect all send a bearer token.
+            (Some("oauth2"), _) => SchemeKind::OAuth2 {
+                flows: self.flows(name, def.get("flows")),
+                endpoint_setter: self
+                    .methods
+                    .name(&format!("with_{name}_token_url"), Case::Snake),
+            },
+            (Some("openIdConnect"), _) => {
+                // Discovery names the endpoint; which grants it takes, only the server knows.
+                let flows: Vec<FlowPlan> = [
+                    OAuthFlow::ClientCredentials,
+                    OAuthFlow::Password,
+                    OAuthFlow::AuthorizationCode,
+                ]
+                .into_iter()
+                .map(|flow| self.flow_plan(name, flow, None))
+                .collect();
+                SchemeKind::OpenIdConnect {
+                    url: text("openIdConnectUrl").unwrap_or_default(),
+                    flows,
+                    endpoint_setter: self
+                        .methods
+                        .name(&format!("with_{name}_discovery_url"), Case::Snake),
+                }
+            }
+            (Some("mutualTLS"), _) => SchemeKind::MutualTls {
+                client_setter: self
+                    .methods
+                    .name(&format!("with_{name}_http_client"), Case::Snake),
+            },
+            // http bearer (and any scheme we cannot hold better) sends a bearer token.
             _ => SchemeKind::Bearer,
         };
         self.schemes.push(SchemePlan {
@@ -104,6 +150,42 @@ impl Planner<'_> {
         });
     }
 
+    /// The flows an `oauth2` scheme declares, in OpenAPI's order.
+    fn flows(&mut self, scheme: &str, flows: Option<&Node>) -> Vec<FlowPlan> {
+        let Some(flows) = flows else {
+            return Vec::new();
+        };
+        OAuthFlow::ALL
+            .into_iter()
+            .filter_map(|(flow, key)| {
+                let def = flows.get(key)?;
+                Some(self.flow_plan(scheme, flow, Some(def)))
+            })
+            .collect()
+    }
+
+    fn flow_plan(&mut self, scheme: &str, flow: OAuthFlow, def: Option<&Node>) -> FlowPlan {
+        let url = |k: &str| {
+            def.and_then(|d| d.get(k))
+                .and_then(Node::as_str)
+                .filter(|u| !u.is_empty())
+                .map(str::to_owned)
+        };
+        let authorization_url = match flow {
+            OAuthFlow::DeviceAuthorization => url("deviceAuthorizationUrl"),
+            _ => url("authorizationUrl"),
+        };
+        FlowPlan {
+            flow,
+            authorization_url,
+            token_url: url("tokenUrl"),
+            refresh_url: url("refreshUrl"),
+            setter: self
+                .methods
+                .name(&format!("with_{scheme}_{}", flow.name()), Case::Snake),
+        }
+    }
+
     /// A parameter the document supplies where a scheme puts its credential (`Authorization`
     /// for HTTP and OAuth schemes, an API key's own name) is the document's credential: it is
     /// sent as written, and that scheme asks nothing of the client. An `Authorization` header
@@ -113,23 +195,28 @@ impl Planner<'_> {
         &mut self,
         lowerer: &super::lower::Lowerer<'_>,
         step: &Step,
-        mut security: Vec<Vec<String>>,
+        mut security: Vec<Vec<Requirement>>,
         given: impl Iterator<Item = &'m Parameter> + Clone,
         params: &mut Vec<ParamPlan>,
-    ) -> Vec<Vec<String>> {
+    ) -> Vec<Vec<Requirement>> {
         let slot_of = |kind: &SchemeKind| match kind {
-            SchemeKind::ApiKey { location, name } => (*location, name.clone()),
-            SchemeKind::Basic | SchemeKind::Bearer => {
-                (ParamLocation::Header, "Authorization".to_owned())
+            SchemeKind::ApiKey { location, name } => Some((*location, name.clone())),
+            SchemeKind::Basic
+            | SchemeKind::Bearer
+            | SchemeKind::OAuth2 { .. }
+            | SchemeKind::OpenIdConnect { .. } => {
+                Some((ParamLocation::Header, "Authorization".to_owned()))
             }
+            // A certificate is no parameter.
+            SchemeKind::MutualTls { .. } => None,
         };
         let mut slots = vec![(ParamLocation::Header, "Authorization".to_owned())];
         slots.extend(
             security
                 .iter()
                 .flatten()
-                .filter_map(|name| self.schemes.iter().find(|s| s.name == *name))
-                .map(|s| slot_of(&s.kind)),
+                .filter_map(|r| self.schemes.iter().find(|s| s.name == r.scheme))
+                .filter_map(|s| slot_of(&s.kind)),
         );
         let mut filled = Vec::new();
         for slot in slots {
@@ -164,12 +251,13 @@ impl Planner<'_> {
             filled.push(slot);
         }
         for alternative in &mut security {
-            alternative.retain(|name| {
+            alternative.retain(|r| {
                 !self
                     .schemes
                     .iter()
-                    .find(|s| s.name == *name)
-                    .is_some_and(|s| filled.contains(&slot_of(&s.kind)))
+                    .find(|s| s.name == r.scheme)
+                    .and_then(|s| slot_of(&s.kind))
+                    .is_some_and(|slot| filled.contains(&slot))
             });
         }
         security
@@ -177,12 +265,17 @@ impl Planner<'_> {
 
     /// What the client sends for `security`: the alternatives whose every scheme it can hold,
     /// as client fields. An empty alternative makes no credentials acceptable.
-    pub fn auth(&self, security: &[Vec<String>]) -> AuthPlan {
-        let field_of = |scheme: &str| {
-            self.schemes
-                .iter()
-                .find(|s| s.name == scheme)
-                .map(|s| s.field.clone())
+    pub fn auth(&self, security: &[Vec<Requirement>]) -> AuthPlan {
+        let field_of = |r: &Requirement| {
+            let s = self.schemes.iter().find(|s| s.name == r.scheme)?;
+            let tokens = matches!(
+                s.kind,
+                SchemeKind::OAuth2 { .. } | SchemeKind::OpenIdConnect { .. }
+            );
+            Some(AuthField {
+                field: s.field.clone(),
+                scopes: tokens.then(|| r.scopes.clone()),
+            })
         };
         let mut plan = AuthPlan {
             alternatives: Vec::new(),
@@ -191,14 +284,14 @@ impl Planner<'_> {
                 .iter()
                 .flatten()
                 .next()
-                .and_then(|name| field_of(name)),
+                .and_then(|r| field_of(r).map(|f| f.field)),
         };
         for alternative in security {
             if alternative.is_empty() {
                 plan.anonymous = true;
                 continue;
             }
-            let fields: Option<Vec<String>> = alternative.iter().map(|n| field_of(n)).collect();
+            let fields: Option<Vec<AuthField>> = alternative.iter().map(field_of).collect();
             if let Some(fields) = fields {
                 plan.alternatives.push(fields);
             }
@@ -208,6 +301,13 @@ impl Planner<'_> {
         }
         plan
     }
+}
+
+/// One scheme of a security requirement, with the scopes it lists.
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    pub scheme: String,
+    pub scopes: Vec<String>,
 }
 
 /// `servers[0].url` with its variables at their defaults.

@@ -1,5 +1,6 @@
 //! One operation call being built: parameters, body, credentials; then sent.
 
+use std::pin::Pin;
 use std::sync::OnceLock;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -8,7 +9,7 @@ use tracing::Instrument;
 
 use super::SharedHook;
 use super::exchange::{Exchange, RequestRecord};
-use crate::auth::{Auth, Credential, KeyLocation};
+use crate::auth::{Auth, Credential, KeyLocation, Secret};
 use crate::client::ClientSettings;
 use crate::descriptor::{HttpMethod, In, Param, Timeout};
 use crate::encode::{self, FieldEncoding, Style};
@@ -249,17 +250,35 @@ impl Call {
     pub fn credential<'c>(&self, credential: &'c Credential) -> Result<Auth<'c>, Error> {
         credential
             .auth()
-            .ok_or_else(|| self.missing_credential(credential))
+            .ok_or_else(|| self.missing_credentials(&[credential]))
+    }
+
+    /// [`Call::credential`] of an OAuth 2 or OpenID Connect scheme, whose token is had for
+    /// `scopes`.
+    pub fn credential_scoped<'c>(
+        &self,
+        credential: &'c Credential,
+        scopes: &'static [&'static str],
+    ) -> Result<Auth<'c>, Error> {
+        credential
+            .auth_scoped(scopes)
+            .ok_or_else(|| self.missing_credentials(&[credential]))
     }
 
     /// The error for a security requirement none of whose alternatives the client can fill:
-    /// it names `credential`, the first scheme asked for.
-    pub fn missing_credential(&self, credential: &Credential) -> Error {
+    /// it names every scheme asked for, and the client method that sets each.
+    pub fn missing_credentials(&self, credentials: &[&Credential]) -> Error {
+        let first = credentials.first();
         Error::MissingCredentials {
             workflow: self.workflow,
             step: self.step,
-            scheme: credential.scheme(),
-            setter: credential.setter(),
+            scheme: first.map_or("", |c| c.scheme()),
+            setter: first.map_or("", |c| c.setter()),
+            alternatives: credentials
+                .iter()
+                .skip(1)
+                .map(|c| (c.scheme(), c.setter()))
+                .collect(),
         }
     }
 
@@ -361,7 +380,7 @@ impl Call {
         settings: &'h ClientSettings,
         base: &str,
         auth: &[Auth<'_>],
-    ) -> impl Future<Output = Result<Exchange, Error>> + Send + 'h {
+    ) -> impl Future<Output = Result<Exchange, Error>> + Send + use<'h> {
         let limit = settings.limits.request_timeout;
         let (workflow, step) = (self.workflow, self.step);
         let exchange = self.exchange(settings, base, auth);
@@ -391,7 +410,7 @@ impl Call {
         settings: &'h ClientSettings,
         base: &str,
         auth: &[Auth<'_>],
-    ) -> impl Future<Output = Result<Exchange, Error>> + Send + 'h {
+    ) -> impl Future<Output = Result<Exchange, Error>> + Send + use<'h> {
         let (workflow, step) = (self.workflow, self.step);
         let exchange = self.exchange(settings, base, auth);
         async move {
@@ -402,25 +421,110 @@ impl Call {
         }
     }
 
+    /// [`Call::send`], or [`Call::send_within`] with a step's `timeout`, for operations whose
+    /// security includes OAuth 2 or OpenID Connect: their tokens are had first (kept, fetched
+    /// or refreshed by the scheme's source), and a 401 to a request that carried one is taken
+    /// as the token refused: a new one is had and the request sent once more (unless its
+    /// body is a multipart stream, which cannot be sent twice).
+    pub fn send_authorized<'a>(
+        self,
+        within: Option<Timeout>,
+        settings: &'a ClientSettings,
+        base: &'a str,
+        auth: &'a [Auth<'a>],
+    ) -> Pin<Box<dyn Future<Output = Result<Exchange, Error>> + Send + 'a>> {
+        Box::pin(async move {
+            let again = self.try_clone();
+            let (workflow, step) = (self.workflow, self.step);
+            let tokens = oauth_tokens(workflow, step, settings, auth, &[]).await?;
+            let sent = with_tokens(auth, &tokens);
+            let exchange = self
+                .send_maybe_within(within, settings, base, &sent)
+                .await?;
+            match again {
+                Some(again) if exchange.status == 401 && tokens.iter().any(Option::is_some) => {
+                    let tokens = oauth_tokens(workflow, step, settings, auth, &tokens).await?;
+                    let sent = with_tokens(auth, &tokens);
+                    again.send_maybe_within(within, settings, base, &sent).await
+                }
+                _ => Ok(exchange),
+            }
+        })
+    }
+
+    /// [`Call::send_within`] when a step has a `timeout`, else [`Call::send`].
+    fn send_maybe_within<'h>(
+        self,
+        within: Option<Timeout>,
+        settings: &'h ClientSettings,
+        base: &str,
+        auth: &[Auth<'_>],
+    ) -> Pin<Box<dyn Future<Output = Result<Exchange, Error>> + Send + 'h>> {
+        match within {
+            Some(limit) => Box::pin(self.send_within(limit, settings, base, auth)),
+            None => Box::pin(self.send(settings, base, auth)),
+        }
+    }
+
+    /// A copy to send again; `None` for a multipart body, a stream read once.
+    fn try_clone(&self) -> Option<Call> {
+        let body = match &self.body {
+            None => None,
+            Some(Body::Bytes {
+                content_type,
+                bytes,
+            }) => Some(Body::Bytes {
+                content_type,
+                bytes: bytes.clone(),
+            }),
+            Some(Body::Multipart(_)) => return None,
+        };
+        Some(Call {
+            workflow: self.workflow,
+            step: self.step,
+            method: self.method,
+            template: self.template,
+            path: self.path.clone(),
+            cookies: self.cookies.clone(),
+            query_text: self.query_text.clone(),
+            body,
+            record: self.record.clone(),
+            secrets: self.secrets.clone(),
+        })
+    }
+
     /// The request sent and its response read, with no bound on the whole.
     fn exchange<'h>(
         self,
         settings: &'h ClientSettings,
         base: &str,
         auth: &[Auth<'_>],
-    ) -> impl Future<Output = Result<Exchange, Error>> + Send + 'h {
-        let http = settings.http.get();
+    ) -> impl Future<Output = Result<Exchange, Error>> + Send + use<'h> {
         let limits = settings.limits;
-        // The default client follows no redirect itself: each is followed here, where the
-        // credentials are known (see `follow`).
-        let follows = settings.http.is_default();
+        let tls = auth.iter().find_map(|a| match a {
+            Auth::Tls(client) => Some(*client),
+            _ => None,
+        });
+        let (http, follows) = match tls {
+            // Cloned (a pointer): the future outlives the credential it was borrowed from.
+            Some(tls) => (
+                std::borrow::Cow::Owned(tls.get(limits.connect_timeout).clone()),
+                tls.is_built(),
+            ),
+            // The default client follows no redirect itself: each is followed here, where the
+            // credentials are known (see `follow`).
+            None => (
+                std::borrow::Cow::Borrowed(settings.http.get()),
+                settings.http.is_default(),
+            ),
+        };
         let mut credential_names = credential_names(auth);
         credential_names.extend(self.secrets.iter().filter_map(|(at, name, _)| match at {
             In::Header => Some((KeyLocation::Header, *name)),
             In::Query => Some((KeyLocation::Query, *name)),
             In::Path | In::QueryString | In::Cookie => None,
         }));
-        let prepared = self.prepare(http, base, auth, settings.request_hook.as_ref());
+        let prepared = self.prepare(&http, base, auth, settings.request_hook.as_ref());
         async move {
             let (request, sent) = prepared?;
             let transport = |source: reqwest::Error| match limits.connect_timeout {
@@ -489,7 +593,7 @@ impl Call {
         let mut query = self.record.query.clone();
         for a in auth {
             match a {
-                Auth::Basic(_) | Auth::Bearer(_) => {}
+                Auth::Basic(_) | Auth::Bearer(_) | Auth::OAuth { .. } | Auth::Tls(_) => {}
                 Auth::ApiKey {
                     location: KeyLocation::Header,
                     name,
@@ -578,7 +682,7 @@ impl Call {
                     request.basic_auth(&*basic.username, Some(basic.password.expose()))
                 }
                 Auth::Bearer(token) => request.bearer_auth(token.expose()),
-                Auth::ApiKey { .. } => request,
+                Auth::ApiKey { .. } | Auth::OAuth { .. } | Auth::Tls(_) => request,
             };
         }
         request = match self.body.take() {
@@ -751,6 +855,46 @@ async fn read_body(
     }
 }
 
+/// The token of each OAuth credential of `auth` (`None` for the others); `refused`: the
+/// tokens a server just refused, which are replaced.
+async fn oauth_tokens(
+    workflow: &'static str,
+    step: &'static str,
+    settings: &ClientSettings,
+    auth: &[Auth<'_>],
+    refused: &[Option<Secret>],
+) -> Result<Vec<Option<Secret>>, Error> {
+    let mut tokens = Vec::with_capacity(auth.len());
+    for (i, a) in auth.iter().enumerate() {
+        let Auth::OAuth { source, scopes } = a else {
+            tokens.push(None);
+            continue;
+        };
+        let stale = refused.get(i).and_then(Option::as_ref);
+        let token = source
+            .token(settings.http.get(), &settings.limits, scopes, stale)
+            .await
+            .map_err(|f| Error::Token {
+                workflow,
+                step,
+                scheme: source.scheme,
+                endpoint: f.endpoint,
+                code: f.code,
+                reason: f.reason,
+            })?;
+        tokens.push(Some(token));
+    }
+    Ok(tokens)
+}
+
+/// `auth` with each OAuth credential replaced by its token.
+fn with_tokens<'a>(auth: &[Auth<'a>], tokens: &'a [Option<Secret>]) -> Vec<Auth<'a>> {
+    auth.iter()
+        .zip(tokens)
+        .map(|(a, t)| t.as_ref().map_or(*a, Auth::Bearer))
+        .collect()
+}
+
 /// Redirects followed for one request, as reqwest's own policy does by default.
 const MAX_REDIRECTS: usize = 10;
 
@@ -759,7 +903,7 @@ fn credential_names(auth: &[Auth<'_>]) -> Vec<(KeyLocation, &'static str)> {
     auth.iter()
         .filter_map(|a| match a {
             Auth::ApiKey { location, name, .. } => Some((*location, *name)),
-            Auth::Basic(_) | Auth::Bearer(_) => None,
+            Auth::Basic(_) | Auth::Bearer(_) | Auth::OAuth { .. } | Auth::Tls(_) => None,
         })
         .collect()
 }
