@@ -1,13 +1,13 @@
-//! Talking to the token endpoint: the grant requests and token responses of RFC 6749 (built
-//! and read by the `oauth2` crate, sent by the client's own HTTP client within its limits),
-//! and OpenID Connect discovery of where that endpoint is.
+//! Talking to the token endpoint: the grant requests and token responses of RFC 6749 (client
+//! credentials §4.4, password §4.3, refresh §6; answers §5.1 and §5.2), sent by the client's
+//! own HTTP client within its limits, and OpenID Connect discovery of where that endpoint is.
 
-use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::time::Duration;
 
-use oauth2::basic::BasicClient;
-use oauth2::{AuthType, RequestTokenError, TokenResponse};
+use reqwest::header::{ACCEPT, CONTENT_TYPE};
+use serde_json::Value;
 
 use super::{ClientId, Endpoints, GrantKind, Token, TokenFailure, TokenRequest, TokenSource};
 use crate::auth::Secret;
@@ -57,23 +57,21 @@ impl Discovery {
                     code: None,
                     reason,
                 };
-                let request = http::Request::get(&*self.url)
-                    .header(http::header::ACCEPT, "application/json")
-                    .body(Vec::new())
-                    .map_err(|e| failure(format!("not a URL: {e}")))?;
-                let answer = send(http, limits, request)
-                    .await
-                    .map_err(|e| failure(e.0))?;
-                if !answer.status().is_success() {
+                let request = http
+                    .get(&*self.url)
+                    .header(ACCEPT, "application/json")
+                    .build()
+                    .map_err(|e| failure(format!("not a URL: {}", e.without_url())))?;
+                let (status, body) = send(http, limits, request).await.map_err(failure)?;
+                if !status.is_success() {
                     return Err(failure(format!(
                         "the discovery document answered status {}",
-                        answer.status().as_u16()
+                        status.as_u16()
                     )));
                 }
-                let doc: DiscoveryDocument =
-                    serde_json::from_slice(answer.body()).map_err(|e| {
-                        failure(format!("not an OpenID Connect discovery document: {e}"))
-                    })?;
+                let doc: DiscoveryDocument = serde_json::from_slice(&body).map_err(|e| {
+                    failure(format!("not an OpenID Connect discovery document: {e}"))
+                })?;
                 let token_endpoint = doc.token_endpoint.ok_or_else(|| {
                     failure("the discovery document names no `token_endpoint`".to_owned())
                 })?;
@@ -225,73 +223,99 @@ impl Exchange<'_> {
             code,
             reason,
         };
-        let token_url = oauth2::TokenUrl::new(url.to_owned())
-            .map_err(|e| failure(None, format!("not a URL: {e}")))?;
-        let mut oauth = BasicClient::new(oauth2::ClientId::new(client.id.to_string()))
-            .set_token_uri(token_url)
-            .set_auth_type(if in_body {
-                AuthType::RequestBody
-            } else {
-                AuthType::BasicAuth
-            });
-        if let Some(secret) = &client.secret {
-            oauth = oauth.set_client_secret(oauth2::ClientSecret::new(secret.expose().to_owned()));
-        }
-        let scopes = self
-            .scopes
-            .iter()
-            .map(|s| oauth2::Scope::new((*s).to_owned()));
-        let http = Sender {
-            http: self.http.clone(),
-            limits: *self.limits,
-        };
-        let answer = match grant {
-            Grant::ClientCredentials => {
-                oauth
-                    .exchange_client_credentials()
-                    .add_scopes(scopes)
-                    .request_async(&http)
-                    .await
-            }
-            Grant::Password(username, password) => {
-                let username = oauth2::ResourceOwnerUsername::new((*username).to_owned());
-                let password = oauth2::ResourceOwnerPassword::new(password.expose().to_owned());
-                oauth
-                    .exchange_password(&username, &password)
-                    .add_scopes(scopes)
-                    .request_async(&http)
-                    .await
-            }
+        let scope = self.scopes.join(" ");
+        let mut form: Vec<(&str, &str)> = match grant {
+            Grant::ClientCredentials => vec![("grant_type", "client_credentials")],
+            Grant::Password(username, password) => vec![
+                ("grant_type", "password"),
+                ("username", username),
+                ("password", password.expose()),
+            ],
             Grant::Refresh(refresh) => {
-                let refresh_token = oauth2::RefreshToken::new(refresh.expose().to_owned());
-                // No scope: the refreshed token keeps the scopes first granted (RFC 6749 §6).
-                oauth
-                    .exchange_refresh_token(&refresh_token)
-                    .request_async(&http)
-                    .await
+                vec![
+                    ("grant_type", "refresh_token"),
+                    ("refresh_token", refresh.expose()),
+                ]
             }
         };
-        let answer = answer.map_err(|e| match e {
-            RequestTokenError::ServerResponse(r) => failure(
-                Some(r.error().as_ref().to_owned()),
-                r.error_description()
-                    .cloned()
-                    .unwrap_or_else(|| "the server refused the request".to_owned()),
-            ),
-            RequestTokenError::Request(e) => failure(None, e.0),
-            // The body is not shown: it may hold a token.
-            RequestTokenError::Parse(e, _) => failure(
-                None,
-                format!("the answer is not a token response: {}", e.inner()),
-            ),
-            RequestTokenError::Other(reason) => failure(None, reason),
-        })?;
-        let mut token = Token::new(answer.access_token().secret().as_str());
-        if let Some(life) = answer.expires_in() {
-            token = token.expires_in(life);
+        // A refresh asks for no scope: the new token keeps those first granted (§6).
+        if !scope.is_empty() && !matches!(grant, Grant::Refresh(_)) {
+            form.push(("scope", &scope));
         }
-        match (answer.refresh_token(), grant) {
-            (Some(r), _) => token = token.refresh_token(r.secret().as_str()),
+        let mut request = self.http.post(url).header(ACCEPT, "application/json");
+        match (&client.secret, in_body) {
+            // §2.3.1: both are form-encoded before they are joined and base64-encoded.
+            (Some(secret), false) => {
+                let encode = |s: &str| {
+                    url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>()
+                };
+                request = request.basic_auth(encode(&client.id), Some(encode(secret.expose())));
+            }
+            (secret, _) => {
+                form.push(("client_id", &client.id));
+                if let Some(secret) = secret {
+                    form.push(("client_secret", secret.expose()));
+                }
+            }
+        }
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&form)
+            .finish();
+        let request = request
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(body)
+            .build()
+            .map_err(|e| failure(None, format!("not a URL: {}", e.without_url())))?;
+        let (status, body) = send(self.http, self.limits, request)
+            .await
+            .map_err(|reason| failure(None, reason))?;
+        // The body is never shown: it may hold a token.
+        let answer: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        let text = |key: &str| answer.get(key).and_then(Value::as_str);
+        if !status.is_success() {
+            return Err(match text("error") {
+                Some(code) => failure(
+                    Some(code.to_owned()),
+                    text("error_description").map_or_else(
+                        || format!("refused with status {}", status.as_u16()),
+                        str::to_owned,
+                    ),
+                ),
+                None => failure(
+                    None,
+                    format!("answered status {} without an OAuth error", status.as_u16()),
+                ),
+            });
+        }
+        let Some(access) = text("access_token") else {
+            return Err(failure(
+                None,
+                "the answer is not a token response (no `access_token`)".to_owned(),
+            ));
+        };
+        match text("token_type") {
+            Some(kind) if kind.eq_ignore_ascii_case("bearer") => {}
+            other => {
+                return Err(failure(
+                    None,
+                    format!(
+                        "the token type is {}, not `Bearer`",
+                        other.map_or_else(|| "missing".to_owned(), |t| format!("`{t}`"))
+                    ),
+                ));
+            }
+        }
+        let mut token = Token::new(access);
+        // A number, or (from some servers) a number in a string.
+        let lifetime = answer.get("expires_in").and_then(|v| match v {
+            Value::String(s) => s.trim().parse::<u64>().ok(),
+            other => other.as_u64(),
+        });
+        if let Some(seconds) = lifetime {
+            token = token.expires_in(Duration::from_secs(seconds));
+        }
+        match (text("refresh_token"), grant) {
+            (Some(r), _) => token = token.refresh_token(r),
             // A refresh that returns no new refresh token leaves the old one usable.
             (None, Grant::Refresh(old)) => token = token.refresh_token((*old).clone()),
             (None, _) => {}
@@ -300,73 +324,137 @@ impl Exchange<'_> {
     }
 }
 
-/// The client's HTTP client, as the `oauth2` crate sends with it.
-struct Sender {
-    http: reqwest::Client,
-    limits: Limits,
-}
-
-impl<'c> oauth2::AsyncHttpClient<'c> for Sender {
-    type Error = EndpointError;
-    type Future = std::pin::Pin<
-        Box<dyn Future<Output = Result<http::Response<Vec<u8>>, EndpointError>> + Send + 'c>,
-    >;
-
-    fn call(&'c self, request: http::Request<Vec<u8>>) -> Self::Future {
-        Box::pin(send(&self.http, &self.limits, request))
-    }
-}
-
-/// Why an exchange with an endpoint failed (connection, time limit, answer too large).
-#[derive(Debug)]
-pub(crate) struct EndpointError(String);
-
-impl std::fmt::Display for EndpointError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for EndpointError {}
-
-/// One request to an authorization server, with the client's HTTP client and time limit, its
-/// answer read up to [`MAX_ANSWER_BYTES`].
+/// One request to an authorization server, with the client's HTTP client and time limit: its
+/// status and its answer, read up to [`MAX_ANSWER_BYTES`]. The error says why in a sentence.
 async fn send(
     http: &reqwest::Client,
     limits: &Limits,
-    request: http::Request<Vec<u8>>,
-) -> Result<http::Response<Vec<u8>>, EndpointError> {
-    let request = reqwest::Request::try_from(request)
-        .map_err(|e| EndpointError(format!("cannot build the request: {e}")))?;
-    let exchange =
-        async {
-            let mut response = http
-                .execute(request)
-                .await
-                .map_err(|e| EndpointError(format!("request failed: {}", e.without_url())))?;
-            let mut answer = http::Response::builder().status(response.status());
-            for (name, value) in response.headers() {
-                answer = answer.header(name, value);
+    request: reqwest::Request,
+) -> Result<(reqwest::StatusCode, Vec<u8>), String> {
+    let exchange = async {
+        let mut response = http
+            .execute(request)
+            .await
+            .map_err(|e| format!("request failed: {}", e.without_url()))?;
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| format!("reading the answer failed: {}", e.without_url()))?
+        {
+            if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+                return Err(format!(
+                    "the answer is larger than {MAX_ANSWER_BYTES} bytes"
+                ));
             }
-            let mut body = Vec::new();
-            while let Some(chunk) = response.chunk().await.map_err(|e| {
-                EndpointError(format!("reading the answer failed: {}", e.without_url()))
-            })? {
-                if body.len() + chunk.len() > MAX_ANSWER_BYTES {
-                    return Err(EndpointError(format!(
-                        "the answer is larger than {MAX_ANSWER_BYTES} bytes"
-                    )));
-                }
-                body.extend_from_slice(&chunk);
-            }
-            answer
-                .body(body)
-                .map_err(|e| EndpointError(format!("unreadable answer: {e}")))
-        };
+            body.extend_from_slice(&chunk);
+        }
+        Ok((response.status(), body))
+    };
     match limits.request_timeout {
         Some(limit) => tokio::time::timeout(limit, exchange)
             .await
-            .map_err(|_| EndpointError(format!("no answer within {} ms", millis(limit))))?,
+            .map_err(|_| format!("no answer within {} ms", millis(limit)))?,
         None => exchange.await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::oauth::grants;
+    use wiremock::matchers::{body_string_contains, header, method};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    async fn token_from(answer: ResponseTemplate) -> Result<Secret, TokenFailure> {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(answer)
+            .mount(&server)
+            .await;
+        let source = TokenSource::oauth2(
+            "auth",
+            grants::client_credentials("id", "s3cr3t-value"),
+            None,
+            Some(&format!("{}/token", server.uri())),
+            None,
+        );
+        source
+            .token(
+                &reqwest::Client::new(),
+                &Limits::default(),
+                &["a", "b"],
+                None,
+            )
+            .await
+    }
+
+    #[tokio::test]
+    async fn token_answers_are_read_as_servers_write_them() {
+        let ok = token_from(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "access_token": "t1", "token_type": "bearer", "expires_in": "3600"
+        })))
+        .await;
+        assert_eq!(
+            ok.ok().map(|t| t.expose().to_owned()).as_deref(),
+            Some("t1")
+        );
+
+        let mac = token_from(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "access_token": "t1", "token_type": "mac"
+        })))
+        .await;
+        assert!(mac.is_err_and(|f| f.reason == "the token type is `mac`, not `Bearer`"));
+
+        let refused = token_from(ResponseTemplate::new(400).set_body_json(serde_json::json!({
+            "error": "invalid_scope"
+        })))
+        .await;
+        assert!(
+            refused.is_err_and(|f| f.code.as_deref() == Some("invalid_scope")
+                && f.reason == "refused with status 400")
+        );
+
+        let broken =
+            token_from(ResponseTemplate::new(502).set_body_string("<html>s3cr3t-value")).await;
+        assert!(broken.is_err_and(
+            |f| f.code.is_none() && f.reason == "answered status 502 without an OAuth error"
+        ));
+    }
+
+    #[tokio::test]
+    async fn the_grant_request_says_what_rfc_6749_asks() {
+        let server = MockServer::start().await;
+        // `id:s3cr3t+value` form-encoded, then base64: `aWQ6czNjcjN0JTJCdmFsdWU=`.
+        Mock::given(method("POST"))
+            .and(header("authorization", "Basic aWQ6czNjcjN0JTJCdmFsdWU="))
+            .and(header("content-type", "application/x-www-form-urlencoded"))
+            .and(body_string_contains(
+                "grant_type=client_credentials&scope=a+b",
+            ))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "access_token": "t2", "token_type": "Bearer"
+            })))
+            .mount(&server)
+            .await;
+        let source = TokenSource::oauth2(
+            "auth",
+            grants::client_credentials("id", "s3cr3t+value"),
+            None,
+            Some(&format!("{}/token", server.uri())),
+            None,
+        );
+        let token = source
+            .token(
+                &reqwest::Client::new(),
+                &Limits::default(),
+                &["a", "b"],
+                None,
+            )
+            .await;
+        assert_eq!(
+            token.ok().map(|t| t.expose().to_owned()).as_deref(),
+            Some("t2")
+        );
     }
 }
