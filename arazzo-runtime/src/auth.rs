@@ -94,17 +94,10 @@ impl fmt::Debug for TlsClient {
 impl TlsClient {
     pub fn get(&self, connect_timeout: Option<std::time::Duration>) -> &reqwest::Client {
         self.client.get_or_init(|| {
-            let mut builder = reqwest::Client::builder()
-                .referer(false)
-                .redirect(reqwest::redirect::Policy::none());
-            if let Some(identity) = self.identity.clone() {
-                builder = builder.identity(identity);
-            }
-            if let Some(limit) = connect_timeout {
-                builder = builder.connect_timeout(limit);
-            }
-            // Building fails only when the TLS backend cannot start, as `Client::new` would.
-            builder.build().unwrap_or_else(|_| reqwest::Client::new())
+            crate::http::built(connect_timeout, |builder| match self.identity.clone() {
+                Some(identity) => builder.identity(identity),
+                None => builder,
+            })
         })
     }
 

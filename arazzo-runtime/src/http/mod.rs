@@ -52,17 +52,28 @@ impl HttpClient {
     }
 
     pub fn get(&self) -> &reqwest::Client {
-        self.client.get_or_init(|| {
-            let mut builder = reqwest::Client::builder()
-                .referer(false)
-                .redirect(reqwest::redirect::Policy::none());
-            if let Some(Some(limit)) = self.connect_timeout {
-                builder = builder.connect_timeout(limit);
-            }
-            // Building fails only when the TLS backend cannot start, as `Client::new` would.
-            builder.build().unwrap_or_else(|_| reqwest::Client::new())
-        })
+        self.client
+            .get_or_init(|| built(self.connect_timeout.flatten(), |b| b))
     }
+}
+
+/// A client as the runtime builds them: no `Referer`, no redirect followed by reqwest (`Call`
+/// follows them, keeping credentials to their origin), the connect timeout; `more` adds to
+/// the builder (a client identity).
+pub fn built(
+    connect_timeout: Option<std::time::Duration>,
+    more: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder,
+) -> reqwest::Client {
+    let mut builder = reqwest::Client::builder()
+        .referer(false)
+        .redirect(reqwest::redirect::Policy::none());
+    if let Some(limit) = connect_timeout {
+        builder = builder.connect_timeout(limit);
+    }
+    // Building fails only when the TLS backend cannot start, as `Client::new` would.
+    more(builder)
+        .build()
+        .unwrap_or_else(|_| reqwest::Client::new())
 }
 
 /// What `with_request_hook` of a generated client takes: any closure that sees, and may

@@ -129,22 +129,28 @@ pub(crate) async fn fetch(
     };
     if let (Some(refresh), Some(client), Some(url)) = (refresh, client, &refresh_url) {
         // A refresh token the server no longer takes is not an error: the grant runs again.
-        if let Ok(token) = exchange.run(url, client, Grant::Refresh(&refresh)).await {
+        if let Ok(token) = exchange
+            .run(url, client, GrantRequest::Refresh(&refresh))
+            .await
+        {
             return Ok(token);
         }
     }
     let no_endpoint = || TokenFailure {
-        endpoint: format!("security scheme `{}`", source.scheme),
+        endpoint: "the description".to_owned(),
         code: None,
         reason: format!(
-            "its `{}` flow declares no `tokenUrl`; set one on the client",
+            "its `{}` flow declares no `tokenUrl`; give the token endpoint with the client's \
+             `with_…_token_url` setter of this scheme",
             source.flow().as_str()
         ),
     };
     match &source.grant.0 {
         GrantKind::ClientCredentials(client) => {
             let url = token_url.ok_or_else(no_endpoint)?;
-            exchange.run(&url, client, Grant::ClientCredentials).await
+            exchange
+                .run(&url, client, GrantRequest::ClientCredentials)
+                .await
         }
         GrantKind::Password {
             client,
@@ -153,7 +159,7 @@ pub(crate) async fn fetch(
         } => {
             let url = token_url.ok_or_else(no_endpoint)?;
             exchange
-                .run(&url, client, Grant::Password(username, password))
+                .run(&url, client, GrantRequest::Password(username, password))
                 .await
         }
         GrantKind::Provided { flow, provider, .. } => provider
@@ -173,7 +179,8 @@ pub(crate) async fn fetch(
     }
 }
 
-enum Grant<'a> {
+/// One request to the token endpoint, by grant type.
+enum GrantRequest<'a> {
     ClientCredentials,
     Password(&'a str, &'a Secret),
     Refresh(&'a Secret),
@@ -194,7 +201,7 @@ impl Exchange<'_> {
         &self,
         url: &str,
         client: &ClientId,
-        grant: Grant<'_>,
+        grant: GrantRequest<'_>,
     ) -> Result<Token, TokenFailure> {
         let in_body = self.source.body_auth.load(Ordering::Relaxed);
         match self.once(url, client, &grant, in_body).await {
@@ -215,7 +222,7 @@ impl Exchange<'_> {
         &self,
         url: &str,
         client: &ClientId,
-        grant: &Grant<'_>,
+        grant: &GrantRequest<'_>,
         in_body: bool,
     ) -> Result<Token, TokenFailure> {
         let failure = |code: Option<String>, reason: String| TokenFailure {
@@ -225,13 +232,13 @@ impl Exchange<'_> {
         };
         let scope = self.scopes.join(" ");
         let mut form: Vec<(&str, &str)> = match grant {
-            Grant::ClientCredentials => vec![("grant_type", "client_credentials")],
-            Grant::Password(username, password) => vec![
+            GrantRequest::ClientCredentials => vec![("grant_type", "client_credentials")],
+            GrantRequest::Password(username, password) => vec![
                 ("grant_type", "password"),
                 ("username", username),
                 ("password", password.expose()),
             ],
-            Grant::Refresh(refresh) => {
+            GrantRequest::Refresh(refresh) => {
                 vec![
                     ("grant_type", "refresh_token"),
                     ("refresh_token", refresh.expose()),
@@ -239,7 +246,7 @@ impl Exchange<'_> {
             }
         };
         // A refresh asks for no scope: the new token keeps those first granted (§6).
-        if !scope.is_empty() && !matches!(grant, Grant::Refresh(_)) {
+        if !scope.is_empty() && !matches!(grant, GrantRequest::Refresh(_)) {
             form.push(("scope", &scope));
         }
         let mut request = self.http.post(url).header(ACCEPT, "application/json");
@@ -317,7 +324,7 @@ impl Exchange<'_> {
         match (text("refresh_token"), grant) {
             (Some(r), _) => token = token.refresh_token(r),
             // A refresh that returns no new refresh token leaves the old one usable.
-            (None, Grant::Refresh(old)) => token = token.refresh_token((*old).clone()),
+            (None, GrantRequest::Refresh(old)) => token = token.refresh_token((*old).clone()),
             (None, _) => {}
         }
         Ok(token)
@@ -456,5 +463,82 @@ mod tests {
             token.ok().map(|t| t.expose().to_owned()).as_deref(),
             Some("t2")
         );
+    }
+
+    #[tokio::test]
+    async fn a_refresh_goes_to_the_flows_refresh_url() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(wiremock::matchers::path("/token"))
+            .and(body_string_contains("grant_type=password"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "access_token": "first", "token_type": "Bearer", "expires_in": 0,
+                "refresh_token": "r1"
+            })))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(wiremock::matchers::path("/refresh"))
+            .and(body_string_contains(
+                "grant_type=refresh_token&refresh_token=r1",
+            ))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "access_token": "second", "token_type": "Bearer"
+            })))
+            .mount(&server)
+            .await;
+        let source = TokenSource::oauth2(
+            "auth",
+            grants::password("id", "secret", "alice", "pw"),
+            None,
+            Some(&format!("{}/token", server.uri())),
+            Some(&format!("{}/refresh", server.uri())),
+        );
+        let http = reqwest::Client::new();
+        let mut got = Vec::new();
+        for _ in 0..2 {
+            let token = source.token(&http, &Limits::default(), &["a"], None).await;
+            got.push(token.ok().map(|t| t.expose().to_owned()));
+        }
+        // The first token expired at once: the second comes from `refreshUrl`.
+        assert_eq!(got, [Some("first".to_owned()), Some("second".to_owned())]);
+    }
+
+    #[tokio::test]
+    async fn discovery_is_read_once_and_picks_the_form_when_the_server_takes_only_that() {
+        let server = MockServer::start().await;
+        let discovery = format!("{}/.well-known/openid-configuration", server.uri());
+        Mock::given(method("GET"))
+            .and(wiremock::matchers::path(
+                "/.well-known/openid-configuration",
+            ))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "token_endpoint": format!("{}/oauth/token", server.uri()),
+                "token_endpoint_auth_methods_supported": ["client_secret_post"]
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+        // Only a request with the credentials in the form gets a token.
+        Mock::given(method("POST"))
+            .and(wiremock::matchers::path("/oauth/token"))
+            .and(body_string_contains("client_id=id&client_secret=secret"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "access_token": "t", "token_type": "Bearer"
+            })))
+            .expect(2)
+            .mount(&server)
+            .await;
+        let source = TokenSource::open_id_connect(
+            "sso",
+            grants::client_credentials("id", "secret"),
+            &discovery,
+        );
+        let http = reqwest::Client::new();
+        for scopes in [["a"], ["b"]] {
+            let token = source.token(&http, &Limits::default(), &scopes, None).await;
+            assert!(token.is_ok(), "{token:?}");
+        }
+        assert_eq!(server.received_requests().await.map(|r| r.len()), Some(3));
     }
 }
