@@ -428,3 +428,39 @@ async fn token_workflows_in_the_specifications_style_run_against_the_provider() 
     );
     assert_eq!(issued(&issuer, "app-post", "refresh_token").await, 1);
 }
+
+#[tokio::test]
+async fn implicit_and_device_flows_ask_the_provider_with_their_own_endpoints() {
+    use arazzo_runtime::oauth::{Flow, Token, TokenRequest};
+    let api = kennel_api().await;
+    let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let provider = |asked: std::sync::Arc<std::sync::Mutex<Vec<_>>>| {
+        move |request: TokenRequest| {
+            if let Ok(mut asked) = asked.lock() {
+                asked.push((request.flow, request.authorization_url, request.token_url));
+            }
+            async { Ok(Token::new("from-the-provider")) }
+        }
+    };
+    kennel::Client::new()
+        .with_kennel_url(api.uri())
+        .with_kennel_auth_implicit(provider(asked.clone()))
+        .list_pets()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    kennel::Client::new()
+        .with_kennel_url(api.uri())
+        .with_kennel_auth_device_authorization("kennel-tv", "", provider(asked.clone()))
+        .list_pets()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let asked = asked.lock().map(|a| a.clone()).unwrap_or_default();
+    let url = |u: &str| Some(format!("https://auth.kennel.example/{u}"));
+    assert_eq!(
+        asked,
+        [
+            (Flow::Implicit, url("authorize"), None),
+            (Flow::DeviceAuthorization, url("device"), url("token")),
+        ]
+    );
+}

@@ -86,9 +86,10 @@ pub struct TokenRequest {
     pub flow: Flow,
     /// The scopes the operation about to be called requires.
     pub scopes: Vec<String>,
-    /// The flow's `authorizationUrl`, where a browser would go (authorization code, implicit).
+    /// Where the user authorizes: the flow's `authorizationUrl` (authorization code,
+    /// implicit), or `deviceAuthorizationUrl` (device authorization).
     pub authorization_url: Option<String>,
-    /// The flow's `tokenUrl` (or `deviceAuthorizationUrl` for the device flow).
+    /// The flow's `tokenUrl`.
     pub token_url: Option<String>,
 }
 
