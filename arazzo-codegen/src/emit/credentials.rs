@@ -237,11 +237,16 @@ fn flow_setter(s: &SchemePlan, flow: &FlowPlan, discovery: Option<&String>) -> T
         quote! { ::arazzo_runtime::oauth::Flow::#v }
     };
     let provider_doc = |what: &str| {
+        let again = if flow.flow == OAuthFlow::Implicit {
+            "when a token has expired (the implicit flow has no refresh token)".to_owned()
+        } else {
+            format!("only when a token has expired and cannot be refreshed at {at}")
+        };
         format!(
             "Tokens for security scheme `{name}` by the {what} flow, from `provider`: a \
              library cannot open a browser, so the provider (a closure taking an \
              `arazzo_runtime::oauth::TokenRequest`) gets them, and the client asks it again \
-             only when a token has expired and cannot be refreshed at {at}. {kept}"
+             {again}. {kept}"
         )
     };
     let (doc, body) = match flow.flow {
