@@ -25,6 +25,7 @@
 // size in a `Result` costs nothing that matters.
 #![allow(clippy::result_large_err)]
 
+mod asyncapi;
 mod builder;
 mod check;
 mod compat;

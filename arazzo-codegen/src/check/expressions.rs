@@ -90,6 +90,9 @@ pub fn parse_workflow<'w>(ctx: &mut Ctx<'w>, workflow: &'w Workflow) -> ParsedWo
                 w.values(&r.value, Phase::Request, Some(step));
             }
         }
+        if let Some(correlation) = &step.correlation_id {
+            w.values(correlation, Phase::Request, Some(step));
+        }
         w.criteria(&step.success_criteria, Some(step));
         for list in [&step.on_success, &step.on_failure] {
             for action in actions(list, components) {

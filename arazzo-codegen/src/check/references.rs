@@ -5,12 +5,14 @@ use std::collections::BTreeSet;
 
 use super::Ctx;
 use super::expressions::{Occurrence, ParsedWorkflow, Phase};
+use super::messages::{Action, action_of};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::expr::{ComponentKind, Name, Root, WorkflowField};
+use crate::index::Called;
 use crate::index::inputs::resolve_dotted;
 use crate::load::SourceTarget;
 use crate::load::newer_than;
-use crate::model::{ArazzoVersion, StepTarget, Workflow};
+use crate::model::{ArazzoVersion, Step, StepTarget, Workflow};
 use crate::node::Node;
 use crate::node::span_in_string;
 use crate::source_map::Span;
@@ -132,7 +134,16 @@ fn scope(ctx: &mut Ctx<'_>, occ: &Occurrence<'_>) -> bool {
         root,
         Root::StatusCode | Root::Response { .. } | Root::Request { .. } | Root::Url | Root::Method
     );
+    let message_step = occ.step.and_then(|s| message_step(ctx, s));
     let problem = match occ.phase {
+        _ if reads_exchange && message_step.is_some() => Some((
+            "a step that sends or receives a message has no HTTP request or response",
+            "read the message a receive step got with `$message.payload` or `$message.header.<name>`",
+        )),
+        Phase::Request if matches!(root, Root::Message { .. }) && message_step.is_some() => Some((
+            "no message has been received while a step is being prepared",
+            "read what an earlier step received through its outputs: `$steps.<id>.outputs.<name>`",
+        )),
         Phase::Request if matches!(root, Root::StatusCode | Root::Response { .. }) => Some((
             "no response exists yet while a request is being built",
             "read what an earlier step returned through its outputs: `$steps.<id>.outputs.<name>`",
@@ -200,15 +211,25 @@ fn message(ctx: &mut Ctx<'_>, occ: &Occurrence<'_>) {
         ctx.push(newer_than(&ctx.document.arazzo.value, span, "`$message`"));
         return;
     }
-    let here = occ.step.map_or_else(
-        || "it is read outside any step".to_owned(),
-        |s| {
+    let (here, help) = match occ.step.map(|s| (s, message_step(ctx, s))) {
+        // A message step without a valid `action` is reported where it is checked.
+        Some((_, Some(Some(Action::Receive) | None))) => return,
+        Some((s, Some(Some(Action::Send)))) => (
+            format!("step `{}` sends one", s.step_id.value),
+            "what a step sends is what its `requestBody` and `parameters` say; read a message in the step that receives it",
+        ),
+        Some((s, None)) => (
             format!(
                 "step `{}` does not send or receive messages",
                 s.step_id.value
-            )
-        },
-    );
+            ),
+            "read an HTTP response with `$response.body` or `$response.header.<name>`",
+        ),
+        None => (
+            "it is read outside any step".to_owned(),
+            "read what a step received through its outputs: `$steps.<id>.outputs.<name>`",
+        ),
+    };
     ctx.push(
         Diagnostic::new(
             Code::ExpressionScope,
@@ -216,8 +237,20 @@ fn message(ctx: &mut Ctx<'_>, occ: &Occurrence<'_>) {
         )
         .at(span)
         .label("no message here")
-        .help("read an HTTP response with `$response.body` or `$response.header.<name>`"),
+        .help(help),
     );
+}
+
+/// `Some` for a step that sends or receives a message, with its `action` when it has a valid one.
+fn message_step(ctx: &Ctx<'_>, step: &Step) -> Option<Option<Action>> {
+    match step.target.as_ref() {
+        Some(StepTarget::ChannelPath(_)) => Some(action_of(step)),
+        Some(t @ StepTarget::OperationId(_)) => match ctx.resolver.called(t) {
+            Ok(Some(Called::Message(_))) => Some(action_of(step)),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 fn runs_workflow(occ: &Occurrence<'_>) -> bool {

@@ -1,11 +1,13 @@
 //! Each step against the operation it calls: parameters, request body, status criteria.
 
 use super::expressions::ParsedWorkflow;
+use super::payload::fits;
 use super::{Ctx, resolve_parameters};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::expr::StringValue;
 use crate::expr::jsonpath::{GOESSNER, from_goessner};
 use crate::expr::{CmpOp, Condition, Literal, Operand, Root};
+use crate::index::Called;
 use crate::load::ArazzoId;
 use crate::model::{ExpressionType, ParamLocation, Parameter, Spanned, Step, StepTarget, Workflow};
 use crate::node::head;
@@ -23,9 +25,7 @@ pub fn check_workflow<'w>(ctx: &mut Ctx<'w>, workflow: &'w Workflow, parsed: &Pa
         super::actions::duplicate_parameters(ctx, &step.parameters);
         let step_params = resolve_parameters(ctx, &step.parameters);
         let Some(target) = &step.target else { continue };
-        let op_ref = match target {
-            StepTarget::OperationId(id) => ctx.resolver.operation_id(id),
-            StepTarget::OperationPath(path) => ctx.resolver.operation_path(path),
+        let called = match target {
             StepTarget::WorkflowId(id) => {
                 message_fields(ctx, step, "runs a workflow");
                 match ctx.resolver.workflow(id) {
@@ -44,13 +44,21 @@ pub fn check_workflow<'w>(ctx: &mut Ctx<'w>, workflow: &'w Workflow, parsed: &Pa
                 }
                 continue;
             }
-            StepTarget::ChannelPath(channel) => {
-                ctx.push(asyncapi_step(step, channel));
+            other => ctx.resolver.called(other),
+        };
+        let op_ref = match called {
+            Ok(Some(Called::Http(op))) => op,
+            Ok(Some(Called::Message(m))) => {
+                super::messages::check_step(
+                    ctx,
+                    (workflow, step),
+                    &step_params,
+                    &workflow_params,
+                    target,
+                    &m,
+                );
                 continue;
             }
-        };
-        let op_ref = match op_ref {
-            Ok(Some(op)) => op,
             Ok(None) => {
                 // The operation is not known, but the schemas' rule holds without it.
                 for p in step_params.iter().filter(|p| p.location.is_none()) {
@@ -161,17 +169,6 @@ fn message_fields(ctx: &mut Ctx<'_>, step: &Step, kind: &str) {
             );
         }
     }
-}
-
-fn asyncapi_step(step: &Step, channel: &Spanned<String>) -> Diagnostic {
-    Diagnostic::new(
-        Code::UnsupportedFeature,
-        format!("step `{}` sends or receives an AsyncAPI message, which is not supported yet", step.step_id.value),
-    )
-    .at(channel.span)
-    .label("AsyncAPI channel")
-    .note("arazzo-rs compiles steps that call OpenAPI operations or run other workflows; message steps are planned")
-    .help("to build the document's other workflows, select them (`--workflow <id>`, `Builder::workflows`, `workflows = [...]`)")
 }
 
 /// What passes parameters to a workflow as its inputs.
@@ -330,16 +327,6 @@ fn input_type<'w>(
         .label(format!("{given}, not {wanted}"))
         .note("the inputs are converted to the workflow's input type when it starts, and this value cannot be"),
     );
-}
-
-/// Whether a value of type `given` can be an input of type `wanted`.
-fn fits(given: &ValueType, wanted: &ValueType) -> bool {
-    match (&given.ty, &wanted.ty) {
-        (Type::Json, _) | (_, Type::Json) => true,
-        (Type::Integer, Type::Number) => true,
-        (Type::Array(_), Type::Array(_)) => true,
-        (a, b) => a == b,
-    }
 }
 
 /// Where the operation's API key schemes put their keys: `(in, name)`.

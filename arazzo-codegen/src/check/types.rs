@@ -167,7 +167,7 @@ fn incomparable(a: &Side, op: CmpOp, b: &Side) -> Option<String> {
     }
 }
 
-fn a_kind(t: &ValueType) -> String {
+pub(super) fn a_kind(t: &ValueType) -> String {
     let k = kind(t);
     let article = if k.starts_with(['a', 'e', 'i', 'o', 'u']) {
         "an"

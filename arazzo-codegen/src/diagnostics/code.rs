@@ -164,6 +164,19 @@ codes! {
     /// A `$ref` inside a schema an operation's request or response uses that points at
     /// nothing: what it describes is typed as a JSON value.
     UnresolvedSchemaRef = "unresolved-schema-ref", Warning;
+    /// An AsyncAPI version this compiler does not read (it reads 2.x and 3.0).
+    UnsupportedAsyncApi = "unsupported-asyncapi", Error;
+    /// An AsyncAPI object a message step needs that does not match the AsyncAPI schema.
+    InvalidAsyncApi = "invalid-asyncapi", Error;
+    /// A `channelPath` that is malformed or names no channel.
+    UnknownChannel = "unknown-channel", Error;
+    /// A message step without `action`, or whose `action` is not what its AsyncAPI operation
+    /// lets a workflow do; `correlationId` on a step that sends.
+    MessageAction = "message-action", Error;
+    /// A receive step's `correlationId` where the messages it may receive declare none.
+    MissingCorrelation = "missing-correlation", Error;
+    /// A message payload that does not fit the message's schema.
+    PayloadSchema = "payload-schema", Error;
 }
 
 impl std::fmt::Display for Code {

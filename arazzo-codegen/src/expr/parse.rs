@@ -542,6 +542,9 @@ fn is_body(root: &Root) -> bool {
         } | Root::Response {
             part: Part::Body,
             ..
+        } | Root::Message {
+            part: Part::Payload,
+            ..
         }
     )
 }

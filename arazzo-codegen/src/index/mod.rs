@@ -7,9 +7,10 @@ pub mod order;
 
 use std::collections::BTreeMap;
 
+use crate::asyncapi::{MessageIndex, MessageRef, MessageTarget};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::load::{ArazzoId, OpenApiId, Project, SourceTarget};
-use crate::model::{Spanned, Workflow};
+use crate::load::{ArazzoId, AsyncApiId, OpenApiId, Project, SourceTarget};
+use crate::model::{Spanned, StepTarget, Workflow};
 use crate::node::{Node, pointer};
 use crate::suggest;
 
@@ -26,10 +27,42 @@ pub struct OperationRef {
     pub method: String,
 }
 
-/// `operationId` → operations, per OpenAPI source.
+/// What a step's `operationId` names: an HTTP operation, or an AsyncAPI one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Called {
+    Http(OperationRef),
+    Message(MessageRef),
+}
+
+impl Called {
+    fn source(&self) -> SourceTarget {
+        match self {
+            Called::Http(op) => SourceTarget::OpenApi(op.doc),
+            Called::Message(m) => SourceTarget::AsyncApi(m.doc),
+        }
+    }
+
+    /// `POST /pets`, or the AsyncAPI operation's place.
+    fn describe(&self) -> String {
+        match self {
+            Called::Http(op) => format!("{} {}", op.method.to_uppercase(), op.path),
+            Called::Message(MessageRef {
+                target: MessageTarget::Operation(tokens),
+                ..
+            }) => format!("#{}", pointer::join(tokens)),
+            Called::Message(MessageRef {
+                target: MessageTarget::Channel(key),
+                ..
+            }) => format!("#{}", pointer::join(["channels", key.as_str()])),
+        }
+    }
+}
+
+/// `operationId` → operations, per OpenAPI source; and per AsyncAPI source.
 #[derive(Debug, Default)]
 pub struct OperationIndex {
     by_id: Vec<BTreeMap<String, Vec<OperationRef>>>,
+    pub messages: MessageIndex,
 }
 
 impl OperationIndex {
@@ -65,7 +98,10 @@ impl OperationIndex {
                 ids
             })
             .collect();
-        OperationIndex { by_id }
+        OperationIndex {
+            by_id,
+            messages: MessageIndex::build(project),
+        }
     }
 
     fn ids(&self, doc: OpenApiId) -> impl Iterator<Item = &str> {
@@ -133,14 +169,47 @@ impl<'p> Resolver<'p> {
         }
     }
 
-    fn openapi_docs(&self) -> Vec<OpenApiId> {
+    /// The OpenAPI and AsyncAPI sources, where an unprefixed `operationId` is looked for.
+    fn operation_sources(&self) -> Vec<SourceTarget> {
         self.sources()
             .iter()
-            .filter_map(|s| match s.target {
-                SourceTarget::OpenApi(i) => Some(i),
-                _ => None,
-            })
+            .map(|s| s.target)
+            .filter(|t| matches!(t, SourceTarget::OpenApi(_) | SourceTarget::AsyncApi(_)))
             .collect()
+    }
+
+    fn find(&self, source: SourceTarget, id: &str) -> Vec<Called> {
+        match source {
+            SourceTarget::OpenApi(doc) => self
+                .index
+                .find(doc, id)
+                .into_iter()
+                .map(Called::Http)
+                .collect(),
+            SourceTarget::AsyncApi(doc) => self
+                .index
+                .messages
+                .find(doc, id)
+                .into_iter()
+                .map(Called::Message)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn ids(&self, source: SourceTarget) -> Vec<&'p str> {
+        match source {
+            SourceTarget::OpenApi(doc) => self.index.ids(doc).collect(),
+            SourceTarget::AsyncApi(doc) => self.index.messages.ids(doc).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn source_name(&self, target: SourceTarget) -> &'p str {
+        self.sources()
+            .iter()
+            .find(|s| s.target == target)
+            .map_or("?", |s| s.name.as_str())
     }
 
     /// Whether some source could not be loaded: then a missing operation is not news.
@@ -150,35 +219,49 @@ impl<'p> Resolver<'p> {
             .any(|s| s.target == SourceTarget::Unavailable)
     }
 
+    /// What a step with an operation or channel target calls; `Ok(None)` for a step that runs
+    /// a workflow, and for a target whose source is already reported.
+    pub fn called(&self, target: &StepTarget) -> Result<Option<Called>, Diagnostic> {
+        match target {
+            StepTarget::OperationId(id) => self.operation_id(id),
+            StepTarget::OperationPath(path) => Ok(self.operation_path(path)?.map(Called::Http)),
+            StepTarget::ChannelPath(path) => Ok(self.channel_path(path)?.map(Called::Message)),
+            StepTarget::WorkflowId(_) => Ok(None),
+        }
+    }
+
     /// `Ok(None)` when the operation cannot be looked for (its source is already reported).
-    pub fn operation_id(&self, id: &Spanned<String>) -> Result<Option<OperationRef>, Diagnostic> {
+    pub fn operation_id(&self, id: &Spanned<String>) -> Result<Option<Called>, Diagnostic> {
         let (docs, wanted) = match split_source_ref(&id.value) {
             Some((name, op)) => match self.source(name, id)? {
-                SourceTarget::OpenApi(doc) => (vec![doc], op),
                 SourceTarget::Arazzo(_) => {
                     return Err(Diagnostic::new(Code::UnknownOperation, format!("source `{name}` is an Arazzo document, which has workflows, not operations"))
                         .at(id.span)
                         .help("use `workflowId` to run one of its workflows"));
                 }
                 SourceTarget::Unavailable => return Ok(None),
+                target => (vec![target], op),
             },
-            None => (self.openapi_docs(), id.value.as_str()),
+            None => (self.operation_sources(), id.value.as_str()),
         };
-        let mut found: Vec<OperationRef> = docs
-            .iter()
-            .flat_map(|d| self.index.find(*d, wanted))
-            .collect();
+        let mut found: Vec<Called> = docs.iter().flat_map(|d| self.find(*d, wanted)).collect();
         match found.len() {
             1 => Ok(found.pop()),
             0 if self.any_source_unavailable() && split_source_ref(&id.value).is_none() => Ok(None),
             0 => {
-                let all: Vec<&str> = docs.iter().flat_map(|d| self.index.ids(*d)).collect();
+                let all: Vec<&str> = docs.iter().flat_map(|d| self.ids(*d)).collect();
                 let d = Diagnostic::new(
                     Code::UnknownOperation,
                     format!("no operation with operationId `{wanted}`"),
                 )
                 .at(id.span)
-                .label("not found in any OpenAPI source of this document");
+                .label(
+                    if docs.iter().any(|d| matches!(d, SourceTarget::AsyncApi(_))) {
+                        "not found in any OpenAPI or AsyncAPI source of this document"
+                    } else {
+                        "not found in any OpenAPI source of this document"
+                    },
+                );
                 Err(match self.source_dot_operation(wanted) {
                     Some(fixed) => d
                         .help(format!("to name the source, write `{fixed}`"))
@@ -188,7 +271,7 @@ impl<'p> Resolver<'p> {
             }
             _ if found
                 .windows(2)
-                .all(|w| matches!(w, [a, b] if a.doc == b.doc)) =>
+                .all(|w| matches!(w, [a, b] if a.source() == b.source())) =>
             {
                 Err(self.declared_twice(id, wanted, &found))
             }
@@ -196,15 +279,10 @@ impl<'p> Resolver<'p> {
                 let candidates: Vec<String> = found
                     .iter()
                     .map(|op| {
-                        let source = self
-                            .sources()
-                            .iter()
-                            .find(|s| s.target == SourceTarget::OpenApi(op.doc))
-                            .map_or("?", |s| s.name.as_str());
                         format!(
-                            "`$sourceDescriptions.{source}.{wanted}` ({} {})",
-                            op.method.to_uppercase(),
-                            op.path
+                            "`$sourceDescriptions.{}.{wanted}` ({})",
+                            self.source_name(op.source()),
+                            op.describe()
                         )
                     })
                     .collect();
@@ -222,32 +300,33 @@ impl<'p> Resolver<'p> {
 
     /// One description that declares the same operationId on several operations: a mistake of
     /// the description, which names no single operation.
-    fn declared_twice(
-        &self,
-        id: &Spanned<String>,
-        wanted: &str,
-        found: &[OperationRef],
-    ) -> Diagnostic {
+    fn declared_twice(&self, id: &Spanned<String>, wanted: &str, found: &[Called]) -> Diagnostic {
         let source = found
             .first()
-            .and_then(|op| {
-                self.sources()
-                    .iter()
-                    .find(|s| s.target == SourceTarget::OpenApi(op.doc))
-            })
-            .map_or("?", |s| s.name.as_str());
+            .map_or("?", |op| self.source_name(op.source()));
         let mut d = Diagnostic::new(
             Code::AmbiguousOperation,
             format!("the description of source `{source}` declares operationId `{wanted}` on {} operations", found.len()),
         )
         .at(id.span)
         .label("names no single operation");
-        for op in found {
-            let declared = self.project.openapi.get(op.doc.0).and_then(|doc| {
-                doc.root
-                    .at(&["paths", op.path.as_str(), op.method.as_str(), "operationId"])
-            });
-            let what = format!("declared on {} {}", op.method.to_uppercase(), op.path);
+        for called in found {
+            let declared = match called {
+                Called::Http(op) => self.project.openapi.get(op.doc.0).and_then(|doc| {
+                    doc.root
+                        .at(&["paths", op.path.as_str(), op.method.as_str(), "operationId"])
+                }),
+                Called::Message(MessageRef {
+                    doc,
+                    target: MessageTarget::Operation(tokens),
+                }) => self
+                    .project
+                    .asyncapi
+                    .get(doc.0)
+                    .and_then(|d| d.root.at(tokens)),
+                Called::Message(_) => None,
+            };
+            let what = format!("declared on {}", called.describe());
             d = match declared {
                 Some(node) => d.secondary(node.span, what),
                 None => d.note(what),
@@ -260,10 +339,8 @@ impl<'p> Resolver<'p> {
     fn source_dot_operation(&self, wanted: &str) -> Option<String> {
         let (name, op) = wanted.split_once('.')?;
         let source = self.sources().iter().find(|s| s.name == name)?;
-        let SourceTarget::OpenApi(doc) = source.target else {
-            return None;
-        };
-        (!self.index.find(doc, op).is_empty()).then(|| format!("$sourceDescriptions.{name}.{op}"))
+        (!self.find(source.target, op).is_empty())
+            .then(|| format!("$sourceDescriptions.{name}.{op}"))
     }
 
     /// `{$sourceDescriptions.<name>.url}#/paths/~1pets~1{petId}/get`.
@@ -305,6 +382,10 @@ impl<'p> Resolver<'p> {
                 return Err(malformed(
                     "it names an Arazzo source, which has no operations",
                 ));
+            }
+            SourceTarget::AsyncApi(_) => {
+                return Err(malformed("it names an AsyncAPI source")
+                    .help("name an AsyncAPI operation by `operationId: $sourceDescriptions.<name>.<operationId>`, or a channel by `channelPath: '{$sourceDescriptions.<name>.url}#/channels/<channel>'`"));
             }
             SourceTarget::Unavailable => return Ok(None),
         };
@@ -378,6 +459,70 @@ impl<'p> Resolver<'p> {
         }
     }
 
+    /// `{$sourceDescriptions.<name>.url}#/channels/<channel>` (1.1).
+    pub fn channel_path(&self, path: &Spanned<String>) -> Result<Option<MessageRef>, Diagnostic> {
+        let malformed = |why: &str| {
+            Diagnostic::new(
+                Code::UnknownChannel,
+                format!("malformed channelPath: {why}"),
+            )
+            .at(path.span)
+            .help("write `'{$sourceDescriptions.<name>.url}#/channels/<channel>'`")
+        };
+        let (head, fragment) = path
+            .value
+            .split_once('#')
+            .ok_or_else(|| malformed("no `#` before the JSON pointer"))?;
+        let Some(name) = head
+            .strip_prefix("{$sourceDescriptions.")
+            .and_then(|r| r.strip_suffix(".url}"))
+        else {
+            return Err(malformed(
+                "it must start with `{$sourceDescriptions.<name>.url}`",
+            ));
+        };
+        let doc: AsyncApiId = match self.source(name, path)? {
+            SourceTarget::AsyncApi(doc) => doc,
+            SourceTarget::Unavailable => return Ok(None),
+            _ => {
+                return Err(malformed(
+                    "it names a source that is not an AsyncAPI description",
+                ));
+            }
+        };
+        let tokens = pointer::parse(fragment).map_err(|e| malformed(&e.to_string()))?;
+        let Some(description) = self.project.asyncapi.get(doc.0) else {
+            return Ok(None);
+        };
+        let channels = description.root.get("channels").and_then(Node::as_map);
+        match tokens.as_slice() {
+            [c, key] if c == "channels" => match channels.and_then(|m| m.get(key)) {
+                Some(_) => Ok(Some(MessageRef {
+                    doc,
+                    target: MessageTarget::Channel(key.clone()),
+                })),
+                None => {
+                    let keys: Vec<&str> = channels.map(|m| m.keys().collect()).unwrap_or_default();
+                    Err(Diagnostic::new(
+                        Code::UnknownChannel,
+                        format!("source `{name}` has no channel `{key}`"),
+                    )
+                    .at(path.span)
+                    .label("unknown channel")
+                    .note(format!(
+                        "its channels: {}",
+                        suggest::list(keys.iter().copied())
+                    ))
+                    .help_opt(
+                        suggest::closest(key, keys.iter().copied())
+                            .map(|c| format!("did you mean `{}`?", pointer::join(["channels", c]))),
+                    ))
+                }
+            },
+            _ => Err(malformed("the JSON pointer must be `/channels/<channel>`")),
+        }
+    }
+
     /// A workflow this document can run: its own, or `$sourceDescriptions.<name>.<workflowId>`.
     pub fn workflow(
         &self,
@@ -386,8 +531,8 @@ impl<'p> Resolver<'p> {
         let (doc, wanted) = match split_source_ref(&id.value) {
             Some((name, wf)) => match self.source(name, id)? {
                 SourceTarget::Arazzo(doc) => (doc, wf),
-                SourceTarget::OpenApi(_) => {
-                    return Err(Diagnostic::new(Code::UnknownWorkflow, format!("source `{name}` is an OpenAPI description, which has operations, not workflows"))
+                SourceTarget::OpenApi(_) | SourceTarget::AsyncApi(_) => {
+                    return Err(Diagnostic::new(Code::UnknownWorkflow, format!("source `{name}` is an API description, which has operations, not workflows"))
                         .at(id.span)
                         .help("use `operationId` or `operationPath` to call one of its operations"));
                 }

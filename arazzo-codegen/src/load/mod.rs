@@ -2,6 +2,7 @@
 //! to OpenAPI descriptions and further Arazzo documents.
 
 mod arazzo;
+mod asyncapi;
 mod cache;
 mod decode;
 mod identity;
@@ -9,10 +10,11 @@ mod openapi;
 pub mod refs;
 mod sources;
 
+pub use asyncapi::{AsyncApiDoc, AsyncApiVersion};
 pub use decode::newer_than;
 pub use identity::is_absolute as is_absolute_uri;
 pub use openapi::OpenApiDoc;
-pub use sources::{ArazzoId, BoundSource, OpenApiId, SourceTarget};
+pub use sources::{ArazzoId, AsyncApiId, BoundSource, OpenApiId, SourceTarget};
 
 use std::path::{Path, PathBuf};
 
@@ -38,17 +40,25 @@ pub struct Project {
     pub files: SourceMap,
     pub arazzo: Vec<LoadedArazzo>,
     pub openapi: Vec<OpenApiDoc>,
-    /// Other files that OpenAPI `$ref`s point into.
+    pub asyncapi: Vec<AsyncApiDoc>,
+    /// Other files that OpenAPI and AsyncAPI `$ref`s point into.
     pub fragments: Vec<(FileId, Node)>,
 }
 
 impl Project {
-    /// The parsed tree of an OpenAPI description or of a file its `$ref`s point into.
+    /// The parsed tree of an OpenAPI or AsyncAPI description or of a file its `$ref`s point
+    /// into.
     pub fn tree(&self, file: FileId) -> Option<&Node> {
         self.openapi
             .iter()
             .find(|d| d.file == file)
             .map(|d| &d.root)
+            .or_else(|| {
+                self.asyncapi
+                    .iter()
+                    .find(|d| d.file == file)
+                    .map(|d| &d.root)
+            })
             .or_else(|| {
                 self.fragments
                     .iter()
@@ -294,6 +304,10 @@ const NAMED_ENTRIES: &[&str] = &[
     "variables",
     "mapping",
     "scopes",
+    "channels",
+    "operations",
+    "messages",
+    "servers",
 ];
 
 /// Visits every node but the values of specification extensions (`x-…` fields): OpenAPI gives

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Loader, Sniffed, absolute, sniff};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::load::OpenApiDoc;
+use crate::load::{AsyncApiDoc, OpenApiDoc};
 use crate::model::{SourceDescription, SourceType};
 
 /// What one source description of a document resolved to.
@@ -23,9 +23,14 @@ pub struct ArazzoId(pub usize);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct OpenApiId(pub usize);
 
+/// An AsyncAPI description of the project: an index into [`super::Project::asyncapi`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AsyncApiId(pub usize);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceTarget {
     OpenApi(OpenApiId),
+    AsyncApi(AsyncApiId),
     Arazzo(ArazzoId),
     /// Could not be loaded (already reported).
     Unavailable,
@@ -246,19 +251,7 @@ impl Loader<'_> {
                 self.openapi(file, root, source)
             }
             Sniffed::OpenApi => self.openapi(file, root, source),
-            Sniffed::AsyncApi => {
-                self.diags.push(
-                    Diagnostic::new(
-                        Code::UnsupportedFeature,
-                        format!("source `{}` is an AsyncAPI document, which is not supported yet", source.name.value),
-                    )
-                    .at(source.url.span)
-                    .label("AsyncAPI source")
-                    .note("arazzo-rs compiles workflows whose steps call OpenAPI operations or other workflows; steps that send or receive messages are planned")
-                    .help("move the message steps to a workflow run by other means, or leave this document out of the build until AsyncAPI support lands"),
-                );
-                SourceTarget::Unavailable
-            }
+            Sniffed::AsyncApi => self.asyncapi(file, root, source),
             Sniffed::Swagger => {
                 self.diags.push(
                     Diagnostic::new(
@@ -275,10 +268,10 @@ impl Loader<'_> {
                 self.diags.push(
                     Diagnostic::new(
                         Code::SourceKind,
-                        "this source is neither an OpenAPI description nor an Arazzo document",
+                        "this source is not an OpenAPI, AsyncAPI or Arazzo document",
                     )
                     .at(source.url.span)
-                    .label("no top-level `openapi` or `arazzo` field in the file this names"),
+                    .label("no top-level `openapi`, `asyncapi` or `arazzo` field in the file this names"),
                 );
                 SourceTarget::Unavailable
             }
@@ -308,10 +301,32 @@ impl Loader<'_> {
         }
     }
 
+    /// An AsyncAPI description and the files its `$ref`s reach.
+    fn asyncapi(
+        &mut self,
+        file: crate::source_map::FileId,
+        root: crate::node::Node,
+        source: &SourceDescription,
+    ) -> SourceTarget {
+        self.load_ref_targets(file, &root);
+        match AsyncApiDoc::new(file, root, &self.project.files) {
+            Ok(doc) => {
+                self.project.asyncapi.push(doc);
+                SourceTarget::AsyncApi(AsyncApiId(self.project.asyncapi.len() - 1))
+            }
+            Err(d) => {
+                self.diags
+                    .push(d.secondary(source.url.span, "referenced here"));
+                SourceTarget::Unavailable
+            }
+        }
+    }
+
     /// Reports a source whose declared `type` disagrees with what the file is.
     fn expect_kind(&mut self, target: SourceTarget, source: &SourceDescription) -> SourceTarget {
         let actual = match target {
             SourceTarget::OpenApi(_) => SourceType::OpenApi,
+            SourceTarget::AsyncApi(_) => SourceType::AsyncApi,
             SourceTarget::Arazzo(_) => SourceType::Arazzo,
             SourceTarget::Unavailable => return target,
         };

@@ -9,6 +9,7 @@ use super::{
     TimeoutPlan, Via,
 };
 use crate::expr::jsonpath::{GOESSNER, from_goessner, singular_pointer};
+use crate::index::Called;
 use crate::index::inputs::resolve_parameters_of;
 use crate::load::ArazzoId;
 use crate::model::{
@@ -92,6 +93,27 @@ impl<'p> Planner<'p> {
                     inputs,
                     reads_outputs: false,
                 }
+            }
+            target
+                if matches!(
+                    self.resolver(doc).called(target),
+                    Ok(Some(Called::Message(_)))
+                ) =>
+            {
+                self.diags.push(
+                    crate::diagnostics::Diagnostic::new(
+                        crate::diagnostics::Code::UnsupportedFeature,
+                        format!(
+                            "step `{}` sends or receives a message, which arazzo-rs checks but does not generate yet",
+                            step.step_id.value
+                        ),
+                    )
+                    .at(step.step_id.span)
+                    .label("a message step")
+                    .note("`cargo arazzo check` checks message steps against their AsyncAPI descriptions; generating them is being built")
+                    .help("to generate the document's other workflows, select them (`--workflow <id>`, `Builder::workflows`, `workflows = [...]`)"),
+                );
+                return None;
             }
             target => StepCall::Operation(Box::new(self.operation_call(
                 doc,
@@ -285,10 +307,8 @@ impl<'p> Planner<'p> {
         workflow_params: &[Parameter],
     ) -> Option<OperationCall> {
         let resolver = self.resolver(doc);
-        let op_ref = match target {
-            StepTarget::OperationId(id) => resolver.operation_id(id).ok()??,
-            StepTarget::OperationPath(path) => resolver.operation_path(path).ok()??,
-            StepTarget::WorkflowId(_) | StepTarget::ChannelPath(_) => return None,
+        let Called::Http(op_ref) = resolver.called(target).ok()?? else {
+            return None;
         };
         let op = operation(self.project, &op_ref).ok()?;
         let op_node = pointer::parse(&op.pointer)

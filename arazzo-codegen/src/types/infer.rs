@@ -3,7 +3,7 @@
 use super::{SchemaHome, Type, ValueType, Walk};
 use crate::expr::selector::{self, ParsedSelector, SelectorQuery};
 use crate::expr::{Expression, Part, Root, Segment, StringValue, WorkflowField, string_value};
-use crate::index::{OperationIndex, Resolver};
+use crate::index::{Called, OperationIndex, Resolver};
 use crate::load::ArazzoId;
 use crate::load::Project;
 use crate::model::{ArazzoVersion, Selector, Step, StepTarget, Workflow};
@@ -205,8 +205,54 @@ impl<'p> Typer<'p> {
                 }
             }
             Root::SourceDescription { .. } | Root::SelfUri => fixed(ValueType::new(Type::String)),
-            Root::Component { .. } | Root::Message { .. } => Located::Fixed(ValueType::json()),
+            Root::Message {
+                part: Part::Payload,
+                ..
+            } => self.received_payload(doc, step).map_or(
+                Located::Fixed(ValueType::json()),
+                |(home, node)| Located::Schema {
+                    home,
+                    node,
+                    tokens: navigation(expr),
+                },
+            ),
+            // Transports carry header values as text.
+            Root::Message { .. } => fixed(ValueType::new(Type::String).nullable()),
+            Root::Component { .. } => Located::Fixed(ValueType::json()),
         }
+    }
+
+    /// The payload schema of the one message a receive step may get (several: none).
+    fn received_payload(
+        &self,
+        doc: ArazzoId,
+        step: Option<&'p Step>,
+    ) -> Option<(SchemaHome<'p>, &'p Node)> {
+        let step = step?;
+        let resolver = Resolver {
+            project: self.project,
+            index: self.index,
+            doc,
+        };
+        let Called::Message(called) = resolver.called(step.target.as_ref()?).ok()?? else {
+            return None;
+        };
+        let resolved = crate::asyncapi::resolve(self.project, &called).ok()?;
+        let side = match step.action.as_ref().map(|a| a.value.as_str()) {
+            Some("receive") => resolved.receive?,
+            _ => return None,
+        };
+        let [message] = side.messages.as_slice() else {
+            return None;
+        };
+        let schema = message.payload?;
+        Some((
+            SchemaHome::OpenApi {
+                project: self.project,
+                file: schema.file,
+            },
+            schema.node,
+        ))
     }
 
     /// The value of output `dotted` among `outputs`, plus `expr`'s own navigation.
@@ -318,10 +364,8 @@ impl<'p> Typer<'p> {
             index: self.index,
             doc,
         };
-        let op = match step?.target.as_ref()? {
-            StepTarget::OperationId(id) => resolver.operation_id(id).ok()??,
-            StepTarget::OperationPath(path) => resolver.operation_path(path).ok()??,
-            StepTarget::WorkflowId(_) | StepTarget::ChannelPath(_) => return None,
+        let Called::Http(op) = resolver.called(step?.target.as_ref()?).ok()?? else {
+            return None;
         };
         operation(self.project, &op).ok()
     }

@@ -29,7 +29,7 @@ const MAX_REF_HOPS: usize = 32;
 
 impl<'p> SchemaHome<'p> {
     /// `node` with its `$ref`s followed, and the home the target lives in.
-    fn follow(self, node: &'p Node) -> Option<(SchemaHome<'p>, &'p Node)> {
+    pub fn follow(self, node: &'p Node) -> Option<(SchemaHome<'p>, &'p Node)> {
         let Some(reference) = node.get("$ref").and_then(Node::as_str) else {
             return Some((self, node));
         };
