@@ -200,6 +200,92 @@ pub enum Error {
         step: &'static str,
         reason: String,
     },
+    /// A message broker could not be reached, or refused to send or to subscribe.
+    #[error(
+        "workflow `{workflow}`, step `{step}`: {doing} (messages of source `{source_name}`) failed: {source}"
+    )]
+    Broker {
+        workflow: &'static str,
+        step: &'static str,
+        source_name: &'static str,
+        /// `connecting`, `sending` or `subscribing`.
+        doing: &'static str,
+        #[source]
+        source: crate::message::TransportError,
+    },
+    /// Messages of an AsyncAPI source need a transport, and none was set nor could be made for
+    /// the protocol of the description's server.
+    #[error(
+        "workflow `{workflow}`, step `{step}`: the messages of source `{source_name}` need a transport for protocol `{protocol}`: set one with `{setter}`, or enable the feature of arazzo-runtime for that protocol (`mqtt`, `nats`)"
+    )]
+    NoTransport {
+        workflow: &'static str,
+        step: &'static str,
+        source_name: &'static str,
+        protocol: String,
+        setter: &'static str,
+    },
+    /// No message came within the client's request limit, for a receive step without
+    /// `timeout`, and no failure action handled it.
+    #[error(
+        "workflow `{workflow}`, step `{step}`: no matching message within the client's limit of {limit_ms} ms (give the step a `timeout`, or change `Limits::request_timeout`)"
+    )]
+    NoMessage {
+        workflow: &'static str,
+        step: &'static str,
+        limit_ms: u64,
+    },
+    /// The message a step waited for carries a payload that is not what its content type says.
+    #[error(
+        "workflow `{workflow}`, step `{step}`: the message received is not valid `{content_type}` ({reason}); payload: {payload_excerpt}"
+    )]
+    MalformedMessage {
+        workflow: &'static str,
+        step: &'static str,
+        content_type: &'static str,
+        reason: String,
+        payload_excerpt: String,
+    },
+    /// A message payload larger than the client's body limit (`Client::with_limits`).
+    #[error(
+        "workflow `{workflow}`, step `{step}`: a message of {size} bytes is larger than the client's limit of {limit_bytes} bytes"
+    )]
+    MessageTooLarge {
+        workflow: &'static str,
+        step: &'static str,
+        limit_bytes: u64,
+        size: u64,
+    },
+    /// The subscription of a receive step ended (the broker closed the connection).
+    #[error(
+        "workflow `{workflow}`, step `{step}`: the subscription ended before a matching message came"
+    )]
+    SubscriptionClosed {
+        workflow: &'static str,
+        step: &'static str,
+    },
+    /// A channel parameter whose value would change the channel address (a level separator or
+    /// a wildcard) or is empty: nothing is sent or received.
+    #[error(
+        "workflow `{workflow}`, step `{step}`: channel parameter `{parameter}` is `{value}`, which would change the channel's address; nothing was sent or received"
+    )]
+    ChannelParameter {
+        workflow: &'static str,
+        step: &'static str,
+        parameter: &'static str,
+        value: String,
+    },
+    /// A success criterion of a message step did not hold on the message received.
+    #[error(
+        "workflow `{workflow}`, step `{step}`: criterion `{criterion}` ({location}) did not hold; payload: {payload_excerpt}"
+    )]
+    MessageCriterionFailed {
+        workflow: &'static str,
+        step: &'static str,
+        criterion: &'static str,
+        location: Location,
+        payload_excerpt: String,
+    },
 }
 
 impl Error {
@@ -222,6 +308,14 @@ impl Error {
             | Error::Body { workflow, .. }
             | Error::Ended { workflow, .. }
             | Error::StepBudgetExceeded { workflow, .. }
+            | Error::Broker { workflow, .. }
+            | Error::NoTransport { workflow, .. }
+            | Error::NoMessage { workflow, .. }
+            | Error::MalformedMessage { workflow, .. }
+            | Error::MessageTooLarge { workflow, .. }
+            | Error::SubscriptionClosed { workflow, .. }
+            | Error::ChannelParameter { workflow, .. }
+            | Error::MessageCriterionFailed { workflow, .. }
             | Error::ChildInput { workflow, .. } => workflow,
         }
     }
@@ -244,6 +338,14 @@ impl Error {
             | Error::Body { step, .. }
             | Error::Ended { step, .. }
             | Error::StepBudgetExceeded { step, .. }
+            | Error::Broker { step, .. }
+            | Error::NoTransport { step, .. }
+            | Error::NoMessage { step, .. }
+            | Error::MalformedMessage { step, .. }
+            | Error::MessageTooLarge { step, .. }
+            | Error::SubscriptionClosed { step, .. }
+            | Error::ChannelParameter { step, .. }
+            | Error::MessageCriterionFailed { step, .. }
             | Error::ChildInput { step, .. } => Some(step),
             Error::OutputType { .. } => None,
         }

@@ -3,7 +3,9 @@
 //!
 //! What users of a generated client meet is public here: [`Error`] (with the [`Location`] of a
 //! failed criterion), [`Secret`] for credentials, [`Sleeper`] to decide how retries wait (or to
-//! record the delays in tests), and [`DEFAULT_STEP_BUDGET`]. What only generated code calls
+//! record the delays in tests), and [`DEFAULT_STEP_BUDGET`]; [`message::Transport`] to plug a
+//! broker client into the steps that send and receive messages (features `mqtt` and `nats`
+//! bring two). What only generated code calls
 //! lives in a hidden module whose shape may change with any release of the generator.
 
 mod auth;
@@ -16,6 +18,7 @@ mod error;
 mod flow;
 mod http;
 mod limits;
+pub mod message;
 pub mod oauth;
 mod redact;
 mod value;
@@ -56,6 +59,9 @@ pub mod __private {
     pub use crate::flow::{Budget, Retries, RunResult, Traced, WorkflowFuture, boxed, within};
     pub use crate::http::calls::{delete, get, head, options, patch, post, put, query, trace};
     pub use crate::http::{Call, Exchange, FieldValue, HttpClient, SharedHook};
+    pub use crate::message::delivery::Delivery;
+    pub use crate::message::receive::{Correlation, Expect, Wait, receive, send, subscribe};
+    pub use crate::message::source::{MessageSource, Server, address};
     pub use crate::oauth::grants;
     pub use crate::value::{
         Part, at, child_input, condition_text, field, inputs, output, output_ref, pick, read,

@@ -2,6 +2,8 @@
 
 mod bench_compile;
 mod bench_instructions;
+mod brokers;
+mod debian;
 mod npm;
 mod oidc;
 mod prism;
@@ -199,9 +201,16 @@ fn test() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let brokers = match brokers::start(&workspace()) {
+        Ok(brokers) => brokers,
+        Err(e) => {
+            eprintln!("xtask: the message brokers for the message step tests cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let mut steps = steps;
     if let Some((_, test)) = steps.last_mut() {
-        for (var, value) in &servers.env {
+        for (var, value) in servers.env.iter().chain(&brokers.env) {
             test.env(var, value);
         }
         test.env(provider.env.0, &provider.env.1);

@@ -1,0 +1,205 @@
+//! MQTT 5, through `rumqttc` (feature `mqtt`): a channel address is a topic, message headers
+//! are MQTT 5 user properties and the content type is the publish's content type. One
+//! connection per transport, QoS 1 both ways.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rumqttc::v5::mqttbytes::QoS;
+use rumqttc::v5::mqttbytes::v5::{Packet, PublishProperties};
+use rumqttc::v5::{AsyncClient, Event, EventLoop, MqttOptions};
+use tokio::sync::mpsc;
+
+use super::{BoxFuture, IncomingMessage, OutgoingMessage, Subscription, Transport, TransportError};
+
+/// Requests the client queues before `send` waits.
+const QUEUE: usize = 64;
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+type Routes = Arc<Mutex<Vec<(String, mpsc::Sender<IncomingMessage>)>>>;
+
+/// A [`Transport`] over one MQTT 5 connection.
+pub struct MqttTransport {
+    client: AsyncClient,
+    routes: Routes,
+    /// One subscribe at a time, so the next SUBACK is this one's.
+    subscribing: tokio::sync::Mutex<mpsc::Receiver<Result<(), String>>>,
+    _event_loop: AbortOnDrop,
+}
+
+impl std::fmt::Debug for MqttTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MqttTransport").finish_non_exhaustive()
+    }
+}
+
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl MqttTransport {
+    /// Connects to the broker at `url` (`mqtt://host:1883`, or `host:1883` as AsyncAPI 3.0
+    /// servers write it), as a new client without credentials.
+    pub async fn connect(url: &str) -> Result<Self, TransportError> {
+        let rest = url
+            .strip_prefix("mqtt://")
+            .or_else(|| url.strip_prefix("tcp://"))
+            .unwrap_or(url);
+        if url.starts_with("mqtts://") || url.starts_with("ssl://") {
+            return Err(TransportError::new(
+                "MQTT over TLS: build the connection's options with rumqttc and use `MqttTransport::from_options`",
+            ));
+        }
+        let authority = rest.split('/').next().unwrap_or(rest);
+        let (host, port) = match authority.rsplit_once(':') {
+            Some((host, port)) => (
+                host,
+                port.parse::<u16>()
+                    .map_err(|_| TransportError::new(format!("`{port}` is not a port")))?,
+            ),
+            None => (authority, 1883),
+        };
+        Self::from_options(MqttOptions::new(client_id(), host, port)).await
+    }
+
+    /// Connects with options made with rumqttc (credentials, TLS, keep-alive, …).
+    pub async fn from_options(options: MqttOptions) -> Result<Self, TransportError> {
+        let (client, mut events) = AsyncClient::new(options, QUEUE);
+        // Connected means the broker said so: a refusal is this call's error, not a later one.
+        tokio::time::timeout(CONNECT_TIMEOUT, async {
+            loop {
+                match events.poll().await {
+                    Ok(Event::Incoming(Packet::ConnAck(_))) => return Ok(()),
+                    Ok(_) => {}
+                    Err(e) => return Err(TransportError::new(e)),
+                }
+            }
+        })
+        .await
+        .map_err(|_| TransportError::new("the MQTT broker did not answer within 10 s"))??;
+        let routes: Routes = Arc::new(Mutex::new(Vec::new()));
+        let (acks_tx, acks) = mpsc::channel(4);
+        let task = tokio::spawn(run(events, routes.clone(), acks_tx));
+        Ok(MqttTransport {
+            client,
+            routes,
+            subscribing: tokio::sync::Mutex::new(acks),
+            _event_loop: AbortOnDrop(task),
+        })
+    }
+}
+
+fn client_id() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "arazzo-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Drives the connection: incoming publishes go to the subscriptions of their topic, SUBACKs to
+/// the subscribe waiting for one. rumqttc reconnects on the next poll after an error.
+async fn run(mut events: EventLoop, routes: Routes, acks: mpsc::Sender<Result<(), String>>) {
+    loop {
+        match events.poll().await {
+            Ok(Event::Incoming(Packet::Publish(p))) => {
+                let topic = String::from_utf8_lossy(&p.topic).into_owned();
+                let properties = p.properties.unwrap_or_default();
+                let message = IncomingMessage {
+                    headers: properties.user_properties,
+                    payload: p.payload.to_vec(),
+                };
+                let senders: Vec<mpsc::Sender<IncomingMessage>> = routes
+                    .lock()
+                    .map(|r| {
+                        r.iter()
+                            .filter(|(t, _)| *t == topic)
+                            .map(|(_, s)| s.clone())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                for sender in senders {
+                    let _ = sender.send(message.clone()).await;
+                }
+                if let Ok(mut r) = routes.lock() {
+                    r.retain(|(_, s)| !s.is_closed());
+                }
+            }
+            Ok(Event::Incoming(Packet::SubAck(ack))) => {
+                let refused = ack
+                    .return_codes
+                    .iter()
+                    .find(|c| {
+                        !matches!(
+                            c,
+                            rumqttc::v5::mqttbytes::v5::SubscribeReasonCode::Success(_)
+                        )
+                    })
+                    .map(|c| format!("the broker refused the subscription: {c:?}"));
+                let _ = acks.send(refused.map_or(Ok(()), Err)).await;
+            }
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "MQTT connection lost; reconnecting");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        }
+    }
+}
+
+impl Transport for MqttTransport {
+    fn send<'a>(
+        &'a self,
+        address: &'a str,
+        message: OutgoingMessage,
+    ) -> BoxFuture<'a, Result<(), TransportError>> {
+        Box::pin(async move {
+            let properties = PublishProperties {
+                user_properties: message.headers,
+                content_type: message.content_type,
+                ..PublishProperties::default()
+            };
+            self.client
+                .publish_with_properties(
+                    address,
+                    QoS::AtLeastOnce,
+                    false,
+                    message.payload,
+                    properties,
+                )
+                .await
+                .map_err(TransportError::new)
+        })
+    }
+
+    fn subscribe<'a>(
+        &'a self,
+        address: &'a str,
+    ) -> BoxFuture<'a, Result<Subscription, TransportError>> {
+        Box::pin(async move {
+            let mut acks = self.subscribing.lock().await;
+            let (tx, subscription) = Subscription::channel();
+            if let Ok(mut r) = self.routes.lock() {
+                r.push((address.to_owned(), tx));
+            }
+            self.client
+                .subscribe(address, QoS::AtLeastOnce)
+                .await
+                .map_err(TransportError::new)?;
+            match tokio::time::timeout(CONNECT_TIMEOUT, acks.recv()).await {
+                Ok(Some(Ok(()))) => Ok(subscription),
+                Ok(Some(Err(refused))) => Err(TransportError::new(refused)),
+                Ok(None) => Err(TransportError::new("the MQTT connection ended")),
+                Err(_) => Err(TransportError::new(
+                    "the MQTT broker did not acknowledge the subscription within 10 s",
+                )),
+            }
+        })
+    }
+}

@@ -1,0 +1,117 @@
+//! Real message brokers for the tests of message steps, from Debian's packages (pinned upstream
+//! versions, unpacked into `.tools/`): NATS's `nats-server` and Eclipse Mosquitto (MQTT 5). Both
+//! listen on loopback only and stop when dropped. Tests find them through `ARAZZO_NATS` and
+//! `ARAZZO_MQTT`.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use crate::debian::{self, Package};
+
+const NATS_PORT: u16 = 4691;
+const MQTT_PORT: u16 = 4692;
+
+const NATS: &[Package] = &[Package {
+    name: "nats-server",
+    upstream: "2.9.10",
+}];
+
+/// Mosquitto and the libraries it links that a bare Debian machine lacks.
+const MOSQUITTO: &[Package] = &[
+    Package {
+        name: "mosquitto",
+        upstream: "2.0.11",
+    },
+    Package {
+        name: "libcjson1",
+        upstream: "1.7.15",
+    },
+    Package {
+        name: "libdlt2",
+        upstream: "2.18.8",
+    },
+    Package {
+        name: "libwrap0",
+        upstream: "7.6.q",
+    },
+    Package {
+        name: "libnsl2",
+        upstream: "1.3.0",
+    },
+];
+
+/// The running brokers; each stopped when dropped, whatever happened meanwhile.
+pub struct Brokers {
+    children: Vec<Child>,
+    pub env: Vec<(&'static str, String)>,
+}
+
+impl Drop for Brokers {
+    fn drop(&mut self) {
+        for child in &mut self.children {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+pub fn start(workspace: &Path) -> Result<Brokers, String> {
+    let logs = workspace.join("target/brokers");
+    std::fs::create_dir_all(&logs).map_err(|e| format!("cannot create {}: {e}", logs.display()))?;
+    let mut brokers = Brokers {
+        children: Vec::new(),
+        env: Vec::new(),
+    };
+
+    let nats = debian::install(workspace, "nats", NATS)?;
+    let log = logs.join("nats.log");
+    brokers.children.push(spawn(
+        Command::new(nats.join("usr/sbin/nats-server")).args([
+            "-a",
+            "127.0.0.1",
+            "-p",
+            &NATS_PORT.to_string(),
+        ]),
+        &log,
+    )?);
+    crate::npm::wait_until_listening("nats-server", NATS_PORT, &log)?;
+    brokers
+        .env
+        .push(("ARAZZO_NATS", format!("nats://127.0.0.1:{NATS_PORT}")));
+
+    let mosquitto = debian::install(workspace, "mosquitto", MOSQUITTO)?;
+    let config = logs.join("mosquitto.conf");
+    std::fs::write(
+        &config,
+        format!("listener {MQTT_PORT} 127.0.0.1\nallow_anonymous true\n"),
+    )
+    .map_err(|e| format!("cannot write {}: {e}", config.display()))?;
+    let libraries = ["usr/lib/x86_64-linux-gnu", "lib/x86_64-linux-gnu"]
+        .map(|l| mosquitto.join(l).display().to_string())
+        .join(":");
+    let log = logs.join("mosquitto.log");
+    brokers.children.push(spawn(
+        Command::new(mosquitto.join("usr/sbin/mosquitto"))
+            .arg("-c")
+            .arg(&config)
+            .env("LD_LIBRARY_PATH", libraries),
+        &log,
+    )?);
+    crate::npm::wait_until_listening("mosquitto", MQTT_PORT, &log)?;
+    brokers
+        .env
+        .push(("ARAZZO_MQTT", format!("mqtt://127.0.0.1:{MQTT_PORT}")));
+    Ok(brokers)
+}
+
+fn spawn(command: &mut Command, log: &Path) -> Result<Child, String> {
+    let out =
+        std::fs::File::create(log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
+    let err = out.try_clone().map_err(|e| e.to_string())?;
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(out))
+        .stderr(Stdio::from(err))
+        .spawn()
+        .map_err(|e| format!("cannot start {:?}: {e}", command.get_program()))
+}
