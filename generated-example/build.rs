@@ -39,6 +39,8 @@ const WORKFLOWS: &[(&str, &str)] = &[
     ("bookshop.rs", "swagger/bookshop.arazzo.yaml"),
     ("kennel.rs", "oauth/kennel.arazzo.yaml"),
     ("token_workflows.rs", "oauth/token-workflows.arazzo.yaml"),
+    ("pet_purchase.rs", "asyncapi/pet-purchase.arazzo.yaml"),
+    ("kitchen.rs", "asyncapi/kitchen.arazzo.yaml"),
 ];
 
 /// Workflows that evaluate XPath: generated with feature `xpath`, which gives both the

@@ -74,6 +74,11 @@ fn request_shape_fixtures_generate_reviewed_code() {
 }
 
 #[test]
+fn message_fixtures_generate_reviewed_code() {
+    assert_eq!(snapshot_all("asyncapi"), 2);
+}
+
+#[test]
 fn oauth_fixtures_generate_reviewed_code() {
     assert_eq!(snapshot_all("oauth"), 2);
 }

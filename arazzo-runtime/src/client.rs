@@ -50,6 +50,61 @@ impl ClientSettings {
     }
 
     /// The step budget of one run of `workflow`.
+    /// How long a message step may take: its `timeout`, else the request limit.
+    pub fn message_wait(
+        &self,
+        step: Option<crate::descriptor::Timeout>,
+    ) -> crate::message::receive::Wait {
+        let default = self
+            .limits
+            .request_timeout
+            .unwrap_or(std::time::Duration::from_secs(60 * 60 * 24 * 365));
+        crate::message::receive::Wait::of(step, default)
+    }
+
+    /// What a receive step accepts: payloads within the body limit.
+    pub fn message_expect(
+        &self,
+        json: bool,
+        content_type: &'static str,
+    ) -> crate::message::receive::Expect {
+        crate::message::receive::Expect {
+            json,
+            max_bytes: self
+                .limits
+                .max_body_bytes
+                .and_then(|b| usize::try_from(b).ok())
+                .unwrap_or(usize::MAX),
+            content_type,
+        }
+    }
+
+    /// Waits before a message step is retried: the action's `retryAfter` (messages carry no
+    /// `Retry-After`), within the client's limit.
+    pub async fn wait_before_message_retry(
+        &self,
+        delivery: &crate::message::delivery::Delivery,
+        retry_after: Option<f64>,
+    ) -> Result<(), Error> {
+        let delay = retry_after
+            .filter(|s| s.is_finite() && *s > 0.0)
+            .and_then(|s| std::time::Duration::try_from_secs_f64(s).ok())
+            .unwrap_or(std::time::Duration::ZERO);
+        if let Some(limit) = self.limits.max_retry_delay
+            && delay > limit
+        {
+            return Err(Error::RetryDelay {
+                workflow: delivery.workflow,
+                step: delivery.step,
+                asked_ms: millis(delay),
+                asked_by: "the action's retryAfter",
+                limit_ms: millis(limit),
+            });
+        }
+        self.sleeper.sleep(delay).await;
+        Ok(())
+    }
+
     pub fn budget(&self, workflow: &'static str) -> Budget {
         Budget::new(workflow, self.step_budget)
     }

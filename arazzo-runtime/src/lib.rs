@@ -60,6 +60,7 @@ pub mod __private {
     pub use crate::http::calls::{delete, get, head, options, patch, post, put, query, trace};
     pub use crate::http::{Call, Exchange, FieldValue, HttpClient, SharedHook};
     pub use crate::message::delivery::Delivery;
+    pub use crate::message::outgoing::outgoing;
     pub use crate::message::receive::{Correlation, Expect, Wait, receive, send, subscribe};
     pub use crate::message::source::{MessageSource, Server, address};
     pub use crate::oauth::grants;

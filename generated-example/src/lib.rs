@@ -75,6 +75,18 @@ pub mod token_workflows {
     include!(concat!(env!("OUT_DIR"), "/token_workflows.rs"));
 }
 
+/// A pet found over HTTP, ordered by message, confirmed by a reply that carries the order's
+/// correlation id (`fixtures/asyncapi/pet-purchase.arazzo.yaml`, AsyncAPI 3.0).
+pub mod pet_purchase {
+    include!(concat!(env!("OUT_DIR"), "/pet_purchase.rs"));
+}
+
+/// A kitchen ticket sent to a station's channel, then the dish it became, matched by a
+/// correlation id in the payload (`fixtures/asyncapi/kitchen.arazzo.yaml`, AsyncAPI 2.6).
+pub mod kitchen {
+    include!(concat!(env!("OUT_DIR"), "/kitchen.rs"));
+}
+
 /// A workflow over a Swagger 2.0 description.
 pub mod bookshop {
     include!(concat!(env!("OUT_DIR"), "/bookshop.rs"));

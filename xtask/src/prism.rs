@@ -10,23 +10,25 @@ use crate::npm;
 
 const PRISM_VERSION: &str = "5.16.0";
 
-/// `(source name, fixture description, upstream description)`.
-const DESCRIPTIONS: &[(&str, &str, &str)] = &[
+/// `(source name, fixture description, upstream description if there is one)`.
+const DESCRIPTIONS: &[(&str, &str, Option<&str>)] = &[
     (
         "conversations",
         "fixtures/twilio/conversations.openapi.yaml",
-        "twilio/twilio_conversations_v1.yaml",
+        Some("twilio/twilio_conversations_v1.yaml"),
     ),
     (
         "autopilot",
         "fixtures/twilio/autopilot.openapi.yaml",
-        "twilio/twilio_autopilot_v1.yaml",
+        Some("twilio/twilio_autopilot_v1.yaml"),
     ),
     (
         "chat",
         "fixtures/twilio/ip-messaging.openapi.yaml",
-        "twilio/twilio_ip_messaging_v2.yaml",
+        Some("twilio/twilio_ip_messaging_v2.yaml"),
     ),
+    // The HTTP half of the message workflows' tests.
+    ("shop", "fixtures/asyncapi/pet-shop.openapi.yaml", None),
 ];
 
 /// Running Prism servers; stopped when dropped, whatever happened meanwhile.
@@ -144,7 +146,7 @@ pub fn start_all(workspace: &Path, upstream: Option<&Path>) -> Result<Servers, S
             "ARAZZO_PRISM_UPSTREAM",
             DESCRIPTIONS
                 .iter()
-                .map(|(name, _, real)| (*name, upstream.join(real)))
+                .filter_map(|(name, _, real)| Some((*name, upstream.join((*real)?))))
                 .collect(),
         ));
     }

@@ -40,6 +40,18 @@ pub fn client(plan: &DocumentPlan) -> TokenStream {
         quote! { #f: #url.into() }
     });
     let scheme_inits = client.schemes.iter().map(credentials::init);
+    let message_fields = client.message_sources.iter().map(|m| {
+        let f = ident(&m.field);
+        quote! { #f: ::arazzo_runtime::__private::MessageSource }
+    });
+    let message_inits = client
+        .message_sources
+        .iter()
+        .map(super::messages::source_init);
+    let message_setters = client
+        .message_sources
+        .iter()
+        .map(super::messages::source_setters);
     let settings = match client.step_budget {
         Some(budget) => quote! { ::arazzo_runtime::__private::ClientSettings::new(#budget) },
         None => quote! { ::std::default::Default::default() },
@@ -49,14 +61,20 @@ pub fn client(plan: &DocumentPlan) -> TokenStream {
             .sources
             .iter()
             .map(|s| format!("`{}` at `{}`", s.name, s.default_url))
+            .chain(client.message_sources.iter().filter_map(|m| {
+                let (_, protocol, url) = m.servers.first()?;
+                Some(format!("`{}` at `{url}` (`{protocol}`)", m.name))
+            }))
             .collect();
-        docs(
-            &format!(
+        let text = if listed.is_empty() {
+            "A client with the default settings.".to_owned()
+        } else {
+            format!(
                 "A client that sends each source's requests to its first server: {}.",
                 listed.join(", ")
-            ),
-            4,
-        )
+            )
+        };
+        docs(&text, 4)
     };
     let source_setters = client.sources.iter().map(|s| {
         let (f, setter) = (ident(&s.field), ident(&s.setter));
@@ -94,6 +112,7 @@ pub fn client(plan: &DocumentPlan) -> TokenStream {
         pub struct Client {
             settings: ::arazzo_runtime::__private::ClientSettings,
             #( #source_fields, )*
+            #( #message_fields, )*
             #( #scheme_fields, )*
         }
 
@@ -109,6 +128,7 @@ pub fn client(plan: &DocumentPlan) -> TokenStream {
                 Client {
                     settings: #settings,
                     #( #source_inits, )*
+                    #( #message_inits, )*
                     #( #scheme_inits, )*
                 }
             }
@@ -150,6 +170,7 @@ pub fn client(plan: &DocumentPlan) -> TokenStream {
             }
 
             #( #source_setters )*
+            #( #message_setters )*
             #( #scheme_setters )*
             #( #methods )*
         }

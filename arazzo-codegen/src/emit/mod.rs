@@ -7,6 +7,7 @@
 mod client;
 mod credentials;
 mod format;
+mod messages;
 mod step;
 mod types;
 mod values;

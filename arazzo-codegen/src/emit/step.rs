@@ -27,6 +27,7 @@ pub fn method(w: &WorkflowPlan, s: &StepPlan) -> TokenStream {
     let constants = constants(s);
     let run = match &s.call {
         StepCall::Operation(op) => operation(s, op),
+        StepCall::Message(m) => super::messages::call(s, m),
         StepCall::Workflow {
             callee,
             inputs,
@@ -74,6 +75,7 @@ pub fn summary(s: &StepPlan) -> String {
                 .unwrap_or_default();
             format!("{id}(`{} {}`)", op.method.as_str(), op.path)
         }
+        StepCall::Message(m) => super::messages::summary(m),
         StepCall::Workflow { callee, .. } => format!("runs workflow `{}`", callee.key),
     }
 }
@@ -268,8 +270,10 @@ fn action_body(s: &StepPlan, action: &ActionPlan, success: bool, last: bool) -> 
                 }
                 None => quote! { None },
             };
-            let wait = quote! {
-                self.client.settings.wait_before_retry(&exchange, #after).await?;
+            let wait = if matches!(s.call, StepCall::Message(_)) {
+                quote! { self.client.settings.wait_before_message_retry(&exchange, #after).await?; }
+            } else {
+                quote! { self.client.settings.wait_before_retry(&exchange, #after).await?; }
             };
             let (target, then) = match via {
                 None => (String::new(), quote! { return Ok(Some(Step::#this)); }),

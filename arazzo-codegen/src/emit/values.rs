@@ -90,6 +90,8 @@ pub fn value_ref(r: &ValueRef) -> TokenStream {
         Source::ResponseHeader(n) => owned(quote! { exchange.response_header(#n) }),
         Source::RequestBody => read(quote! { exchange.request_body() }),
         Source::ResponseBody => read(quote! { exchange.response_body() }),
+        Source::MessagePayload => read(quote! { exchange.message_payload() }),
+        Source::MessageHeader(n) => owned(quote! { exchange.message_header(#n) }),
         Source::Inputs => read(quote! { Some(&self.inputs) }),
         Source::TypedInput { field: Some(f) } => {
             let f = ident(f);
@@ -151,6 +153,7 @@ fn place(v: &Lowered) -> Option<TokenStream> {
         let root = match &r.source {
             Source::RequestBody => Some(quote! { exchange.request_body() }),
             Source::ResponseBody => Some(quote! { exchange.response_body() }),
+            Source::MessagePayload => Some(quote! { exchange.message_payload() }),
             Source::Inputs => Some(quote! { Some(&self.inputs) }),
             Source::StepOutput { field: Some(f), .. } => {
                 let f = ident(f);

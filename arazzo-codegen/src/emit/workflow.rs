@@ -199,6 +199,14 @@ fn run_struct(w: &WorkflowPlan) -> TokenStream {
         });
         inits.push(quote! { resume: None });
     }
+    for (field, s) in super::messages::subscription_fields(&w.run.subscriptions)
+        .into_iter()
+        .zip(&w.run.subscriptions)
+    {
+        fields.push(field);
+        let f = ident(&s.field);
+        inits.push(quote! { #f: None });
+    }
     fields.push(quote! {
         /// The status of the last operation run.
         status: Option<u16>
@@ -259,6 +267,7 @@ fn run_methods(w: &WorkflowPlan) -> TokenStream {
         quote! { #field: #value }
     });
     let queries = output_queries(w);
+    let subscribe = super::messages::subscribe(&w.run.subscriptions);
     let steps = w.steps.iter().map(|s| step::method(w, s));
     let runs = w.runs.iter().map(run_other);
     let ended = w.run.ends_on_failure.then(|| ended(w));
@@ -267,6 +276,7 @@ fn run_methods(w: &WorkflowPlan) -> TokenStream {
             /// then gathers the workflow's outputs.
             async fn execute(mut self) -> rt::RunResult<Output> {
                 #( #dependencies )*
+                #( #subscribe )*
                 let mut budget = self.client.settings.budget(WORKFLOW);
                 let mut next = #first;
                 while let Some(step) = next {

@@ -64,6 +64,11 @@ pub fn plan(
         file: project.files.display_name(doc.file),
         client: ClientPlan {
             sources: planner.sources.into_iter().map(|(_, s)| s).collect(),
+            message_sources: planner
+                .message_sources
+                .into_iter()
+                .map(|(_, s)| s)
+                .collect(),
             schemes: planner.schemes,
             step_budget: settings.step_budget,
         },
@@ -143,6 +148,8 @@ pub(super) struct Planner<'p> {
     pub diags: Diagnostics,
     /// Sources the generated operations call, by description, in the order first called.
     pub sources: Vec<(OpenApiId, SourcePlan)>,
+    /// AsyncAPI sources the message steps use, in the order first used.
+    pub message_sources: Vec<(crate::load::AsyncApiId, super::MessageSourcePlan)>,
     pub schemes: Vec<SchemePlan>,
     /// The generated client's fields and methods.
     pub fields: Namer,
@@ -177,6 +184,7 @@ impl<'p> Planner<'p> {
             typer,
             diags: Diagnostics::new(),
             sources: Vec::new(),
+            message_sources: Vec::new(),
             schemes: Vec::new(),
             fields,
             methods,

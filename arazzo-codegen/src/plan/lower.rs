@@ -23,6 +23,10 @@ pub enum Source {
     RequestBody,
     ResponseHeader(String),
     ResponseBody,
+    /// `$message.payload` of the message a receive step got (1.1).
+    MessagePayload,
+    /// `$message.header.<name>`.
+    MessageHeader(String),
     /// The workflow's inputs object; the input's name is the first pointer token. What the run
     /// holds decides how it is read: see [`Source::TypedInput`].
     Inputs,
@@ -418,8 +422,13 @@ impl<'p> Lowerer<'p> {
                         serde_json::Value::String(u.value.clone())
                     }),
             ),
-            // Refused by the checks: no step of a compiled workflow has a message.
-            Root::Message { .. } => Source::Constant(serde_json::Value::Null),
+            Root::Message {
+                part: Part::Payload,
+                ..
+            } => Source::MessagePayload,
+            Root::Message { name, .. } => {
+                Source::MessageHeader(name.as_ref().map(|n| n.text.clone()).unwrap_or_default())
+            }
         };
         pointer.extend(e.path.iter().map(|s| match s {
             Segment::Member(m) => m.clone(),

@@ -6,6 +6,7 @@
 
 mod document;
 mod lower;
+mod messages;
 mod names;
 mod reads;
 mod sources;
@@ -41,10 +42,12 @@ pub struct DocumentPlan {
     pub uses_xpath: bool,
 }
 
-/// The generated `Client`: a base URL per source, a credential per security scheme.
+/// The generated `Client`: a base URL per source, a credential per security scheme, a message
+/// source per AsyncAPI description.
 #[derive(Debug, Clone)]
 pub struct ClientPlan {
     pub sources: Vec<SourcePlan>,
+    pub message_sources: Vec<MessageSourcePlan>,
     pub schemes: Vec<SchemePlan>,
     /// The default step budget chosen at generation; `None`: the runtime's.
     pub step_budget: Option<usize>,
@@ -59,6 +62,18 @@ pub struct SourcePlan {
     pub setter: String,
     /// `servers[0]`, variables at their defaults.
     pub default_url: String,
+}
+
+/// An AsyncAPI source the workflows send to or receive from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageSourcePlan {
+    pub name: String,
+    /// The client field holding its `MessageSource`, its transport setter, its server setter.
+    pub field: String,
+    pub transport_setter: String,
+    pub server_setter: String,
+    /// `(name, protocol, url)` of the description's servers, in order.
+    pub servers: Vec<(String, String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -187,6 +202,8 @@ pub struct RunPlan {
     pub unreachable_steps: bool,
     /// The steps' variant names are ones clippy's `enum_variant_names` objects to.
     pub similar_step_names: bool,
+    /// The subscriptions of the steps that receive messages.
+    pub subscriptions: Vec<SubscriptionPlan>,
 }
 
 /// How a run holds the workflow's inputs.
@@ -271,6 +288,8 @@ pub struct StepPlan {
 #[derive(Debug, Clone)]
 pub enum StepCall {
     Operation(Box<OperationCall>),
+    /// A message sent to or received from an AsyncAPI channel (1.1).
+    Message(Box<MessageCall>),
     /// Another workflow, with the step's parameters as its inputs.
     Workflow {
         callee: Callee,
@@ -290,6 +309,120 @@ pub struct OperationCall {
     pub params: Vec<ParamPlan>,
     pub body: Option<BodyPlan>,
     pub auth: AuthPlan,
+}
+
+impl StepCall {
+    /// Every value the call sends or passes on (not its criteria, actions or outputs).
+    pub fn values(&self) -> Vec<&Lowered> {
+        let mut values: Vec<&Lowered> = Vec::new();
+        match self {
+            StepCall::Operation(op) => {
+                values.extend(op.params.iter().map(|p| &p.value));
+                if let Some(b) = &op.body {
+                    values.push(&b.value);
+                    values.extend(b.replacements.iter().map(|(_, v)| v));
+                }
+            }
+            StepCall::Message(m) => {
+                values.extend(m.channel_params.iter().map(|(_, _, v)| v));
+                match &m.kind {
+                    MessageKind::Send { headers, payload } => {
+                        values.extend(headers.iter().map(|(_, v)| v));
+                        if let Some(b) = payload {
+                            values.push(&b.value);
+                            values.extend(b.replacements.iter().map(|(_, v)| v));
+                        }
+                    }
+                    MessageKind::Receive { correlation, .. } => {
+                        values.extend(correlation.iter().map(|c| &c.value));
+                    }
+                }
+            }
+            StepCall::Workflow { inputs, .. } => values.extend(inputs.iter().map(|(_, v)| v)),
+        }
+        values
+    }
+
+    /// [`StepCall::values`], to change.
+    pub fn values_mut(&mut self) -> Vec<&mut Lowered> {
+        let mut values: Vec<&mut Lowered> = Vec::new();
+        match self {
+            StepCall::Operation(op) => {
+                values.extend(op.params.iter_mut().map(|p| &mut p.value));
+                if let Some(b) = &mut op.body {
+                    values.push(&mut b.value);
+                    values.extend(b.replacements.iter_mut().map(|(_, v)| v));
+                }
+            }
+            StepCall::Message(m) => {
+                values.extend(m.channel_params.iter_mut().map(|(_, _, v)| v));
+                match &mut m.kind {
+                    MessageKind::Send { headers, payload } => {
+                        values.extend(headers.iter_mut().map(|(_, v)| v));
+                        if let Some(b) = payload {
+                            values.push(&mut b.value);
+                            values.extend(b.replacements.iter_mut().map(|(_, v)| v));
+                        }
+                    }
+                    MessageKind::Receive { correlation, .. } => {
+                        values.extend(correlation.iter_mut().map(|c| &mut c.value));
+                    }
+                }
+            }
+            StepCall::Workflow { inputs, .. } => {
+                values.extend(inputs.iter_mut().map(|(_, v)| v));
+            }
+        }
+        values
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct MessageCall {
+    pub operation_id: Option<String>,
+    /// The client field with the source's `MessageSource`.
+    pub source: String,
+    /// The channel's address, `{name}` placeholders and all.
+    pub address: String,
+    /// `(name, value as written, value)` of the `in: channel` parameters.
+    pub channel_params: Vec<(String, String, Lowered)>,
+    pub kind: MessageKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum MessageKind {
+    Send {
+        /// `(name, value)` of the `in: header` parameters.
+        headers: Vec<(String, Lowered)>,
+        /// `None`: an empty payload.
+        payload: Option<BodyPlan>,
+    },
+    Receive {
+        /// The run field holding the subscription, opened when the run starts.
+        subscription: String,
+        correlation: Option<CorrelationPlan>,
+        /// The messages are JSON (else their payload is read as text).
+        json: bool,
+        content_type: String,
+    },
+}
+
+/// Where the messages carry their correlation id, and the value the step waits for.
+#[derive(Debug, Clone)]
+pub struct CorrelationPlan {
+    pub in_header: bool,
+    pub pointer: Vec<String>,
+    pub value: Lowered,
+}
+
+/// A subscription a run opens before its first step, for a step that receives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubscriptionPlan {
+    pub field: String,
+    pub step: String,
+    pub source: String,
+    pub address: String,
+    pub channel_params: Vec<(String, String, Lowered)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

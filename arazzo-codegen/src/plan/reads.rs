@@ -8,8 +8,7 @@ use super::step::DraftStep;
 use crate::types::ValueType;
 
 use super::{
-    ActionPlan, Cond, Lowered, Operand, OutputPlan, Source, StepCall, StepPlan, TemplatePart,
-    ValueRef,
+    ActionPlan, Cond, Lowered, Operand, OutputPlan, Source, StepPlan, TemplatePart, ValueRef,
 };
 
 /// Calls `f` with every value reference in `v`.
@@ -108,17 +107,7 @@ fn visit_cond_mut(c: &mut Cond, f: &mut dyn FnMut(&mut ValueRef)) {
 
 /// Every lowered value and condition of a step: its request, criteria, actions and outputs.
 fn step_parts(s: &StepPlan) -> (Vec<&Lowered>, Vec<&Cond>) {
-    let mut values: Vec<&Lowered> = Vec::new();
-    match &s.call {
-        StepCall::Operation(op) => {
-            values.extend(op.params.iter().map(|p| &p.value));
-            if let Some(b) = &op.body {
-                values.push(&b.value);
-                values.extend(b.replacements.iter().map(|(_, v)| v));
-            }
-        }
-        StepCall::Workflow { inputs, .. } => values.extend(inputs.iter().map(|(_, v)| v)),
-    }
+    let mut values: Vec<&Lowered> = s.call.values();
     values.extend(s.outputs.iter().map(|(_, v)| v));
     values.extend(
         actions(s)
@@ -205,23 +194,8 @@ impl Places<'_> {
     pub fn apply(&self, steps: &mut [StepPlan], outputs: &mut [OutputPlan]) {
         let mut place = |r: &mut ValueRef| self.place(r);
         for s in steps.iter_mut() {
-            match &mut s.call {
-                StepCall::Operation(op) => {
-                    for p in &mut op.params {
-                        visit_lowered_mut(&mut p.value, &mut place);
-                    }
-                    if let Some(b) = &mut op.body {
-                        visit_lowered_mut(&mut b.value, &mut place);
-                        for (_, v) in &mut b.replacements {
-                            visit_lowered_mut(v, &mut place);
-                        }
-                    }
-                }
-                StepCall::Workflow { inputs, .. } => {
-                    for (_, v) in inputs {
-                        visit_lowered_mut(v, &mut place);
-                    }
-                }
+            for v in s.call.values_mut() {
+                visit_lowered_mut(v, &mut place);
             }
             for (_, v) in &mut s.outputs {
                 visit_lowered_mut(v, &mut place);
@@ -255,17 +229,7 @@ impl Places<'_> {
 
 /// Every lowered value and condition of a draft step.
 pub fn draft_parts(d: &DraftStep) -> (Vec<&Lowered>, Vec<&Cond>) {
-    let mut values: Vec<&Lowered> = Vec::new();
-    match &d.call {
-        StepCall::Operation(op) => {
-            values.extend(op.params.iter().map(|p| &p.value));
-            if let Some(b) = &op.body {
-                values.push(&b.value);
-                values.extend(b.replacements.iter().map(|(_, v)| v));
-            }
-        }
-        StepCall::Workflow { inputs, .. } => values.extend(inputs.iter().map(|(_, v)| v)),
-    }
+    let mut values: Vec<&Lowered> = d.call.values();
     values.extend(
         d.on_success
             .iter()

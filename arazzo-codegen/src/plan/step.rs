@@ -94,34 +94,22 @@ impl<'p> Planner<'p> {
                     reads_outputs: false,
                 }
             }
-            target
-                if matches!(
-                    self.resolver(doc).called(target),
-                    Ok(Some(Called::Message(_)))
-                ) =>
-            {
-                self.diags.push(
-                    crate::diagnostics::Diagnostic::new(
-                        crate::diagnostics::Code::UnsupportedFeature,
-                        format!(
-                            "step `{}` sends or receives a message, which arazzo-rs checks but does not generate yet",
-                            step.step_id.value
-                        ),
-                    )
-                    .at(step.step_id.span)
-                    .label("a message step")
-                    .note("`cargo arazzo check` checks message steps against their AsyncAPI descriptions; generating them is being built")
-                    .help("to generate the document's other workflows, select them (`--workflow <id>`, `Builder::workflows`, `workflows = [...]`)"),
-                );
-                return None;
-            }
-            target => StepCall::Operation(Box::new(self.operation_call(
-                doc,
-                lowerer,
-                step,
-                target,
-                workflow_params,
-            )?)),
+            target => match self.resolver(doc).called(target) {
+                Ok(Some(Called::Message(called))) => {
+                    let document = self.document(doc)?;
+                    let params = resolve_parameters_of(document, &step.parameters);
+                    StepCall::Message(Box::new(
+                        self.message_call(lowerer, step, &called, &params)?,
+                    ))
+                }
+                _ => StepCall::Operation(Box::new(self.operation_call(
+                    doc,
+                    lowerer,
+                    step,
+                    target,
+                    workflow_params,
+                )?)),
+            },
         };
         let mut criteria = self.criteria(lowerer, &step.success_criteria, Some(step));
         let timeout = step.timeout.as_ref().map(|t| {
@@ -452,26 +440,7 @@ impl<'p> Planner<'p> {
                 None => Lowered::Literal(serde_json::Value::Null),
             };
             let kind = body_kind(&content_type, &op_node, &value);
-            let replacements = b
-                .replacements
-                .iter()
-                .filter_map(|r| {
-                    let target = match replace_target(r) {
-                        Ok(t) => t,
-                        Err(message) => {
-                            self.internal(Some(r.target.span), &message);
-                            return None;
-                        }
-                    };
-                    match lowerer.value(&r.value, Some(step)) {
-                        Ok(v) => Some((target, v)),
-                        Err(e) => {
-                            self.expr_error(&r.value, &e);
-                            None
-                        }
-                    }
-                })
-                .collect();
+            let replacements = self.replacements(lowerer, step, b);
             Some(BodyPlan {
                 content_type,
                 kind,
@@ -488,6 +457,36 @@ impl<'p> Planner<'p> {
             body,
             auth,
         })
+    }
+}
+
+impl<'p> Planner<'p> {
+    /// The payload replacements of a request body, lowered.
+    pub fn replacements(
+        &mut self,
+        lowerer: &Lowerer<'p>,
+        step: &'p Step,
+        body: &'p crate::model::RequestBody,
+    ) -> Vec<(super::ReplaceTarget, Lowered)> {
+        body.replacements
+            .iter()
+            .filter_map(|r| {
+                let target = match replace_target(r) {
+                    Ok(t) => t,
+                    Err(message) => {
+                        self.internal(Some(r.target.span), &message);
+                        return None;
+                    }
+                };
+                match lowerer.value(&r.value, Some(step)) {
+                    Ok(v) => Some((target, v)),
+                    Err(e) => {
+                        self.expr_error(&r.value, &e);
+                        None
+                    }
+                }
+            })
+            .collect()
     }
 }
 

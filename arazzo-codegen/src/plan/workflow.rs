@@ -12,9 +12,9 @@ use super::reads::{
 use super::step::{DraftAction, DraftKind, DraftStep, Target, merge};
 use super::types::value_type;
 use super::{
-    ActionPlanKind, BodyKind, Callee, Cond, CriterionPlan, Lowered, OutputPlan, OutputValue,
-    ReplaceTarget, RunInputs, RunPlan, Source, StepCall, StepOutputField, StepPlan, StepTarget,
-    ValueRef, Via, WorkflowPlan,
+    ActionPlanKind, BodyKind, Callee, Cond, CriterionPlan, Lowered, MessageKind, OutputPlan,
+    OutputValue, ReplaceTarget, RunInputs, RunPlan, Source, StepCall, StepOutputField, StepPlan,
+    StepTarget, SubscriptionPlan, ValueRef, Via, WorkflowPlan,
 };
 use crate::index::inputs::resolve_parameters_of;
 use crate::load::ArazzoId;
@@ -269,6 +269,7 @@ impl<'p> Planner<'p> {
         for s in &mut steps {
             decide_step_reads(s);
         }
+        let subscriptions = self.subscriptions(workflow, &steps);
 
         Some(WorkflowPlan {
             id: workflow.workflow_id.value.clone(),
@@ -293,12 +294,71 @@ impl<'p> Planner<'p> {
                 ends_on_failure,
                 unreachable_steps,
                 similar_step_names,
+                subscriptions,
             },
             depends_on,
             runs,
             steps,
             outputs,
         })
+    }
+}
+
+impl Planner<'_> {
+    /// The subscriptions of the steps that receive: opened before the first step, so their
+    /// channel parameters can read only the inputs and constants.
+    fn subscriptions(&mut self, workflow: &Workflow, steps: &[StepPlan]) -> Vec<SubscriptionPlan> {
+        let mut out = Vec::new();
+        for s in steps {
+            let StepCall::Message(m) = &s.call else {
+                continue;
+            };
+            let MessageKind::Receive { subscription, .. } = &m.kind else {
+                continue;
+            };
+            let mut late = None;
+            for (name, _, v) in &m.channel_params {
+                visit_lowered(v, &mut |r| {
+                    if !matches!(
+                        r.source,
+                        Source::Inputs | Source::TypedInput { .. } | Source::Constant(_)
+                    ) {
+                        late = Some((name.clone(), r.text.clone()));
+                    }
+                });
+            }
+            if let Some((name, text)) = late {
+                let span = workflow
+                    .steps
+                    .iter()
+                    .find(|w| w.step_id.value == s.id)
+                    .map(|w| w.step_id.span);
+                let mut d = crate::diagnostics::Diagnostic::new(
+                    crate::diagnostics::Code::UnsupportedFeature,
+                    format!(
+                        "channel parameter `{name}` of step `{}` reads `{text}`, which is not known when the workflow starts",
+                        s.id
+                    ),
+                )
+                .note("a workflow subscribes to the channels it receives from before its first step, so that no message is missed: their addresses can read only inputs and constants")
+                .help("pass the value as a workflow input");
+                if let Some(span) = span {
+                    d = d
+                        .at(span)
+                        .label("receives on a channel whose address is not known yet");
+                }
+                self.diags.push(d);
+                continue;
+            }
+            out.push(SubscriptionPlan {
+                field: subscription.clone(),
+                step: s.id.clone(),
+                source: m.source.clone(),
+                address: m.address.clone(),
+                channel_params: m.channel_params.clone(),
+            });
+        }
+        out
     }
 }
 
@@ -310,6 +370,7 @@ fn decide_step_reads(s: &mut StepPlan) {
     let request_body = super::reads::reads_request_body(s);
     match &mut s.call {
         StepCall::Workflow { reads_outputs, .. } => *reads_outputs = child_outputs,
+        StepCall::Message(_) => {}
         StepCall::Operation(op) => {
             if let Some(b) = &mut op.body
                 && let (BodyKind::Form(encodings), Lowered::Object(_)) = (&b.kind, &b.value)
@@ -519,17 +580,7 @@ fn name_constants(s: &mut StepPlan) {
 
 /// Every lowered value of a step: its request, outputs and the inputs its actions pass.
 fn step_values_mut(s: &mut StepPlan) -> Vec<&mut Lowered> {
-    let mut values: Vec<&mut Lowered> = Vec::new();
-    match &mut s.call {
-        StepCall::Operation(op) => {
-            values.extend(op.params.iter_mut().map(|p| &mut p.value));
-            if let Some(b) = &mut op.body {
-                values.push(&mut b.value);
-                values.extend(b.replacements.iter_mut().map(|(_, v)| v));
-            }
-        }
-        StepCall::Workflow { inputs, .. } => values.extend(inputs.iter_mut().map(|(_, v)| v)),
-    }
+    let mut values: Vec<&mut Lowered> = s.call.values_mut();
     values.extend(s.outputs.iter_mut().map(|(_, v)| v));
     let actions = s.on_success.iter_mut().chain(s.on_failure.iter_mut());
     values.extend(

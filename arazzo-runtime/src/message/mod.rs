@@ -8,6 +8,7 @@
 
 // What generated code calls, re-exported in `__private`.
 pub(crate) mod delivery;
+pub(crate) mod outgoing;
 pub(crate) mod receive;
 pub(crate) mod source;
 

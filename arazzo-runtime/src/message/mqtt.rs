@@ -25,6 +25,8 @@ pub struct MqttTransport {
     routes: Routes,
     /// One subscribe at a time, so the next SUBACK is this one's.
     subscribing: tokio::sync::Mutex<mpsc::Receiver<Result<(), String>>>,
+    /// One send at a time, so the next PUBACK is this one's.
+    sending: tokio::sync::Mutex<mpsc::Receiver<()>>,
     _event_loop: AbortOnDrop,
 }
 
@@ -84,11 +86,13 @@ impl MqttTransport {
         .map_err(|_| TransportError::new("the MQTT broker did not answer within 10 s"))??;
         let routes: Routes = Arc::new(Mutex::new(Vec::new()));
         let (acks_tx, acks) = mpsc::channel(4);
-        let task = tokio::spawn(run(events, routes.clone(), acks_tx));
+        let (published_tx, published) = mpsc::channel(4);
+        let task = tokio::spawn(run(events, routes.clone(), acks_tx, published_tx));
         Ok(MqttTransport {
             client,
             routes,
             subscribing: tokio::sync::Mutex::new(acks),
+            sending: tokio::sync::Mutex::new(published),
             _event_loop: AbortOnDrop(task),
         })
     }
@@ -104,8 +108,14 @@ fn client_id() -> String {
 }
 
 /// Drives the connection: incoming publishes go to the subscriptions of their topic, SUBACKs to
-/// the subscribe waiting for one. rumqttc reconnects on the next poll after an error.
-async fn run(mut events: EventLoop, routes: Routes, acks: mpsc::Sender<Result<(), String>>) {
+/// the subscribe waiting for one, PUBACKs to the send waiting for one. rumqttc reconnects on the
+/// next poll after an error.
+async fn run(
+    mut events: EventLoop,
+    routes: Routes,
+    acks: mpsc::Sender<Result<(), String>>,
+    published: mpsc::Sender<()>,
+) {
     loop {
         match events.poll().await {
             Ok(Event::Incoming(Packet::Publish(p))) => {
@@ -144,6 +154,9 @@ async fn run(mut events: EventLoop, routes: Routes, acks: mpsc::Sender<Result<()
                     .map(|c| format!("the broker refused the subscription: {c:?}"));
                 let _ = acks.send(refused.map_or(Ok(()), Err)).await;
             }
+            Ok(Event::Incoming(Packet::PubAck(_))) => {
+                let _ = published.send(()).await;
+            }
             Ok(_) => {}
             Err(e) => {
                 tracing::warn!(error = %e, "MQTT connection lost; reconnecting");
@@ -165,6 +178,9 @@ impl Transport for MqttTransport {
                 content_type: message.content_type,
                 ..PublishProperties::default()
             };
+            // Sent means the broker has it (its PUBACK came): a workflow that ends right after
+            // a send, and drops its client, loses nothing.
+            let mut published = self.sending.lock().await;
             self.client
                 .publish_with_properties(
                     address,
@@ -174,7 +190,14 @@ impl Transport for MqttTransport {
                     properties,
                 )
                 .await
-                .map_err(TransportError::new)
+                .map_err(TransportError::new)?;
+            match tokio::time::timeout(CONNECT_TIMEOUT, published.recv()).await {
+                Ok(Some(())) => Ok(()),
+                Ok(None) => Err(TransportError::new("the MQTT connection ended")),
+                Err(_) => Err(TransportError::new(
+                    "the MQTT broker did not acknowledge the message within 10 s",
+                )),
+            }
         })
     }
 

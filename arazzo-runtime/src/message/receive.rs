@@ -162,7 +162,11 @@ pub async fn receive(
     expect: Expect,
     wait: Wait,
 ) -> Result<Delivery, Error> {
-    let deadline = tokio::time::Instant::now() + wait.limit;
+    let now = tokio::time::Instant::now();
+    // A limit too far to add is no limit at all (`Limits::unbounded`).
+    let deadline = now
+        .checked_add(wait.limit)
+        .unwrap_or_else(|| now + Duration::from_secs(60 * 60 * 24 * 365));
     loop {
         let message = match tokio::time::timeout_at(deadline, subscription.next()).await {
             Err(_) => return Ok(Delivery::timed_out(workflow, step, wait)),
