@@ -160,3 +160,33 @@ fn a_payload_must_fit_one_of_the_messages_a_channel_carries() {
         "{rendered}"
     );
 }
+
+#[test]
+fn messages_in_another_file_are_followed_by_their_refs() {
+    let dir = std::env::temp_dir().join(format!("arazzo-asyncapi-refs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let write = |name: &str, text: &str| {
+        std::fs::write(dir.join(name), text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    };
+    write(
+        "greetings.asyncapi.yaml",
+        "asyncapi: 3.0.0\ninfo: {title: Greetings, version: 1.0.0}\nchannels:\n  hello:\n    address: greetings\n    messages:\n      greeting:\n        $ref: 'messages/greeting.yaml#/Greeting'\noperations:\n  greet:\n    action: receive\n    channel: {$ref: '#/channels/hello'}\n",
+    );
+    std::fs::create_dir_all(dir.join("messages")).unwrap_or_else(|e| panic!("{e}"));
+    write(
+        "messages/greeting.yaml",
+        "Greeting:\n  payload:\n    type: object\n    required: [name]\n    properties:\n      name: {type: string}\n",
+    );
+    write(
+        "flow.arazzo.yaml",
+        "arazzo: 1.1.0\ninfo: {title: Greet, version: 1.0.0}\nsourceDescriptions:\n  - {name: api, url: greetings.asyncapi.yaml, type: asyncapi}\nworkflows:\n  - workflowId: greet\n    steps:\n      - stepId: greet\n        operationId: greet\n        action: send\n        requestBody:\n          payload: {name: 42}\n",
+    );
+    let report = check_file(&dir.join("flow.arazzo.yaml"), &Settings::default());
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(codes(&report), ["payload-schema"], "{}", report.render());
+    let rendered = report.render();
+    assert!(
+        rendered.contains("member `name` is an integer, where the schema wants a string"),
+        "{rendered}"
+    );
+}

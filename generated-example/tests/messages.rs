@@ -180,9 +180,19 @@ async fn a_refusal_fails_the_success_criterion_on_the_message() {
     }
 }
 
+/// The kitchen's server asks for a password (its `userPassword` scheme).
 fn kitchen_client() -> Option<(kitchen::Client, String)> {
-    let broker = env_url("ARAZZO_NATS", None)?;
-    Some((kitchen::Client::new().with_kitchen_server(&broker), broker))
+    let broker = env_url("ARAZZO_NATS_AUTH", None)?;
+    let client = kitchen::Client::new()
+        .with_kitchen_server(&broker)
+        .with_kitchen_user_password("kitchen", "kitchen-secret");
+    Some((client, broker))
+}
+
+async fn kitchen_side(broker: &str) -> NatsTransport {
+    NatsTransport::connect_as(broker, Some(("kitchen", "kitchen-secret")))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn ticket(id: &str, station: &str) -> kitchen::CookDishInput {
@@ -199,9 +209,7 @@ async fn a_ticket_sent_to_its_station_comes_back_as_a_dish_matched_by_the_payloa
     let Some((client, broker)) = kitchen_client() else {
         return;
     };
-    let kitchen = NatsTransport::connect(&broker)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let kitchen = kitchen_side(&broker).await;
     let mut tickets = kitchen
         .subscribe("kitchen.tickets.wok")
         .await
@@ -267,4 +275,28 @@ async fn a_channel_parameter_that_would_change_the_address_is_refused() {
         }
         other => panic!("expected a refused channel parameter, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn a_server_that_asks_for_a_password_refuses_a_client_without_one() {
+    let Some(broker) = env_url("ARAZZO_NATS_AUTH", None) else {
+        return;
+    };
+    let client = kitchen::Client::new().with_kitchen_server(&broker);
+    match client.cook_dish(ticket("ticket-anonymous", "wok")).await {
+        Err(e @ Error::Broker { .. }) => {
+            let text = e.to_string();
+            assert!(text.contains("connecting"), "{text}");
+            assert!(text.contains("source `kitchen`"), "{text}");
+            assert!(!text.contains("kitchen-secret"), "{text}");
+        }
+        other => panic!("expected the broker to refuse, got {other:?}"),
+    }
+    // The password is nowhere in what the client shows of itself.
+    let with_password = kitchen::Client::new()
+        .with_kitchen_server(&broker)
+        .with_kitchen_user_password("kitchen", "kitchen-secret");
+    let shown = format!("{with_password:?}");
+    assert!(!shown.contains("kitchen-secret"), "{shown}");
+    assert!(shown.contains("kitchen"), "{shown}");
 }

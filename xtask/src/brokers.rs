@@ -1,7 +1,7 @@
 //! Real message brokers for the tests of message steps, from Debian's packages (pinned upstream
 //! versions, unpacked into `.tools/`): NATS's `nats-server` and Eclipse Mosquitto (MQTT 5). Both
-//! listen on loopback only and stop when dropped. Tests find them through `ARAZZO_NATS` and
-//! `ARAZZO_MQTT`.
+//! listen on loopback only and stop when dropped. Tests find them through `ARAZZO_NATS`,
+//! `ARAZZO_NATS_AUTH` (one that asks for a password) and `ARAZZO_MQTT`.
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -10,6 +10,9 @@ use crate::debian::{self, Package};
 
 const NATS_PORT: u16 = 4691;
 const MQTT_PORT: u16 = 4692;
+/// A second NATS server that asks for a user and password (`ARAZZO_NATS_AUTH`): the tests of
+/// `userPassword` security schemes log in as `kitchen` / `kitchen-secret`.
+const NATS_AUTH_PORT: u16 = 4693;
 
 const NATS: &[Package] = &[Package {
     name: "nats-server",
@@ -78,6 +81,25 @@ pub fn start(workspace: &Path) -> Result<Brokers, String> {
     brokers
         .env
         .push(("ARAZZO_NATS", format!("nats://127.0.0.1:{NATS_PORT}")));
+    let log = logs.join("nats-auth.log");
+    brokers.children.push(spawn(
+        Command::new(nats.join("usr/sbin/nats-server")).args([
+            "-a",
+            "127.0.0.1",
+            "-p",
+            &NATS_AUTH_PORT.to_string(),
+            "--user",
+            "kitchen",
+            "--pass",
+            "kitchen-secret",
+        ]),
+        &log,
+    )?);
+    crate::npm::wait_until_listening("nats-server (with a password)", NATS_AUTH_PORT, &log)?;
+    brokers.env.push((
+        "ARAZZO_NATS_AUTH",
+        format!("nats://127.0.0.1:{NATS_AUTH_PORT}"),
+    ));
 
     let mosquitto = debian::install(workspace, "mosquitto", MOSQUITTO)?;
     let config = logs.join("mosquitto.conf");

@@ -48,7 +48,31 @@ pub fn source_setters(m: &MessageSourcePlan) -> TokenStream {
         ),
         4,
     );
+    let user_password = m.user_password_setter.as_ref().map(|setter| {
+        let setter = ident(setter);
+        let doc = docs(
+            &format!(
+                "The user name and password the servers of source `{}` ask for (its \
+                 `userPassword` security scheme), used when the client connects.",
+                m.name
+            ),
+            4,
+        );
+        quote! {
+            #doc
+            pub fn #setter(
+                mut self,
+                user: impl ::std::convert::AsRef<str>,
+                password: impl ::std::convert::Into<::arazzo_runtime::Secret>,
+            ) -> Self {
+                self.#field.set_user_password(user.as_ref(), password.into());
+                self
+            }
+        }
+    });
     quote! {
+        #user_password
+
         #transport_doc
         pub fn #transport(mut self, transport: impl ::arazzo_runtime::message::Transport) -> Self {
             self.#field.set_transport(transport);

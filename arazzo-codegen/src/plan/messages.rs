@@ -129,6 +129,10 @@ impl<'p> Planner<'p> {
         let server_setter = self
             .methods
             .name(&format!("with_{name}_server"), Case::Snake);
+        let user_password_setter = asks_user_password(self.project, description).then(|| {
+            self.methods
+                .name(&format!("with_{name}_user_password"), Case::Snake)
+        });
         self.message_sources.push((
             doc,
             MessageSourcePlan {
@@ -137,6 +141,7 @@ impl<'p> Planner<'p> {
                 transport_setter,
                 server_setter,
                 servers: servers(&description.root, description.version),
+                user_password_setter,
             },
         ));
         Some(field)
@@ -162,6 +167,34 @@ fn servers(root: &Node, version: AsyncApiVersion) -> Vec<(String, String, String
             Some((e.key.clone(), protocol, url))
         })
         .collect()
+}
+
+/// Whether a server of the description asks for a user name and password: a `userPassword`
+/// security scheme (3.0: listed on the server, inline or by `$ref`; 2.x: named by a requirement).
+fn asks_user_password(
+    project: &crate::load::Project,
+    description: &crate::load::AsyncApiDoc,
+) -> bool {
+    let root = &description.root;
+    let schemes = root.at(&["components", "securitySchemes"]);
+    let is_user_password = |node: &Node| {
+        crate::openapi::refs::follow(project, description.file, String::new(), node)
+            .is_ok_and(|t| t.node.get("type").and_then(Node::as_str) == Some("userPassword"))
+    };
+    root.get("servers")
+        .and_then(Node::as_map)
+        .into_iter()
+        .flat_map(|m| m.entries.iter())
+        .filter_map(|e| e.value.get("security").and_then(Node::as_seq))
+        .flatten()
+        .any(|requirement| match description.version {
+            AsyncApiVersion::V3 => is_user_password(requirement),
+            AsyncApiVersion::V2 => requirement.as_map().is_some_and(|m| {
+                m.keys()
+                    .filter_map(|k| schemes.and_then(|s| s.get(k)))
+                    .any(is_user_password)
+            }),
+        })
 }
 
 /// `application/json`, `application/*+json`, with or without parameters.

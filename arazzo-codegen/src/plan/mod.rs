@@ -74,6 +74,8 @@ pub struct MessageSourcePlan {
     pub server_setter: String,
     /// `(name, protocol, url)` of the description's servers, in order.
     pub servers: Vec<(String, String, String)>,
+    /// The setter of user name and password, when a server asks for them (`userPassword`).
+    pub user_password_setter: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -48,6 +48,14 @@ impl MqttTransport {
     /// Connects to the broker at `url` (`mqtt://host:1883`, or `host:1883` as AsyncAPI 3.0
     /// servers write it), as a new client without credentials.
     pub async fn connect(url: &str) -> Result<Self, TransportError> {
+        Self::connect_as(url, None).await
+    }
+
+    /// Connects as `(user, password)` when given (a `userPassword` security scheme).
+    pub async fn connect_as(
+        url: &str,
+        login: Option<(&str, &str)>,
+    ) -> Result<Self, TransportError> {
         let rest = url
             .strip_prefix("mqtt://")
             .or_else(|| url.strip_prefix("tcp://"))
@@ -66,7 +74,11 @@ impl MqttTransport {
             ),
             None => (authority, 1883),
         };
-        Self::from_options(MqttOptions::new(client_id(), host, port)).await
+        let mut options = MqttOptions::new(client_id(), host, port);
+        if let Some((user, password)) = login {
+            options.set_credentials(user, password);
+        }
+        Self::from_options(options).await
     }
 
     /// Connects with options made with rumqttc (credentials, TLS, keep-alive, …).

@@ -14,7 +14,23 @@ pub struct NatsTransport {
 impl NatsTransport {
     /// Connects to the server at `url` (`nats://host:4222`, or `host:4222`).
     pub async fn connect(url: &str) -> Result<Self, TransportError> {
-        async_nats::connect(url)
+        Self::connect_as(url, None).await
+    }
+
+    /// Connects as `(user, password)` when given (a `userPassword` security scheme).
+    pub async fn connect_as(
+        url: &str,
+        login: Option<(&str, &str)>,
+    ) -> Result<Self, TransportError> {
+        let options = match login {
+            Some((user, password)) => async_nats::ConnectOptions::with_user_and_password(
+                user.to_owned(),
+                password.to_owned(),
+            ),
+            None => async_nats::ConnectOptions::new(),
+        };
+        options
+            .connect(url)
             .await
             .map(Self::from_client)
             .map_err(TransportError::new)

@@ -8,6 +8,7 @@ use serde_json::Value;
 use tokio::sync::OnceCell;
 
 use super::{Transport, TransportError};
+use crate::auth::Secret;
 use crate::error::Error;
 
 /// A server of an AsyncAPI description: `protocol` and where (`host` and `pathname` in 3.0,
@@ -28,6 +29,8 @@ pub struct MessageSource {
     servers: &'static [Server],
     /// Replaces the servers' address (`with_<source>_server`).
     url: Option<Arc<str>>,
+    /// The server's `userPassword` security scheme: user name and password.
+    user_password: Option<(Arc<str>, Secret)>,
     transport: Arc<OnceCell<Arc<dyn Transport>>>,
 }
 
@@ -37,6 +40,7 @@ impl std::fmt::Debug for MessageSource {
             .field("name", &self.name)
             .field("servers", &self.servers)
             .field("url", &self.url)
+            .field("user", &self.user_password.as_ref().map(|(u, _)| u))
             .field("connected", &self.transport.initialized())
             .finish()
     }
@@ -49,8 +53,15 @@ impl MessageSource {
             setter,
             servers,
             url: None,
+            user_password: None,
             transport: Arc::new(OnceCell::new()),
         }
+    }
+
+    /// Connects, on first use, as `user` with `password` (a `userPassword` security scheme).
+    pub fn set_user_password(&mut self, user: &str, password: Secret) {
+        self.user_password = Some((Arc::from(user), password));
+        self.transport = Arc::new(OnceCell::new());
     }
 
     /// Sends and receives through `transport`.
@@ -94,6 +105,10 @@ impl MessageSource {
             return Err(no_transport("(the description names no server)"));
         };
         let url = self.url.as_deref().unwrap_or(server.url);
+        let login = self
+            .user_password
+            .as_ref()
+            .map(|(user, password)| (&**user, password.expose()));
         let broker = |source: TransportError| Error::Broker {
             workflow,
             step,
@@ -103,17 +118,17 @@ impl MessageSource {
         };
         match server.protocol {
             #[cfg(feature = "nats")]
-            "nats" => super::nats::NatsTransport::connect(url)
+            "nats" => super::nats::NatsTransport::connect_as(url, login)
                 .await
                 .map(|t| Arc::new(t) as Arc<dyn Transport>)
                 .map_err(broker),
             #[cfg(feature = "mqtt")]
-            "mqtt" | "mqtts" => super::mqtt::MqttTransport::connect(url)
+            "mqtt" | "mqtts" => super::mqtt::MqttTransport::connect_as(url, login)
                 .await
                 .map(|t| Arc::new(t) as Arc<dyn Transport>)
                 .map_err(broker),
             other => {
-                let _ = (url, broker);
+                let _ = (url, broker, login);
                 Err(no_transport(other))
             }
         }
