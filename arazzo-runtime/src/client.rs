@@ -86,23 +86,13 @@ impl ClientSettings {
         delivery: &crate::message::delivery::Delivery,
         retry_after: Option<f64>,
     ) -> Result<(), Error> {
-        let delay = retry_after
-            .filter(|s| s.is_finite() && *s > 0.0)
-            .and_then(|s| std::time::Duration::try_from_secs_f64(s).ok())
-            .unwrap_or(std::time::Duration::ZERO);
-        if let Some(limit) = self.limits.max_retry_delay
-            && delay > limit
-        {
-            return Err(Error::RetryDelay {
-                workflow: delivery.workflow,
-                step: delivery.step,
-                asked_ms: millis(delay),
-                asked_by: "the action's retryAfter",
-                limit_ms: millis(limit),
-            });
-        }
-        self.sleeper.sleep(delay).await;
-        Ok(())
+        let delay = crate::flow::action_delay(retry_after);
+        self.wait(
+            (delivery.workflow, delivery.step),
+            delay,
+            crate::flow::ACTION,
+        )
+        .await
     }
 
     pub fn budget(&self, workflow: &'static str) -> Budget {
@@ -118,12 +108,23 @@ impl ClientSettings {
         retry_after: Option<f64>,
     ) -> Result<(), Error> {
         let (delay, asked_by) = retry_delay(exchange, retry_after);
+        self.wait((exchange.workflow, exchange.step), delay, asked_by)
+            .await
+    }
+
+    /// Sleeps `delay` before a retry of `step`, unless it is longer than the limit allows.
+    async fn wait(
+        &self,
+        (workflow, step): (&'static str, &'static str),
+        delay: std::time::Duration,
+        asked_by: &'static str,
+    ) -> Result<(), Error> {
         if let Some(limit) = self.limits.max_retry_delay
             && delay > limit
         {
             return Err(Error::RetryDelay {
-                workflow: exchange.workflow,
-                step: exchange.step,
+                workflow,
+                step,
                 asked_ms: millis(delay),
                 asked_by,
                 limit_ms: millis(limit),

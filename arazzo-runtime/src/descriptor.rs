@@ -49,6 +49,39 @@ impl Criterion {
     }
 }
 
+/// Records a criterion's outcome in the trace and returns it.
+pub(crate) fn trace_criterion(
+    (workflow, step): (&'static str, &'static str),
+    criterion: &Criterion,
+    holds: bool,
+) -> bool {
+    tracing::debug!(
+        workflow,
+        step,
+        criterion = criterion.text,
+        holds,
+        "criterion evaluated"
+    );
+    holds
+}
+
+/// Records an action taken (`target`: the step or workflow it goes to, if any).
+pub(crate) fn trace_action(
+    (workflow, step): (&'static str, &'static str),
+    name: &'static str,
+    kind: ActionKind,
+    target: &'static str,
+) {
+    tracing::info!(
+        workflow,
+        step,
+        action = name,
+        kind = kind.as_str(),
+        target,
+        "action taken"
+    );
+}
+
 /// A step's `timeout` (Arazzo 1.1): how long one attempt may take, and where it is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Timeout {

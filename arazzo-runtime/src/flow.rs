@@ -182,11 +182,18 @@ pub fn retry_delay(exchange: &Exchange, retry_after: Option<f64>) -> (Duration, 
             return (delay, HEADER);
         }
     }
-    let delay = retry_after
+    (action_delay(retry_after), ACTION)
+}
+
+/// Who asked for a wait that is the action's `retryAfter`.
+pub const ACTION: &str = "the action's retryAfter";
+
+/// The action's `retryAfter` as a wait (none when absent, negative or not finite).
+pub fn action_delay(retry_after: Option<f64>) -> Duration {
+    retry_after
         .filter(|s| s.is_finite() && *s > 0.0)
         .and_then(|s| Duration::try_from_secs_f64(s).ok())
-        .unwrap_or(Duration::ZERO);
-    (delay, "the action's retryAfter")
+        .unwrap_or(Duration::ZERO)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use super::format::docs;
 use super::ident;
 use super::values::{lowered, lowered_value};
 use crate::plan::{
-    Lowered, MessageCall, MessageKind, MessageSourcePlan, ReplaceTarget, StepPlan, SubscriptionPlan,
+    Lowered, MessageCall, MessageKind, MessageSourcePlan, StepPlan, SubscriptionPlan,
 };
 
 /// The client field of an AsyncAPI source: its servers, and the setter named in errors.
@@ -151,18 +151,7 @@ pub fn call(s: &StepPlan, m: &MessageCall) -> TokenStream {
             let (content_type, json, body) = match payload {
                 Some(b) => {
                     let value = lowered_value(&b.value);
-                    let replacements = b.replacements.iter().map(|(target, v)| {
-                        let v = lowered(v);
-                        match target {
-                            ReplaceTarget::Pointer(tokens) => {
-                                quote! { rt::replace(&mut body, &[#( #tokens ),*], #v); }
-                            }
-                            ReplaceTarget::Query { name, .. } => {
-                                let name = ident(name);
-                                quote! { #name.replace_all(&mut body, #v); }
-                            }
-                        }
-                    });
+                    let replacements = super::step::replacements(b);
                     let mutable = (!b.replacements.is_empty()).then(|| quote! { mut });
                     (
                         b.content_type.clone(),

@@ -464,18 +464,7 @@ fn operation(s: &StepPlan, op: &OperationCall) -> TokenStream {
             return quote! { call.form_fields_encoded(#content_type, &[#( #fields ),*], #encodings); };
         }
         let value = lowered_value(&b.value);
-        let replacements = b.replacements.iter().map(|(target, v)| {
-            let v = lowered(v);
-            match target {
-                ReplaceTarget::Pointer(tokens) => {
-                    quote! { rt::replace(&mut body, &[#( #tokens ),*], #v); }
-                }
-                ReplaceTarget::Query { name, .. } => {
-                    let name = ident(name);
-                    quote! { #name.replace_all(&mut body, #v); }
-                }
-            }
-        });
+        let replacements = replacements(b);
         let send = match &b.kind {
             BodyKind::Json => quote! { call.json(#content_type, body); },
             BodyKind::JsonText | BodyKind::Text => quote! { call.text(#content_type, body); },
@@ -542,6 +531,25 @@ fn operation(s: &StepPlan, op: &OperationCall) -> TokenStream {
         #auth
         #send
     }
+}
+
+/// The statements that apply a body's payload replacements to `body`, in order.
+pub(super) fn replacements(b: &crate::plan::BodyPlan) -> Vec<TokenStream> {
+    b.replacements
+        .iter()
+        .map(|(target, v)| {
+            let v = lowered(v);
+            match target {
+                ReplaceTarget::Pointer(tokens) => {
+                    quote! { rt::replace(&mut body, &[#( #tokens ),*], #v); }
+                }
+                ReplaceTarget::Query { name, .. } => {
+                    let name = ident(name);
+                    quote! { #name.replace_all(&mut body, #v); }
+                }
+            }
+        })
+        .collect()
 }
 
 /// The credentials sent: `(statement binding `auth`, what `send` takes)`.

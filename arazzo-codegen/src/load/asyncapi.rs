@@ -24,14 +24,7 @@ pub struct AsyncApiDoc {
 impl AsyncApiDoc {
     pub fn new(file: FileId, root: Node, files: &SourceMap) -> Result<Self, Diagnostic> {
         let field = root.get("asyncapi");
-        let text = field.and_then(|n| {
-            n.as_str().map(str::to_owned).or_else(|| {
-                files
-                    .get(file)
-                    .and_then(|f| f.text().get(n.span.range()))
-                    .map(|s| s.trim().to_owned())
-            })
-        });
+        let text = super::openapi::version_text(field, file, files);
         let parts: Vec<&str> = text
             .as_deref()
             .map_or(Vec::new(), |t| t.split('.').take(2).collect::<Vec<_>>());

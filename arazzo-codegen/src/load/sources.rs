@@ -288,17 +288,11 @@ impl Loader<'_> {
         source: &SourceDescription,
     ) -> SourceTarget {
         self.load_ref_targets(file, &root);
-        match OpenApiDoc::new(file, root, &self.project.files) {
-            Ok(doc) => {
-                self.project.openapi.push(doc);
-                SourceTarget::OpenApi(OpenApiId(self.project.openapi.len() - 1))
-            }
-            Err(d) => {
-                self.diags
-                    .push(d.secondary(source.url.span, "referenced here"));
-                SourceTarget::Unavailable
-            }
-        }
+        let doc = OpenApiDoc::new(file, root, &self.project.files);
+        self.keep(doc, source, |project, doc| {
+            project.openapi.push(doc);
+            SourceTarget::OpenApi(OpenApiId(project.openapi.len() - 1))
+        })
     }
 
     /// An AsyncAPI description and the files its `$ref`s reach.
@@ -309,11 +303,23 @@ impl Loader<'_> {
         source: &SourceDescription,
     ) -> SourceTarget {
         self.load_ref_targets(file, &root);
-        match AsyncApiDoc::new(file, root, &self.project.files) {
-            Ok(doc) => {
-                self.project.asyncapi.push(doc);
-                SourceTarget::AsyncApi(AsyncApiId(self.project.asyncapi.len() - 1))
-            }
+        let doc = AsyncApiDoc::new(file, root, &self.project.files);
+        self.keep(doc, source, |project, doc| {
+            project.asyncapi.push(doc);
+            SourceTarget::AsyncApi(AsyncApiId(project.asyncapi.len() - 1))
+        })
+    }
+
+    /// A description of a version this crate reads, kept by `push`; else its error, pointing
+    /// at the source that names it too.
+    fn keep<D>(
+        &mut self,
+        doc: Result<D, Diagnostic>,
+        source: &SourceDescription,
+        push: impl FnOnce(&mut super::Project, D) -> SourceTarget,
+    ) -> SourceTarget {
+        match doc {
+            Ok(doc) => push(&mut self.project, doc),
             Err(d) => {
                 self.diags
                     .push(d.secondary(source.url.span, "referenced here"));

@@ -199,14 +199,7 @@ impl Exchange {
 
     /// Records a criterion's outcome in the trace and returns it.
     pub fn holds(&self, criterion: &Criterion, holds: bool) -> bool {
-        tracing::debug!(
-            workflow = self.workflow,
-            step = self.step,
-            criterion = criterion.text,
-            holds,
-            "criterion evaluated"
-        );
-        holds
+        crate::descriptor::trace_criterion((self.workflow, self.step), criterion, holds)
     }
 
     /// The error for a criterion that did not hold, or for an attempt that timed out.
@@ -231,13 +224,6 @@ impl Exchange {
 
     /// Records an action taken (`target`: the step or workflow it goes to, if any).
     pub fn action(&self, name: &'static str, kind: ActionKind, target: &'static str) {
-        tracing::info!(
-            workflow = self.workflow,
-            step = self.step,
-            action = name,
-            kind = kind.as_str(),
-            target,
-            "action taken"
-        );
+        crate::descriptor::trace_action((self.workflow, self.step), name, kind, target);
     }
 }

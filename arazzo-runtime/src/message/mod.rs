@@ -79,6 +79,17 @@ impl std::fmt::Debug for IncomingMessage {
     }
 }
 
+/// Ends a transport's background task (a forwarding loop, an event loop) when what it serves is
+/// dropped.
+#[cfg_attr(not(any(feature = "mqtt", feature = "nats")), allow(dead_code))]
+pub(crate) struct AbortOnDrop(pub(crate) tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 fn header_names(headers: &[(String, String)]) -> Vec<&str> {
     headers.iter().map(|(k, _)| k.as_str()).collect()
 }

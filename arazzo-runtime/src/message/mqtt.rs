@@ -11,7 +11,10 @@ use rumqttc::v5::mqttbytes::v5::{Packet, PublishProperties};
 use rumqttc::v5::{AsyncClient, Event, EventLoop, MqttOptions};
 use tokio::sync::mpsc;
 
-use super::{BoxFuture, IncomingMessage, OutgoingMessage, Subscription, Transport, TransportError};
+use super::{
+    AbortOnDrop, BoxFuture, IncomingMessage, OutgoingMessage, Subscription, Transport,
+    TransportError,
+};
 
 /// Requests the client queues before `send` waits.
 const QUEUE: usize = 64;
@@ -33,14 +36,6 @@ pub struct MqttTransport {
 impl std::fmt::Debug for MqttTransport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MqttTransport").finish_non_exhaustive()
-    }
-}
-
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
     }
 }
 

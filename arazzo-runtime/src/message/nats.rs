@@ -3,7 +3,10 @@
 
 use futures_util::StreamExt;
 
-use super::{BoxFuture, IncomingMessage, OutgoingMessage, Subscription, Transport, TransportError};
+use super::{
+    AbortOnDrop, BoxFuture, IncomingMessage, OutgoingMessage, Subscription, Transport,
+    TransportError,
+};
 
 /// A [`Transport`] over one NATS connection.
 #[derive(Clone, Debug)]
@@ -39,15 +42,6 @@ impl NatsTransport {
     /// Uses a connection made with the options `async-nats` offers (credentials, TLS, …).
     pub fn from_client(client: async_nats::Client) -> Self {
         NatsTransport { client }
-    }
-}
-
-/// Ends a forwarding task when the subscription it feeds is dropped.
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
     }
 }
 
