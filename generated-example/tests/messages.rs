@@ -51,7 +51,7 @@ async fn order_service(
     id: &'static str,
     answer: Answer,
 ) -> tokio::task::JoinHandle<IncomingMessage> {
-    let service = MqttTransport::connect(broker)
+    let service = MqttTransport::connect_as(broker, Some(("shop", "shop-secret")))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let mut orders = service
@@ -101,13 +101,15 @@ async fn order_service(
     })
 }
 
-/// The pet purchase client, or `None` when its servers are not running.
+/// The pet purchase client, or `None` when its servers are not running. The broker asks for
+/// the shop's password (the orders' `userPassword` scheme).
 fn pet_client() -> Option<(pet_purchase::Client, String)> {
     let shop = env_url("ARAZZO_PRISM", Some("shop"))?;
-    let broker = env_url("ARAZZO_MQTT", None)?;
+    let broker = env_url("ARAZZO_MQTT_AUTH", None)?;
     let client = pet_purchase::Client::new()
         .with_shop_url(&shop)
-        .with_orders_server(&broker);
+        .with_orders_server(&broker)
+        .with_orders_user_password("shop", "shop-secret");
     Some((client, broker))
 }
 
@@ -299,4 +301,26 @@ async fn a_server_that_asks_for_a_password_refuses_a_client_without_one() {
     let shown = format!("{with_password:?}");
     assert!(!shown.contains("kitchen-secret"), "{shown}");
     assert!(shown.contains("kitchen"), "{shown}");
+}
+
+#[tokio::test]
+async fn an_mqtt_broker_that_asks_for_a_password_refuses_a_wrong_one() {
+    let Some(shop) = env_url("ARAZZO_PRISM", Some("shop")) else {
+        return;
+    };
+    let Some(broker) = env_url("ARAZZO_MQTT_AUTH", None) else {
+        return;
+    };
+    let client = pet_purchase::Client::new()
+        .with_shop_url(&shop)
+        .with_orders_server(&broker)
+        .with_orders_user_password("shop", "not-the-secret");
+    match client.purchase_pet(purchase("order-wrong-password")).await {
+        Err(e @ Error::Broker { .. }) => {
+            let text = e.to_string();
+            assert!(text.contains("connecting"), "{text}");
+            assert!(!text.contains("not-the-secret"), "{text}");
+        }
+        other => panic!("expected the broker to refuse, got {other:?}"),
+    }
 }

@@ -1,7 +1,7 @@
 //! Real message brokers for the tests of message steps, from Debian's packages (pinned upstream
 //! versions, unpacked into `.tools/`): NATS's `nats-server` and Eclipse Mosquitto (MQTT 5). Both
-//! listen on loopback only and stop when dropped. Tests find them through `ARAZZO_NATS`,
-//! `ARAZZO_NATS_AUTH` (one that asks for a password) and `ARAZZO_MQTT`.
+//! listen on loopback only and stop when dropped. Tests find them through `ARAZZO_NATS` and
+//! `ARAZZO_MQTT`, and `ARAZZO_NATS_AUTH` and `ARAZZO_MQTT_AUTH` (ones that ask for a password).
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -13,6 +13,9 @@ const MQTT_PORT: u16 = 4692;
 /// A second NATS server that asks for a user and password (`ARAZZO_NATS_AUTH`): the tests of
 /// `userPassword` security schemes log in as `kitchen` / `kitchen-secret`.
 const NATS_AUTH_PORT: u16 = 4693;
+/// A second Mosquitto listener that asks for a user and password (`ARAZZO_MQTT_AUTH`): `shop` /
+/// `shop-secret`.
+const MQTT_AUTH_PORT: u16 = 4694;
 
 const NATS: &[Package] = &[Package {
     name: "nats-server",
@@ -102,15 +105,31 @@ pub fn start(workspace: &Path) -> Result<Brokers, String> {
     ));
 
     let mosquitto = debian::install(workspace, "mosquitto", MOSQUITTO)?;
-    let config = logs.join("mosquitto.conf");
-    std::fs::write(
-        &config,
-        format!("listener {MQTT_PORT} 127.0.0.1\nallow_anonymous true\n"),
-    )
-    .map_err(|e| format!("cannot write {}: {e}", config.display()))?;
     let libraries = ["usr/lib/x86_64-linux-gnu", "lib/x86_64-linux-gnu"]
         .map(|l| mosquitto.join(l).display().to_string())
         .join(":");
+    // One listener open to anyone, one that asks for the password `mosquitto_passwd` hashes.
+    let passwords = logs.join("mosquitto.passwords");
+    let _ = std::fs::remove_file(&passwords);
+    let hashed = Command::new(mosquitto.join("usr/bin/mosquitto_passwd"))
+        .args(["-c", "-b"])
+        .arg(&passwords)
+        .args(["shop", "shop-secret"])
+        .env("LD_LIBRARY_PATH", &libraries)
+        .status()
+        .map_err(|e| format!("cannot run mosquitto_passwd: {e}"))?;
+    if !hashed.success() {
+        return Err(format!("mosquitto_passwd failed ({hashed})"));
+    }
+    let config = logs.join("mosquitto.conf");
+    std::fs::write(
+        &config,
+        format!(
+            "per_listener_settings true\nlistener {MQTT_PORT} 127.0.0.1\nallow_anonymous true\nlistener {MQTT_AUTH_PORT} 127.0.0.1\nallow_anonymous false\npassword_file {}\n",
+            passwords.display()
+        ),
+    )
+    .map_err(|e| format!("cannot write {}: {e}", config.display()))?;
     let log = logs.join("mosquitto.log");
     brokers.children.push(spawn(
         Command::new(mosquitto.join("usr/sbin/mosquitto"))
@@ -120,9 +139,14 @@ pub fn start(workspace: &Path) -> Result<Brokers, String> {
         &log,
     )?);
     crate::npm::wait_until_listening("mosquitto", MQTT_PORT, &log)?;
+    crate::npm::wait_until_listening("mosquitto (with a password)", MQTT_AUTH_PORT, &log)?;
     brokers
         .env
         .push(("ARAZZO_MQTT", format!("mqtt://127.0.0.1:{MQTT_PORT}")));
+    brokers.env.push((
+        "ARAZZO_MQTT_AUTH",
+        format!("mqtt://127.0.0.1:{MQTT_AUTH_PORT}"),
+    ));
     Ok(brokers)
 }
 
