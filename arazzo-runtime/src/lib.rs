@@ -62,7 +62,7 @@ pub mod __private {
     pub use crate::message::delivery::Delivery;
     pub use crate::message::outgoing::outgoing;
     pub use crate::message::receive::{Correlation, Expect, Wait, receive, send, subscribe};
-    pub use crate::message::source::{MessageSource, Server, address};
+    pub use crate::message::source::{MessageSource, MqttBindings, Server, address};
     pub use crate::oauth::grants;
     pub use crate::value::{
         Part, at, child_input, condition_text, field, inputs, output, output_ref, pick, read,

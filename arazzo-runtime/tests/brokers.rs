@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use arazzo_runtime::__private::{
-    Correlation, Expect, MessageSource, Server, Wait, receive, send, subscribe,
+    Correlation, Expect, MessageSource, MqttBindings, Server, Wait, receive, send, subscribe,
 };
 use arazzo_runtime::message::{OutgoingMessage, Transport};
 use arazzo_runtime::message::{mqtt::MqttTransport, nats::NatsTransport};
@@ -160,6 +160,7 @@ async fn nats_carries_messages_headers_and_correlations() {
         name: "local",
         protocol: "nats",
         url: "nats://127.0.0.1:4222",
+        mqtt: MqttBindings::NONE,
     }];
     let mut workflow = MessageSource::new("orders", "with_orders_transport", SERVERS);
     // The description's server is replaced by the test broker; the protocol picks the transport.
@@ -179,6 +180,7 @@ async fn mqtt_5_carries_messages_user_properties_and_correlations() {
         name: "broker",
         protocol: "mqtt",
         url: "localhost:1883",
+        mqtt: MqttBindings::NONE,
     }];
     let mut workflow = MessageSource::new("orders", "with_orders_transport", SERVERS);
     workflow.set_url(&url);
@@ -194,6 +196,7 @@ async fn a_source_without_a_transport_for_its_protocol_says_how_to_give_one() {
         name: "cluster",
         protocol: "kafka",
         url: "localhost:9092",
+        mqtt: MqttBindings::NONE,
     }];
     let workflow = MessageSource::new("orders", "with_orders_transport", SERVERS);
     match subscribe(&workflow, "w", "confirm", "orders").await {
@@ -212,6 +215,7 @@ async fn an_unreachable_broker_is_a_typed_error_naming_the_source() {
         name: "gone",
         protocol: "nats",
         url: "nats://127.0.0.1:9",
+        mqtt: MqttBindings::NONE,
     }];
     let workflow = MessageSource::new("orders", "with_orders_transport", SERVERS);
     match subscribe(&workflow, "w", "confirm", "orders").await {

@@ -62,8 +62,8 @@ pub fn client(plan: &DocumentPlan) -> TokenStream {
             .iter()
             .map(|s| format!("`{}` at `{}`", s.name, s.default_url))
             .chain(client.message_sources.iter().filter_map(|m| {
-                let (_, protocol, url) = m.servers.first()?;
-                Some(format!("`{}` at `{url}` (`{protocol}`)", m.name))
+                let s = m.servers.first()?;
+                Some(format!("`{}` at `{}` (`{}`)", m.name, s.url, s.protocol))
             }))
             .collect();
         let text = if listed.is_empty() {

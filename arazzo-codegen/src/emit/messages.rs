@@ -14,8 +14,45 @@ use crate::plan::{
 /// The client field of an AsyncAPI source: its servers, and the setter named in errors.
 pub fn source_init(m: &MessageSourcePlan) -> TokenStream {
     let (field, name, setter) = (ident(&m.field), &m.name, &m.transport_setter);
-    let servers = m.servers.iter().map(|(name, protocol, url)| {
-        quote! { ::arazzo_runtime::__private::Server { name: #name, protocol: #protocol, url: #url } }
+    let servers = m.servers.iter().map(|s| {
+        let (name, protocol, url) = (&s.name, &s.protocol, &s.url);
+        let some_str = |v: &Option<String>| match v {
+            Some(v) => quote! { Some(#v) },
+            None => quote! { None },
+        };
+        let client_id = some_str(&s.mqtt.client_id);
+        let clean = match s.mqtt.clean_session {
+            Some(b) => quote! { Some(#b) },
+            None => quote! { None },
+        };
+        let keep_alive = match s.mqtt.keep_alive_secs {
+            Some(n) => quote! { Some(#n) },
+            None => quote! { None },
+        };
+        let packet = match s.mqtt.maximum_packet_size {
+            Some(n) => quote! { Some(#n) },
+            None => quote! { None },
+        };
+        let mqtt = if s.mqtt == crate::plan::MqttBindingsPlan::default() {
+            quote! { ::arazzo_runtime::__private::MqttBindings::NONE }
+        } else {
+            quote! {
+                ::arazzo_runtime::__private::MqttBindings {
+                    client_id: #client_id,
+                    clean_session: #clean,
+                    keep_alive_secs: #keep_alive,
+                    maximum_packet_size: #packet,
+                }
+            }
+        };
+        quote! {
+            ::arazzo_runtime::__private::Server {
+                name: #name,
+                protocol: #protocol,
+                url: #url,
+                mqtt: #mqtt,
+            }
+        }
     });
     quote! {
         #field: ::arazzo_runtime::__private::MessageSource::new(#name, #setter, &[#( #servers ),*])
@@ -27,9 +64,10 @@ pub fn source_setters(m: &MessageSourcePlan) -> TokenStream {
     let field = ident(&m.field);
     let (transport, server) = (ident(&m.transport_setter), ident(&m.server_setter));
     let described = match m.servers.first() {
-        Some((name, protocol, url)) => {
-            format!("the description's server `{name}` (`{protocol}` at `{url}`)")
-        }
+        Some(s) => format!(
+            "the description's server `{}` (`{}` at `{}`)",
+            s.name, s.protocol, s.url
+        ),
         None => "a server (the description names none)".to_owned(),
     };
     let transport_doc = docs(

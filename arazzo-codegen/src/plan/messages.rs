@@ -6,6 +6,7 @@ use super::lower::Lowerer;
 use super::names::Case;
 use super::{
     BodyKind, BodyPlan, CorrelationPlan, Lowered, MessageCall, MessageKind, MessageSourcePlan,
+    MqttBindingsPlan, ServerPlan,
 };
 use crate::asyncapi::{MessageRef, resolve};
 use crate::load::{AsyncApiId, AsyncApiVersion, SourceTarget};
@@ -148,8 +149,8 @@ impl<'p> Planner<'p> {
     }
 }
 
-/// `(name, protocol, url)` of each server: 3.0's `host` and `pathname`, 2.x's `url`.
-fn servers(root: &Node, version: AsyncApiVersion) -> Vec<(String, String, String)> {
+/// Each server: 3.0's `host` and `pathname`, 2.x's `url`, and its MQTT binding.
+fn servers(root: &Node, version: AsyncApiVersion) -> Vec<ServerPlan> {
     let Some(map) = root.get("servers").and_then(Node::as_map) else {
         return Vec::new();
     };
@@ -164,7 +165,31 @@ fn servers(root: &Node, version: AsyncApiVersion) -> Vec<(String, String, String
                 }
                 AsyncApiVersion::V2 => text("url")?.to_owned(),
             };
-            Some((e.key.clone(), protocol, url))
+            let binding = e.value.at(&["bindings", "mqtt"]);
+            let field = |k: &str| binding.and_then(|b| b.get(k)).map(|n| &n.value);
+            let number = |k: &str| match field(k) {
+                Some(crate::node::Value::Int(i)) => u64::try_from(*i).ok(),
+                _ => None,
+            };
+            let mqtt = MqttBindingsPlan {
+                client_id: binding
+                    .and_then(|b| b.get("clientId"))
+                    .and_then(Node::as_str)
+                    .map(str::to_owned),
+                clean_session: match field("cleanSession") {
+                    Some(crate::node::Value::Bool(b)) => Some(*b),
+                    _ => None,
+                },
+                keep_alive_secs: number("keepAlive"),
+                maximum_packet_size: number("maximumPacketSize")
+                    .and_then(|n| u32::try_from(n).ok()),
+            };
+            Some(ServerPlan {
+                name: e.key.clone(),
+                protocol,
+                url,
+                mqtt,
+            })
         })
         .collect()
 }

@@ -72,10 +72,28 @@ pub struct MessageSourcePlan {
     pub field: String,
     pub transport_setter: String,
     pub server_setter: String,
-    /// `(name, protocol, url)` of the description's servers, in order.
-    pub servers: Vec<(String, String, String)>,
+    /// The description's servers, in order.
+    pub servers: Vec<ServerPlan>,
     /// The setter of user name and password, when a server asks for them (`userPassword`).
     pub user_password_setter: Option<String>,
+}
+
+/// A server of an AsyncAPI description: 3.0's `host` and `pathname`, 2.x's `url`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerPlan {
+    pub name: String,
+    pub protocol: String,
+    pub url: String,
+    /// Its MQTT binding (`bindings.mqtt`).
+    pub mqtt: MqttBindingsPlan,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MqttBindingsPlan {
+    pub client_id: Option<String>,
+    pub clean_session: Option<bool>,
+    pub keep_alive_secs: Option<u64>,
+    pub maximum_packet_size: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

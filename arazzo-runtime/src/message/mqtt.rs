@@ -11,6 +11,7 @@ use rumqttc::v5::mqttbytes::v5::{Packet, PublishProperties};
 use rumqttc::v5::{AsyncClient, Event, EventLoop, MqttOptions};
 use tokio::sync::mpsc;
 
+use super::source::MqttBindings;
 use super::{
     AbortOnDrop, BoxFuture, IncomingMessage, OutgoingMessage, Subscription, Transport,
     TransportError,
@@ -51,31 +52,70 @@ impl MqttTransport {
         url: &str,
         login: Option<(&str, &str)>,
     ) -> Result<Self, TransportError> {
-        let rest = url
-            .strip_prefix("mqtt://")
-            .or_else(|| url.strip_prefix("tcp://"))
-            .unwrap_or(url);
-        if url.starts_with("mqtts://") || url.starts_with("ssl://") {
-            return Err(TransportError::new(
-                "MQTT over TLS: build the connection's options with rumqttc and use `MqttTransport::from_options`",
-            ));
-        }
-        let authority = rest.split('/').next().unwrap_or(rest);
-        let (host, port) = match authority.rsplit_once(':') {
-            Some((host, port)) => (
-                host,
-                port.parse::<u16>()
-                    .map_err(|_| TransportError::new(format!("`{port}` is not a port")))?,
-            ),
-            None => (authority, 1883),
-        };
-        let mut options = MqttOptions::new(client_id(), host, port);
-        if let Some((user, password)) = login {
-            options.set_credentials(user, password);
-        }
-        Self::from_options(options).await
+        Self::connect_bound(url, login, &MqttBindings::NONE).await
     }
 
+    /// Connects as the description's MQTT server bindings say (client id, clean session, keep
+    /// alive, largest packet).
+    pub(crate) async fn connect_bound(
+        url: &str,
+        login: Option<(&str, &str)>,
+        bindings: &MqttBindings,
+    ) -> Result<Self, TransportError> {
+        Self::from_options(options(url, login, bindings)?).await
+    }
+}
+
+/// The options of a connection to `url`, as `login` and the server's bindings say.
+fn options(
+    url: &str,
+    login: Option<(&str, &str)>,
+    bindings: &MqttBindings,
+) -> Result<MqttOptions, TransportError> {
+    let rest = url
+        .strip_prefix("mqtt://")
+        .or_else(|| url.strip_prefix("tcp://"))
+        .unwrap_or(url);
+    if url.starts_with("mqtts://") || url.starts_with("ssl://") {
+        return Err(TransportError::new(
+            "MQTT over TLS: build the connection's options with rumqttc and use `MqttTransport::from_options`",
+        ));
+    }
+    let authority = rest.split('/').next().unwrap_or(rest);
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) => (
+            host,
+            port.parse::<u16>()
+                .map_err(|_| TransportError::new(format!("`{port}` is not a port")))?,
+        ),
+        None => (authority, 1883),
+    };
+    let id = bindings.client_id.map_or_else(client_id, str::to_owned);
+    let mut options = MqttOptions::new(id, host, port);
+    if let Some((user, password)) = login {
+        options.set_credentials(user, password);
+    }
+    if let Some(clean) = bindings.clean_session {
+        options.set_clean_start(clean);
+    }
+    // rumqttc takes keep-alives of 5 s or more; a shorter one is left at its default.
+    match bindings.keep_alive_secs {
+        Some(secs) if secs >= 5 => {
+            options.set_keep_alive(Duration::from_secs(secs));
+        }
+        Some(secs) => tracing::warn!(
+            keep_alive_secs = secs,
+            "MQTT keep-alive under 5 s not used; the client's default applies"
+        ),
+        None => {}
+    }
+    if let Some(size) = bindings.maximum_packet_size {
+        options.set_max_packet_size(Some(size));
+    }
+    Ok(options)
+}
+
+impl MqttTransport {
     /// Connects with options made with rumqttc (credentials, TLS, keep-alive, …).
     pub async fn from_options(options: MqttOptions) -> Result<Self, TransportError> {
         let (client, mut events) = AsyncClient::new(options, QUEUE);
@@ -231,5 +271,38 @@ impl Transport for MqttTransport {
                 )),
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_server_bindings_shape_the_connection() {
+        let bindings = MqttBindings {
+            client_id: Some("shop-workflows"),
+            clean_session: Some(false),
+            keep_alive_secs: Some(30),
+            maximum_packet_size: Some(65_536),
+        };
+        let o = options("localhost:1884", Some(("shop", "s")), &bindings)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(o.client_id(), "shop-workflows");
+        assert!(!o.clean_start());
+        assert_eq!(o.keep_alive(), Duration::from_secs(30));
+        assert_eq!(o.broker_address(), ("localhost".to_owned(), 1884));
+        assert_eq!(o.max_packet_size(), Some(65_536));
+    }
+
+    #[test]
+    fn a_keep_alive_rumqttc_refuses_is_left_at_its_default_instead_of_panicking() {
+        let bindings = MqttBindings {
+            keep_alive_secs: Some(1),
+            ..MqttBindings::NONE
+        };
+        let o = options("mqtt://127.0.0.1", None, &bindings).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(o.keep_alive(), Duration::from_secs(60));
+        assert_eq!(o.broker_address(), ("127.0.0.1".to_owned(), 1883));
     }
 }

@@ -18,6 +18,27 @@ pub struct Server {
     pub name: &'static str,
     pub protocol: &'static str,
     pub url: &'static str,
+    /// The server's MQTT bindings (`bindings.mqtt`), used when the client connects over MQTT.
+    pub mqtt: MqttBindings,
+}
+
+/// What an AsyncAPI MQTT server binding says of the connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MqttBindings {
+    pub client_id: Option<&'static str>,
+    pub clean_session: Option<bool>,
+    pub keep_alive_secs: Option<u64>,
+    pub maximum_packet_size: Option<u32>,
+}
+
+impl MqttBindings {
+    /// No binding: the client's defaults.
+    pub const NONE: MqttBindings = MqttBindings {
+        client_id: None,
+        clean_session: None,
+        keep_alive_secs: None,
+        maximum_packet_size: None,
+    };
 }
 
 /// The messages of one AsyncAPI source of a generated client. Clones share the connection.
@@ -123,7 +144,7 @@ impl MessageSource {
                 .map(|t| Arc::new(t) as Arc<dyn Transport>)
                 .map_err(broker),
             #[cfg(feature = "mqtt")]
-            "mqtt" | "mqtts" => super::mqtt::MqttTransport::connect_as(url, login)
+            "mqtt" | "mqtts" => super::mqtt::MqttTransport::connect_bound(url, login, &server.mqtt)
                 .await
                 .map(|t| Arc::new(t) as Arc<dyn Transport>)
                 .map_err(broker),
