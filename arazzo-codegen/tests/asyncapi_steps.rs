@@ -190,3 +190,18 @@ fn messages_in_another_file_are_followed_by_their_refs() {
         "{rendered}"
     );
 }
+
+#[test]
+fn a_receive_address_must_be_known_when_the_run_starts() {
+    let report = check_steps(
+        "late-address",
+        "kitchen.asyncapi.yaml",
+        "      - stepId: submit\n        operationId: submitTicket\n        action: send\n        parameters:\n          - {name: station, in: channel, value: grill}\n        requestBody:\n          payload: {dish: soup, table: 4}\n        outputs:\n          station: grill\n      - stepId: listen\n        channelPath: '{$sourceDescriptions.api.url}#/channels/kitchen.tickets.{station}'\n        action: receive\n        timeout: 1000\n        parameters:\n          - {name: station, in: channel, value: $steps.submit.outputs.station}\n",
+    );
+    assert_eq!(codes(&report), ["expression-scope"], "{}", report.render());
+    let rendered = report.render();
+    assert!(
+        rendered.contains("not known when the workflow starts"),
+        "{rendered}"
+    );
+}

@@ -190,6 +190,8 @@ fn parameters(ctx: &mut Ctx<'_>, side: &Side<'_, '_>, own: &[Parameter], inherit
                         ))
                         .help_opt(suggest::did_you_mean(&p.name.value, channel.parameters.iter().map(String::as_str))),
                     );
+                } else if side.action == Action::Receive {
+                    known_at_start(ctx, side.step, p);
                 }
             }
             ParamLocation::Header if side.action == Action::Receive => ctx.push(
@@ -265,6 +267,51 @@ fn parameters(ctx: &mut Ctx<'_>, side: &Side<'_, '_>, own: &[Parameter], inherit
             } else {
                 "add them to the step's `parameters`"
             }),
+        );
+    }
+}
+
+/// A receive step's channel parameters are read when the run starts (it subscribes before any
+/// step, so that no message is missed): only the inputs and constants are known then.
+fn known_at_start(ctx: &mut Ctx<'_>, step: &Step, p: &Parameter) {
+    use crate::expr::{Root, StringValue, TemplatePart};
+    let Some(text) = p.value.as_str() else {
+        return;
+    };
+    let roots: Vec<Root> = match crate::expr::string_value(text) {
+        Ok(StringValue::Expression(e)) => vec![e.root],
+        Ok(StringValue::Template(parts)) => parts
+            .into_iter()
+            .filter_map(|part| match part {
+                TemplatePart::Expression(e) => Some(e.root),
+                TemplatePart::Literal(_) => None,
+            })
+            .collect(),
+        _ => return,
+    };
+    let late = roots.iter().any(|r| {
+        !matches!(
+            r,
+            Root::Inputs(_)
+                | Root::AllInputs
+                | Root::SourceDescription { .. }
+                | Root::SelfUri
+                | Root::Component { .. }
+        )
+    });
+    if late {
+        ctx.push(
+            Diagnostic::new(
+                Code::ExpressionScope,
+                format!(
+                    "channel parameter `{}` of step `{}` reads a value that is not known when the workflow starts",
+                    p.name.value, step.step_id.value
+                ),
+            )
+            .at(p.value.span)
+            .label("known only once an earlier step has run")
+            .note("a workflow subscribes to the channels it receives from before its first step, so that a fast reply is not missed: their addresses can read only inputs and constants")
+            .help("pass the value as a workflow input"),
         );
     }
 }
