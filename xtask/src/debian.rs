@@ -28,7 +28,15 @@ pub fn install(workspace: &Path, tool: &str, packages: &[Package]) -> Result<Pat
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&debs).map_err(|e| format!("cannot create {}: {e}", debs.display()))?;
     for p in packages {
-        let version = candidate(p)?;
+        let version = match candidate(p) {
+            Ok(v) => v,
+            // A fresh machine may have no package lists yet: read them once, then ask again.
+            Err(_) => {
+                eprintln!("xtask: reading Debian's package lists (apt-get update)");
+                let _ = Command::new("apt-get").args(["update", "-q"]).status();
+                candidate(p)?
+            }
+        };
         eprintln!("xtask: downloading Debian package {}={version}", p.name);
         let ok = Command::new("apt-get")
             .args(["download", "-q", &format!("{}={version}", p.name)])
