@@ -205,3 +205,34 @@ fn a_receive_address_must_be_known_when_the_run_starts() {
         "{rendered}"
     );
 }
+
+#[test]
+fn messages_that_carry_the_correlation_id_in_different_places_are_refused() {
+    let dir = std::env::temp_dir().join(format!("arazzo-asyncapi-places-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let write = |name: &str, text: &str| {
+        std::fs::write(dir.join(name), text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    };
+    write(
+        "events.asyncapi.yaml",
+        "asyncapi: 3.0.0\ninfo: {title: Events, version: 1.0.0}\nchannels:\n  done:\n    address: jobs.done\n    messages:\n      byHeader:\n        correlationId: {location: '$message.header#/jobId'}\n        payload: {type: object}\n      byPayload:\n        correlationId: {location: '$message.payload#/job/id'}\n        payload: {type: object}\n",
+    );
+    write(
+        "flow.arazzo.yaml",
+        "arazzo: 1.1.0\ninfo: {title: Jobs, version: 1.0.0}\nsourceDescriptions:\n  - {name: api, url: events.asyncapi.yaml, type: asyncapi}\nworkflows:\n  - workflowId: wait\n    inputs: {type: object, properties: {job: {type: string}}}\n    steps:\n      - stepId: done\n        channelPath: '{$sourceDescriptions.api.url}#/channels/done'\n        action: receive\n        correlationId: $inputs.job\n        timeout: 1000\n",
+    );
+    let report = check_file(&dir.join("flow.arazzo.yaml"), &Settings::default());
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(
+        codes(&report),
+        ["missing-correlation"],
+        "{}",
+        report.render()
+    );
+    let rendered = report.render();
+    assert!(
+        rendered.contains("carry it in different places"),
+        "{rendered}"
+    );
+    assert!(rendered.contains("$message.payload#/job/id"), "{rendered}");
+}

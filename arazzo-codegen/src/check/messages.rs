@@ -527,6 +527,33 @@ fn correlation(ctx: &mut Ctx<'_>, side: &Side<'_, '_>) {
             d = d.secondary(first.span, "this message declares no `correlationId`");
         }
         ctx.push(d.help("declare `correlationId: {location: $message.header#/<name>}` on the message, or remove the step's `correlationId`"));
+        return;
+    }
+    // The generated step reads the id at one place: the messages it may get must agree on it.
+    let mut places = side
+        .exchange
+        .messages
+        .iter()
+        .filter_map(|m| m.correlation.as_ref().map(|c| (m, c)));
+    let Some((first, expected)) = places.next() else {
+        return;
+    };
+    if let Some((other, differs)) = places.find(|(_, c)| c.location != expected.location) {
+        ctx.push(
+            Diagnostic::new(
+                Code::MissingCorrelation,
+                format!(
+                    "step `{}` receives by `correlationId`, and the messages of {} carry it in different places",
+                    side.step.step_id.value,
+                    side.what()
+                ),
+            )
+            .at(given.span)
+            .label("read at one place in every message")
+            .secondary(first.span, format!("`{}` here", expected.location))
+            .secondary(other.span, format!("`{}` here", differs.location))
+            .help("give the messages one correlation id location, or receive each on an operation that lists one of them"),
+        );
     }
 }
 
