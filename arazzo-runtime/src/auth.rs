@@ -260,6 +260,21 @@ impl Credential {
         }));
     }
 
+    /// For a generated mock: a placeholder when nothing is set (basic `mock`/`mock-password`,
+    /// else the token or key `mock-token`), so a test needs no credentials. One already set is
+    /// kept and sent to the mock as it would be to the API, except OAuth grants: the mock has
+    /// no token endpoint, so they are replaced by the token `mock-token` too.
+    #[cfg(feature = "mock")]
+    pub fn fill_for_mock(&mut self) {
+        if self.value.is_some() && !matches!(self.value, Some(Given::Tokens { .. })) {
+            return;
+        }
+        match self.kind {
+            CredentialKind::Basic => self.set_basic("mock", "mock-password"),
+            CredentialKind::Bearer | CredentialKind::ApiKey { .. } => self.set_secret("mock-token"),
+        }
+    }
+
     /// The scheme's name in the OpenAPI description.
     pub fn scheme(&self) -> &'static str {
         self.scheme

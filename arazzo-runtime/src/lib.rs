@@ -5,7 +5,8 @@
 //! failed criterion), [`Secret`] for credentials, [`Sleeper`] to decide how retries wait (or to
 //! record the delays in tests), and [`DEFAULT_STEP_BUDGET`]; [`message::Transport`] to plug a
 //! broker client into the steps that send and receive messages (features `mqtt` and `nats`
-//! bring two). What only generated code calls
+//! bring two); with feature `mock`, [`mock`]'s test doubles for code that calls generated
+//! workflows. What only generated code calls
 //! lives in a hidden module whose shape may change with any release of the generator.
 
 mod auth;
@@ -19,6 +20,8 @@ mod flow;
 mod http;
 mod limits;
 pub mod message;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod oauth;
 mod redact;
 mod value;
@@ -41,6 +44,23 @@ pub use limits::{
 pub use reqwest;
 pub use serde;
 pub use serde_json;
+
+/// Keeps generated test doubles (a document's `mock` module) when feature `mock` is on, and
+/// drops them otherwise: production builds compile none of it.
+#[cfg(feature = "mock")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __with_mock {
+    ($($code:tt)*) => { $($code)* };
+}
+
+/// Without feature `mock`: generated test doubles are dropped unread.
+#[cfg(not(feature = "mock"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __with_mock {
+    ($($code:tt)*) => {};
+}
 
 /// What generated code calls. Not a public API: it changes with the generator.
 #[doc(hidden)]

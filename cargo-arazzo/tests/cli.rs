@@ -228,6 +228,10 @@ fn generate_writes_a_module_or_a_standalone_crate() {
         .filter(|l| !l.is_empty())
         .collect();
     assert_eq!(deps.len(), 1, "{manifest}");
+    assert!(
+        manifest.contains("[features]\nmock = [\"arazzo-runtime/mock\"]"),
+        "{manifest}"
+    );
     assert!(deps[0].starts_with("arazzo-runtime = "), "{manifest}");
     assert_eq!(
         std::fs::read_to_string(crate_dir.join("src/lib.rs")).unwrap_or_default(),

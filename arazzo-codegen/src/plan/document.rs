@@ -35,6 +35,7 @@ pub fn plan(
     let mut space = TypeSpace::new(&doc.components, {
         let mut names = Namer::new();
         names.reserve("Client");
+        names.reserve("Workflows");
         names
     });
     planner.signatures = reachable
@@ -74,6 +75,7 @@ pub fn plan(
         },
         types,
         uses_xpath: workflows.iter().any(uses_xpath),
+        mock: super::mock::names(planner.mock_routes),
         workflows,
     })
 }
@@ -151,6 +153,8 @@ pub(super) struct Planner<'p> {
     /// AsyncAPI sources the message steps use, in the order first used.
     pub message_sources: Vec<(crate::load::AsyncApiId, super::MessageSourcePlan)>,
     pub schemes: Vec<SchemePlan>,
+    /// The operations the workflows call, as the generated mock serves them.
+    pub mock_routes: Vec<(OpenApiId, super::MockRoute)>,
     /// The generated client's fields and methods.
     pub fields: Namer,
     pub methods: Namer,
@@ -174,6 +178,8 @@ impl<'p> Planner<'p> {
             "with_request_hook",
             "with_step_budget",
             "with_sleeper",
+            "with_limits",
+            "with_mock",
         ] {
             methods.reserve(reserved);
         }
@@ -186,9 +192,15 @@ impl<'p> Planner<'p> {
             sources: Vec::new(),
             message_sources: Vec::new(),
             schemes: Vec::new(),
+            mock_routes: Vec::new(),
             fields,
             methods,
-            modules: Namer::new(),
+            modules: {
+                let mut modules = Namer::new();
+                // The test doubles' module.
+                modules.reserve("mock");
+                modules
+            },
             signatures: Vec::new(),
         }
     }

@@ -7,6 +7,7 @@
 mod document;
 mod lower;
 mod messages;
+mod mock;
 mod names;
 mod reads;
 mod sources;
@@ -40,6 +41,46 @@ pub struct DocumentPlan {
     pub workflows: Vec<WorkflowPlan>,
     /// Some criterion or selector is XPath: the runtime needs its `xpath` feature.
     pub uses_xpath: bool,
+    /// The test doubles (compiled with the runtime's `mock` feature only).
+    pub mock: MockPlan,
+}
+
+/// The module's test doubles: a mock server route per operation the workflows call.
+#[derive(Debug, Clone, Default)]
+pub struct MockPlan {
+    pub routes: Vec<MockRoute>,
+}
+
+/// One operation as the mock serves it.
+#[derive(Debug, Clone)]
+pub struct MockRoute {
+    /// The `Mock` method that programs it, the generated request type and the route's constant.
+    pub method: String,
+    pub request_type: String,
+    pub constant: String,
+    /// `operationId`, or `METHOD /path`.
+    pub operation: String,
+    pub http_method: String,
+    /// Where the mock serves the operation's source, and the operation's path template.
+    pub prefix: String,
+    pub path: String,
+    pub summary: Option<String>,
+    /// The steps that call it, in the order first planned.
+    pub steps: Vec<String>,
+    /// The default answer: from the description's first 2xx response.
+    pub status: u16,
+    /// Empty: no body.
+    pub content_type: String,
+    pub body: String,
+    /// Path, query and header parameters as fields of the request type.
+    pub params: Vec<MockParam>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MockParam {
+    pub name: String,
+    pub field: String,
+    pub location: ParamLocation,
 }
 
 /// The generated `Client`: a base URL per source, a credential per security scheme, a message
@@ -62,6 +103,8 @@ pub struct SourcePlan {
     pub setter: String,
     /// `servers[0]`, variables at their defaults.
     pub default_url: String,
+    /// The path under which a generated mock serves the source (`/<name>`).
+    pub mock_prefix: String,
 }
 
 /// An AsyncAPI source the workflows send to or receive from.

@@ -3,7 +3,7 @@
 //! client), and what credentials each operation sends.
 
 use super::document::Planner;
-use super::names::Case;
+use super::names::{Case, sanitize};
 use super::{
     AuthField, AuthPlan, FlowPlan, OAuthFlow, ParamPlan, ParamStyle, SchemeKind, SchemePlan,
     SourcePlan,
@@ -33,15 +33,24 @@ impl Planner<'_> {
         } else {
             name
         };
+        let mut mock_prefix = format!("/{}", sanitize(&unique, Case::Snake));
+        if self
+            .sources
+            .iter()
+            .any(|(_, s)| s.mock_prefix == mock_prefix)
+        {
+            mock_prefix.push_str(&doc.0.to_string());
+        }
         let field = self.fields.name(&format!("{unique}_url"), Case::Snake);
         let setter = self.methods.name(&format!("with_{field}"), Case::Snake);
         self.sources.push((
             doc,
             SourcePlan {
-                name: unique,
                 field: field.clone(),
                 setter,
                 default_url: server_url(root),
+                mock_prefix,
+                name: unique,
             },
         ));
         Some(field)

@@ -2,6 +2,7 @@
 //! request and response bodies). The generator reads them to type workflow outputs; the checks
 //! use them to spot comparisons that can never hold and pointers that lead nowhere.
 
+mod example;
 mod infer;
 mod schema;
 

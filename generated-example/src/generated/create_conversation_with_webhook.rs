@@ -112,6 +112,31 @@ impl Client {
     }
 }
 
+/// The document's workflows as a trait, implemented by [`Client`]: code that takes
+/// `&impl Workflows` runs them for real, and its tests pass `mock::Fake` instead
+/// (feature `mock` of `arazzo-runtime`).
+pub trait Workflows {
+    /// Runs workflow `create-conversation-with-webhook` (see
+    /// [`Client::create_conversation_with_webhook`]).
+    fn create_conversation_with_webhook(
+        &self,
+        input: CreateConversationWithWebhookInput,
+    ) -> impl ::std::future::Future<
+        Output = ::arazzo_runtime::Result<CreateConversationWithWebhookOutput>,
+    > + ::std::marker::Send;
+}
+
+impl Workflows for Client {
+    fn create_conversation_with_webhook(
+        &self,
+        input: CreateConversationWithWebhookInput,
+    ) -> impl ::std::future::Future<
+        Output = ::arazzo_runtime::Result<CreateConversationWithWebhookOutput>,
+    > + ::std::marker::Send {
+        Client::create_conversation_with_webhook(self, input)
+    }
+}
+
 /// The webhook target type.
 #[derive(
     ::std::fmt::Debug,
@@ -351,6 +376,239 @@ mod create_conversation_with_webhook {
                 self.attach_webhook_webhook_sid = Some(v);
             }
             Ok(None)
+        }
+    }
+}
+
+::arazzo_runtime::__with_mock! {
+    /// Test doubles of this module's workflows, compiled with feature `mock` of
+    /// `arazzo-runtime` only (a dev-dependency): [`Mock`], a local server standing in for
+    /// the APIs, and [`Fake`], standing in for the workflows themselves.
+    pub mod mock {
+        #[allow(unused_imports)]
+        use ::arazzo_runtime::__private as rt;
+        use ::arazzo_runtime::mock as m;
+        use ::arazzo_runtime::mock::__private as mp;
+
+        const CREATE_CONVERSATION: mp::Route = mp::Route {
+            operation: "CreateConversation",
+            method: "POST",
+            prefix: "/conversations",
+            path: "/v1/Conversations",
+            steps: &["createConversation"],
+            status: 201,
+            content_type: "application/json",
+            body: &[
+                r#"{"sid":"CHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","account_sid":"strin"#,
+                r#"g","friendly_name":"string","state":"inactive","date_created":"2"#,
+                r#"026-01-01T00:00:00Z"}"#,
+            ],
+        };
+
+        const CREATE_CONVERSATION_SCOPED_WEBHOOK: mp::Route = mp::Route {
+            operation: "CreateConversationScopedWebhook",
+            method: "POST",
+            prefix: "/conversations",
+            path: "/v1/Conversations/{ConversationSid}/Webhooks",
+            steps: &["attachWebhook"],
+            status: 201,
+            content_type: "application/json",
+            body: &[
+                r#"{"sid":"WHaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","conversation_sid":""#,
+                r#"string","target":"string","configuration":{}}"#,
+            ],
+        };
+
+        /// A local HTTP server standing in for the operations the workflows call:
+        /// `CreateConversation`, `CreateConversationScopedWebhook` (one method each).
+        ///
+        /// Each answers its default until told otherwise: the first 2xx response of its
+        /// description, with the description's example as body, else a value built from the schema.
+        /// Requests that match no operation are answered 404 and make `verify` fail.
+        #[derive(Debug)]
+        pub struct Mock {
+            server: mp::Server,
+            create_conversation: mp::Handle,
+            create_conversation_scoped_webhook: mp::Handle,
+        }
+
+        impl Mock {
+            /// Starts the server on a free port of `127.0.0.1`, every operation answering
+            /// its default.
+            pub async fn start() -> Self {
+                let server = mp::Server::start().await;
+                Mock {
+                    create_conversation: server.mount(&CREATE_CONVERSATION).await,
+                    create_conversation_scoped_webhook: server
+                        .mount(&CREATE_CONVERSATION_SCOPED_WEBHOOK)
+                        .await,
+                    server,
+                }
+            }
+
+            /// The server's address (`http://127.0.0.1:<port>`); each source is served
+            /// under its own path (`/<source name>`).
+            pub fn uri(&self) -> String {
+                self.server.uri()
+            }
+
+            /// `CreateConversation` (`POST /v1/Conversations`): Create a new conversation.
+            ///
+            /// Called by step `createConversation`. Answers 201 with `application/json` by default.
+            pub fn create_conversation(
+                &self,
+            ) -> m::Operation<'_, CreateConversationRequest> {
+                self.create_conversation.operation()
+            }
+
+            /// `CreateConversationScopedWebhook` (`POST
+            /// /v1/Conversations/{ConversationSid}/Webhooks`): Attach a webhook to one
+            /// conversation.
+            ///
+            /// Called by step `attachWebhook`. Answers 201 with `application/json` by default.
+            pub fn create_conversation_scoped_webhook(
+                &self,
+            ) -> m::Operation<'_, CreateConversationScopedWebhookRequest> {
+                self.create_conversation_scoped_webhook.operation()
+            }
+
+            /// The requests that matched no operation of the workflows (answered 404).
+            pub fn unexpected(&self) -> Vec<m::Request> {
+                self.server.unexpected()
+            }
+
+            /// `Ok` when every operation got the number of requests its `expect` asked for
+            /// and no request was unexpected; else a report listing what went wrong.
+            pub fn check(&self) -> Result<(), m::Report> {
+                self.server.check()
+            }
+
+            /// [`Mock::check`], failing the test with the report.
+            ///
+            /// # Panics
+            /// When the check fails: the message lists missing, extra and unexpected
+            /// requests.
+            #[track_caller]
+            pub fn verify(&self) {
+                if let Err(report) = self.check() {
+                    panic!("{report}");
+                }
+            }
+        }
+
+        /// A request the mock received for `CreateConversation` (`POST /v1/Conversations`).
+        #[derive(Debug, Clone)]
+        pub struct CreateConversationRequest {
+            /// Header `X-Twilio-Webhook-Enabled`, as sent.
+            pub x_twilio_webhook_enabled: Option<String>,
+            /// The body: JSON as sent, a form as an object of its fields, `null` when empty.
+            pub body: rt::Value,
+            /// The whole request: method, path, headers, raw body.
+            pub request: m::Request,
+        }
+
+        impl From<m::Request> for CreateConversationRequest {
+            fn from(request: m::Request) -> Self {
+                CreateConversationRequest {
+                    x_twilio_webhook_enabled: request
+                        .header("X-Twilio-Webhook-Enabled")
+                        .map(str::to_owned),
+                    body: request.body_value(),
+                    request,
+                }
+            }
+        }
+
+        /// A request the mock received for `CreateConversationScopedWebhook` (`POST
+        /// /v1/Conversations/{ConversationSid}/Webhooks`).
+        #[derive(Debug, Clone)]
+        pub struct CreateConversationScopedWebhookRequest {
+            /// Path parameter `ConversationSid`, as sent.
+            pub conversation_sid: String,
+            /// The body: JSON as sent, a form as an object of its fields, `null` when empty.
+            pub body: rt::Value,
+            /// The whole request: method, path, headers, raw body.
+            pub request: m::Request,
+        }
+
+        impl From<m::Request> for CreateConversationScopedWebhookRequest {
+            fn from(request: m::Request) -> Self {
+                CreateConversationScopedWebhookRequest {
+                    conversation_sid: request
+                        .path_param("ConversationSid")
+                        .unwrap_or_default()
+                        .to_owned(),
+                    body: request.body_value(),
+                    request,
+                }
+            }
+        }
+
+        impl super::Client {
+            /// Sends every source's requests to `mock`, and gives every security scheme
+            /// without credentials a placeholder (basic `mock`/`mock-password`, else the
+            /// token `mock-token`; OAuth grants are replaced by that token too, the mock has
+            /// no token endpoint).
+            pub fn with_mock(mut self, mock: &Mock) -> Self {
+                let uri = mock.uri();
+                self.conversations_url = ::std::sync::Arc::from(
+                    format!("{uri}/conversations"),
+                );
+                self.account_sid_auth_token.fill_for_mock();
+                self
+            }
+        }
+
+        /// The workflows replaced by what a test programs, for code that takes
+        /// `&impl Workflows`: nothing is sent. A workflow called with nothing programmed
+        /// panics, naming the setter that programs it.
+        #[derive(Debug)]
+        pub struct Fake {
+            create_conversation_with_webhook: m::Programmed<
+                super::CreateConversationWithWebhookInput,
+                super::CreateConversationWithWebhookOutput,
+            >,
+        }
+
+        impl Fake {
+            /// A fake with nothing programmed.
+            pub fn new() -> Self {
+                Fake {
+                    create_conversation_with_webhook: m::Programmed::new(
+                        "create-conversation-with-webhook",
+                        "on_create_conversation_with_webhook",
+                    ),
+                }
+            }
+
+            /// What workflow `create-conversation-with-webhook` returns: `.returns(output)`,
+            /// `.fails(|| error)`, `.with(|input| …)`, `.once(…)`; and `.calls()`, the inputs
+            /// it got.
+            pub fn on_create_conversation_with_webhook(
+                &self,
+            ) -> &m::Programmed<
+                super::CreateConversationWithWebhookInput,
+                super::CreateConversationWithWebhookOutput,
+            > {
+                &self.create_conversation_with_webhook
+            }
+        }
+
+        impl Default for Fake {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl super::Workflows for Fake {
+            fn create_conversation_with_webhook(
+                &self,
+                input: super::CreateConversationWithWebhookInput,
+            ) -> impl ::std::future::Future<
+                Output = ::arazzo_runtime::Result<super::CreateConversationWithWebhookOutput>,
+            > + ::std::marker::Send {
+                ::std::future::ready(self.create_conversation_with_webhook.call(input))
+            }
         }
     }
 }
