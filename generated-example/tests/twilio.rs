@@ -1,6 +1,7 @@
 //! The generated Twilio workflows against an in-process mock server: the exact requests sent
 //! and the typed outputs returned.
 
+use arazzo_runtime::mock::Answer;
 use generated_example::{autopilot, configuration, conversations, ip_messaging};
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -173,26 +174,16 @@ async fn missing_credentials_are_an_error_before_anything_is_sent() {
 
 #[tokio::test]
 async fn the_configuration_workflow_reads_then_updates() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/Configuration/Webhooks"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"post_webhook_url": "https://old.test", "method": "GET"})),
-        )
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/v1/Configuration/Webhooks"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"post_webhook_url": "https://new.test"})),
-        )
-        .mount(&server)
-        .await;
+    // The generated mock: one method per operation the workflow calls.
+    let mock = configuration::mock::Mock::start().await;
+    mock.fetch_configuration_webhook().answer(
+        Answer::status(200).json(json!({"post_webhook_url": "https://old.test", "method": "GET"})),
+    );
+    mock.update_configuration_webhook()
+        .answer(Answer::status(200).json(json!({"post_webhook_url": "https://new.test"})));
     let client = configuration::Client::new()
-        .with_conversations_url(server.uri())
-        .with_account_sid_auth_token("ACtest", "secret");
+        .with_account_sid_auth_token("ACtest", "secret")
+        .with_mock(&mock);
     let output = client
         .configure_conversations_webhooks(configuration::ConfigureConversationsWebhooksInput {
             post_webhook_url: "https://new.test".to_owned(),
@@ -206,13 +197,17 @@ async fn the_configuration_workflow_reads_then_updates() {
         .unwrap();
     assert_eq!(output.previous_url.as_deref(), Some("https://old.test"));
     assert_eq!(output.post_webhook_url.as_deref(), Some("https://new.test"));
-    let requests = server.received_requests().await.unwrap_or_default();
-    assert_eq!(requests[0].method.as_str(), "GET");
-    assert!(requests[0].body.is_empty());
-    assert_eq!(
-        body(&requests[1]),
-        "PostWebhookUrl=https%3A%2F%2Fnew.test&Method=POST&Filters=onMessageAdded&Filters=onConversationRemoved&Target=webhook"
+    assert!(
+        mock.fetch_configuration_webhook().requests()[0]
+            .request
+            .body()
+            .is_empty()
     );
+    assert_eq!(
+        mock.update_configuration_webhook().requests()[0].request.body(),
+        b"PostWebhookUrl=https%3A%2F%2Fnew.test&Method=POST&Filters=onMessageAdded&Filters=onConversationRemoved&Target=webhook"
+    );
+    mock.verify();
 }
 
 #[tokio::test]
