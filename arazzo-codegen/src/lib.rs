@@ -32,6 +32,7 @@ mod compat;
 mod diagnostics;
 mod emit;
 mod expr;
+mod graph;
 mod index;
 mod load;
 // The model holds every field a document may have, whether or not a stage reads it yet:
@@ -55,6 +56,7 @@ use std::path::Path;
 
 pub use builder::{BuildError, Builder};
 pub use diagnostics::{Code, Diagnostic, Severity};
+pub use graph::GraphFormat;
 pub use report::{Location, Report};
 pub use settings::{Compatibility, JsonPathDialect, Settings};
 
@@ -86,4 +88,26 @@ pub fn check_file(path: &Path, settings: &Settings) -> Report {
 /// ```
 pub fn generate_file(path: &Path, settings: &Settings) -> Result<(String, Report), Report> {
     report::Analysis::run(path, settings).generate(settings)
+}
+
+/// Checks and plans the Arazzo document at `path`, then draws its workflows (those named in
+/// `workflows`, else every workflow of the document) as one diagram in `format`: steps in the
+/// order they run, the default next step, every `goto` with its action's name and criteria,
+/// `retry` loops, `end`, sub-workflow calls and `dependsOn`; failure paths dotted and red.
+/// On failure, the report with every error.
+///
+/// ```no_run
+/// use arazzo_codegen::{GraphFormat, Settings, graph_file};
+/// let (mermaid, _warnings) =
+///     graph_file("flows/pets.arazzo.yaml".as_ref(), &Settings::new(), &[], GraphFormat::Mermaid)
+///         .unwrap();
+/// println!("{mermaid}");
+/// ```
+pub fn graph_file(
+    path: &Path,
+    settings: &Settings,
+    workflows: &[String],
+    format: GraphFormat,
+) -> Result<(String, Report), Report> {
+    report::Analysis::run(path, settings).graph(settings, workflows, format)
 }

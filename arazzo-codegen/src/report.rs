@@ -65,6 +65,33 @@ impl Analysis {
     }
 }
 
+impl Analysis {
+    /// Plan → graph, when the checks found no error.
+    pub fn graph(
+        self,
+        settings: &Settings,
+        workflows: &[String],
+        format: crate::graph::GraphFormat,
+    ) -> Result<(String, Report), Report> {
+        if self.diagnostics.has_errors() {
+            return Err(self.into_report());
+        }
+        let planned = crate::plan::plan(&self.project, &self.index, settings);
+        let mut report = self.into_report();
+        match planned {
+            Ok(plan) => {
+                let graphs = crate::graph::graphs(&plan, workflows);
+                Ok((crate::graph::render(&graphs, format), report))
+            }
+            Err(more) => {
+                report.diagnostics.extend(more);
+                report.diagnostics.sort();
+                Err(report)
+            }
+        }
+    }
+}
+
 /// What checking or generating one Arazzo document found: every diagnostic, and the files read
 /// (which build scripts and the macro watch for changes).
 #[derive(Debug)]

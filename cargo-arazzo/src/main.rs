@@ -35,6 +35,34 @@ enum Command {
     Check(CheckArgs),
     /// Generate the Rust module for one Arazzo document (to standard output by default).
     Generate(GenerateArgs),
+    /// Draw the workflows of one Arazzo document as a graph (Mermaid or Graphviz DOT): steps in
+    /// the order they run, default next steps, gotos, retries, ends, sub-workflows and
+    /// dependsOn, failure paths dotted and red.
+    Graph(GraphArgs),
+}
+
+#[derive(clap::Args)]
+struct GraphArgs {
+    /// The Arazzo document (YAML or JSON).
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+
+    /// `mermaid` (a flowchart GitHub renders) or `dot` (Graphviz).
+    #[arg(long, value_enum, default_value_t = GraphFormatArg::Mermaid)]
+    format: GraphFormatArg,
+
+    /// Write the graph to this file instead of standard output.
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
+
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum GraphFormatArg {
+    Mermaid,
+    Dot,
 }
 
 #[derive(clap::Args)]
@@ -174,6 +202,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check(&args),
         Command::Generate(args) => generate(&args),
+        Command::Graph(args) => graph(&args),
     }
 }
 
@@ -226,6 +255,45 @@ fn generate(args: &GenerateArgs) -> ExitCode {
                 (None, Some(dir)) => write_crate(dir, &args.file, &code),
                 (None, None) => std::io::stdout()
                     .write_all(code.as_bytes())
+                    .map_err(|e| e.to_string()),
+            };
+            match written {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Err(report) => match print_human(&report, args.common.color) {
+            Ok(()) => ExitCode::from(1),
+            Err(_) => ExitCode::from(2),
+        },
+    }
+}
+
+fn graph(args: &GraphArgs) -> ExitCode {
+    if !args.file.is_file() {
+        eprintln!("error: no file at `{}`", args.file.display());
+        return ExitCode::from(2);
+    }
+    let format = match args.format {
+        GraphFormatArg::Mermaid => arazzo_codegen::GraphFormat::Mermaid,
+        GraphFormatArg::Dot => arazzo_codegen::GraphFormat::Dot,
+    };
+    let settings = args.common.settings();
+    match arazzo_codegen::graph_file(&args.file, &settings, &args.common.workflows, format) {
+        Ok((graph, report)) => {
+            if (!report.diagnostics().is_empty() || report.skipped_workflows() > 0)
+                && print_human(&report, args.common.color).is_err()
+            {
+                return ExitCode::from(2);
+            }
+            let written = match &args.output {
+                Some(path) => std::fs::write(path, graph)
+                    .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
+                None => std::io::stdout()
+                    .write_all(graph.as_bytes())
                     .map_err(|e| e.to_string()),
             };
             match written {

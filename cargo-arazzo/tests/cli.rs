@@ -302,3 +302,49 @@ fn workflow_picks_what_to_check_and_generate() {
         "{stderr}"
     );
 }
+
+#[test]
+fn graph_draws_workflows_as_mermaid_or_dot() {
+    let fixture = "../fixtures/codegen/control-flow.arazzo.yaml";
+    let (code, stdout, stderr) = cargo_arazzo(&["graph", fixture]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("flowchart TD\n"), "{stdout}");
+    assert!(
+        stdout.contains("subgraph g1[\"workflow fetch-report\"]"),
+        "{stdout}"
+    );
+
+    let (code, stdout, stderr) =
+        cargo_arazzo(&["graph", "--workflow", "run-job", "--format", "dot", fixture]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("digraph \"run-job\" {\n"), "{stdout}");
+    assert!(
+        stdout.contains("s1 -> done [label=\"finished: $[?@.state == 'done']\"];"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("fetch-report"), "{stdout}");
+
+    let dir = std::env::temp_dir().join(format!("arazzo-graph-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("flow.mmd");
+    let (code, stdout, _) = cargo_arazzo(&["graph", fixture, "-o", &out.to_string_lossy()]);
+    assert_eq!(code, 0);
+    assert!(stdout.is_empty());
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .starts_with("flowchart TD")
+    );
+    let _ = std::fs::remove_dir_all(dir);
+
+    // A document with errors draws nothing and says why, like `check`.
+    let (code, stdout, stderr) = cargo_arazzo(&[
+        "graph",
+        "--color",
+        "never",
+        "../fixtures/invalid/unknown-step--goto-target.arazzo.yaml",
+    ]);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("error[unknown-step]"), "{stderr}");
+}

@@ -221,5 +221,11 @@ fn method_doc(w: &WorkflowPlan) -> String {
         ));
     }
     doc.push(steps);
+    // Indented as a method's doc comment is (`    /// `).
+    if let Some(graph) = crate::graph::mermaid_fitting(w, 8, super::format::MAX_WIDTH) {
+        doc.push(format!(
+            "The workflow's graph (failure paths dotted):\n\n```mermaid\n{graph}```"
+        ));
+    }
     doc.join("\n\n")
 }

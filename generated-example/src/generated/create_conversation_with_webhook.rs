@@ -102,6 +102,25 @@ impl Client {
     /// 1. `createConversation`: `CreateConversation` (`POST /v1/Conversations`)
     /// 2. `attachWebhook`: `CreateConversationScopedWebhook` (`POST
     ///    /v1/Conversations/{ConversationSid}/Webhooks`)
+    ///
+    /// The workflow's graph (failure paths dotted):
+    ///
+    /// ```mermaid
+    /// flowchart TD
+    ///     start(["start"])
+    ///     s0["createConversation<br/>CreateConversation: POST /v1/Conversations"]
+    ///     s1["attachWebhook<br/>CreateConversationScopedWebhook: POST /v1/Conversations/{Co…"]
+    ///     done(["end"])
+    ///     failed(["failed"])
+    ///     start --> s0
+    ///     s0 --> s1
+    ///     s0 -.-> failed
+    ///     s1 --> done
+    ///     s1 -.-> failed
+    ///     classDef failure stroke:#b00020,color:#b00020
+    ///     class failed failure
+    ///     linkStyle 2,4 stroke:#b00020,color:#b00020
+    /// ```
     pub async fn create_conversation_with_webhook(
         &self,
         input: CreateConversationWithWebhookInput,
