@@ -2,6 +2,7 @@
 
 mod bench_compile;
 mod bench_instructions;
+mod bench_peers;
 mod brokers;
 mod debian;
 mod npm;
@@ -23,6 +24,10 @@ commands:
   bench-instructions
                   instructions per run of the seed workflow, generated vs hand-written
                   (callgrind; needs valgrind), as a Markdown table
+  bench-peers [ROUNDS] [RUNS]
+                  time per run of the seed workflow: generated, hand-written and the
+                  Python arazzo-runner (PyPI, pinned, in .tools/), on one stand-in server
+                  pinned to one CPU (default 5 rounds of 300 runs), as a Markdown table
 ";
 
 /// Generated files checked in for review: `(fixture, file)`, relative to `generated-example/`.
@@ -40,6 +45,14 @@ fn main() -> ExitCode {
         ["regen", "--check"] => regen(true),
         ["bench-compile"] => bench_compile::run(5),
         ["bench-instructions"] => bench_instructions::run(),
+        ["bench-peers"] => bench_peers::run(5, 300),
+        ["bench-peers", rounds, runs] => match (rounds.parse::<usize>(), runs.parse::<usize>()) {
+            (Ok(r), Ok(n)) if r > 0 && n > 0 => bench_peers::run(r, n),
+            _ => {
+                eprint!("{USAGE}");
+                ExitCode::from(2)
+            }
+        },
         ["bench-compile", runs] => match runs.parse::<usize>() {
             Ok(n) if n > 0 => bench_compile::run(n),
             _ => {
