@@ -52,6 +52,20 @@ fn main() {
         configuration_url: "https://hooks.example.test/events",
         configuration_method: "post",
     };
+    // What each side's workflow future weighs (what waits on the network, moved between
+    // async layers).
+    let future_bytes = match side.as_str() {
+        "generated" => {
+            let input = CreateConversationWithWebhookInput {
+                friendly_name: None,
+                target: CreateConversationWithWebhookInputTarget::Webhook,
+                configuration_url: String::new(),
+                configuration_method: None,
+            };
+            std::mem::size_of_val(&client.create_conversation_with_webhook(input))
+        }
+        _ => std::mem::size_of_val(&create_conversation_with_webhook(&http, &account, &webhook)),
+    };
     let mut times = Vec::with_capacity(runs);
     runtime.block_on(async {
         for i in 0..WARM_UP + runs {
@@ -92,5 +106,5 @@ fn main() {
     times.sort_by(f64::total_cmp);
     let median = times.get(times.len() / 2).copied().unwrap_or(0.0);
     let mean = times.iter().sum::<f64>() / times.len().max(1) as f64;
-    println!("median_us={median:.1} mean_us={mean:.1}");
+    println!("median_us={median:.1} mean_us={mean:.1} future_bytes={future_bytes}");
 }

@@ -79,6 +79,75 @@ fn bench_binary() -> Option<PathBuf> {
     found
 }
 
+/// The client alone: `examples/seed_client` under callgrind, the stand-in server in a process of
+/// its own (not counted), each side's count per workflow the difference between `LARGE` and
+/// `SMALL` runs (each the median of `REPEATS`), and each side's workflow future size.
+pub fn client_only() -> ExitCode {
+    if !super::run(
+        "cargo build --release -p generated-example --examples",
+        super::cargo().args([
+            "build",
+            "--release",
+            "-p",
+            "generated-example",
+            "--examples",
+        ]),
+    ) {
+        return ExitCode::FAILURE;
+    }
+    let examples = super::workspace().join("target/release/examples");
+    let (server, url) = match super::bench_peers::stand_in(Command::new(examples.join("stand_in")))
+    {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let client = examples.join("seed_client");
+    let mut rows = Vec::new();
+    for side in ["generated", "hand-written"] {
+        let count_runs = |runs: u64| {
+            let mut counts = (0..REPEATS)
+                .map(|_| {
+                    let args = [side.to_owned(), url.clone(), runs.to_string()];
+                    callgrind(&client, &args, &format!("{side}-{runs}"))
+                })
+                .collect::<Option<Vec<u64>>>()?;
+            counts.sort_unstable();
+            counts.get(REPEATS / 2).copied()
+        };
+        let (Some(small), Some(large)) = (count_runs(SMALL), count_runs(LARGE)) else {
+            return ExitCode::FAILURE;
+        };
+        let per_run = large.saturating_sub(small) as f64 / (LARGE - SMALL) as f64;
+        let bytes = Command::new(&client)
+            .args([side, url.as_str(), "1"])
+            .output()
+            .ok()
+            .and_then(|o| {
+                String::from_utf8_lossy(&o.stdout)
+                    .split_whitespace()
+                    .find_map(|w| w.strip_prefix("future_bytes=")?.parse::<u64>().ok())
+            })
+            .unwrap_or(0);
+        eprintln!("xtask: {side}: {small} / {large} instructions → {per_run:.0} per workflow");
+        rows.push((side, per_run, bytes));
+    }
+    drop(server);
+    let hand = rows.get(1).map_or(1.0, |r| r.1.max(1.0));
+    println!("| client only | instructions per workflow | ratio | workflow future |");
+    println!("|---|---:|---:|---:|");
+    for (side, per_run, bytes) in &rows {
+        println!(
+            "| {side} | {:.1} k | {:.3}× | {bytes} bytes |",
+            per_run / 1000.0,
+            per_run / hand
+        );
+    }
+    ExitCode::SUCCESS
+}
+
 fn median(binary: &Path, case: &str, samples: u64) -> Option<u64> {
     let mut counts = (0..REPEATS)
         .map(|_| count(binary, case, samples))
@@ -89,18 +158,31 @@ fn median(binary: &Path, case: &str, samples: u64) -> Option<u64> {
 
 /// Instructions of one callgrind run of `case` with `samples` samples of one iteration.
 fn count(binary: &Path, case: &str, samples: u64) -> Option<u64> {
-    let out = std::env::temp_dir().join(format!("arazzo-callgrind-{case}-{samples}.out"));
+    let args = [
+        "--bench".to_owned(),
+        case.to_owned(),
+        "--sample-size".to_owned(),
+        "1".to_owned(),
+        "--sample-count".to_owned(),
+        samples.to_string(),
+    ];
+    callgrind(binary, &args, &format!("{case}-{samples}"))
+}
+
+/// Instructions of one callgrind run of `binary` with `args`.
+fn callgrind(binary: &Path, args: &[String], case: &str) -> Option<u64> {
+    let out = std::env::temp_dir().join(format!("arazzo-callgrind-{case}.out"));
     let status = Command::new("valgrind")
         .args(["--tool=callgrind", "--quiet"])
         .arg(format!("--callgrind-out-file={}", out.display()))
         .arg(binary)
-        .args(["--bench", case, "--sample-size", "1", "--sample-count"])
-        .arg(samples.to_string())
+        .args(args)
+        .stdout(std::process::Stdio::null())
         .status();
     match status {
         Ok(s) if s.success() => {}
         Ok(s) => {
-            eprintln!("xtask: valgrind {case} ({samples} samples) failed ({s})");
+            eprintln!("xtask: valgrind {case} failed ({s})");
             return None;
         }
         Err(e) => {

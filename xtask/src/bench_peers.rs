@@ -28,7 +28,29 @@ pub fn run(rounds: usize, runs: usize) -> ExitCode {
 }
 
 /// The stand-in server, stopped when dropped.
-struct StandIn(Child);
+pub struct StandIn(Child);
+
+/// Starts the stand-in (`command` runs `examples/stand_in`) and reads its address.
+pub fn stand_in(mut command: Command) -> Result<(StandIn, String), String> {
+    let mut server = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start the stand-in: {e}"))?;
+    let stdout = server.stdout.take();
+    let server = StandIn(server);
+    let mut url = String::new();
+    if let Some(out) = stdout {
+        BufReader::new(out)
+            .read_line(&mut url)
+            .map_err(|e| format!("the stand-in said nothing: {e}"))?;
+    }
+    let url = url.trim().to_owned();
+    if !url.starts_with("http://") {
+        return Err(format!("the stand-in gave no address (`{url}`)"));
+    }
+    Ok((server, url))
+}
 
 impl Drop for StandIn {
     fn drop(&mut self) {
@@ -69,23 +91,7 @@ fn measure(rounds: usize, runs: usize) -> Result<(), String> {
         c
     };
 
-    let mut server = command(&examples.join("stand_in"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start the stand-in: {e}"))?;
-    let stdout = server.stdout.take();
-    let server = StandIn(server);
-    let mut url = String::new();
-    if let Some(out) = stdout {
-        BufReader::new(out)
-            .read_line(&mut url)
-            .map_err(|e| format!("the stand-in said nothing: {e}"))?;
-    }
-    let url = url.trim().to_owned();
-    if !url.starts_with("http://") {
-        return Err(format!("the stand-in gave no address (`{url}`)"));
-    }
+    let (server, url) = stand_in(command(&examples.join("stand_in")))?;
     let document = match &python {
         Some(_) => Some(pointed_at(&root, &url)?),
         None => None,

@@ -21,9 +21,10 @@ commands:
   bench-compile [RUNS]
                   build time after touching the seed Arazzo file vs its hand-written
                   equivalent (median of RUNS, default 5), as a Markdown table
-  bench-instructions
+  bench-instructions [--client]
                   instructions per run of the seed workflow, generated vs hand-written
-                  (callgrind; needs valgrind), as a Markdown table
+                  (callgrind; needs valgrind), as a Markdown table; --client: the client
+                  alone, the server in a process of its own, and the workflow future sizes
   bench-peers [ROUNDS] [RUNS]
                   time per run of the seed workflow: generated, hand-written and the
                   Python arazzo-runner (PyPI, pinned, in .tools/), on one stand-in server
@@ -45,6 +46,7 @@ fn main() -> ExitCode {
         ["regen", "--check"] => regen(true),
         ["bench-compile"] => bench_compile::run(5),
         ["bench-instructions"] => bench_instructions::run(),
+        ["bench-instructions", "--client"] => bench_instructions::client_only(),
         ["bench-peers"] => bench_peers::run(5, 300),
         ["bench-peers", rounds, runs] => match (rounds.parse::<usize>(), runs.parse::<usize>()) {
             (Ok(r), Ok(n)) if r > 0 && n > 0 => bench_peers::run(r, n),

@@ -373,18 +373,19 @@ impl Call {
     /// Sends the call to `base` (a source's base URL) with the credentials of one security
     /// requirement, and reads the whole response, within the client's limits.
     ///
-    /// The request is built before the future is: what waits on the network holds only the
-    /// request and what the exchange keeps, so the workflow's future stays small.
+    /// The request is built before the future is, and the future is boxed: what waits on the
+    /// network (timers, redirects, the streamed body: kilobytes) is allocated once instead of
+    /// being moved through every async layer of the step and the workflow (BENCHMARKS.md).
     pub fn send<'h>(
         self,
         settings: &'h ClientSettings,
         base: &str,
         auth: &[Auth<'_>],
-    ) -> impl Future<Output = Result<Exchange, Error>> + Send + use<'h> {
+    ) -> Pin<Box<dyn Future<Output = Result<Exchange, Error>> + Send + 'h>> {
         let limit = settings.limits.request_timeout;
         let (workflow, step) = (self.workflow, self.step);
         let exchange = self.exchange(settings, base, auth);
-        async move {
+        Box::pin(async move {
             match limit {
                 Some(limit) => tokio::time::timeout(limit, exchange)
                     .await
@@ -398,7 +399,7 @@ impl Call {
                     }),
                 None => exchange.await,
             }
-        }
+        })
     }
 
     /// [`Call::send`] within a step's `timeout`, which replaces the client's request time
@@ -410,15 +411,15 @@ impl Call {
         settings: &'h ClientSettings,
         base: &str,
         auth: &[Auth<'_>],
-    ) -> impl Future<Output = Result<Exchange, Error>> + Send + use<'h> {
+    ) -> Pin<Box<dyn Future<Output = Result<Exchange, Error>> + Send + 'h>> {
         let (workflow, step) = (self.workflow, self.step);
         let exchange = self.exchange(settings, base, auth);
-        async move {
+        Box::pin(async move {
             match tokio::time::timeout(limit.duration(), exchange).await {
                 Ok(result) => result,
                 Err(_) => Ok(Exchange::timed_out(workflow, step, limit)),
             }
-        }
+        })
     }
 
     /// [`Call::send`], or [`Call::send_within`] with a step's `timeout`, for operations whose
@@ -461,8 +462,8 @@ impl Call {
         auth: &[Auth<'_>],
     ) -> Pin<Box<dyn Future<Output = Result<Exchange, Error>> + Send + 'h>> {
         match within {
-            Some(limit) => Box::pin(self.send_within(limit, settings, base, auth)),
-            None => Box::pin(self.send(settings, base, auth)),
+            Some(limit) => self.send_within(limit, settings, base, auth),
+            None => self.send(settings, base, auth),
         }
     }
 
