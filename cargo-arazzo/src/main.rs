@@ -242,34 +242,14 @@ fn generate(args: &GenerateArgs) -> ExitCode {
         eprintln!("error: no file at `{}`", args.file.display());
         return ExitCode::from(2);
     }
-    match arazzo_codegen::generate_file(&args.file, &args.common.settings()) {
-        Ok((code, report)) => {
-            if (!report.diagnostics().is_empty() || report.skipped_workflows() > 0)
-                && print_human(&report, args.common.color).is_err()
-            {
-                return ExitCode::from(2);
-            }
-            let written = match (&args.output, &args.krate) {
-                (Some(path), _) => std::fs::write(path, code)
-                    .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
-                (None, Some(dir)) => write_crate(dir, &args.file, &code),
-                (None, None) => std::io::stdout()
-                    .write_all(code.as_bytes())
-                    .map_err(|e| e.to_string()),
-            };
-            match written {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::from(2)
-                }
-            }
+    let generated = arazzo_codegen::generate_file(&args.file, &args.common.settings());
+    finish(generated, args.common.color, |code| {
+        match (&args.output, &args.krate) {
+            (Some(path), _) => write_file(path, code),
+            (None, Some(dir)) => write_crate(dir, &args.file, code),
+            (None, None) => write_stdout(code),
         }
-        Err(report) => match print_human(&report, args.common.color) {
-            Ok(()) => ExitCode::from(1),
-            Err(_) => ExitCode::from(2),
-        },
-    }
+    })
 }
 
 fn graph(args: &GraphArgs) -> ExitCode {
@@ -282,21 +262,28 @@ fn graph(args: &GraphArgs) -> ExitCode {
         GraphFormatArg::Dot => arazzo_codegen::GraphFormat::Dot,
     };
     let settings = args.common.settings();
-    match arazzo_codegen::graph_file(&args.file, &settings, &args.common.workflows, format) {
-        Ok((graph, report)) => {
+    let drawn = arazzo_codegen::graph_file(&args.file, &settings, &args.common.workflows, format);
+    finish(drawn, args.common.color, |graph| match &args.output {
+        Some(path) => write_file(path, graph),
+        None => write_stdout(graph),
+    })
+}
+
+/// What `generate` and `graph` do with their result: warnings (and workflows left out) shown,
+/// the text written by `write`; errors shown with exit status 1; a failed write is status 2.
+fn finish(
+    result: Result<(String, arazzo_codegen::Report), arazzo_codegen::Report>,
+    color: Color,
+    write: impl FnOnce(&str) -> Result<(), String>,
+) -> ExitCode {
+    match result {
+        Ok((text, report)) => {
             if (!report.diagnostics().is_empty() || report.skipped_workflows() > 0)
-                && print_human(&report, args.common.color).is_err()
+                && print_human(&report, color).is_err()
             {
                 return ExitCode::from(2);
             }
-            let written = match &args.output {
-                Some(path) => std::fs::write(path, graph)
-                    .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
-                None => std::io::stdout()
-                    .write_all(graph.as_bytes())
-                    .map_err(|e| e.to_string()),
-            };
-            match written {
+            match write(&text) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: {e}");
@@ -304,11 +291,21 @@ fn graph(args: &GraphArgs) -> ExitCode {
                 }
             }
         }
-        Err(report) => match print_human(&report, args.common.color) {
+        Err(report) => match print_human(&report, color) {
             Ok(()) => ExitCode::from(1),
             Err(_) => ExitCode::from(2),
         },
     }
+}
+
+fn write_file(path: &std::path::Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+}
+
+fn write_stdout(text: &str) -> Result<(), String> {
+    std::io::stdout()
+        .write_all(text.as_bytes())
+        .map_err(|e| e.to_string())
 }
 
 /// A library crate holding one generated module.

@@ -83,19 +83,9 @@ fn bench_binary() -> Option<PathBuf> {
 /// its own (not counted), each side's count per workflow the difference between `LARGE` and
 /// `SMALL` runs (each the median of `REPEATS`), and each side's workflow future size.
 pub fn client_only() -> ExitCode {
-    if !super::run(
-        "cargo build --release -p generated-example --examples",
-        super::cargo().args([
-            "build",
-            "--release",
-            "-p",
-            "generated-example",
-            "--examples",
-        ]),
-    ) {
+    let Some(examples) = super::bench_peers::examples() else {
         return ExitCode::FAILURE;
-    }
-    let examples = super::workspace().join("target/release/examples");
+    };
     let (server, url) = match super::bench_peers::stand_in(Command::new(examples.join("stand_in")))
     {
         Ok(s) => s,

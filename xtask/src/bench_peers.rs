@@ -27,6 +27,21 @@ pub fn run(rounds: usize, runs: usize) -> ExitCode {
     }
 }
 
+/// Builds `generated-example`'s examples (release) and gives their folder.
+pub fn examples() -> Option<PathBuf> {
+    super::run(
+        "cargo build --release -p generated-example --examples",
+        super::cargo().args([
+            "build",
+            "--release",
+            "-p",
+            "generated-example",
+            "--examples",
+        ]),
+    )
+    .then(|| super::workspace().join("target/release/examples"))
+}
+
 /// The stand-in server, stopped when dropped.
 pub struct StandIn(Child);
 
@@ -61,19 +76,7 @@ impl Drop for StandIn {
 
 fn measure(rounds: usize, runs: usize) -> Result<(), String> {
     let root = super::workspace();
-    if !super::run(
-        "cargo build --release -p generated-example --examples",
-        super::cargo().args([
-            "build",
-            "--release",
-            "-p",
-            "generated-example",
-            "--examples",
-        ]),
-    ) {
-        return Err("the examples did not build".to_owned());
-    }
-    let examples = root.join("target/release/examples");
+    let examples = examples().ok_or("the examples did not build")?;
     let python = python_runner(&root);
     let pin = Command::new("taskset").arg("--version").output().is_ok();
     if !pin {

@@ -16,12 +16,7 @@ pub fn dot(graphs: &[Graph]) -> String {
         escape(&name)
     );
     for (n, g) in graphs.iter().enumerate() {
-        let prefix = if single {
-            String::new()
-        } else {
-            format!("g{n}_")
-        };
-        let indent = if single { "    " } else { "        " };
+        let (prefix, indent) = super::layout(n, single);
         if !single {
             out.push_str(&format!(
                 "    subgraph cluster_{n} {{\n        label=\"{}\";\n",
@@ -29,12 +24,7 @@ pub fn dot(graphs: &[Graph]) -> String {
             ));
         }
         for node in &g.nodes {
-            let text = node
-                .label
-                .iter()
-                .map(|l| escape(l))
-                .collect::<Vec<_>>()
-                .join("\\n");
+            let text = super::label_text(node, escape, "\\n");
             let style = match node.kind {
                 NodeKind::Start | NodeKind::End => ", shape=oval".to_owned(),
                 NodeKind::Failed => format!(", shape=oval, color=\"{RED}\", fontcolor=\"{RED}\""),

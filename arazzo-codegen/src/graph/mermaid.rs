@@ -13,12 +13,7 @@ pub fn mermaid(graphs: &[Graph]) -> String {
     let mut failure_edges = Vec::new();
     let mut failure_nodes = Vec::new();
     for (n, g) in graphs.iter().enumerate() {
-        let prefix = if single {
-            String::new()
-        } else {
-            format!("g{n}_")
-        };
-        let indent = if single { "    " } else { "        " };
+        let (prefix, indent) = super::layout(n, single);
         if !single {
             out.push_str(&format!(
                 "    subgraph g{n}[\"{}\"]\n",
@@ -26,12 +21,7 @@ pub fn mermaid(graphs: &[Graph]) -> String {
             ));
         }
         for node in &g.nodes {
-            let text = node
-                .label
-                .iter()
-                .map(|l| escape(l))
-                .collect::<Vec<_>>()
-                .join("<br/>");
+            let text = super::label_text(node, escape, "<br/>");
             let id = format!("{prefix}{}", node.id);
             let shape = match node.kind {
                 NodeKind::Start | NodeKind::End | NodeKind::Failed => format!("([\"{text}\"])"),

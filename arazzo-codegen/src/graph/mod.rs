@@ -82,6 +82,25 @@ pub fn render(graphs: &[Graph], format: GraphFormat) -> String {
     }
 }
 
+/// How the `n`th of several graphs is written: its identifiers' prefix and its lines'
+/// indentation (one graph alone: no prefix, one level).
+fn layout(n: usize, single: bool) -> (String, &'static str) {
+    if single {
+        (String::new(), "    ")
+    } else {
+        (format!("g{n}_"), "        ")
+    }
+}
+
+/// A node's lines, each escaped for the format, joined by `separator`.
+fn label_text(node: &Node, escape: fn(&str) -> String, separator: &str) -> String {
+    node.label
+        .iter()
+        .map(|l| escape(l))
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
 /// Criteria and long expressions are cut to this many characters in labels.
 const LABEL_MOST: usize = 60;
 
