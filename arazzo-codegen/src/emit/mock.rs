@@ -117,8 +117,9 @@ pub fn module(plan: &DocumentPlan) -> TokenStream {
     );
     quote! {
         /// Test doubles of this module's workflows, compiled with feature `mock` of
-        /// `arazzo-runtime` only (a dev-dependency): [`Mock`], a local server standing in for
-        /// the APIs, and [`Fake`], standing in for the workflows themselves.
+        /// `arazzo-runtime` only (a dev-dependency): [`Mock`](mock::Mock), a local server
+        /// standing in for the APIs, and [`Fake`](mock::Fake), standing in for the workflows
+        /// themselves.
         pub mod mock {
             #[allow(unused_imports)]
             use ::arazzo_runtime::__private as rt;

@@ -327,7 +327,7 @@ impl<'p> Planner<'p> {
                         doc: o
                             .from
                             .as_ref()
-                            .map(|e| format!("From `{e}` ({}).", o.expected)),
+                            .map(|e| format!("From `{e}` (`{}`).", o.expected)),
                         absent: super::Absent::Never,
                     })
                     .collect();

@@ -225,9 +225,9 @@ pub struct CreateConversationWithWebhookInput {
 )]
 #[serde(crate = "::arazzo_runtime::serde", rename_all = "camelCase")]
 pub struct CreateConversationWithWebhookOutput {
-    /// From `$steps.createConversation.outputs.conversationSid` (string?).
+    /// From `$steps.createConversation.outputs.conversationSid` (`string?`).
     pub conversation_sid: ::std::option::Option<::std::string::String>,
-    /// From `$steps.attachWebhook.outputs.webhookSid` (string?).
+    /// From `$steps.attachWebhook.outputs.webhookSid` (`string?`).
     pub webhook_sid: ::std::option::Option<::std::string::String>,
 }
 
@@ -401,8 +401,9 @@ mod create_conversation_with_webhook {
 
 ::arazzo_runtime::__with_mock! {
     /// Test doubles of this module's workflows, compiled with feature `mock` of
-    /// `arazzo-runtime` only (a dev-dependency): [`Mock`], a local server standing in for
-    /// the APIs, and [`Fake`], standing in for the workflows themselves.
+    /// `arazzo-runtime` only (a dev-dependency): [`Mock`](mock::Mock), a local server
+    /// standing in for the APIs, and [`Fake`](mock::Fake), standing in for the workflows
+    /// themselves.
     pub mod mock {
         #[allow(unused_imports)]
         use ::arazzo_runtime::__private as rt;
