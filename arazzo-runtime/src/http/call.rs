@@ -381,25 +381,22 @@ impl Call {
         settings: &'h ClientSettings,
         base: &str,
         auth: &[Auth<'_>],
-    ) -> Pin<Box<dyn Future<Output = Result<Exchange, Error>> + Send + 'h>> {
-        let limit = settings.limits.request_timeout;
+    ) -> Sending<'h> {
         let (workflow, step) = (self.workflow, self.step);
         let exchange = self.exchange(settings, base, auth);
-        Box::pin(async move {
-            match limit {
-                Some(limit) => tokio::time::timeout(limit, exchange)
-                    .await
-                    .unwrap_or_else(|_| {
-                        Err(Error::TimeLimit {
-                            workflow,
-                            step,
-                            what: "the request",
-                            limit_ms: millis(limit),
-                        })
-                    }),
-                None => exchange.await,
+        // The timer is wrapped around the exchange before both are boxed: built in one place,
+        // polled where they lie.
+        let inner: SendingInner<'h> = match settings.limits.request_timeout {
+            Some(limit) => {
+                SendingInner::Limited(Box::pin(tokio::time::timeout(limit, exchange)), limit)
             }
-        })
+            None => SendingInner::Unbounded(Box::pin(exchange)),
+        };
+        Sending {
+            inner,
+            workflow,
+            step,
+        }
     }
 
     /// [`Call::send`] within a step's `timeout`, which replaces the client's request time
@@ -463,7 +460,7 @@ impl Call {
     ) -> Pin<Box<dyn Future<Output = Result<Exchange, Error>> + Send + 'h>> {
         match within {
             Some(limit) => self.send_within(limit, settings, base, auth),
-            None => self.send(settings, base, auth),
+            None => Box::pin(self.send(settings, base, auth)),
         }
     }
 
@@ -975,4 +972,55 @@ fn follow(
         }
     }
     Some(next)
+}
+
+/// A request on its way, within the client's time limit: [`Call::send`]'s future. Its parts are
+/// boxed, so it is small and `Unpin` wherever it is awaited.
+pub struct Sending<'h> {
+    inner: SendingInner<'h>,
+    workflow: &'static str,
+    step: &'static str,
+}
+
+type BoxedExchange<'h> = Pin<Box<dyn Future<Output = Result<Exchange, Error>> + Send + 'h>>;
+
+/// The exchange inside its timer, boxed as one.
+type TimedExchange<'h> = Pin<
+    Box<
+        dyn Future<Output = Result<Result<Exchange, Error>, tokio::time::error::Elapsed>>
+            + Send
+            + 'h,
+    >,
+>;
+
+enum SendingInner<'h> {
+    Limited(TimedExchange<'h>, std::time::Duration),
+    Unbounded(BoxedExchange<'h>),
+}
+
+impl Future for Sending<'_> {
+    type Output = Result<Exchange, Error>;
+
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let (workflow, step) = (self.workflow, self.step);
+        match &mut self.inner {
+            SendingInner::Limited(timed, limit) => {
+                let limit = *limit;
+                timed.as_mut().poll(cx).map(|r| {
+                    r.unwrap_or_else(|_| {
+                        Err(Error::TimeLimit {
+                            workflow,
+                            step,
+                            what: "the request",
+                            limit_ms: millis(limit),
+                        })
+                    })
+                })
+            }
+            SendingInner::Unbounded(exchange) => exchange.as_mut().poll(cx),
+        }
+    }
 }
