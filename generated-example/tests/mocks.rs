@@ -89,6 +89,8 @@ async fn a_500_then_a_retry() {
     let mock = configuration::mock::Mock::start().await;
     mock.fetch_configuration_webhook().answers([
         Answer::status(500).body("try again", "text/plain"),
+        // The answer's header reaches the workflow: its Retry-After wins over `retryAfter`.
+        Answer::status(503).header("Retry-After", "2"),
         Answer::status(200).json(json!({"post_webhook_url": "https://old.test"})),
     ]);
     let (sleeper, delays) = Sleeper::recording();
@@ -106,8 +108,11 @@ async fn a_500_then_a_retry() {
         .unwrap();
 
     assert_eq!(output.previous_url.as_deref(), Some("https://old.test"));
-    assert_eq!(mock.fetch_configuration_webhook().calls(), 2);
-    assert_eq!(*delays.lock().unwrap(), [Duration::from_secs(1)]);
+    assert_eq!(mock.fetch_configuration_webhook().calls(), 3);
+    assert_eq!(
+        *delays.lock().unwrap(),
+        [Duration::from_secs(1), Duration::from_secs(2)]
+    );
     let updated = mock.update_configuration_webhook().requests();
     assert_eq!(
         updated[0].body,

@@ -131,7 +131,7 @@ pub fn of(w: &WorkflowPlan, most: usize) -> Graph {
     }
     let mut from = "start".to_owned();
     for d in &w.depends_on {
-        let id = g.workflow(&d.key, "runs first");
+        let id = g.workflow(&d.key, Reached::First);
         g.edge(&from, &id, None, false);
         from = id;
     }
@@ -151,7 +151,7 @@ pub fn of(w: &WorkflowPlan, most: usize) -> Graph {
                     }
                 }
                 ActionPlanKind::GotoWorkflow(c) => {
-                    let to = g.workflow(&c.key, "then");
+                    let to = g.workflow(&c.key, Reached::HandedOver);
                     g.edge(&here, &to, label, false);
                 }
                 // Not an `onSuccess` action (the checks refuse it there).
@@ -173,7 +173,7 @@ pub fn of(w: &WorkflowPlan, most: usize) -> Graph {
                     }
                 }
                 ActionPlanKind::GotoWorkflow(c) => {
-                    let to = g.workflow(&c.key, "then");
+                    let to = g.workflow(&c.key, Reached::HandedOver);
                     g.edge(&here, &to, Some(action_label(a, None, most)), true);
                 }
                 ActionPlanKind::Retry { after, limit, via } => {
@@ -194,7 +194,7 @@ pub fn of(w: &WorkflowPlan, most: usize) -> Graph {
                             }
                         }
                         Some(Via::Workflow(c)) => {
-                            let to = g.workflow(&c.key, "runs");
+                            let to = g.workflow(&c.key, Reached::BeforeRetry);
                             what.push_str(&format!(", workflow {} first", c.key));
                             g.edge(&here, &to, Some(action_label(a, Some(&what), most)), true);
                             let back = format!("then retry {}", cut(&s.id, most));
@@ -215,13 +215,14 @@ pub fn of(w: &WorkflowPlan, most: usize) -> Graph {
         }
     }
     // Handed-over workflows end the run.
-    for id in g
+    let handed: Vec<String> = g
         .workflows
-        .clone()
         .iter()
-        .filter(|(_, how, _)| how == "then")
-    {
-        g.edge(&id.2, "done", None, false);
+        .filter(|(_, how, _)| *how == Reached::HandedOver)
+        .map(|(_, _, id)| id.clone())
+        .collect();
+    for id in handed {
+        g.edge(&id, "done", None, false);
     }
     for (id, label, kind) in [
         ("done", "end", NodeKind::End),
@@ -242,7 +243,28 @@ struct Builder {
     nodes: Vec<Node>,
     edges: Vec<Edge>,
     /// `(workflow key, how it is reached, node id)`.
-    workflows: Vec<(String, String, String)>,
+    workflows: Vec<(String, Reached, String)>,
+}
+
+/// How a graph reaches another workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reached {
+    /// `dependsOn`: it runs before the first step.
+    First,
+    /// A `goto` hands the run over to it; the run ends with it.
+    HandedOver,
+    /// A `retry` runs it before the step again.
+    BeforeRetry,
+}
+
+impl Reached {
+    fn label(self) -> &'static str {
+        match self {
+            Reached::First => "runs first",
+            Reached::HandedOver => "then",
+            Reached::BeforeRetry => "runs",
+        }
+    }
 }
 
 impl Builder {
@@ -267,18 +289,18 @@ impl Builder {
     }
 
     /// The node of workflow `key` reached `how`, added once per way.
-    fn workflow(&mut self, key: &str, how: &str) -> String {
-        if let Some((_, _, id)) = self.workflows.iter().find(|(k, h, _)| k == key && h == how) {
+    fn workflow(&mut self, key: &str, how: Reached) -> String {
+        if let Some((_, _, id)) = self
+            .workflows
+            .iter()
+            .find(|(k, h, _)| k == key && *h == how)
+        {
             return id.clone();
         }
         let id = format!("w{}", self.workflows.len());
-        self.workflows
-            .push((key.to_owned(), how.to_owned(), id.clone()));
-        self.node(
-            &id,
-            vec![format!("{how}: workflow {key}")],
-            NodeKind::Workflow,
-        );
+        self.workflows.push((key.to_owned(), how, id.clone()));
+        let label = format!("{}: workflow {key}", how.label());
+        self.node(&id, vec![label], NodeKind::Workflow);
         id
     }
 }

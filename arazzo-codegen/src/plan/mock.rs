@@ -86,22 +86,25 @@ impl<'p> Planner<'p> {
         let Some(responses) = op_node.get("responses").and_then(Node::as_map) else {
             return (200, String::new(), String::new());
         };
-        let code = |key: &str| -> Option<u16> {
+        // Explicit 2xx codes first (the lowest), then `2XX`, then `default`; the range and
+        // `default` answer 200.
+        let rank = |key: &str| -> Option<(u8, u16)> {
             match key {
-                "2XX" | "2xx" => Some(299),
-                _ => key.parse().ok().filter(|c| (200..300).contains(c)),
+                "2XX" | "2xx" => Some((1, 200)),
+                "default" => Some((2, 200)),
+                _ => key
+                    .parse()
+                    .ok()
+                    .filter(|c| (200..300).contains(c))
+                    .map(|c| (0, c)),
             }
         };
         let chosen = responses
             .entries
             .iter()
-            .filter_map(|e| Some((code(&e.key)?, e)))
-            .min_by_key(|(c, _)| *c)
-            .map(|(c, e)| (if c == 299 { 200 } else { c }, e))
-            .or_else(|| {
-                let e = responses.entries.iter().find(|e| e.key == "default")?;
-                Some((200, e))
-            });
+            .filter_map(|e| Some((rank(&e.key)?, e)))
+            .min_by_key(|(r, _)| *r)
+            .map(|((_, status), e)| (status, e));
         let Some((status, entry)) = chosen else {
             return (200, String::new(), String::new());
         };

@@ -4,6 +4,7 @@
 mod expression_table;
 mod internal_errors;
 mod limits;
+mod mock_defaults;
 mod openapi_rules;
 mod parser_never_panics;
 mod twilio_fixtures;

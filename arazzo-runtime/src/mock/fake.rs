@@ -2,7 +2,7 @@
 //! errors tests can make it return.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::Error;
 use crate::descriptor::Location;
@@ -49,7 +49,7 @@ impl<I, O> Programmed<I, O> {
     }
 
     fn state(&self) -> MutexGuard<'_, State<I, O>> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        super::lock(&self.state)
     }
 
     /// Every call from now on runs `reply` on the inputs.

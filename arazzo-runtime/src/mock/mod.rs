@@ -88,6 +88,12 @@ pub use report::Report;
 pub use request::Request;
 pub use server::Operation;
 
+/// A test double's state: a test that panicked while holding it leaves it as it was, and the
+/// next test's reading goes on.
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// What generated mocks call. Not a public API.
 #[doc(hidden)]
 pub mod __private {

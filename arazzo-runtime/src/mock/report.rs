@@ -8,6 +8,8 @@ pub struct Report {
     pub(crate) shortfalls: Vec<Shortfall>,
     /// `METHOD /path` of each request no operation matched.
     pub(crate) unexpected: Vec<String>,
+    /// Operations the mock could not serve (a path template no regular expression matches).
+    pub(crate) unserved: Vec<String>,
     /// Each operation, with how many requests it got.
     pub(crate) received: Vec<(String, usize)>,
 }
@@ -55,6 +57,12 @@ impl std::fmt::Display for Report {
             writeln!(
                 f,
                 "  - unexpected: {line} matches no operation the workflows call (answered 404)"
+            )?;
+        }
+        for operation in &self.unserved {
+            writeln!(
+                f,
+                "  - not served: {operation} has a path template the mock cannot match"
             )?;
         }
         writeln!(f, "requests received:")?;

@@ -163,19 +163,19 @@ pub(crate) struct PathPattern {
 }
 
 impl PathPattern {
-    /// The pattern of `prefix` followed by `template`; `None` when the template does not
-    /// compile (which generated templates always do).
+    /// The pattern of `prefix` followed by `template` (a `{` never closed is text); `None` only
+    /// when the regular expression is too large to build, which the server then reports.
     pub(crate) fn new(prefix: &str, template: &str) -> Option<Self> {
         let mut regex = format!("^{}", regex::escape(prefix));
         let mut names = Vec::new();
         let mut rest = template;
-        while let Some(open) = rest.find('{') {
-            let (literal, tail) = rest.split_at(open);
-            let close = tail.find('}')?;
+        while let Some((literal, tail)) = rest.split_once('{')
+            && let Some((name, after)) = tail.split_once('}')
+        {
             regex.push_str(&regex::escape(literal));
             regex.push_str("([^/]+)");
-            names.push(tail.get(1..close)?.to_owned());
-            rest = tail.get(close + 1..)?;
+            names.push(name.to_owned());
+            rest = after;
         }
         regex.push_str(&regex::escape(rest));
         regex.push('$');
@@ -226,6 +226,10 @@ mod tests {
                 .regex
                 .is_match("/conversations/v1/Conversations/a/b/Files/c.json")
         );
+        // A brace never closed is text, not a parameter.
+        let odd = PathPattern::new("", "/files/{name").unwrap();
+        assert!(odd.regex.is_match("/files/{name"));
+        assert!(odd.params("/files/{name").is_empty());
     }
 }
 

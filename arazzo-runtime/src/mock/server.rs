@@ -4,12 +4,13 @@
 
 use std::collections::VecDeque;
 use std::marker::PhantomData;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use wiremock::matchers::{any, method};
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
 use super::answer::Answer;
+use super::lock;
 use super::report::{Report, Shortfall};
 use super::request::{PathPattern, Request};
 
@@ -74,10 +75,6 @@ struct Answers {
     last: Answer,
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
 impl Server {
     /// A mock server on a free port of `127.0.0.1`, answering 404 (and recording the request
     /// as unexpected) until routes are mounted.
@@ -110,6 +107,8 @@ impl Server {
             pattern,
         });
         let handle = Handle(Arc::clone(&state));
+        // Without a pattern (a template too large for a regular expression) the route gets no
+        // request, and `check` says so.
         if let Some(pattern) = &state.pattern {
             // A path without parameters wins over a template that also matches it
             // (`/pets/mine` over `/pets/{id}`).
@@ -143,6 +142,9 @@ impl Server {
             let state = &handle.0;
             let got = lock(&state.requests).len();
             report.received.push((state.route.label(), got));
+            if state.pattern.is_none() {
+                report.unserved.push(state.route.label());
+            }
             if let Some(wanted) = *lock(&state.expected)
                 && wanted != got
             {
@@ -154,7 +156,10 @@ impl Server {
             }
         }
         report.unexpected = lock(&self.unexpected).iter().map(Request::line).collect();
-        if report.shortfalls.is_empty() && report.unexpected.is_empty() {
+        if report.shortfalls.is_empty()
+            && report.unexpected.is_empty()
+            && report.unserved.is_empty()
+        {
             Ok(())
         } else {
             Err(report)
