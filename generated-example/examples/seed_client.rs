@@ -2,7 +2,7 @@
 //! against the stand-in at `URL`, generated (`generated`) or hand-written with reqwest
 //! (`hand-written`), and prints the median and mean wall time per workflow in microseconds.
 //!
-//! `seed_client generated|hand-written URL RUNS`
+//! `seed_client generated|generated-unbounded|hand-written|hand-written-bounded URL RUNS`
 
 use std::time::Instant;
 
@@ -11,7 +11,9 @@ use generated_example::conversations::{
     CreateConversationWithWebhookInputConfigurationMethod,
     CreateConversationWithWebhookInputTarget,
 };
-use generated_example::hand_written::{Account, Webhook, create_conversation_with_webhook};
+use generated_example::hand_written::{
+    Account, Webhook, create_conversation_with_webhook, create_conversation_with_webhook_bounded,
+};
 
 /// Untimed runs first: connections opened, caches warm.
 const WARM_UP: usize = 20;
@@ -25,7 +27,10 @@ fn main() {
             runs.parse::<usize>().unwrap_or(0),
         ),
         _ => {
-            eprintln!("usage: seed_client generated|hand-written URL RUNS");
+            eprintln!(
+                "usage: seed_client generated|generated-unbounded|hand-written|hand-written-bounded \
+                 URL RUNS"
+            );
             std::process::exit(2);
         }
     };
@@ -41,6 +46,12 @@ fn main() {
         .with_http_client(http.clone())
         .with_conversations_url(&url)
         .with_account_sid_auth_token("ACtest", "secret");
+    // The generated client without its time and size bounds, to tell what they cost.
+    let client = if side == "generated-unbounded" {
+        client.with_limits(arazzo_runtime::Limits::unbounded())
+    } else {
+        client
+    };
     let account = Account {
         base: &url,
         sid: "ACtest",
@@ -55,7 +66,7 @@ fn main() {
     // What each side's workflow future weighs (what waits on the network, moved between
     // async layers).
     let future_bytes = match side.as_str() {
-        "generated" => {
+        "generated" | "generated-unbounded" => {
             let input = CreateConversationWithWebhookInput {
                 friendly_name: None,
                 target: CreateConversationWithWebhookInputTarget::Webhook,
@@ -64,6 +75,9 @@ fn main() {
             };
             std::mem::size_of_val(&client.create_conversation_with_webhook(input))
         }
+        "hand-written-bounded" => std::mem::size_of_val(&create_conversation_with_webhook_bounded(
+            &http, &account, &webhook,
+        )),
         _ => std::mem::size_of_val(&create_conversation_with_webhook(&http, &account, &webhook)),
     };
     let mut times = Vec::with_capacity(runs);
@@ -71,7 +85,7 @@ fn main() {
         for i in 0..WARM_UP + runs {
             let start = Instant::now();
             let sid = match side.as_str() {
-                "generated" => {
+                "generated" | "generated-unbounded" => {
                     let input = CreateConversationWithWebhookInput {
                         friendly_name: Some("Support".to_owned()),
                         target: CreateConversationWithWebhookInputTarget::Webhook,
@@ -87,6 +101,11 @@ fn main() {
                             std::process::exit(1);
                         }
                     }
+                }
+                "hand-written-bounded" => {
+                    create_conversation_with_webhook_bounded(&http, &account, &webhook)
+                        .await
+                        .1
                 }
                 _ => {
                     create_conversation_with_webhook(&http, &account, &webhook)
