@@ -14,6 +14,9 @@ pub struct ClientSettings {
     pub step_budget: usize,
     pub sleeper: Sleeper,
     pub limits: Limits,
+    /// The Restate context of a durable run (feature `restate`).
+    #[cfg(feature = "restate")]
+    pub journal: Option<crate::durable::Journal>,
 }
 
 impl Default for ClientSettings {
@@ -31,6 +34,8 @@ impl ClientSettings {
             step_budget,
             sleeper: Sleeper::default(),
             limits: Limits::default(),
+            #[cfg(feature = "restate")]
+            journal: None,
         }
     }
 
@@ -39,6 +44,13 @@ impl ClientSettings {
         if self.http.is_default() {
             self.http = HttpClient::built(limits.connect_timeout);
         }
+    }
+
+    /// Runs durably from now on: exchanges through `journal`, retry waits as its sleeps.
+    #[cfg(feature = "restate")]
+    pub fn set_journal(&mut self, journal: crate::durable::Journal) {
+        self.sleeper = journal.sleeper();
+        self.journal = Some(journal);
     }
 
     pub fn set_http_client(&mut self, http: reqwest::Client) {

@@ -286,9 +286,23 @@ pub enum Error {
         location: Location,
         payload_excerpt: String,
     },
+    /// A step attempt of a durable run (feature `restate`) whose exchange Restate's journal
+    /// holds as failed: a transport failure after its retries, or a failure of the request.
+    #[error("workflow `{workflow}`, step `{step}` (durable run): {reason}")]
+    Durable {
+        workflow: &'static str,
+        step: &'static str,
+        reason: String,
+    },
 }
 
 impl Error {
+    /// Whether the request failed on its way (connecting, a time limit, a broken connection)
+    /// rather than because of what the workflow or the server said: what may be tried again.
+    pub fn is_transport(&self) -> bool {
+        matches!(self, Error::Transport { .. } | Error::TimeLimit { .. })
+    }
+
     /// The workflow in which the error arose.
     pub fn workflow(&self) -> &'static str {
         match self {
@@ -316,7 +330,8 @@ impl Error {
             | Error::SubscriptionClosed { workflow, .. }
             | Error::ChannelParameter { workflow, .. }
             | Error::MessageCriterionFailed { workflow, .. }
-            | Error::ChildInput { workflow, .. } => workflow,
+            | Error::ChildInput { workflow, .. }
+            | Error::Durable { workflow, .. } => workflow,
         }
     }
 
@@ -346,7 +361,8 @@ impl Error {
             | Error::SubscriptionClosed { step, .. }
             | Error::ChannelParameter { step, .. }
             | Error::MessageCriterionFailed { step, .. }
-            | Error::ChildInput { step, .. } => Some(step),
+            | Error::ChildInput { step, .. }
+            | Error::Durable { step, .. } => Some(step),
             Error::OutputType { .. } => None,
         }
     }

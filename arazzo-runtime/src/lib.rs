@@ -13,6 +13,8 @@ mod auth;
 mod client;
 mod criteria;
 mod descriptor;
+#[cfg(feature = "restate")]
+pub mod durable;
 mod embedded;
 mod encode;
 mod error;
@@ -42,6 +44,9 @@ pub use limits::{
 // Types of generated APIs: `reqwest::Client` for `with_http_client`, serde_json's `Value` and
 // `Map` in outputs, serde's traits on inputs and outputs.
 pub use reqwest;
+/// The Restate SDK durable runs are served with (feature `restate`): `Endpoint`, `HttpServer`.
+#[cfg(feature = "restate")]
+pub use restate_sdk;
 pub use serde;
 pub use serde_json;
 
@@ -59,6 +64,23 @@ macro_rules! __with_mock {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __with_mock {
+    ($($code:tt)*) => {};
+}
+
+/// Keeps a document's generated `durable` module when feature `restate` is on, and drops it
+/// otherwise: users who do not opt in compile none of it and build no Restate SDK.
+#[cfg(feature = "restate")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __with_restate {
+    ($($code:tt)*) => { $($code)* };
+}
+
+/// Without feature `restate`: generated durable modules are dropped unread.
+#[cfg(not(feature = "restate"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __with_restate {
     ($($code:tt)*) => {};
 }
 

@@ -76,8 +76,17 @@ pub fn plan(
         types,
         uses_xpath: workflows.iter().any(uses_xpath),
         mock: super::mock::names(planner.mock_routes),
+        durable_service: durable_service(&project.files.display_name(doc.file)),
         workflows,
     })
+}
+
+/// The Restate service of a document: its file's name, without folders and extensions, in
+/// UpperCamelCase (a name Restate accepts: ASCII letters and digits, starting with a letter).
+fn durable_service(file: &str) -> String {
+    let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    let stem = name.split('.').next().unwrap_or(name);
+    super::names::sanitize(stem, super::names::Case::UpperCamel)
 }
 
 /// Whether a workflow evaluates XPath: in a criterion or in a selector.

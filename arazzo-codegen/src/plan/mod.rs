@@ -43,6 +43,9 @@ pub struct DocumentPlan {
     pub uses_xpath: bool,
     /// The test doubles (compiled with the runtime's `mock` feature only).
     pub mock: MockPlan,
+    /// The name of the Restate service the durable module serves the workflows as (the file's
+    /// name in UpperCamelCase: `create-conversation.arazzo.yaml` → `CreateConversation`).
+    pub durable_service: String,
 }
 
 /// The module's test doubles: a mock server route per operation the workflows call.

@@ -382,6 +382,43 @@ impl Call {
         base: &str,
         auth: &[Auth<'_>],
     ) -> Sending<'h> {
+        #[cfg(feature = "restate")]
+        if let Some(journal) = &settings.journal {
+            let (workflow, step) = (self.workflow, self.step);
+            let parts = self.journal_parts(auth);
+            let plain = Box::pin(self.send_plain(settings, base, auth));
+            return Sending {
+                inner: SendingInner::Unbounded(crate::durable::journaled(
+                    journal.clone(),
+                    (workflow, step),
+                    parts,
+                    None,
+                    plain,
+                )),
+                workflow,
+                step,
+            };
+        }
+        self.send_plain(settings, base, auth)
+    }
+
+    /// What a durable run's journal does not keep of a call and makes again on replay: the
+    /// record of its request, and the credentials to keep out of errors.
+    #[cfg(feature = "restate")]
+    fn journal_parts(&self, auth: &[Auth<'_>]) -> (RequestRecord, Redactions) {
+        (
+            self.record.clone(),
+            Redactions::of(auth).with_parameters(&self.secrets),
+        )
+    }
+
+    /// [`Call::send`] outside a durable run.
+    fn send_plain<'h>(
+        self,
+        settings: &'h ClientSettings,
+        base: &str,
+        auth: &[Auth<'_>],
+    ) -> Sending<'h> {
         let (workflow, step) = (self.workflow, self.step);
         let exchange = self.exchange(settings, base, auth);
         // The timer is wrapped around the exchange before both are boxed: built in one place,
@@ -410,13 +447,23 @@ impl Call {
         auth: &[Auth<'_>],
     ) -> Pin<Box<dyn Future<Output = Result<Exchange, Error>> + Send + 'h>> {
         let (workflow, step) = (self.workflow, self.step);
+        #[cfg(feature = "restate")]
+        let journaled = settings
+            .journal
+            .as_ref()
+            .map(|journal| (journal.clone(), self.journal_parts(auth)));
         let exchange = self.exchange(settings, base, auth);
-        Box::pin(async move {
+        let plain = Box::pin(async move {
             match tokio::time::timeout(limit.duration(), exchange).await {
                 Ok(result) => result,
                 Err(_) => Ok(Exchange::timed_out(workflow, step, limit)),
             }
-        })
+        });
+        #[cfg(feature = "restate")]
+        if let Some((journal, parts)) = journaled {
+            return crate::durable::journaled(journal, (workflow, step), parts, Some(limit), plain);
+        }
+        plain
     }
 
     /// [`Call::send`], or [`Call::send_within`] with a step's `timeout`, for operations whose
@@ -982,7 +1029,8 @@ pub struct Sending<'h> {
     step: &'static str,
 }
 
-type BoxedExchange<'h> = Pin<Box<dyn Future<Output = Result<Exchange, Error>> + Send + 'h>>;
+pub(crate) type BoxedExchange<'h> =
+    Pin<Box<dyn Future<Output = Result<Exchange, Error>> + Send + 'h>>;
 
 /// The exchange inside its timer, boxed as one.
 type TimedExchange<'h> = Pin<

@@ -71,6 +71,52 @@ impl Exchange {
         }
     }
 
+    /// An exchange read back from a durable run's journal: what a response said, and the call's
+    /// own record of its request.
+    #[cfg(feature = "restate")]
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn replayed(
+        (workflow, step): (&'static str, &'static str),
+        status: u16,
+        url: String,
+        method: Option<reqwest::Method>,
+        headers: &[(String, String)],
+        body: Vec<u8>,
+        request: RequestRecord,
+        redactions: Redactions,
+    ) -> Self {
+        let headers = headers
+            .iter()
+            .filter_map(|(name, value)| {
+                Some((
+                    reqwest::header::HeaderName::from_bytes(name.as_bytes()).ok()?,
+                    reqwest::header::HeaderValue::from_str(value).ok()?,
+                ))
+            })
+            .collect();
+        Exchange {
+            workflow,
+            step,
+            status,
+            url,
+            method,
+            headers,
+            body,
+            json: OnceLock::new(),
+            request,
+            timed_out: None,
+            redactions,
+        }
+    }
+
+    /// The response's headers whose values are text, in order.
+    #[cfg(feature = "restate")]
+    pub(crate) fn header_pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.headers
+            .iter()
+            .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
+    }
+
     /// Whether the attempt finished within the step's timeout (always, without one).
     pub fn completed(&self) -> bool {
         self.timed_out.is_none()

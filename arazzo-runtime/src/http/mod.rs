@@ -5,8 +5,12 @@
 mod call;
 mod exchange;
 
+#[cfg(feature = "restate")]
+pub(crate) use call::BoxedExchange;
 pub use call::{Call, FieldValue, calls};
 pub use exchange::Exchange;
+#[cfg(feature = "restate")]
+pub(crate) use exchange::RequestRecord;
 
 use std::sync::OnceLock;
 

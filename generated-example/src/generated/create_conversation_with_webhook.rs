@@ -632,3 +632,55 @@ mod create_conversation_with_webhook {
         }
     }
 }
+
+::arazzo_runtime::__with_restate! {
+    /// Durable runs of this module's workflows on Restate, compiled with feature `restate`
+    /// of `arazzo-runtime` only: see `arazzo_runtime::durable`.
+    pub mod durable {
+        #[allow(unused_imports)]
+        use ::arazzo_runtime::__private as rt;
+        use ::arazzo_runtime::durable as d;
+        use ::arazzo_runtime::restate_sdk::endpoint;
+
+        /// The Restate service the workflows are served as: `POST /<SERVICE>/<handler>`
+        /// at Restate's ingress.
+        pub const SERVICE: &str = "CreateConversationWithWebhook";
+
+        impl d::Durable for super::Client {
+            fn journaled(&self, journal: d::Journal) -> Self {
+                let mut client = ::std::clone::Clone::clone(self);
+                client.settings.set_journal(journal);
+                client
+            }
+        }
+
+        /// The document's workflows as the handlers of Restate service [`SERVICE`], run on `client`
+        /// (its base URLs, credentials and limits); each handler takes the workflow's input as JSON
+        /// and returns its output:
+        ///
+        /// - `create_conversation_with_webhook` runs workflow `create-conversation-with-webhook`
+        pub fn service(client: super::Client) -> d::Service<super::Client> {
+            d::Service::new(SERVICE, client)
+                .handler(
+                    "create_conversation_with_webhook",
+                    create_conversation_with_webhook,
+                )
+        }
+
+        /// Handler `create_conversation_with_webhook`: workflow `create-conversation-with-webhook`.
+        async fn create_conversation_with_webhook(
+            client: super::Client,
+            input: super::CreateConversationWithWebhookInput,
+        ) -> ::arazzo_runtime::Result<super::CreateConversationWithWebhookOutput> {
+            client.create_conversation_with_webhook(input).await
+        }
+
+        /// Binds [`service`] to a Restate endpoint.
+        pub fn register(
+            builder: endpoint::Builder,
+            client: super::Client,
+        ) -> endpoint::Builder {
+            builder.bind(service(client))
+        }
+    }
+}
