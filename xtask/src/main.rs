@@ -8,6 +8,7 @@ mod debian;
 mod npm;
 mod oidc;
 mod prism;
+mod restate;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -240,8 +241,18 @@ fn test() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let restate = match restate::install(&workspace()) {
+        Ok(restate) => restate,
+        Err(e) => {
+            eprintln!(
+                "xtask: the Restate server for the durable-run tests cannot be installed: {e}"
+            );
+            return ExitCode::FAILURE;
+        }
+    };
     let mut steps = steps;
     if let Some((_, test)) = steps.last_mut() {
+        test.env(restate.0, &restate.1);
         for (var, value) in servers.env.iter().chain(&brokers.env) {
             test.env(var, value);
         }

@@ -35,7 +35,10 @@ pub fn module(plan: &DocumentPlan) -> TokenStream {
             }
             None => quote! {
                 #doc
-                async fn #name(client: super::Client, _: ()) -> ::arazzo_runtime::Result<super::#output> {
+                async fn #name(
+                    client: super::Client,
+                    _: ::arazzo_runtime::serde::de::IgnoredAny,
+                ) -> ::arazzo_runtime::Result<super::#output> {
                     client.#name().await
                 }
             },

@@ -29,21 +29,14 @@ type Run<C> =
     Arc<dyn Fn(C, Value) -> BoxFuture<'static, Result<Value, HandlerError>> + Send + Sync>;
 
 struct Handler<C> {
-    name: &'static str,
+    /// As Restate accepts it (`restate_name`).
+    name: String,
     run: Run<C>,
 }
 
-impl<C> Clone for Handler<C> {
-    fn clone(&self) -> Self {
-        Handler {
-            name: self.name,
-            run: Arc::clone(&self.run),
-        }
-    }
-}
-
 /// A Restate service whose handlers run workflows on a client `C`: what a generated module's
-/// `durable::service` returns, and what `Endpoint::builder().bind(…)` takes.
+/// `durable::service` returns, and what `Endpoint::builder().bind(…)` takes. Its names are made
+/// valid for Restate when given (see `restate_name`).
 pub struct Service<C> {
     name: String,
     client: C,
@@ -53,17 +46,17 @@ pub struct Service<C> {
 impl<C: Durable> Service<C> {
     /// A service called `name` (Restate's name for it: `POST /<name>/<handler>` at its ingress)
     /// whose handlers run on `client`.
-    pub fn new(name: impl Into<String>, client: C) -> Self {
+    pub fn new(name: &str, client: C) -> Self {
         Service {
-            name: name.into(),
+            name: restate_name(name),
             client,
             handlers: Vec::new(),
         }
     }
 
     /// The same service under another name.
-    pub fn named(mut self, name: impl Into<String>) -> Self {
-        self.name = name.into();
+    pub fn named(mut self, name: &str) -> Self {
+        self.name = restate_name(name);
         self
     }
 
@@ -71,7 +64,7 @@ impl<C: Durable> Service<C> {
     /// invocation's result. A failed run fails the invocation for good (a terminal error with
     /// the run's error text and, for an input that does not match the workflow's inputs, code
     /// 400).
-    pub fn handler<I, O, F, Fut>(mut self, name: &'static str, run: F) -> Self
+    pub fn handler<I, O, F, Fut>(mut self, name: &str, run: F) -> Self
     where
         I: serde::de::DeserializeOwned + Send + 'static,
         O: serde::Serialize + Send + 'static,
@@ -90,7 +83,10 @@ impl<C: Durable> Service<C> {
                     .map_err(|e| terminal(500, &format!("the output cannot be written: {e}")))
             })
         });
-        self.handlers.push(Handler { name, run });
+        self.handlers.push(Handler {
+            name: restate_name(name),
+            run,
+        });
         self
     }
 }
@@ -109,14 +105,14 @@ impl<C: Durable> restate_sdk::service::Service for Dispatch<C> {
     type Future = BoxFuture<'static, Result<(), endpoint::Error>>;
 
     fn handle(&self, ctx: ContextInternal) -> Self::Future {
-        let handler = self
+        let run = self
             .handlers
             .iter()
-            .find(|h| restate_name(h.name) == ctx.handler_name())
-            .cloned();
+            .find(|h| h.name == ctx.handler_name())
+            .map(|h| Arc::clone(&h.run));
         let client = self.client.journaled(Journal::new(ctx.clone()));
         Box::pin(async move {
-            let Some(handler) = handler else {
+            let Some(run) = run else {
                 return Err(endpoint::Error::unknown_handler(
                     ctx.service_name(),
                     ctx.handler_name(),
@@ -125,7 +121,7 @@ impl<C: Durable> restate_sdk::service::Service for Dispatch<C> {
             // No body is `null`: the input of a workflow without inputs.
             let (input, _) = ctx.input::<Option<Json<Value>>>().await;
             let input = input.map_or(Value::Null, |Json(v)| v);
-            let result = (handler.run)(client, input).await.map(Json);
+            let result = run(client, input).await.map(Json);
             ctx.handle_handler_result(result);
             ctx.end();
             Ok(())
@@ -140,7 +136,7 @@ impl<C> Service<C> {
             .iter()
             .map(|h| discovery::Handler {
                 // Valid by construction (`restate_name`).
-                name: discovery::HandlerName::try_from(restate_name(h.name))
+                name: discovery::HandlerName::try_from(h.name.clone())
                     .unwrap_or_else(|_| unreachable!("a name made valid was refused")),
                 input: Some(discovery::InputPayload::from_metadata::<Option<Json<Value>>>()),
                 output: Some(discovery::OutputPayload::from_metadata::<Json<Value>>()),
@@ -163,7 +159,7 @@ impl<C> Service<C> {
             .collect();
         discovery::Service {
             ty: discovery::ServiceType::Service,
-            name: discovery::ServiceName::try_from(restate_name(&self.name))
+            name: discovery::ServiceName::try_from(self.name.clone())
                 .unwrap_or_else(|_| unreachable!("a name made valid was refused")),
             handlers,
             documentation: None,

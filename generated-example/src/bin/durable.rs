@@ -1,7 +1,8 @@
-//! The seed workflow as a durable Restate service (feature `durable`): serves handler
-//! `create_conversation_with_webhook` of service `CreateConversationWithWebhook` for a Restate
-//! server to call. Register it with the server (`restate deployments register URL`, or the
-//! admin API), then invoke it through the server's ingress:
+//! Generated workflows as durable Restate services (feature `durable`): the seed workflow
+//! (service `CreateConversationWithWebhook`), the Conversations configuration workflow, whose
+//! read retries on 5xx (`ConversationsConfigurationWebhook`), and the control-flow fixture's
+//! polling job (`ControlFlow`). Register it with a Restate server (`restate deployments
+//! register URL`, or the admin API), then invoke a workflow through the server's ingress:
 //!
 //! ```sh
 //! curl localhost:8080/CreateConversationWithWebhook/create_conversation_with_webhook \
@@ -14,21 +15,27 @@ use std::net::SocketAddr;
 use arazzo_runtime::restate_sdk::endpoint::Endpoint;
 use arazzo_runtime::restate_sdk::http_server::HttpServer;
 use clap::Parser;
-use generated_example::conversations;
+use generated_example::{configuration, control_flow, conversations};
 
-/// Serve the seed workflow as a durable Restate service.
+/// Serve generated workflows as durable Restate services.
 ///
-/// Twilio credentials come from `TWILIO_ACCOUNT_SID` and `TWILIO_AUTH_TOKEN`.
+/// Twilio credentials come from `TWILIO_ACCOUNT_SID` and `TWILIO_AUTH_TOKEN` (test values when
+/// unset).
 #[derive(Parser)]
 #[command(name = "durable", version)]
 struct Args {
-    /// Where the service listens for the Restate server.
+    /// Where the services listen for the Restate server.
     #[arg(long, default_value = "127.0.0.1:9080")]
     listen: SocketAddr,
 
-    /// Send the workflow's requests to this server instead of Twilio's.
+    /// Send the Twilio workflows' requests to this server instead of Twilio's.
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
+
+    /// Send every request to a generated mock server at this address instead (each source
+    /// under `/<source name>`, as the `mock` modules serve them).
+    #[arg(long, value_name = "URL", conflicts_with = "base_url")]
+    mock: Option<String>,
 }
 
 #[tokio::main]
@@ -36,14 +43,29 @@ async fn main() {
     let args = Args::parse();
     let sid = std::env::var("TWILIO_ACCOUNT_SID").unwrap_or_else(|_| "ACtest".to_owned());
     let token = std::env::var("TWILIO_AUTH_TOKEN").unwrap_or_else(|_| "test".to_owned());
-    let mut client = conversations::Client::new().with_account_sid_auth_token(&sid, &token);
-    if let Some(url) = &args.base_url {
-        client = client.with_conversations_url(url);
+    let twilio_url = match (&args.base_url, &args.mock) {
+        (Some(url), _) => Some(url.clone()),
+        (None, Some(mock)) => Some(format!("{mock}/conversations")),
+        (None, None) => None,
+    };
+    let mut seed = conversations::Client::new().with_account_sid_auth_token(&sid, &token);
+    let mut configuration = configuration::Client::new().with_account_sid_auth_token(&sid, &token);
+    if let Some(url) = &twilio_url {
+        seed = seed.with_conversations_url(url);
+        configuration = configuration.with_conversations_url(url);
     }
-    let endpoint = conversations::durable::register(Endpoint::builder(), client).build();
+    let mut jobs = control_flow::Client::new();
+    if let Some(mock) = &args.mock {
+        jobs = jobs.with_jobs_url(format!("{mock}/jobs"));
+    }
+    let builder = conversations::durable::register(Endpoint::builder(), seed);
+    let builder = configuration::durable::register(builder, configuration);
+    let endpoint = control_flow::durable::register(builder, jobs).build();
     eprintln!(
-        "durable: serving Restate service `{}` on {}",
+        "durable: serving Restate services `{}`, `{}` and `{}` on {}",
         conversations::durable::SERVICE,
+        configuration::durable::SERVICE,
+        control_flow::durable::SERVICE,
         args.listen
     );
     HttpServer::new(endpoint)
