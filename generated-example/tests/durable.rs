@@ -68,9 +68,11 @@ impl Restate {
         let dir =
             std::env::temp_dir().join(format!("arazzo-restate-{}-{test}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::create_dir_all(&dir)
+            .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
         let (ingress, admin, node) = (free_port(), free_port(), free_port());
-        let log = std::fs::File::create(dir.join("server.log")).unwrap();
+        let log = std::fs::File::create(dir.join("server.log"))
+            .unwrap_or_else(|e| panic!("cannot create the server's log: {e}"));
         let child = Command::new(binary)
             .arg("--no-logo")
             .current_dir(&dir)
@@ -87,7 +89,9 @@ impl Restate {
                 format!("http://127.0.0.1:{node}"),
             )
             .stdin(Stdio::null())
-            .stdout(Stdio::from(log.try_clone().unwrap()))
+            .stdout(Stdio::from(log.try_clone().unwrap_or_else(|e| {
+                panic!("cannot share the server's log: {e}")
+            })))
             .stderr(Stdio::from(log))
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start restate-server: {e}"));
