@@ -16,6 +16,11 @@ use serde_json::{Value, json};
 /// One Restate server at a time: each test has its own, with a fresh journal.
 static ONE_SERVER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// Fails the test with what went wrong (for the helpers: clippy allows `unwrap` in tests only).
+fn fail<E: std::fmt::Display, T>(e: E) -> T {
+    panic!("{e}")
+}
+
 /// A port nothing listens on now.
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -103,7 +108,7 @@ impl Restate {
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(60))
                 .build()
-                .unwrap(),
+                .unwrap_or_else(fail),
         };
         let health = format!("{}/health", restate.admin);
         until("the Restate server is up", || {
@@ -122,7 +127,7 @@ impl Restate {
             .json(&json!({ "uri": format!("http://127.0.0.1:{port}") }))
             .send()
             .await
-            .unwrap();
+            .unwrap_or_else(fail);
         assert!(
             response.status().is_success(),
             "registering the services: {}",
@@ -138,12 +143,13 @@ impl Restate {
             .json(&input)
             .send()
             .await
-            .unwrap()
+            .unwrap_or_else(fail)
             .json()
             .await
-            .unwrap();
-        response["invocationId"]
-            .as_str()
+            .unwrap_or_else(fail);
+        response
+            .get("invocationId")
+            .and_then(Value::as_str)
             .unwrap_or_else(|| panic!("no invocation id in {response}"))
             .to_owned()
     }
@@ -155,14 +161,14 @@ impl Restate {
             .get(format!("{}/restate/invocation/{id}/attach", self.ingress))
             .send()
             .await
-            .unwrap();
+            .unwrap_or_else(fail);
         let status = response.status();
-        let body = response.text().await.unwrap();
+        let body = response.text().await.unwrap_or_else(fail);
         assert!(
             status.is_success(),
             "invocation {id} failed ({status}): {body}"
         );
-        serde_json::from_str(&body).unwrap()
+        serde_json::from_str(&body).unwrap_or_else(fail)
     }
 
     /// Waits for invocation `id` to end in failure: the status and text Restate gives.
@@ -172,8 +178,11 @@ impl Restate {
             .get(format!("{}/restate/invocation/{id}/attach", self.ingress))
             .send()
             .await
-            .unwrap();
-        (response.status().as_u16(), response.text().await.unwrap())
+            .unwrap_or_else(fail);
+        (
+            response.status().as_u16(),
+            response.text().await.unwrap_or_else(fail),
+        )
     }
 
     /// The journal of invocation `id`: each entry's type (`Command: Run`, `Command: Sleep`, …)
@@ -188,16 +197,22 @@ impl Restate {
             .json(&json!({ "query": query }))
             .send()
             .await
-            .unwrap()
+            .unwrap_or_else(fail)
             .json()
             .await
-            .unwrap();
-        response["rows"]
-            .as_array()
+            .unwrap_or_else(fail);
+        response
+            .get("rows")
+            .and_then(Value::as_array)
             .unwrap_or_else(|| panic!("no rows in {response}"))
             .iter()
             .map(|row| {
-                let text = |k: &str| row[k].as_str().unwrap_or_default().to_owned();
+                let text = |k: &str| {
+                    row.get(k)
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned()
+                };
                 (text("entry_type"), text("name"))
             })
             .collect()
