@@ -171,6 +171,33 @@ impl Restate {
         serde_json::from_str(&body).unwrap_or_else(fail)
     }
 
+    /// Every entry of invocation `id`'s journal as Restate stores it (its raw bytes, as the
+    /// query API gives them in hexadecimal), one after the other.
+    async fn raw_journal(&self, id: &str) -> Vec<u8> {
+        let query = format!("SELECT raw FROM sys_journal WHERE id = '{id}' ORDER BY index");
+        let response: Value = self
+            .http
+            .post(format!("{}/query", self.admin))
+            .header("accept", "application/json")
+            .json(&json!({ "query": query }))
+            .send()
+            .await
+            .unwrap_or_else(fail)
+            .json()
+            .await
+            .unwrap_or_else(fail);
+        let rows = response.get("rows").and_then(Value::as_array);
+        let hex: String = rows
+            .into_iter()
+            .flatten()
+            .filter_map(|row| row.get("raw").and_then(Value::as_str))
+            .collect();
+        hex.as_bytes()
+            .chunks(2)
+            .filter_map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
+            .collect()
+    }
+
     /// Waits for invocation `id` to end in failure: the status and text Restate gives.
     async fn failure(&self, id: &str) -> (u16, String) {
         let response = self
@@ -219,10 +246,16 @@ impl Restate {
     }
 }
 
+/// The credentials the `durable` binary sends: what its journal must never hold.
+const ACCOUNT_SID: &str = "AC-durable-test";
+const AUTH_TOKEN: &str = "token-never-journaled";
+
 /// The `durable` binary serving on `port`, its requests going to the generated mock at `mock`.
 async fn service(port: u16, mock: &str) -> Process {
     let child = Command::new(env!("CARGO_BIN_EXE_durable"))
         .args(["--listen", &format!("127.0.0.1:{port}"), "--mock", mock])
+        .env("TWILIO_ACCOUNT_SID", ACCOUNT_SID)
+        .env("TWILIO_AUTH_TOKEN", AUTH_TOKEN)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -296,6 +329,22 @@ async fn the_seed_workflow_through_restate_gives_the_plain_outputs() {
         .map(|(_, name)| name)
         .collect();
     assert_eq!(runs, ["createConversation", "attachWebhook"]);
+    // The journal holds the responses, and nothing of the credentials the requests carried
+    // (the token, or the Basic pair's encoding).
+    let journal = String::from_utf8_lossy(&restate.raw_journal(&id).await).into_owned();
+    assert!(journal.contains(r#""status":201"#), "{journal}");
+    let basic = reqwest::Client::new()
+        .get("http://x.test")
+        .basic_auth(ACCOUNT_SID, Some(AUTH_TOKEN))
+        .build()
+        .unwrap();
+    let authorization = basic.headers()["authorization"].to_str().unwrap();
+    let encoded = authorization.trim_start_matches("Basic ");
+    assert!(!journal.contains(AUTH_TOKEN), "the token is in the journal");
+    assert!(
+        !journal.contains(encoded),
+        "the Basic pair is in the journal"
+    );
 }
 
 #[tokio::test]
@@ -501,4 +550,169 @@ async fn an_input_that_does_not_fit_is_refused_with_400() {
     assert_eq!(status, 400, "{text}");
     assert!(text.contains("the input does not fit"), "{text}");
     assert_eq!(mock.create_conversation().calls(), 0);
+}
+
+/// The per-workflow cost of a durable run against the plain mode: `cargo xtask bench-durable`
+/// (release build), not run by `cargo xtask test`. The seed workflow against the same generated
+/// mock, `DURABLE_RUNS` runs a side (default 200), in rounds that alternate which side goes
+/// first; prints each round's medians and their ratio as Markdown rows. Asserts only that both
+/// sides give the same outputs.
+#[tokio::test]
+#[ignore = "a benchmark: cargo xtask bench-durable"]
+async fn durable_overhead() {
+    let _one = ONE_SERVER.lock().await;
+    let Some(restate) = Restate::start("overhead").await else {
+        return;
+    };
+    let runs: usize = std::env::var("DURABLE_RUNS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(200);
+    let mock = conversations::mock::Mock::start().await;
+    let port = free_port();
+    let _service = service(port, &mock.uri()).await;
+    restate.register(port).await;
+    let client = conversations::Client::new().with_mock(&mock);
+    let input = support_thread();
+    let invoke = format!(
+        "{}/{}/create_conversation_with_webhook",
+        restate.ingress,
+        conversations::durable::SERVICE
+    );
+    let plain = || async {
+        let typed = serde_json::from_value(input.clone()).unwrap();
+        let output = client
+            .create_conversation_with_webhook(typed)
+            .await
+            .unwrap();
+        serde_json::to_value(output).unwrap()
+    };
+    let durable = || async {
+        let response = restate
+            .http
+            .post(&invoke)
+            .json(&input)
+            .send()
+            .await
+            .unwrap();
+        response.json::<Value>().await.unwrap()
+    };
+    assert_eq!(plain().await, durable().await);
+    println!("| round | plain, median | durable, median | ratio |");
+    println!("|---:|---:|---:|---:|");
+    for round in 1..=3 {
+        let mut times = [Vec::with_capacity(runs), Vec::with_capacity(runs)];
+        let order = if round % 2 == 1 { [0, 1] } else { [1, 0] };
+        for side in order {
+            for _ in 0..runs {
+                let start = Instant::now();
+                let output = if side == 0 {
+                    plain().await
+                } else {
+                    durable().await
+                };
+                times[side].push(start.elapsed());
+                assert!(output.get("webhookSid").is_some(), "{output}");
+            }
+        }
+        let [plain_median, durable_median] = times.map(|mut t| {
+            t.sort();
+            t[t.len() / 2]
+        });
+        println!(
+            "| {round} | {:.2} ms | {:.2} ms | {:.1}× |",
+            plain_median.as_secs_f64() * 1e3,
+            durable_median.as_secs_f64() * 1e3,
+            durable_median.as_secs_f64() / plain_median.as_secs_f64()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_transport_failure_is_retried_by_restate_within_the_step() {
+    let _one = ONE_SERVER.lock().await;
+    let Some(restate) = Restate::start("transport").await else {
+        return;
+    };
+    let mock = conversations::mock::Mock::start().await;
+    // The API is down at first: nothing listens where the service sends its requests.
+    let down = free_port();
+    let port = free_port();
+    let _service = service(port, &format!("http://127.0.0.1:{down}")).await;
+    restate.register(port).await;
+    let id = restate
+        .send(
+            conversations::durable::SERVICE,
+            "create_conversation_with_webhook",
+            support_thread(),
+        )
+        .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    // Then it comes up: a forwarder on that port to the mock.
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", down))
+        .await
+        .unwrap();
+    let target = mock.uri().trim_start_matches("http://").to_owned();
+    tokio::spawn(async move {
+        while let Ok((mut inbound, _)) = listener.accept().await {
+            let target = target.clone();
+            tokio::spawn(async move {
+                if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                    let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                }
+            });
+        }
+    });
+
+    let output = restate.output(&id).await;
+
+    assert!(output.get("webhookSid").is_some(), "{output}");
+    assert_eq!(mock.create_conversation().calls(), 1);
+    // Retried inside the step's one journal entry, not by starting the run over.
+    let runs: Vec<String> = restate
+        .journal(&id)
+        .await
+        .into_iter()
+        .filter(|(kind, _)| kind == "Command: Run")
+        .map(|(_, name)| name)
+        .collect();
+    assert_eq!(runs, ["createConversation", "attachWebhook"]);
+}
+
+#[tokio::test]
+async fn dependencies_and_child_workflows_run_in_one_journal() {
+    let _one = ONE_SERVER.lock().await;
+    let Some(restate) = Restate::start("nested").await else {
+        return;
+    };
+    let mock = control_flow::mock::Mock::start().await;
+    mock.get_report()
+        .answer(Answer::status(200).json(json!({"rows": 12})));
+    mock.create_job()
+        .answer(Answer::status(202).json(json!({"id": "j1", "state": "pending"})));
+    mock.get_job()
+        .answer(Answer::status(200).json(json!({"id": "j1", "state": "done"})));
+    let port = free_port();
+    let _service = service(port, &mock.uri()).await;
+    restate.register(port).await;
+    let id = restate
+        .send(
+            control_flow::durable::SERVICE,
+            "nested",
+            json!({"kind": "backup"}),
+        )
+        .await;
+
+    let output = restate.output(&id).await;
+
+    assert_eq!(output, json!({"state": "done", "rows": 12}));
+    // `dependsOn: [fetch-report]` first, then the child workflow `run-job`'s steps.
+    let runs: Vec<String> = restate
+        .journal(&id)
+        .await
+        .into_iter()
+        .filter(|(kind, _)| kind == "Command: Run")
+        .map(|(_, name)| name)
+        .collect();
+    assert_eq!(runs, ["report", "create", "poll"]);
 }

@@ -1,6 +1,7 @@
 //! Project automation. `cargo xtask test` is the one command CI runs (`.ci/run`).
 
 mod bench_compile;
+mod bench_durable;
 mod bench_instructions;
 mod bench_peers;
 mod brokers;
@@ -30,6 +31,10 @@ commands:
                   time per run of the seed workflow: generated, hand-written and the
                   Python arazzo-runner (PyPI, pinned, in .tools/), on one stand-in server
                   pinned to one CPU (default 5 rounds of 300 runs), as a Markdown table
+  bench-durable [RUNS]
+                  time per run of the seed workflow, plain against durable through a real
+                  Restate server (npm, pinned, in .tools/), in three rounds of RUNS runs a
+                  side (default 200), as a Markdown table
 ";
 
 /// Generated files checked in for review: `(fixture, file)`, relative to `generated-example/`.
@@ -49,6 +54,14 @@ fn main() -> ExitCode {
         ["bench-instructions"] => bench_instructions::run(),
         ["bench-instructions", "--client"] => bench_instructions::client_only(),
         ["bench-peers"] => bench_peers::run(5, 300),
+        ["bench-durable"] => bench_durable::run(200),
+        ["bench-durable", runs] => match runs.parse::<usize>() {
+            Ok(n) if n > 0 => bench_durable::run(n),
+            _ => {
+                eprint!("{USAGE}");
+                ExitCode::from(2)
+            }
+        },
         ["bench-peers", rounds, runs] => match (rounds.parse::<usize>(), runs.parse::<usize>()) {
             (Ok(r), Ok(n)) if r > 0 && n > 0 => bench_peers::run(r, n),
             _ => {

@@ -13,7 +13,6 @@
 use std::net::SocketAddr;
 
 use arazzo_runtime::restate_sdk::endpoint::Endpoint;
-use arazzo_runtime::restate_sdk::http_server::HttpServer;
 use clap::Parser;
 use generated_example::{configuration, control_flow, conversations};
 
@@ -68,7 +67,8 @@ async fn main() {
         control_flow::durable::SERVICE,
         args.listen
     );
-    HttpServer::new(endpoint)
-        .listen_and_serve(args.listen)
-        .await;
+    if let Err(e) = arazzo_runtime::durable::serve(endpoint, args.listen).await {
+        eprintln!("durable: cannot serve on {}: {e}", args.listen);
+        std::process::exit(1);
+    }
 }
