@@ -1,9 +1,12 @@
 //! What errors and traces must not show: the credentials a request carried. Built once per
-//! request from its security schemes and its final headers (a request hook's included), then
-//! applied to the URL of every transport error and to every body excerpt, where a server that
-//! echoes the request would otherwise put them.
+//! request from its security schemes (and its final headers when a request hook may have added
+//! some), then applied to the URL of every transport error and to every body excerpt, where a
+//! server that echoes the request would otherwise put them. A durable run's replay builds them
+//! again from the schemes alone: nothing here comes from the response.
 
-use crate::auth::{Auth, KeyLocation, Secret};
+use base64::Engine as _;
+
+use crate::auth::{Auth, Basic, KeyLocation, Secret};
 use crate::descriptor::In;
 
 /// Values this short are not searched for: hiding every `a` of an excerpt protects nothing.
@@ -15,6 +18,8 @@ const SHORTEST: usize = 3;
 #[derive(Clone, Default)]
 pub struct Redactions {
     secrets: Vec<Secret>,
+    /// Basic pairs, whose `Authorization` encoding is made only when an error needs it.
+    basics: Vec<Basic>,
     /// Parameters that are credentials, as sent.
     values: Vec<String>,
     /// `Authorization` and `Proxy-Authorization` as sent.
@@ -35,7 +40,7 @@ impl Redactions {
         let mut r = Redactions::default();
         for a in auth {
             match a {
-                Auth::Basic(basic) => r.secrets.push(basic.password.clone()),
+                Auth::Basic(basic) => r.basics.push((*basic).clone()),
                 // Resolved into a `Bearer` before a request is built.
                 Auth::OAuth { .. } | Auth::Tls(_) => {}
                 Auth::Bearer(token) => r.secrets.push((*token).clone()),
@@ -66,9 +71,9 @@ impl Redactions {
         self
     }
 
-    /// Adds the credential headers of the request as it is sent (`Authorization`, whose part
-    /// after the scheme hides a Basic pair's encoding, and `Proxy-Authorization`), a request
-    /// hook's included.
+    /// Adds the credential headers of the request as it is sent (`Authorization` and
+    /// `Proxy-Authorization`, with the part after the scheme): for requests a hook changed, which
+    /// may carry credentials the schemes do not know.
     pub fn with_headers(mut self, request: &reqwest::Request) -> Self {
         for name in [
             reqwest::header::AUTHORIZATION,
@@ -88,6 +93,13 @@ impl Redactions {
             .map(|s| s.expose().to_owned())
             .chain(self.values.iter().cloned())
             .collect();
+        for basic in &self.basics {
+            let pair = format!("{}:{}", basic.username, basic.password.expose());
+            let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
+            all.push(basic.password.expose().to_owned());
+            all.push(format!("Basic {encoded}"));
+            all.push(encoded);
+        }
         for value in &self.headers {
             if let Ok(text) = value.to_str() {
                 all.push(text.to_owned());

@@ -250,6 +250,20 @@ impl Restate {
 const ACCOUNT_SID: &str = "AC-durable-test";
 const AUTH_TOKEN: &str = "token-never-journaled";
 
+/// The Basic encoding of those credentials, as the `Authorization` header carries it.
+fn basic_encoding() -> String {
+    let request = reqwest::Client::new()
+        .get("http://x.test")
+        .basic_auth(ACCOUNT_SID, Some(AUTH_TOKEN))
+        .build()
+        .unwrap_or_else(fail);
+    let header = request.headers().get("authorization").map(|v| v.to_str());
+    match header {
+        Some(Ok(value)) => value.trim_start_matches("Basic ").to_owned(),
+        _ => panic!("reqwest made no Authorization header"),
+    }
+}
+
 /// The `durable` binary serving on `port`, its requests going to the generated mock at `mock`.
 async fn service(port: u16, mock: &str) -> Process {
     let child = Command::new(env!("CARGO_BIN_EXE_durable"))
@@ -333,16 +347,9 @@ async fn the_seed_workflow_through_restate_gives_the_plain_outputs() {
     // (the token, or the Basic pair's encoding).
     let journal = String::from_utf8_lossy(&restate.raw_journal(&id).await).into_owned();
     assert!(journal.contains(r#""status":201"#), "{journal}");
-    let basic = reqwest::Client::new()
-        .get("http://x.test")
-        .basic_auth(ACCOUNT_SID, Some(AUTH_TOKEN))
-        .build()
-        .unwrap();
-    let authorization = basic.headers()["authorization"].to_str().unwrap();
-    let encoded = authorization.trim_start_matches("Basic ");
     assert!(!journal.contains(AUTH_TOKEN), "the token is in the journal");
     assert!(
-        !journal.contains(encoded),
+        !journal.contains(&basic_encoding()),
         "the Basic pair is in the journal"
     );
 }
@@ -498,8 +505,11 @@ async fn a_failed_workflow_fails_its_invocation_for_good() {
         return;
     };
     let mock = conversations::mock::Mock::start().await;
-    mock.create_conversation()
-        .answer(Answer::status(400).json(json!({"message": "FriendlyName too long"})));
+    // A server that echoes the request's credentials in its error.
+    let echoed = basic_encoding();
+    mock.create_conversation().answer(
+        Answer::status(400).json(json!({"message": "FriendlyName too long", "auth": echoed})),
+    );
     let port = free_port();
     let _service = service(port, &mock.uri()).await;
     restate.register(port).await;
@@ -525,6 +535,12 @@ async fn a_failed_workflow_fails_its_invocation_for_good() {
     );
     assert_eq!(mock.create_conversation().calls(), 1);
     assert_eq!(mock.create_conversation_scoped_webhook().calls(), 0);
+    // The error Restate keeps shows no credential, though the run rebuilt it from the journal.
+    assert!(text.contains(r#"\"auth\":\"***\""#), "{text}");
+    assert!(
+        !text.contains(&echoed) && !text.contains(AUTH_TOKEN),
+        "{text}"
+    );
 }
 
 #[tokio::test]

@@ -766,12 +766,16 @@ impl Call {
             status = tracing::field::Empty,
         );
         let mut request = request.build().map_err(transport)?;
-        if let Some(SharedHook(hook)) = hook {
-            hook(&mut request);
-            // `$url` is what was sent, hook included.
-            url = request.url().to_string();
-        }
-        let redactions = redactions.with_headers(&request);
+        let redactions = match hook {
+            Some(SharedHook(hook)) => {
+                hook(&mut request);
+                // `$url` is what was sent, hook included.
+                url = request.url().to_string();
+                // A hook may add credentials of its own; the schemes' are known already.
+                redactions.with_headers(&request)
+            }
+            None => redactions,
+        };
         Ok((
             request,
             Sent {
