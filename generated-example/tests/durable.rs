@@ -154,52 +154,15 @@ impl Restate {
             .to_owned()
     }
 
-    /// Waits for invocation `id` to end: its output.
-    async fn output(&self, id: &str) -> Value {
-        let response = self
-            .http
-            .get(format!("{}/restate/invocation/{id}/attach", self.ingress))
-            .send()
+    /// Starts the seed workflow with `input` without waiting: the invocation id.
+    async fn seed(&self, input: Value) -> String {
+        let handler = "create_conversation_with_webhook";
+        self.send(conversations::durable::SERVICE, handler, input)
             .await
-            .unwrap_or_else(fail);
-        let status = response.status();
-        let body = response.text().await.unwrap_or_else(fail);
-        assert!(
-            status.is_success(),
-            "invocation {id} failed ({status}): {body}"
-        );
-        serde_json::from_str(&body).unwrap_or_else(fail)
     }
 
-    /// Every entry of invocation `id`'s journal as Restate stores it (its raw bytes, as the
-    /// query API gives them in hexadecimal), one after the other.
-    async fn raw_journal(&self, id: &str) -> Vec<u8> {
-        let query = format!("SELECT raw FROM sys_journal WHERE id = '{id}' ORDER BY index");
-        let response: Value = self
-            .http
-            .post(format!("{}/query", self.admin))
-            .header("accept", "application/json")
-            .json(&json!({ "query": query }))
-            .send()
-            .await
-            .unwrap_or_else(fail)
-            .json()
-            .await
-            .unwrap_or_else(fail);
-        let rows = response.get("rows").and_then(Value::as_array);
-        let hex: String = rows
-            .into_iter()
-            .flatten()
-            .filter_map(|row| row.get("raw").and_then(Value::as_str))
-            .collect();
-        hex.as_bytes()
-            .chunks(2)
-            .filter_map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
-            .collect()
-    }
-
-    /// Waits for invocation `id` to end in failure: the status and text Restate gives.
-    async fn failure(&self, id: &str) -> (u16, String) {
+    /// Waits for invocation `id` to end: the status and text Restate gives.
+    async fn attach(&self, id: &str) -> (u16, String) {
         let response = self
             .http
             .get(format!("{}/restate/invocation/{id}/attach", self.ingress))
@@ -212,38 +175,84 @@ impl Restate {
         )
     }
 
-    /// The journal of invocation `id`: each entry's type (`Command: Run`, `Command: Sleep`, …)
-    /// and name.
-    async fn journal(&self, id: &str) -> Vec<(String, String)> {
-        let query =
-            format!("SELECT entry_type, name FROM sys_journal WHERE id = '{id}' ORDER BY index");
+    /// Waits for invocation `id` to end: its output.
+    async fn output(&self, id: &str) -> Value {
+        let (status, body) = self.attach(id).await;
+        assert_eq!(status, 200, "invocation {id} failed: {body}");
+        serde_json::from_str(&body).unwrap_or_else(fail)
+    }
+
+    /// The rows of a SQL query on Restate's system tables.
+    async fn query(&self, sql: &str) -> Vec<Value> {
         let response: Value = self
             .http
             .post(format!("{}/query", self.admin))
             .header("accept", "application/json")
-            .json(&json!({ "query": query }))
+            .json(&json!({ "query": sql }))
             .send()
             .await
             .unwrap_or_else(fail)
             .json()
             .await
             .unwrap_or_else(fail);
-        response
-            .get("rows")
-            .and_then(Value::as_array)
-            .unwrap_or_else(|| panic!("no rows in {response}"))
+        match response.get("rows") {
+            Some(Value::Array(rows)) => rows.clone(),
+            _ => panic!("no rows in {response}"),
+        }
+    }
+
+    /// The journal of invocation `id`: each entry's type (`Command: Run`, `Command: Sleep`, …)
+    /// and name.
+    async fn journal(&self, id: &str) -> Vec<(String, String)> {
+        let sql =
+            format!("SELECT entry_type, name FROM sys_journal WHERE id = '{id}' ORDER BY index");
+        let text = |row: &Value, k: &str| {
+            row.get(k)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        self.query(&sql)
+            .await
             .iter()
-            .map(|row| {
-                let text = |k: &str| {
-                    row.get(k)
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_owned()
-                };
-                (text("entry_type"), text("name"))
-            })
+            .map(|row| (text(row, "entry_type"), text(row, "name")))
             .collect()
     }
+
+    /// The names of invocation `id`'s journaled step exchanges (`ctx.run`), in order.
+    async fn runs(&self, id: &str) -> Vec<String> {
+        let journal = self.journal(id).await.into_iter();
+        journal
+            .filter(|(kind, _)| kind == "Command: Run")
+            .map(|(_, name)| name)
+            .collect()
+    }
+
+    /// Every entry of invocation `id`'s journal as Restate stores it (its raw bytes, as the
+    /// query API gives them in hexadecimal), one after the other.
+    async fn raw_journal(&self, id: &str) -> Vec<u8> {
+        let sql = format!("SELECT raw FROM sys_journal WHERE id = '{id}' ORDER BY index");
+        let hex: String = self
+            .query(&sql)
+            .await
+            .iter()
+            .filter_map(|row| row.get("raw").and_then(Value::as_str))
+            .collect();
+        hex.as_bytes()
+            .chunks(2)
+            .filter_map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
+            .collect()
+    }
+}
+
+/// A Restate server and the `durable` binary it knows, the binary's requests going to the
+/// generated mock at `mock`; `None` when the server is not available (see [`Restate::start`]).
+async fn serving(test: &str, mock: &str) -> Option<(Restate, Process, u16)> {
+    let restate = Restate::start(test).await?;
+    let port = free_port();
+    let process = service(port, mock).await;
+    restate.register(port).await;
+    Some((restate, process, port))
 }
 
 /// The credentials the `durable` binary sends: what its journal must never hold.
@@ -309,39 +318,24 @@ fn support_thread() -> Value {
 #[tokio::test]
 async fn the_seed_workflow_through_restate_gives_the_plain_outputs() {
     let _one = ONE_SERVER.lock().await;
-    let Some(restate) = Restate::start("seed").await else {
-        return;
-    };
     let mock = conversations::mock::Mock::start().await;
     let plain = conversations::Client::new()
         .with_mock(&mock)
         .create_conversation_with_webhook(serde_json::from_value(support_thread()).unwrap())
         .await
         .unwrap();
-    let port = free_port();
-    let _service = service(port, &mock.uri()).await;
-    restate.register(port).await;
+    let Some((restate, _service, _)) = serving("seed", &mock.uri()).await else {
+        return;
+    };
 
-    let id = restate
-        .send(
-            conversations::durable::SERVICE,
-            "create_conversation_with_webhook",
-            support_thread(),
-        )
-        .await;
+    let id = restate.seed(support_thread()).await;
     let durable = restate.output(&id).await;
 
     assert_eq!(durable, serde_json::to_value(&plain).unwrap());
     assert_eq!(mock.create_conversation().calls(), 2);
     assert_eq!(mock.create_conversation_scoped_webhook().calls(), 2);
     // Each step's exchange is one entry of the journal, named after the step.
-    let runs: Vec<String> = restate
-        .journal(&id)
-        .await
-        .into_iter()
-        .filter(|(kind, _)| kind == "Command: Run")
-        .map(|(_, name)| name)
-        .collect();
+    let runs = restate.runs(&id).await;
     assert_eq!(runs, ["createConversation", "attachWebhook"]);
     // The journal holds the responses, and nothing of the credentials the requests carried
     // (the token, or the Basic pair's encoding).
@@ -357,9 +351,6 @@ async fn the_seed_workflow_through_restate_gives_the_plain_outputs() {
 #[tokio::test]
 async fn a_run_killed_between_its_steps_resumes_without_sending_step_one_again() {
     let _one = ONE_SERVER.lock().await;
-    let Some(restate) = Restate::start("crash").await else {
-        return;
-    };
     let mock = conversations::mock::Mock::start().await;
     mock.create_conversation()
         .answer(Answer::status(201).json(json!({"sid": "CH1"})));
@@ -370,16 +361,10 @@ async fn a_run_killed_between_its_steps_resumes_without_sending_step_one_again()
             .delay(Duration::from_secs(30)),
         Answer::status(201).json(json!({"sid": "WH2"})),
     ]);
-    let port = free_port();
-    let first = service(port, &mock.uri()).await;
-    restate.register(port).await;
-    let id = restate
-        .send(
-            conversations::durable::SERVICE,
-            "create_conversation_with_webhook",
-            support_thread(),
-        )
-        .await;
+    let Some((restate, first, port)) = serving("crash", &mock.uri()).await else {
+        return;
+    };
+    let id = restate.seed(support_thread()).await;
     until("step 2 is sent", || async {
         mock.create_conversation_scoped_webhook().calls() == 1
     })
@@ -408,17 +393,14 @@ async fn a_run_killed_between_its_steps_resumes_without_sending_step_one_again()
 #[tokio::test]
 async fn a_retry_wait_spans_a_restart() {
     let _one = ONE_SERVER.lock().await;
-    let Some(restate) = Restate::start("retry").await else {
-        return;
-    };
     let mock = configuration::mock::Mock::start().await;
     mock.fetch_configuration_webhook().answers([
         Answer::status(500).body("try again", "text/plain"),
         Answer::status(200).json(json!({"post_webhook_url": "https://old.test"})),
     ]);
-    let port = free_port();
-    let first = service(port, &mock.uri()).await;
-    restate.register(port).await;
+    let Some((restate, first, port)) = serving("retry", &mock.uri()).await else {
+        return;
+    };
     let id = restate
         .send(
             configuration::durable::SERVICE,
@@ -457,9 +439,6 @@ async fn a_retry_wait_spans_a_restart() {
 #[tokio::test]
 async fn a_polling_loop_resumes_after_a_restart() {
     let _one = ONE_SERVER.lock().await;
-    let Some(restate) = Restate::start("polling").await else {
-        return;
-    };
     let mock = control_flow::mock::Mock::start().await;
     mock.create_job()
         .answer(Answer::status(202).json(json!({"id": "job-7", "state": "pending"})));
@@ -472,9 +451,9 @@ async fn a_polling_loop_resumes_after_a_restart() {
         state("done"),
     ]);
     mock.delete_job().expect(0);
-    let port = free_port();
-    let first = service(port, &mock.uri()).await;
-    restate.register(port).await;
+    let Some((restate, first, port)) = serving("polling", &mock.uri()).await else {
+        return;
+    };
     let id = restate
         .send(
             control_flow::durable::SERVICE,
@@ -501,27 +480,18 @@ async fn a_polling_loop_resumes_after_a_restart() {
 #[tokio::test]
 async fn a_failed_workflow_fails_its_invocation_for_good() {
     let _one = ONE_SERVER.lock().await;
-    let Some(restate) = Restate::start("failure").await else {
-        return;
-    };
     let mock = conversations::mock::Mock::start().await;
     // A server that echoes the request's credentials in its error.
     let echoed = basic_encoding();
     mock.create_conversation().answer(
         Answer::status(400).json(json!({"message": "FriendlyName too long", "auth": echoed})),
     );
-    let port = free_port();
-    let _service = service(port, &mock.uri()).await;
-    restate.register(port).await;
-    let id = restate
-        .send(
-            conversations::durable::SERVICE,
-            "create_conversation_with_webhook",
-            support_thread(),
-        )
-        .await;
+    let Some((restate, _service, _)) = serving("failure", &mock.uri()).await else {
+        return;
+    };
+    let id = restate.seed(support_thread()).await;
 
-    let (status, text) = restate.failure(&id).await;
+    let (status, text) = restate.attach(&id).await;
 
     // Terminal: the workflow's own error, answered at once and never retried.
     assert_eq!(status, 500, "{text}");
@@ -546,22 +516,13 @@ async fn a_failed_workflow_fails_its_invocation_for_good() {
 #[tokio::test]
 async fn an_input_that_does_not_fit_is_refused_with_400() {
     let _one = ONE_SERVER.lock().await;
-    let Some(restate) = Restate::start("input").await else {
+    let mock = conversations::mock::Mock::start().await;
+    let Some((restate, _service, _)) = serving("input", &mock.uri()).await else {
         return;
     };
-    let mock = conversations::mock::Mock::start().await;
-    let port = free_port();
-    let _service = service(port, &mock.uri()).await;
-    restate.register(port).await;
-    let id = restate
-        .send(
-            conversations::durable::SERVICE,
-            "create_conversation_with_webhook",
-            json!({"target": "carrier-pigeon"}),
-        )
-        .await;
+    let id = restate.seed(json!({"target": "carrier-pigeon"})).await;
 
-    let (status, text) = restate.failure(&id).await;
+    let (status, text) = restate.attach(&id).await;
 
     assert_eq!(status, 400, "{text}");
     assert!(text.contains("the input does not fit"), "{text}");
@@ -577,17 +538,14 @@ async fn an_input_that_does_not_fit_is_refused_with_400() {
 #[ignore = "a benchmark: cargo xtask bench-durable"]
 async fn durable_overhead() {
     let _one = ONE_SERVER.lock().await;
-    let Some(restate) = Restate::start("overhead").await else {
-        return;
-    };
     let runs: usize = std::env::var("DURABLE_RUNS")
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(200);
     let mock = conversations::mock::Mock::start().await;
-    let port = free_port();
-    let _service = service(port, &mock.uri()).await;
-    restate.register(port).await;
+    let Some((restate, _service, _)) = serving("overhead", &mock.uri()).await else {
+        return;
+    };
     let client = conversations::Client::new().with_mock(&mock);
     let input = support_thread();
     let invoke = format!(
@@ -647,22 +605,14 @@ async fn durable_overhead() {
 #[tokio::test]
 async fn a_transport_failure_is_retried_by_restate_within_the_step() {
     let _one = ONE_SERVER.lock().await;
-    let Some(restate) = Restate::start("transport").await else {
-        return;
-    };
     let mock = conversations::mock::Mock::start().await;
     // The API is down at first: nothing listens where the service sends its requests.
     let down = free_port();
-    let port = free_port();
-    let _service = service(port, &format!("http://127.0.0.1:{down}")).await;
-    restate.register(port).await;
-    let id = restate
-        .send(
-            conversations::durable::SERVICE,
-            "create_conversation_with_webhook",
-            support_thread(),
-        )
-        .await;
+    let api = format!("http://127.0.0.1:{down}");
+    let Some((restate, _service, _)) = serving("transport", &api).await else {
+        return;
+    };
+    let id = restate.seed(support_thread()).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     // Then it comes up: a forwarder on that port to the mock.
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", down))
@@ -685,22 +635,13 @@ async fn a_transport_failure_is_retried_by_restate_within_the_step() {
     assert!(output.get("webhookSid").is_some(), "{output}");
     assert_eq!(mock.create_conversation().calls(), 1);
     // Retried inside the step's one journal entry, not by starting the run over.
-    let runs: Vec<String> = restate
-        .journal(&id)
-        .await
-        .into_iter()
-        .filter(|(kind, _)| kind == "Command: Run")
-        .map(|(_, name)| name)
-        .collect();
+    let runs = restate.runs(&id).await;
     assert_eq!(runs, ["createConversation", "attachWebhook"]);
 }
 
 #[tokio::test]
 async fn dependencies_and_child_workflows_run_in_one_journal() {
     let _one = ONE_SERVER.lock().await;
-    let Some(restate) = Restate::start("nested").await else {
-        return;
-    };
     let mock = control_flow::mock::Mock::start().await;
     mock.get_report()
         .answer(Answer::status(200).json(json!({"rows": 12})));
@@ -708,9 +649,9 @@ async fn dependencies_and_child_workflows_run_in_one_journal() {
         .answer(Answer::status(202).json(json!({"id": "j1", "state": "pending"})));
     mock.get_job()
         .answer(Answer::status(200).json(json!({"id": "j1", "state": "done"})));
-    let port = free_port();
-    let _service = service(port, &mock.uri()).await;
-    restate.register(port).await;
+    let Some((restate, _service, _)) = serving("nested", &mock.uri()).await else {
+        return;
+    };
     let id = restate
         .send(
             control_flow::durable::SERVICE,
@@ -723,12 +664,6 @@ async fn dependencies_and_child_workflows_run_in_one_journal() {
 
     assert_eq!(output, json!({"state": "done", "rows": 12}));
     // `dependsOn: [fetch-report]` first, then the child workflow `run-job`'s steps.
-    let runs: Vec<String> = restate
-        .journal(&id)
-        .await
-        .into_iter()
-        .filter(|(kind, _)| kind == "Command: Run")
-        .map(|(_, name)| name)
-        .collect();
+    let runs = restate.runs(&id).await;
     assert_eq!(runs, ["report", "create", "poll"]);
 }
