@@ -229,18 +229,32 @@ fn each_field_pair<'v>(
     mut f: impl FnMut(&str, &str),
 ) {
     for (key, value) in fields {
-        let encoding = encodings
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map_or(FORM_DEFAULT, |(_, e)| *e);
-        match value {
-            Value::Null => {}
-            Value::String(s) => f(key, s),
-            Value::Object(_) if encoding.style != Style::DeepObject => f(key, &value.to_string()),
-            _ => {
-                for (k, v) in query_pairs(key, value, encoding.style, encoding.explode) {
-                    f(&k, &v);
-                }
+        field_pairs(key, value, field_encoding(encodings, key), &mut f);
+    }
+}
+
+/// How the operation writes the form field `key`: as its `encoding` says, else by default.
+pub fn field_encoding(encodings: &[(&str, FieldEncoding)], key: &str) -> FieldEncoding {
+    encodings
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or(FORM_DEFAULT, |(_, e)| *e)
+}
+
+/// Calls `f` with each pair one form field adds (none for null); a string is lent, not copied.
+pub fn field_pairs(
+    key: &str,
+    value: &Value,
+    encoding: FieldEncoding,
+    f: &mut dyn FnMut(&str, &str),
+) {
+    match value {
+        Value::Null => {}
+        Value::String(s) => f(key, s),
+        Value::Object(_) if encoding.style != Style::DeepObject => f(key, &value.to_string()),
+        _ => {
+            for (k, v) in query_pairs(key, value, encoding.style, encoding.explode) {
+                f(&k, &v);
             }
         }
     }
@@ -252,23 +266,6 @@ fn form_urlencoded(pairs: &[(String, String)]) -> String {
     url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)
         .finish()
-}
-
-/// A form body given as its fields (absent ones left out), encoded without building a JSON
-/// object first.
-pub fn form_fields<'v>(
-    fields: impl Iterator<Item = (&'v str, Option<&'v Value>)>,
-    encodings: &[(&str, FieldEncoding)],
-) -> String {
-    let mut out = url::form_urlencoded::Serializer::new(String::new());
-    each_field_pair(
-        fields.filter_map(|(k, v)| Some((k, v?))),
-        encodings,
-        |k, v| {
-            out.append_pair(k, v);
-        },
-    );
-    out.finish()
 }
 
 /// A form body encoded as `application/x-www-form-urlencoded`, without building its pairs.
@@ -283,6 +280,7 @@ pub fn form_body(body: &Value, encodings: &[(&str, FieldEncoding)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::{FieldValue, form_fields};
     use serde_json::json;
 
     #[test]
@@ -322,18 +320,19 @@ mod tests {
             query_pairs("x", &list, Style::PipeDelimited, false),
             [("x".into(), "a|b".into())]
         );
-        let obj = json!({"r": 100, "g": 200});
+        // Keys in their sorted order: without `preserve_order`, objects iterate sorted.
+        let obj = json!({"g": 200, "r": 100});
         assert_eq!(
             query_pairs("c", &obj, Style::Form, true),
-            [("r".into(), "100".into()), ("g".into(), "200".into())]
+            [("g".into(), "200".into()), ("r".into(), "100".into())]
         );
         assert_eq!(
             query_pairs("c", &obj, Style::Form, false),
-            [("c".into(), "r,100,g,200".into())]
+            [("c".into(), "g,200,r,100".into())]
         );
         assert_eq!(
             query_pairs("c", &obj, Style::DeepObject, true),
-            [("c[r]".into(), "100".into()), ("c[g]".into(), "200".into())]
+            [("c[g]".into(), "200".into()), ("c[r]".into(), "100".into())]
         );
         assert_eq!(
             query_pairs("n", &json!(5), Style::Form, true),
@@ -376,25 +375,23 @@ mod tests {
 
     #[test]
     fn form_bodies_repeat_array_keys_and_keep_dotted_keys() {
-        let body = json!({"Type": "webhook", "Configuration.Url": "https://x.test/a b", "Configuration.Filters": ["onMessageAdded", "onMessageRemoved"]});
+        let body = json!({"Configuration.Filters": ["onMessageAdded", "onMessageRemoved"], "Configuration.Url": "https://x.test/a b", "Type": "webhook"});
         let pairs = form_pairs(&body, &[]);
         assert_eq!(form_body(&body, &[]), form_urlencoded(&pairs));
-        let fields: Vec<(&str, Option<&Value>)> = body
+        let values: Vec<(&str, Option<&Value>)> = body
             .as_object()
             .map(|m| m.iter().map(|(k, v)| (k.as_str(), Some(v))).collect())
             .unwrap_or_default();
-        assert_eq!(
-            form_fields(fields.iter().copied(), &[]),
-            form_urlencoded(&pairs)
-        );
-        let one = json!(1);
-        assert_eq!(
-            form_fields([("absent", None), ("a", Some(&one))].into_iter(), &[]),
-            "a=1"
-        );
+        let fields: Vec<(&str, &dyn FieldValue)> = values
+            .iter()
+            .map(|(k, v)| (*k, v as &dyn FieldValue))
+            .collect();
+        assert_eq!(form_fields(&fields, &[]), form_urlencoded(&pairs));
+        let (absent, one) = (None::<Value>, Some(json!(1)));
+        assert_eq!(form_fields(&[("absent", &absent), ("a", &one)], &[]), "a=1");
         assert_eq!(
             form_urlencoded(&pairs),
-            "Type=webhook&Configuration.Url=https%3A%2F%2Fx.test%2Fa+b&Configuration.Filters=onMessageAdded&Configuration.Filters=onMessageRemoved"
+            "Configuration.Filters=onMessageAdded&Configuration.Filters=onMessageRemoved&Configuration.Url=https%3A%2F%2Fx.test%2Fa+b&Type=webhook"
         );
         let joined = form_pairs(
             &body,

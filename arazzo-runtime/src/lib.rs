@@ -100,7 +100,7 @@ pub mod __private {
     pub use crate::error::Error;
     pub use crate::flow::{Budget, Retries, RunResult, Traced, WorkflowFuture, boxed, within};
     pub use crate::http::calls::{delete, get, head, options, patch, post, put, query, trace};
-    pub use crate::http::{Call, Exchange, FieldValue, HttpClient, SharedHook};
+    pub use crate::http::{Call, Exchange, FieldValue, HttpClient, SharedHook, Typed};
     pub use crate::message::delivery::Delivery;
     pub use crate::message::outgoing::outgoing;
     pub use crate::message::receive::{Correlation, Expect, Wait, receive, send, subscribe};

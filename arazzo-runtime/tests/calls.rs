@@ -137,7 +137,8 @@ async fn form_bodies_queries_headers_and_basic_auth_arrive_exactly() {
     .unwrap();
     call.form(
         "application/x-www-form-urlencoded",
-        json!({"Type": "webhook", "Configuration.Url": "https://example.test/hook?x=1", "Configuration.Filters": ["onMessageAdded", "onMessageRemoved"]}),
+        // Keys in sorted order: the order objects keep with or without `preserve_order`.
+        json!({"Configuration.Filters": ["onMessageAdded", "onMessageRemoved"], "Configuration.Url": "https://example.test/hook?x=1", "Type": "webhook"}),
         &[("Unused", FieldEncoding { style: Style::Form, explode: false })],
     );
     let exchange = call
@@ -159,7 +160,7 @@ async fn form_bodies_queries_headers_and_basic_auth_arrive_exactly() {
     assert_eq!(request.url.query(), Some("PageSize=20&Tag=a%20b&Tag=c"));
     assert_eq!(
         String::from_utf8_lossy(&request.body),
-        "Type=webhook&Configuration.Url=https%3A%2F%2Fexample.test%2Fhook%3Fx%3D1&Configuration.Filters=onMessageAdded&Configuration.Filters=onMessageRemoved"
+        "Configuration.Filters=onMessageAdded&Configuration.Filters=onMessageRemoved&Configuration.Url=https%3A%2F%2Fexample.test%2Fhook%3Fx%3D1&Type=webhook"
     );
     let header = |name: &str| {
         request
@@ -244,13 +245,13 @@ async fn json_and_text_bodies_and_failed_criteria() {
     let mut call = rt::put("wf", "get", "/pets/1");
     call.json(
         "application/json",
-        json!({"name": "Rex", "tags": ["a"], "age": 3}),
+        json!({"age": 3, "name": "Rex", "tags": ["a"]}),
     );
     let exchange = call.send(&settings, &server.uri(), &[]).await.unwrap();
     let request = only_request(&server).await;
     assert_eq!(
         String::from_utf8_lossy(&request.body),
-        r#"{"name":"Rex","tags":["a"],"age":3}"#
+        r#"{"age":3,"name":"Rex","tags":["a"]}"#
     );
     assert!(!exchange.is_success());
     let criterion = rt::Criterion::new(

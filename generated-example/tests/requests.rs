@@ -8,7 +8,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 mod common;
-use common::{body, header};
+use common::{body, header, json_body};
 
 async fn pet_store() -> MockServer {
     let server = MockServer::start().await;
@@ -65,6 +65,8 @@ async fn every_parameter_and_body_kind_is_sent_as_described() {
         .with_bearer("tok-2");
     let output = client.adopt_pet(input()).await.unwrap();
     assert_eq!(output.id, Some(42));
+    // `$request.path.petId`: the text that was sent.
+    assert_eq!(output.read_pet_id.as_deref(), Some("42"));
     // `name` and `total` are required by the response schemas, so they are not optional.
     assert_eq!(output.name, "Rex");
     assert_eq!(output.status.as_deref(), Some("available"));
@@ -96,7 +98,7 @@ async fn every_parameter_and_body_kind_is_sent_as_described() {
     assert_eq!(
         list.url.query(),
         Some(
-            "limit=5&tags=cute&tags=small&filter%5Bspecies%5D=cat&filter%5Bage%5D=2&sort=name%7Cage"
+            "limit=5&tags=cute&tags=small&filter%5Bage%5D=2&filter%5Bspecies%5D=cat&sort=name%7Cage"
         )
     );
     assert_eq!(header(list, "x-request-id").as_deref(), Some("run-r1"));
@@ -110,8 +112,8 @@ async fn every_parameter_and_body_kind_is_sent_as_described() {
         Some("application/json")
     );
     assert_eq!(
-        body(create),
-        r#"{"name":"Rex","tags":["cute","new"],"age":3,"owner":{"id":9},"status":"available"}"#
+        json_body(create),
+        json!({"name": "Rex", "tags": ["cute", "new"], "age": 3, "owner": {"id": 9}, "status": "available"})
     );
     assert_eq!(
         header(create, "authorization").as_deref(),
@@ -164,11 +166,11 @@ async fn absent_optional_values_are_omitted_not_sent_empty() {
     let requests = server.received_requests().await.unwrap_or_default();
     assert_eq!(
         requests[0].url.query(),
-        Some("tags=cute&tags=small&filter%5Bspecies%5D=cat&filter%5Bage%5D=2&sort=name%7Cage")
+        Some("tags=cute&tags=small&filter%5Bage%5D=2&filter%5Bspecies%5D=cat&sort=name%7Cage")
     );
     assert_eq!(
-        body(&requests[1]),
-        r#"{"name":"Rex","tags":["new"],"age":3,"owner":{},"status":"available"}"#
+        json_body(&requests[1]),
+        json!({"name": "Rex", "tags": ["new"], "age": 3, "owner": {}, "status": "available"})
     );
     assert_eq!(body(&requests[2]), "Adopted by Rex on  (7 pets listed)");
 }

@@ -7,7 +7,7 @@ use quote::quote;
 use super::format::docs;
 use super::ident;
 use super::types::{Scope, rust_type};
-use super::values::{condition, field_value, lowered, lowered_value, statics};
+use super::values::{condition, field_value, lowered, lowered_value, place, statics};
 use crate::model::ParamLocation;
 use crate::plan::{
     ActionPlan, ActionPlanKind, AuthField, AuthPlan, BodyKind, Callee, CriterionPlan, HttpMethod,
@@ -447,8 +447,16 @@ fn operation(s: &StepPlan, op: &OperationCall) -> TokenStream {
     let path = &op.path;
     let params = op.params.iter().map(|p| {
         let descriptor = param(p);
-        let value = lowered(&p.value);
-        quote! { call.param(#descriptor, #value)?; }
+        // A stored value is lent, unless `$request.path` must keep a copy.
+        match place(&p.value) {
+            Some(value) if !(op.reads_request_path && p.location == ParamLocation::Path) => {
+                quote! { call.param_ref(#descriptor, #value)?; }
+            }
+            _ => {
+                let value = lowered(&p.value);
+                quote! { call.param(#descriptor, #value)?; }
+            }
+        }
     });
     let body = op.body.as_ref().map(|b| {
         let content_type = &b.content_type;

@@ -140,15 +140,26 @@ pub fn borrowed(v: &Lowered) -> TokenStream {
     quote! { #owned.as_ref() }
 }
 
-/// A form field's value (`&dyn FieldValue`): read where it is when it is stored, else made.
+/// A form field's value (`&dyn FieldValue`): read where it is when it is stored (a typed
+/// input written as its text), else made.
 pub fn field_value(v: &Lowered) -> TokenStream {
+    if let Lowered::Value(ValueRef {
+        source: Source::TypedInput { field: Some(f) },
+        pointer,
+        ..
+    }) = v
+        && pointer.is_empty()
+    {
+        let f = ident(f);
+        return quote! { &rt::Typed(&self.input.#f) };
+    }
     let value = place(v).unwrap_or_else(|| lowered(v));
     quote! { &#value }
 }
 
 /// An expression of type `Option<&Value>` for a value that is stored somewhere (the inputs'
 /// JSON, a step output, a body): read where it is.
-fn place(v: &Lowered) -> Option<TokenStream> {
+pub fn place(v: &Lowered) -> Option<TokenStream> {
     if let Lowered::Value(r) = v {
         let root = match &r.source {
             Source::RequestBody => Some(quote! { exchange.request_body() }),

@@ -375,6 +375,8 @@ pub struct OperationCall {
     pub params: Vec<ParamPlan>,
     pub body: Option<BodyPlan>,
     pub auth: AuthPlan,
+    /// Whether the step's expressions read `$request.path…`: its path values are then kept.
+    pub reads_request_path: bool,
 }
 
 impl StepCall {

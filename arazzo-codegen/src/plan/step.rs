@@ -457,6 +457,7 @@ impl<'p> Planner<'p> {
             params,
             body,
             auth,
+            reads_request_path: false,
         })
     }
 }

@@ -363,15 +363,18 @@ impl Planner<'_> {
 }
 
 /// What a step keeps depends on what its expressions read: a child workflow's outputs only
-/// when `$outputs` is read; a form body as JSON only when `$request.body` is read or the
-/// payload is rewritten, else its fields are read where they are.
+/// when `$outputs` is read; path values only when `$request.path` is read; a form body as JSON
+/// only when `$request.body` is read or the payload is rewritten, else its fields are read
+/// where they are.
 fn decide_step_reads(s: &mut StepPlan) {
     let child_outputs = super::reads::step_reads(s, |src| matches!(src, Source::ChildOutputs));
     let request_body = super::reads::reads_request_body(s);
+    let request_path = super::reads::step_reads(s, |src| matches!(src, Source::RequestPath(_)));
     match &mut s.call {
         StepCall::Workflow { reads_outputs, .. } => *reads_outputs = child_outputs,
         StepCall::Message(_) => {}
         StepCall::Operation(op) => {
+            op.reads_request_path = request_path;
             if let Some(b) = &mut op.body
                 && let (BodyKind::Form(encodings), Lowered::Object(_)) = (&b.kind, &b.value)
                 && b.replacements.is_empty()

@@ -9,6 +9,7 @@ use tracing::Instrument;
 
 use super::SharedHook;
 use super::exchange::{Exchange, RequestRecord};
+use super::field::FieldValue;
 use crate::auth::{Auth, Credential, KeyLocation, Secret};
 use crate::client::ClientSettings;
 use crate::descriptor::{HttpMethod, In, Param, Timeout};
@@ -106,10 +107,27 @@ impl Call {
     }
 
     /// One parameter, encoded as its location and style say; an absent optional value is
-    /// left out, an absent required one is an error.
+    /// left out, an absent required one is an error. A path parameter's text (before
+    /// percent-encoding: a string, as `$request.path.<name>` is typed) is kept for expressions.
     pub fn param(&mut self, param: Param, value: Option<Value>) -> Result<(), Error> {
+        self.param_ref(param, value.as_ref())?;
+        if param.location == In::Path {
+            let text = match value {
+                Some(Value::String(s)) => Some(s),
+                other => other.and_then(|v| encode::simple(&v, param.explode)),
+            };
+            if let Some(text) = text {
+                self.record.path.push((param.name, Value::String(text)));
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Call::param`] read where the value is, for steps whose expressions never read
+    /// `$request.path`: nothing is copied.
+    pub fn param_ref(&mut self, param: Param, value: Option<&Value>) -> Result<(), Error> {
         if param.secret
-            && let Some(text) = value.as_ref().and_then(scalar_text)
+            && let Some(text) = value.and_then(scalar_text)
         {
             self.secrets.push((param.location, param.name, text));
         }
@@ -123,38 +141,38 @@ impl Call {
     }
 
     /// A path parameter: percent-encoded, so it can never add segments, a query or a fragment.
-    fn path_param(&mut self, param: &Param, value: Option<Value>) -> Result<(), Error> {
-        let text = value
-            .as_ref()
-            .and_then(|v| encode::simple(v, param.explode))
-            .ok_or_else(|| self.missing("path parameter", param))?;
+    fn path_param(&mut self, param: &Param, value: Option<&Value>) -> Result<(), Error> {
+        let text = match value {
+            Some(Value::String(s)) => std::borrow::Cow::Borrowed(s.as_str()),
+            other => other
+                .and_then(|v| encode::simple(v, param.explode))
+                .map(std::borrow::Cow::Owned)
+                .ok_or_else(|| self.missing("path parameter", param))?,
+        };
         if text == "." || text == ".." {
             return Err(Error::PathValue {
                 workflow: self.workflow,
                 step: self.step,
                 parameter: param.name,
-                value: text,
+                value: text.into_owned(),
             });
         }
-        let encoded = match (&value, param.style) {
+        let encoded = match (value, param.style) {
             (Some(v), Style::Label | Style::Matrix) => {
                 encode::path_styled(param.name, v, param.style, param.explode)
             }
             _ => encode::component_parts(&text).collect(),
         };
         self.path.push((param.name, encoded));
-        if let Some(v) = value {
-            self.record.path.push((param.name, v));
-        }
         Ok(())
     }
 
-    fn query_param(&mut self, param: &Param, value: Option<Value>) -> Result<(), Error> {
+    fn query_param(&mut self, param: &Param, value: Option<&Value>) -> Result<(), Error> {
         match value.filter(|v| !v.is_null()) {
             Some(v) => {
                 self.record.query.extend(encode::query_pairs(
                     param.name,
-                    &v,
+                    v,
                     param.style,
                     param.explode,
                 ));
@@ -168,7 +186,7 @@ impl Call {
     /// The whole query string. A form is query-ready as written (only characters a URL cannot
     /// hold are encoded; values embedded in it were encoded as they were placed); any other
     /// media type is percent-encoded whole, so it is one opaque query.
-    fn querystring_param(&mut self, param: &Param, value: Option<Value>) -> Result<(), Error> {
+    fn querystring_param(&mut self, param: &Param, value: Option<&Value>) -> Result<(), Error> {
         let Some(value) = value.filter(|v| !v.is_null()) else {
             return if param.required {
                 Err(self.missing("query string", param))
@@ -176,8 +194,8 @@ impl Call {
                 Ok(())
             };
         };
-        let text = match (&value, param.style) {
-            (Value::Object(_), Style::Form) => encode::form_body(&value, &[]),
+        let text = match (value, param.style) {
+            (Value::Object(_), Style::Form) => encode::form_body(value, &[]),
             (Value::String(s), Style::Form) => encode::query_ready(s),
             (Value::String(s), _) => encode::component(s),
             (other, Style::Form) => encode::query_ready(&other.to_string()),
@@ -194,11 +212,8 @@ impl Call {
     }
 
     /// A header; a value with CR or LF is refused, never sent.
-    fn header_param(&mut self, param: &Param, value: Option<Value>) -> Result<(), Error> {
-        let Some(text) = value
-            .as_ref()
-            .and_then(|v| encode::simple(v, param.explode))
-        else {
+    fn header_param(&mut self, param: &Param, value: Option<&Value>) -> Result<(), Error> {
+        let Some(text) = value.and_then(|v| encode::simple(v, param.explode)) else {
             return if param.required {
                 Err(self.missing("header", param))
             } else {
@@ -221,8 +236,8 @@ impl Call {
     }
 
     /// A cookie; a value that cannot be sent in a `Cookie` header is refused.
-    fn cookie_param(&mut self, param: &Param, value: Option<Value>) -> Result<(), Error> {
-        let Some(text) = value.as_ref().and_then(|v| encode::simple(v, false)) else {
+    fn cookie_param(&mut self, param: &Param, value: Option<&Value>) -> Result<(), Error> {
+        let Some(text) = value.and_then(|v| encode::simple(v, false)) else {
             return if param.required {
                 Err(self.missing("cookie", param))
             } else {
@@ -321,10 +336,9 @@ impl Call {
         fields: &[(&str, &dyn FieldValue)],
         encodings: &[(&str, FieldEncoding)],
     ) {
-        let fields = fields.iter().map(|(k, v)| (*k, v.value()));
         self.body = Some(Body::Bytes {
             content_type,
-            bytes: encode::form_fields(fields, encodings).into_bytes(),
+            bytes: super::field::form_fields(fields, encodings).into_bytes(),
         });
     }
 
@@ -816,24 +830,6 @@ impl Call {
         }
         path.push_str(rest);
         Ok(())
-    }
-}
-
-/// A form field's value: made for the request (`Option<Value>`) or read where it is
-/// (`Option<&Value>`).
-pub trait FieldValue {
-    fn value(&self) -> Option<&Value>;
-}
-
-impl FieldValue for Option<Value> {
-    fn value(&self) -> Option<&Value> {
-        self.as_ref()
-    }
-}
-
-impl FieldValue for Option<&Value> {
-    fn value(&self) -> Option<&Value> {
-        *self
     }
 }
 

@@ -1,16 +1,20 @@
 //! Building one operation call, sending it, and keeping what `$request…`, `$response…`,
 //! `$statusCode`, `$url` and `$method` read afterwards: the client's HTTP client and request
-//! hook here, the call in `call.rs`, the finished exchange in `exchange.rs`.
+//! hook here, the call in `call.rs` (its form fields in `field.rs`), the finished exchange in `exchange.rs`.
 
 mod call;
 mod exchange;
+mod field;
 
 #[cfg(feature = "restate")]
 pub(crate) use call::BoxedExchange;
-pub use call::{Call, FieldValue, calls};
+pub use call::{Call, calls};
 pub use exchange::Exchange;
 #[cfg(feature = "restate")]
 pub(crate) use exchange::RequestRecord;
+#[cfg(test)]
+pub(crate) use field::form_fields;
+pub use field::{FieldValue, Typed};
 
 use std::sync::OnceLock;
 

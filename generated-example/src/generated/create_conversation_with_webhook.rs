@@ -336,7 +336,7 @@ mod create_conversation_with_webhook {
             let mut call = rt::post(WORKFLOW, "createConversation", "/v1/Conversations");
             call.form_fields(
                 "application/x-www-form-urlencoded",
-                &[("FriendlyName", &rt::field(&self.input.friendly_name))],
+                &[("FriendlyName", &rt::Typed(&self.input.friendly_name))],
             );
             let auth = [call.credential(&self.client.account_sid_auth_token)?];
             let exchange = call
@@ -364,21 +364,21 @@ mod create_conversation_with_webhook {
                 "attachWebhook",
                 "/v1/Conversations/{ConversationSid}/Webhooks",
             );
-            call.param(
+            call.param_ref(
                 rt::Param::path(
                     "ConversationSid",
                     "$steps.createConversation.outputs.conversationSid",
                 ),
-                self.create_conversation_conversation_sid.clone(),
+                self.create_conversation_conversation_sid.as_ref(),
             )?;
             call.form_fields(
                 "application/x-www-form-urlencoded",
                 &[
-                    ("Target", &rt::field(&self.input.target)),
-                    ("Configuration.Url", &rt::field(&self.input.configuration_url)),
+                    ("Target", &rt::Typed(&self.input.target)),
+                    ("Configuration.Url", &rt::Typed(&self.input.configuration_url)),
                     (
                         "Configuration.Method",
-                        &rt::field(&self.input.configuration_method),
+                        &rt::Typed(&self.input.configuration_method),
                     ),
                 ],
             );

@@ -17,6 +17,13 @@ pub fn body(request: &Request) -> String {
     String::from_utf8_lossy(&request.body).into_owned()
 }
 
+/// The body as JSON (`null` when it is not): compared whole, whatever order its members were
+/// written in (JSON objects keep key order at run time, document order only where a crate in
+/// the build turns on `serde_json`'s `preserve_order`).
+pub fn json_body(request: &Request) -> serde_json::Value {
+    serde_json::from_slice(&request.body).unwrap_or_default()
+}
+
 /// `METHOD /path` of every request the server received, in order.
 pub async fn sequence(server: &MockServer) -> Vec<String> {
     server
