@@ -24,6 +24,8 @@ enum Fault {
     /// Sends a chunked body without `Content-Length`, far larger than any limit, as fast as
     /// it is read.
     EndlessBody,
+    /// Sends a chunked body a byte every 50 ms: never silent for long, never done.
+    Dribbles,
 }
 
 /// A loopback server that answers every connection with `fault`; its base URL.
@@ -41,6 +43,13 @@ async fn fault_server(fault: Fault) -> String {
                 let _ = socket.write_all(head.as_bytes()).await;
                 let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, " ".repeat(64 * 1024));
                 while socket.write_all(chunk.as_bytes()).await.is_ok() {}
+            }
+            Fault::Dribbles => {
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+                let _ = socket.write_all(head.as_bytes()).await;
+                while socket.write_all(b"1\r\n \r\n").await.is_ok() {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
             }
         }
     })
@@ -79,6 +88,29 @@ async fn a_server_that_never_answers_meets_the_request_time_limit() {
     assert_eq!(
         error.to_string(),
         "workflow `fetch-report`, step `report`: the request took longer than the client's limit of 300 ms"
+    );
+    assert!(took < Duration::from_secs(10), "{took:?}");
+}
+
+#[tokio::test]
+async fn a_body_that_keeps_dribbling_meets_the_request_time_limit() {
+    let base = fault_server(Fault::Dribbles).await;
+    let limits = Limits::default().with_request_timeout(Some(Duration::from_millis(300)));
+    // The body never ends: without the limit, this test would wait forever.
+    let (result, took) = tokio::time::timeout(Duration::from_secs(10), fetch_report(&base, limits))
+        .await
+        .unwrap_or_else(|_| panic!("the request time limit did not end the body's read"));
+    let error = result.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::TimeLimit {
+                what: "the request",
+                limit_ms: 300,
+                ..
+            }
+        ),
+        "{error:?}"
     );
     assert!(took < Duration::from_secs(10), "{took:?}");
 }

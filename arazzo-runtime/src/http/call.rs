@@ -395,23 +395,19 @@ impl Call {
         settings: &'h ClientSettings,
         base: &str,
         auth: &[Auth<'_>],
-    ) -> Sending<'h> {
+    ) -> BoxedExchange<'h> {
         #[cfg(feature = "restate")]
         if let Some(journal) = &settings.journal {
             let (workflow, step) = (self.workflow, self.step);
             let parts = self.journal_parts(auth);
-            let plain = Box::pin(self.send_plain(settings, base, auth));
-            return Sending {
-                inner: SendingInner::Unbounded(crate::durable::journaled(
-                    journal.clone(),
-                    (workflow, step),
-                    parts,
-                    None,
-                    plain,
-                )),
-                workflow,
-                step,
-            };
+            let plain = self.send_plain(settings, base, auth);
+            return crate::durable::journaled(
+                journal.clone(),
+                (workflow, step),
+                parts,
+                None,
+                plain,
+            );
         }
         self.send_plain(settings, base, auth)
     }
@@ -426,28 +422,18 @@ impl Call {
         )
     }
 
-    /// [`Call::send`] outside a durable run.
+    /// [`Call::send`] outside a durable run, within the client's time limit for a request.
     fn send_plain<'h>(
         self,
         settings: &'h ClientSettings,
         base: &str,
         auth: &[Auth<'_>],
-    ) -> Sending<'h> {
-        let (workflow, step) = (self.workflow, self.step);
-        let exchange = self.exchange(settings, base, auth);
-        // The timer is wrapped around the exchange before both are boxed: built in one place,
-        // polled where they lie.
-        let inner: SendingInner<'h> = match settings.limits.request_timeout {
-            Some(limit) => {
-                SendingInner::Limited(Box::pin(tokio::time::timeout(limit, exchange)), limit)
-            }
-            None => SendingInner::Unbounded(Box::pin(exchange)),
-        };
-        Sending {
-            inner,
-            workflow,
-            step,
-        }
+    ) -> BoxedExchange<'h> {
+        let deadline = settings
+            .limits
+            .request_timeout
+            .map(|limit| Deadline::after(limit, "the request"));
+        Box::pin(self.exchange(settings, base, auth, deadline))
     }
 
     /// [`Call::send`] within a step's `timeout`, which replaces the client's request time
@@ -466,7 +452,7 @@ impl Call {
             .journal
             .as_ref()
             .map(|journal| (journal.clone(), self.journal_parts(auth)));
-        let exchange = self.exchange(settings, base, auth);
+        let exchange = self.exchange(settings, base, auth, None);
         let plain = Box::pin(async move {
             match tokio::time::timeout(limit.duration(), exchange).await {
                 Ok(result) => result,
@@ -521,7 +507,7 @@ impl Call {
     ) -> Pin<Box<dyn Future<Output = Result<Exchange, Error>> + Send + 'h>> {
         match within {
             Some(limit) => self.send_within(limit, settings, base, auth),
-            None => Box::pin(self.send(settings, base, auth)),
+            None => self.send(settings, base, auth),
         }
     }
 
@@ -552,12 +538,16 @@ impl Call {
         })
     }
 
-    /// The request sent and its response read, with no bound on the whole.
+    /// The request sent and its response read, by `deadline` if there is one. The deadline is
+    /// checked at each wait (the response, each part of the body) rather than by a timer
+    /// around the whole, which would be one more layer for this future (2.4 KB) to be moved
+    /// through (BENCHMARKS.md).
     fn exchange<'h>(
         self,
         settings: &'h ClientSettings,
         base: &str,
         auth: &[Auth<'_>],
+        deadline: Option<Deadline>,
     ) -> impl Future<Output = Result<Exchange, Error>> + Send + use<'h> {
         let limits = settings.limits;
         let tls = auth.iter().find_map(|a| match a {
@@ -606,10 +596,9 @@ impl Call {
                 let again = origin
                     .as_ref()
                     .and_then(|o| Some((request.try_clone()?, o)));
-                let response = http
-                    .execute(request)
+                let response = by(deadline, &sent, http.execute(request))
                     .instrument(sent.span.clone())
-                    .await
+                    .await?
                     .map_err(transport)?;
                 match again.and_then(|(next, o)| follow(&response, next, o, &credential_names)) {
                     Some(next) if hops < MAX_REDIRECTS => {
@@ -622,7 +611,7 @@ impl Call {
             let status = response.status().as_u16();
             sent.span.record("status", status);
             let headers = std::mem::take(response.headers_mut());
-            let body = read_body(&mut response, &limits, &sent)
+            let body = read_body(&mut response, &limits, deadline, &sent)
                 .instrument(sent.span.clone())
                 .await?;
             Ok(Exchange {
@@ -850,6 +839,7 @@ struct Sent {
 async fn read_body(
     response: &mut reqwest::Response,
     limits: &Limits,
+    deadline: Option<Deadline>,
     sent: &Sent,
 ) -> Result<Vec<u8>, Error> {
     let (workflow, step) = (sent.workflow, sent.step);
@@ -871,17 +861,18 @@ async fn read_body(
         let mut next = std::pin::pin!(response.chunk());
         // Bytes that have already arrived need no timer: one is set only to wait for more.
         let ready = std::future::poll_fn(|cx| std::task::Poll::Ready(next.as_mut().poll(cx))).await;
-        let chunk = match (ready, limits.read_stall) {
-            (std::task::Poll::Ready(chunk), _) => chunk,
-            (std::task::Poll::Pending, Some(limit)) => tokio::time::timeout(limit, next)
-                .await
-                .map_err(|_| Error::TimeLimit {
-                    workflow,
-                    step,
-                    what: "a silence in the response",
-                    limit_ms: millis(limit),
-                })?,
-            (std::task::Poll::Pending, None) => next.await,
+        let chunk = match ready {
+            std::task::Poll::Ready(chunk) => chunk,
+            std::task::Poll::Pending => {
+                let stall = limits
+                    .read_stall
+                    .map(|limit| Deadline::after(limit, "a silence in the response"));
+                let first = match (stall, deadline) {
+                    (Some(s), Some(d)) => Some(if s.at <= d.at { s } else { d }),
+                    (s, d) => s.or(d),
+                };
+                by(first, sent, next).await?
+            }
         };
         let chunk = chunk.map_err(|source| Error::Transport {
             workflow,
@@ -1021,54 +1012,43 @@ fn follow(
     Some(next)
 }
 
-/// A request on its way, within the client's time limit: [`Call::send`]'s future. Its parts are
-/// boxed, so it is small and `Unpin` wherever it is awaited.
-pub struct Sending<'h> {
-    inner: SendingInner<'h>,
-    workflow: &'static str,
-    step: &'static str,
-}
-
 pub(crate) type BoxedExchange<'h> =
     Pin<Box<dyn Future<Output = Result<Exchange, Error>> + Send + 'h>>;
 
-/// The exchange inside its timer, boxed as one.
-type TimedExchange<'h> = Pin<
-    Box<
-        dyn Future<Output = Result<Result<Exchange, Error>, tokio::time::error::Elapsed>>
-            + Send
-            + 'h,
-    >,
->;
-
-enum SendingInner<'h> {
-    Limited(TimedExchange<'h>, std::time::Duration),
-    Unbounded(BoxedExchange<'h>),
+/// When a wait must be over, and what the limit bounds (for its error).
+#[derive(Clone, Copy)]
+struct Deadline {
+    at: tokio::time::Instant,
+    limit: std::time::Duration,
+    what: &'static str,
 }
 
-impl Future for Sending<'_> {
-    type Output = Result<Exchange, Error>;
-
-    fn poll(
-        mut self: Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Self::Output> {
-        let (workflow, step) = (self.workflow, self.step);
-        match &mut self.inner {
-            SendingInner::Limited(timed, limit) => {
-                let limit = *limit;
-                timed.as_mut().poll(cx).map(|r| {
-                    r.unwrap_or_else(|_| {
-                        Err(Error::TimeLimit {
-                            workflow,
-                            step,
-                            what: "the request",
-                            limit_ms: millis(limit),
-                        })
-                    })
-                })
-            }
-            SendingInner::Unbounded(exchange) => exchange.as_mut().poll(cx),
+impl Deadline {
+    fn after(limit: std::time::Duration, what: &'static str) -> Self {
+        Deadline {
+            at: tokio::time::Instant::now() + limit,
+            limit,
+            what,
         }
+    }
+}
+
+/// `future`'s output, or the error of a deadline it missed. A future that is ready at once
+/// sets no timer.
+async fn by<F: Future>(
+    deadline: Option<Deadline>,
+    sent: &Sent,
+    future: F,
+) -> Result<F::Output, Error> {
+    match deadline {
+        Some(d) => tokio::time::timeout_at(d.at, future)
+            .await
+            .map_err(|_| Error::TimeLimit {
+                workflow: sent.workflow,
+                step: sent.step,
+                what: d.what,
+                limit_ms: millis(d.limit),
+            }),
+        None => Ok(future.await),
     }
 }
