@@ -35,18 +35,57 @@ impl<S: Into<String>> From<S> for Secret {
 }
 
 /// HTTP basic authentication (Twilio: account SID and auth token).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Basic {
     pub username: Arc<str>,
     pub password: Secret,
+    /// The `Authorization` value, encoded once for every request (each clones it: a reference
+    /// count), marked sensitive.
+    header: reqwest::header::HeaderValue,
 }
 
 impl Basic {
     pub fn new(username: impl Into<String>, password: impl Into<Secret>) -> Self {
+        use base64::Engine as _;
+        let username: Arc<str> = Arc::from(username.into());
+        let password: Secret = password.into();
+        let pair = format!("{username}:{}", password.expose());
+        let value = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(pair)
+        );
+        // Base64 after an ASCII prefix is always a valid header value.
+        let mut header = reqwest::header::HeaderValue::from_str(&value)
+            .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static("Basic"));
+        header.set_sensitive(true);
         Basic {
-            username: Arc::from(username.into()),
-            password: password.into(),
+            username,
+            password,
+            header,
         }
+    }
+
+    /// `Authorization: Basic …` as sent.
+    pub fn header(&self) -> &reqwest::header::HeaderValue {
+        &self.header
+    }
+
+    /// The encoded pair, as sent after `Basic `: what a server echoing the header would show.
+    pub(crate) fn encoded(&self) -> &str {
+        self.header
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Basic "))
+            .unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for Basic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Basic")
+            .field("username", &self.username)
+            .field("password", &self.password)
+            .finish()
     }
 }
 
@@ -323,6 +362,10 @@ mod tests {
         );
         assert!(shown.contains("AC123"));
         assert_eq!(basic.password.expose(), "token-value");
+        // What reqwest's own `basic_auth` sends, encoded once.
+        assert_eq!(basic.header(), "Basic QUMxMjM6dG9rZW4tdmFsdWU=");
+        assert!(basic.header().is_sensitive());
+        assert_eq!(basic.encoded(), "QUMxMjM6dG9rZW4tdmFsdWU=");
     }
 
     #[test]

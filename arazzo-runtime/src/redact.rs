@@ -4,8 +4,6 @@
 //! server that echoes the request would otherwise put them. A durable run's replay builds them
 //! again from the schemes alone: nothing here comes from the response.
 
-use base64::Engine as _;
-
 use crate::auth::{Auth, Basic, KeyLocation, Secret};
 use crate::descriptor::In;
 
@@ -18,7 +16,7 @@ const SHORTEST: usize = 3;
 #[derive(Clone, Default)]
 pub struct Redactions {
     secrets: Vec<Secret>,
-    /// Basic pairs, whose `Authorization` encoding is made only when an error needs it.
+    /// Basic pairs, with the `Authorization` encoding each made once.
     basics: Vec<Basic>,
     /// Parameters that are credentials, as sent.
     values: Vec<String>,
@@ -94,11 +92,9 @@ impl Redactions {
             .chain(self.values.iter().cloned())
             .collect();
         for basic in &self.basics {
-            let pair = format!("{}:{}", basic.username, basic.password.expose());
-            let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
             all.push(basic.password.expose().to_owned());
-            all.push(format!("Basic {encoded}"));
-            all.push(encoded);
+            all.push(format!("Basic {}", basic.encoded()));
+            all.push(basic.encoded().to_owned());
         }
         for value in &self.headers {
             if let Ok(text) = value.to_str() {

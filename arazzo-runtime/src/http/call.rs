@@ -3,7 +3,7 @@
 use std::pin::Pin;
 use std::sync::OnceLock;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{HeaderName, HeaderValue};
 use serde_json::Value;
 use tracing::Instrument;
 
@@ -687,34 +687,6 @@ impl Call {
             step: self.step,
             source: redactions.error(source),
         };
-        let mut headers = HeaderMap::new();
-        for (name, text) in &self.record.headers {
-            let (Ok(name), Ok(value)) = (
-                HeaderName::from_bytes(name.as_bytes()),
-                HeaderValue::from_str(text),
-            ) else {
-                return Err(Error::InvalidHeader {
-                    workflow: self.workflow,
-                    step: self.step,
-                    header: name.clone(),
-                });
-            };
-            headers.append(name, value);
-        }
-        if !self.cookies.is_empty() {
-            let cookie = self
-                .cookies
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join("; ");
-            let value = HeaderValue::from_str(&cookie).map_err(|_| Error::InvalidHeader {
-                workflow: self.workflow,
-                step: self.step,
-                header: "Cookie".to_owned(),
-            })?;
-            headers.append(reqwest::header::COOKIE, value);
-        }
         let method = self.method.to_reqwest().ok_or_else(|| Error::Body {
             workflow: self.workflow,
             step: self.step,
@@ -723,17 +695,19 @@ impl Call {
                 self.method.as_str()
             ),
         })?;
-        let mut request = http.request(method.clone(), &url).headers(headers);
-        for a in auth {
-            request = match a {
-                Auth::Basic(basic) => {
-                    request.basic_auth(&*basic.username, Some(basic.password.expose()))
-                }
-                Auth::Bearer(token) => request.bearer_auth(token.expose()),
-                Auth::ApiKey { .. } | Auth::OAuth { .. } | Auth::Tls(_) => request,
-            };
-        }
-        request = match self.body.take() {
+        let invalid = |header: &str| Error::InvalidHeader {
+            workflow: self.workflow,
+            step: self.step,
+            header: header.to_owned(),
+        };
+        // The builder only parses the URL (and streams a multipart body); the rest is put on
+        // the request itself, where no builder is moved from call to call.
+        let mut builder = http.request(method.clone(), &url);
+        let body = match self.body.take() {
+            Some(Body::Multipart(form)) => {
+                builder = builder.multipart(form);
+                None
+            }
             Some(Body::Bytes {
                 content_type,
                 bytes,
@@ -744,22 +718,52 @@ impl Call {
                     .bytes()
                     .all(|b| b == b'\t' || (32..127).contains(&b))
                 {
-                    return Err(Error::InvalidHeader {
-                        workflow: self.workflow,
-                        step: self.step,
-                        header: "Content-Type".to_owned(),
-                    });
+                    return Err(invalid("Content-Type"));
                 }
-                request
-                    .header(
-                        reqwest::header::CONTENT_TYPE,
-                        HeaderValue::from_static(content_type),
-                    )
-                    .body(bytes)
+                Some((HeaderValue::from_static(content_type), bytes))
             }
-            Some(Body::Multipart(form)) => request.multipart(form),
-            None => request,
+            None => None,
         };
+        let mut request = builder.build().map_err(transport)?;
+        let headers = request.headers_mut();
+        for (name, text) in &self.record.headers {
+            let (Ok(name), Ok(value)) = (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(text),
+            ) else {
+                return Err(invalid(name));
+            };
+            headers.append(name, value);
+        }
+        if !self.cookies.is_empty() {
+            let cookie = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let value = HeaderValue::from_str(&cookie).map_err(|_| invalid("Cookie"))?;
+            headers.append(reqwest::header::COOKIE, value);
+        }
+        for a in auth {
+            match a {
+                // Encoded once, when the credential was given.
+                Auth::Basic(basic) => {
+                    headers.append(reqwest::header::AUTHORIZATION, basic.header().clone());
+                }
+                Auth::Bearer(token) => {
+                    let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose()))
+                        .map_err(|_| invalid("Authorization"))?;
+                    value.set_sensitive(true);
+                    headers.append(reqwest::header::AUTHORIZATION, value);
+                }
+                Auth::ApiKey { .. } | Auth::OAuth { .. } | Auth::Tls(_) => {}
+            }
+        }
+        if let Some((content_type, bytes)) = body {
+            headers.append(reqwest::header::CONTENT_TYPE, content_type);
+            *request.body_mut() = Some(bytes.into());
+        }
         let span = tracing::info_span!(
             "arazzo.request",
             workflow = self.workflow,
@@ -768,7 +772,6 @@ impl Call {
             path = %self.template,
             status = tracing::field::Empty,
         );
-        let mut request = request.build().map_err(transport)?;
         let redactions = match hook {
             Some(SharedHook(hook)) => {
                 hook(&mut request);
