@@ -573,8 +573,18 @@ impl Call {
             In::Query => Some((KeyLocation::Query, *name)),
             In::Path | In::QueryString | In::Cookie => None,
         }));
-        let prepared = self.prepare(&http, base, auth, settings.request_hook.as_ref());
-        async move {
+        // One span around the whole exchange: entered at each poll, the response's and the
+        // body's waits alike.
+        let span = tracing::info_span!(
+            "arazzo.request",
+            workflow = self.workflow,
+            step = self.step,
+            method = self.method.as_str(),
+            path = %self.template,
+            status = tracing::field::Empty,
+        );
+        let prepared = self.prepare(&http, base, auth, settings.request_hook.as_ref(), &span);
+        let exchange = async move {
             let (request, sent) = prepared?;
             let transport = |source: reqwest::Error| match limits.connect_timeout {
                 Some(limit) if source.is_connect() && source.is_timeout() => Error::TimeLimit {
@@ -597,7 +607,6 @@ impl Call {
                     .as_ref()
                     .and_then(|o| Some((request.try_clone()?, o)));
                 let response = by(deadline, &sent, http.execute(request))
-                    .instrument(sent.span.clone())
                     .await?
                     .map_err(transport)?;
                 match again.and_then(|(next, o)| follow(&response, next, o, &credential_names)) {
@@ -611,9 +620,7 @@ impl Call {
             let status = response.status().as_u16();
             sent.span.record("status", status);
             let headers = std::mem::take(response.headers_mut());
-            let body = read_body(&mut response, &limits, deadline, &sent)
-                .instrument(sent.span.clone())
-                .await?;
+            let body = read_body(&mut response, &limits, deadline, &sent).await?;
             Ok(Exchange {
                 workflow: sent.workflow,
                 step: sent.step,
@@ -627,7 +634,8 @@ impl Call {
                 timed_out: None,
                 redactions: sent.redactions,
             })
-        }
+        };
+        exchange.instrument(span)
     }
 
     /// The request to send, and what the exchange keeps of the call.
@@ -637,6 +645,7 @@ impl Call {
         base: &str,
         auth: &[Auth<'_>],
         hook: Option<&SharedHook>,
+        span: &tracing::Span,
     ) -> Result<(reqwest::Request, Sent), Error> {
         let mut query = self.record.query.clone();
         for a in auth {
@@ -764,14 +773,6 @@ impl Call {
             headers.append(reqwest::header::CONTENT_TYPE, content_type);
             *request.body_mut() = Some(bytes.into());
         }
-        let span = tracing::info_span!(
-            "arazzo.request",
-            workflow = self.workflow,
-            step = self.step,
-            method = self.method.as_str(),
-            path = %self.template,
-            status = tracing::field::Empty,
-        );
         let redactions = match hook {
             Some(SharedHook(hook)) => {
                 hook(&mut request);
@@ -790,7 +791,7 @@ impl Call {
                 method,
                 url,
                 record: self.record,
-                span,
+                span: span.clone(),
                 redactions,
             },
         ))
