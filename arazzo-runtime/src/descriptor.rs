@@ -49,6 +49,27 @@ impl Criterion {
     }
 }
 
+/// A request body's media type, as its `Content-Type` header. Made in a `const`, so the check
+/// that it can be sent as a header runs when the generated code is compiled, not per request;
+/// one that cannot is an error of the step that sends it, never a panic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ContentType {
+    pub text: &'static str,
+    pub(crate) sendable: bool,
+}
+
+impl ContentType {
+    pub const fn new(text: &'static str) -> Self {
+        let mut rest = text.as_bytes();
+        let mut sendable = true;
+        while let [b, tail @ ..] = rest {
+            sendable &= *b == b'\t' || (*b >= 32 && *b < 127);
+            rest = tail;
+        }
+        ContentType { text, sendable }
+    }
+}
+
 /// Records a criterion's outcome in the trace and returns it.
 pub(crate) fn trace_criterion(
     (workflow, step): (&'static str, &'static str),

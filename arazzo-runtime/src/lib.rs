@@ -93,7 +93,7 @@ pub mod __private {
     pub use crate::client::ClientSettings;
     pub use crate::criteria::{JsonQuery, Op, Pattern, compare, is_true};
     pub use crate::descriptor::{
-        ANY_2XX, ActionKind, Criterion, HttpMethod, In, Location, Param, Timeout,
+        ANY_2XX, ActionKind, ContentType, Criterion, HttpMethod, In, Location, Param, Timeout,
     };
     pub use crate::embedded::{Escape, jsonpath_matches, regex_matches};
     pub use crate::encode::{FieldEncoding, Style};

@@ -2,7 +2,8 @@
 //! through the calls generated code makes.
 
 use arazzo_runtime::__private::{
-    self as rt, Auth, Basic, ClientSettings, FieldEncoding, KeyLocation, Param, Secret, Style,
+    self as rt, Auth, Basic, ClientSettings, ContentType, FieldEncoding, KeyLocation, Param,
+    Secret, Style,
 };
 use arazzo_runtime::{Error, serde_json::json};
 use wiremock::matchers::any;
@@ -136,7 +137,7 @@ async fn form_bodies_queries_headers_and_basic_auth_arrive_exactly() {
     )
     .unwrap();
     call.form(
-        "application/x-www-form-urlencoded",
+        ContentType::new("application/x-www-form-urlencoded"),
         // Keys in sorted order: the order objects keep with or without `preserve_order`.
         json!({"Configuration.Filters": ["onMessageAdded", "onMessageRemoved"], "Configuration.Url": "https://example.test/hook?x=1", "Type": "webhook"}),
         &[("Unused", FieldEncoding { style: Style::Form, explode: false })],
@@ -244,7 +245,7 @@ async fn json_and_text_bodies_and_failed_criteria() {
     let settings = ClientSettings::default();
     let mut call = rt::put("wf", "get", "/pets/1");
     call.json(
-        "application/json",
+        ContentType::new("application/json"),
         json!({"age": 3, "name": "Rex", "tags": ["a"]}),
     );
     let exchange = call.send(&settings, &server.uri(), &[]).await.unwrap();
@@ -271,11 +272,35 @@ async fn json_and_text_bodies_and_failed_criteria() {
         .mount(&server)
         .await;
     let mut call = rt::post("wf", "note", "/notes");
-    call.text("text/plain", json!("hello"));
+    call.text(ContentType::new("text/plain"), json!("hello"));
     let exchange = call.send(&settings, &server.uri(), &[]).await.unwrap();
     assert_eq!(exchange.response_body(), Some(&json!("plain")));
     let request = only_request(&server).await;
     assert_eq!(String::from_utf8_lossy(&request.body), "hello");
+}
+
+#[tokio::test]
+async fn a_content_type_that_cannot_be_a_header_is_refused_not_sent() {
+    // Checked when the constant is compiled; the request is refused when sent.
+    const BROKEN: ContentType = ContentType::new("text/plain\r\nX-Admin: yes");
+    let server = server(200, json!({})).await;
+    let mut call = rt::post("wf", "note", "/notes");
+    call.text(BROKEN, json!("hello"));
+    let err = call
+        .send(&ClientSettings::default(), &server.uri(), &[])
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "workflow `wf`, step `note`: the value of header `Content-Type` contains a line break and was not sent"
+    );
+    assert!(
+        server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .is_empty()
+    );
 }
 
 #[tokio::test]

@@ -459,17 +459,28 @@ fn operation(s: &StepPlan, op: &OperationCall) -> TokenStream {
         }
     });
     let body = op.body.as_ref().map(|b| {
-        let content_type = &b.content_type;
+        // Checked as a header value when the generated code is compiled, not at each request.
+        let literal = &b.content_type;
+        let declared = (b.kind != BodyKind::Multipart).then(|| {
+            quote! { const CONTENT_TYPE: rt::ContentType = rt::ContentType::new(#literal); }
+        });
+        let content_type = quote! { CONTENT_TYPE };
         if let (BodyKind::FormFields(list), Lowered::Object(entries)) = (&b.kind, &b.value) {
             let fields = entries.iter().map(|(k, v)| {
                 let v = field_value(v);
                 quote! { (#k, #v) }
             });
             if list.is_empty() {
-                return quote! { call.form_fields(#content_type, &[#( #fields ),*]); };
+                return quote! {
+                    #declared
+                    call.form_fields(#content_type, &[#( #fields ),*]);
+                };
             }
             let encodings = encodings(list);
-            return quote! { call.form_fields_encoded(#content_type, &[#( #fields ),*], #encodings); };
+            return quote! {
+                #declared
+                call.form_fields_encoded(#content_type, &[#( #fields ),*], #encodings);
+            };
         }
         let value = lowered_value(&b.value);
         let replacements = replacements(b);
@@ -484,6 +495,7 @@ fn operation(s: &StepPlan, op: &OperationCall) -> TokenStream {
         };
         let mutable = (!b.replacements.is_empty()).then(|| quote! { mut });
         quote! {
+            #declared
             let #mutable body = #value;
             #( #replacements )*
             #send

@@ -12,7 +12,7 @@ use super::exchange::{Exchange, RequestRecord};
 use super::field::FieldValue;
 use crate::auth::{Auth, Credential, KeyLocation, Secret};
 use crate::client::ClientSettings;
-use crate::descriptor::{HttpMethod, In, Param, Timeout};
+use crate::descriptor::{ContentType, HttpMethod, In, Param, Timeout};
 use crate::encode::{self, FieldEncoding, Style};
 use crate::error::Error;
 use crate::limits::{Limits, millis};
@@ -21,7 +21,7 @@ use crate::value::scalar_text;
 
 enum Body {
     Bytes {
-        content_type: &'static str,
+        content_type: ContentType,
         bytes: Vec<u8>,
     },
     Multipart(reqwest::multipart::Form),
@@ -298,7 +298,7 @@ impl Call {
     }
 
     /// A JSON body.
-    pub fn json(&mut self, content_type: &'static str, body: Value) {
+    pub fn json(&mut self, content_type: ContentType, body: Value) {
         let bytes = serde_json::to_vec(&body).unwrap_or_default();
         self.body = Some(Body::Bytes {
             content_type,
@@ -310,7 +310,7 @@ impl Call {
     /// An `application/x-www-form-urlencoded` body.
     pub fn form(
         &mut self,
-        content_type: &'static str,
+        content_type: ContentType,
         body: Value,
         encodings: &[(&str, FieldEncoding)],
     ) {
@@ -325,14 +325,14 @@ impl Call {
     /// An `application/x-www-form-urlencoded` body given as its fields, read where they are
     /// (each in OpenAPI's default encoding): for steps whose expressions never read
     /// `$request.body`, which is then not kept.
-    pub fn form_fields(&mut self, content_type: &'static str, fields: &[(&str, &dyn FieldValue)]) {
+    pub fn form_fields(&mut self, content_type: ContentType, fields: &[(&str, &dyn FieldValue)]) {
         self.form_fields_encoded(content_type, fields, &[]);
     }
 
     /// [`Self::form_fields`], with the `encoding` the operation gives some fields.
     pub fn form_fields_encoded(
         &mut self,
-        content_type: &'static str,
+        content_type: ContentType,
         fields: &[(&str, &dyn FieldValue)],
         encodings: &[(&str, FieldEncoding)],
     ) {
@@ -343,7 +343,7 @@ impl Call {
     }
 
     /// A text body: a string as it is, other values as JSON text.
-    pub fn text(&mut self, content_type: &'static str, body: Value) {
+    pub fn text(&mut self, content_type: ContentType, body: Value) {
         let text = match &body {
             Value::String(s) => s.clone(),
             other => other.to_string(),
@@ -519,7 +519,7 @@ impl Call {
                 content_type,
                 bytes,
             }) => Some(Body::Bytes {
-                content_type,
+                content_type: *content_type,
                 bytes: bytes.clone(),
             }),
             Some(Body::Multipart(_)) => return None,
@@ -721,15 +721,11 @@ impl Call {
                 content_type,
                 bytes,
             }) => {
-                // The document's content type, checked here so that a bad one is an error, not
-                // a panic.
-                if !content_type
-                    .bytes()
-                    .all(|b| b == b'\t' || (32..127).contains(&b))
-                {
+                // Checked when the `ContentType` was made: a bad one is an error, not a panic.
+                if !content_type.sendable {
                     return Err(invalid("Content-Type"));
                 }
-                Some((HeaderValue::from_static(content_type), bytes))
+                Some((HeaderValue::from_static(content_type.text), bytes))
             }
             None => None,
         };

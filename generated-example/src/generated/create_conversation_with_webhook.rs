@@ -334,8 +334,11 @@ mod create_conversation_with_webhook {
         async fn create_conversation(&mut self) -> Result<Option<Step>, rt::Error> {
             const CRITERION: rt::Criterion = criterion("$statusCode == 201", 43, 13);
             let mut call = rt::post(WORKFLOW, "createConversation", "/v1/Conversations");
-            call.form_fields(
+            const CONTENT_TYPE: rt::ContentType = rt::ContentType::new(
                 "application/x-www-form-urlencoded",
+            );
+            call.form_fields(
+                CONTENT_TYPE,
                 &[("FriendlyName", &rt::Typed(&self.input.friendly_name))],
             );
             let auth = [call.credential(&self.client.account_sid_auth_token)?];
@@ -371,8 +374,11 @@ mod create_conversation_with_webhook {
                 ),
                 self.create_conversation_conversation_sid.as_ref(),
             )?;
-            call.form_fields(
+            const CONTENT_TYPE: rt::ContentType = rt::ContentType::new(
                 "application/x-www-form-urlencoded",
+            );
+            call.form_fields(
+                CONTENT_TYPE,
                 &[
                     ("Target", &rt::Typed(&self.input.target)),
                     ("Configuration.Url", &rt::Typed(&self.input.configuration_url)),
