@@ -105,9 +105,10 @@ pub enum Error {
         name: &'static str,
         expression: &'static str,
     },
-    /// A header value with a line break, which would let it inject headers; it is not sent.
+    /// A header (or cookie, or media type) that cannot be sent as it is: a line break, which
+    /// would let it inject headers, or another character no header may carry. Not sent.
     #[error(
-        "workflow `{workflow}`, step `{step}`: the value of header `{header}` contains a line break and was not sent"
+        "workflow `{workflow}`, step `{step}`: the value of header `{header}` contains a line break or another character a header cannot carry, so the request was not sent; check the value the step gives it"
     )]
     InvalidHeader {
         workflow: &'static str,

@@ -292,7 +292,7 @@ async fn a_content_type_that_cannot_be_a_header_is_refused_not_sent() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "workflow `wf`, step `note`: the value of header `Content-Type` contains a line break and was not sent"
+        "workflow `wf`, step `note`: the value of header `Content-Type` contains a line break or another character a header cannot carry, so the request was not sent; check the value the step gives it"
     );
     assert!(
         server

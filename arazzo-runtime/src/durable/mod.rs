@@ -29,7 +29,7 @@
 //! ```
 //!
 //! Serve with [`serve`] rather than the SDK's `HttpServer`: it turns Nagle's algorithm off on
-//! each connection, which takes a run of the seed workflow from about 95 ms to about 10 ms
+//! each connection, which takes a run of the seed workflow from about 93 ms to about 7.4 ms
 //! (BENCHMARKS.md).
 
 mod exchange;
