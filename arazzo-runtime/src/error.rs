@@ -304,6 +304,18 @@ impl Error {
         matches!(self, Error::Transport { .. } | Error::TimeLimit { .. })
     }
 
+    /// The status of the response that made the run fail, when one did: a criterion that did
+    /// not hold on it, or a failure action that ended the run after it. A step that ran a
+    /// workflow which failed so reads it as `$statusCode` (the status of the child's last
+    /// operation).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::CriterionFailed { status, .. } => Some(*status),
+            Error::Ended { status, .. } => *status,
+            _ => None,
+        }
+    }
+
     /// The workflow in which the error arose.
     pub fn workflow(&self) -> &'static str {
         match self {

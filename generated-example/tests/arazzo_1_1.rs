@@ -5,7 +5,8 @@ use std::time::Duration;
 use arazzo_runtime::Error;
 use generated_example::arazzo_1_1::{
     CheckCategoryInput, Client, FetchReportInput, FillCartInput, FindProductInput,
-    FindProductInputFilter, ProductReportInput, ReportInTimeInput, ReportOnMissInput,
+    FindProductInputFilter, ProductReportInput, ReportByReadsInput, ReportInTimeInput,
+    ReportOnMissInput,
 };
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -201,6 +202,31 @@ async fn a_step_runs_after_the_steps_it_depends_on() {
     assert_eq!(output.rows, 4);
     // `report` is written first, but depends on `product`.
     assert_eq!(queries(&server).await, ["/products/p-1 ", "/reports/p-1 "]);
+}
+
+// Arazzo 1.1.0, Step Dependencies and Execution Order, Tool Behavior: "Tools supporting only
+// sequential execution MUST execute steps in an order that satisfies both explicit
+// (`dependsOn`) and implicit (output reference) dependencies."
+#[tokio::test]
+async fn in_a_workflow_with_depends_on_output_reads_order_the_steps_too() {
+    let server = catalog(json!({"items": []})).await;
+    Mock::given(method("GET"))
+        .and(path("/reports/p-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"rows": 4})))
+        .mount(&server)
+        .await;
+    let client = Client::new().with_catalog_url(server.uri());
+    let input = ReportByReadsInput {
+        id: "p-1".to_owned(),
+    };
+    let output = client.report_by_reads(input).await.unwrap();
+    assert_eq!(output.rows, 4);
+    // Written report, product, lookup: run lookup, product (its `dependsOn`), report (it reads
+    // `product`).
+    assert_eq!(
+        queries(&server).await,
+        ["/products/p-1 ", "/products/p-1 ", "/reports/p-1 "]
+    );
 }
 
 #[tokio::test]

@@ -43,7 +43,9 @@ async fn shorthands_run_as_their_specification_forms() {
         .unwrap();
     // `$steps.read.outputs.name`: step `read` declares no output, so it is absent.
     assert_eq!(output.name, serde_json::Value::Null);
-    assert_eq!(output.first_name, "Rex");
+    // Optional: when `read-first` fails, the run hands over to another workflow and ends
+    // normally without it.
+    assert_eq!(output.first_name.as_deref(), Some("Rex"));
     // The dependency, the child workflow, two reads of the pet they made (through the step's
     // implied output and through `$dependencies`), a health check, the other document's
     // workflow.

@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use arazzo_runtime::Error;
 use arazzo_runtime::Sleeper;
-use generated_example::control_flow::{Client, HandOverInput, NestedInput, RunJobInput};
+use generated_example::control_flow::{
+    Client, HandOverInput, NestedInput, RecoverInput, RunJobInput,
+};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -340,4 +342,113 @@ async fn workflows_of_documents_found_by_their_self_run_as_one() {
         "https://workflows.example.com/jobs/by-identity.arazzo.yaml"
     );
     assert_eq!(sequence(&server).await, ["POST /jobs", "GET /jobs/j1"]);
+}
+
+/// A server whose `POST /jobs` answers `first` `times` times, then 202; jobs are done at once;
+/// `GET /report` answers 3 rows.
+async fn refusing_job_server(first: u16, times: u64) -> MockServer {
+    let server = job_server(&["done"]).await;
+    Mock::given(method("POST"))
+        .and(path("/jobs"))
+        .respond_with(ResponseTemplate::new(first))
+        .up_to_n_times(times)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/report"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"rows": 3})))
+        .mount(&server)
+        .await;
+    server
+}
+
+fn recover_input() -> RecoverInput {
+    RecoverInput {
+        kind: Some("export".to_owned()),
+    }
+}
+
+// Arazzo 1.0.1, Step Object, `onFailure`: "An array of failure action objects that specify
+// what to do upon step failure." A step that runs a workflow fails when that workflow fails,
+// and `$statusCode` is then the status of the child's last operation (docs/decisions.md).
+#[tokio::test]
+async fn a_failed_child_workflow_is_its_steps_failure_and_its_failure_actions_apply() {
+    let server = refusing_job_server(409, 1).await;
+    let client = Client::new().with_jobs_url(server.uri());
+    let output = client.recover(recover_input()).await.unwrap();
+    // The recovery path ran, and ended normally; it never set `state`, so the output is
+    // absent instead of an error after the side effects.
+    assert_eq!(output.state, None);
+    assert_eq!(output.rows, Some(3));
+    assert_eq!(sequence(&server).await, ["POST /jobs", "GET /report"]);
+}
+
+#[tokio::test]
+async fn a_retry_of_a_step_whose_child_failed_runs_the_child_again() {
+    let server = refusing_job_server(503, 1).await;
+    let (sleeper, delays) = Sleeper::recording();
+    let client = Client::new()
+        .with_jobs_url(server.uri())
+        .with_sleeper(sleeper);
+    let output = client.recover(recover_input()).await.unwrap();
+    assert_eq!(output.state.as_deref(), Some("done"));
+    assert_eq!(output.rows, None);
+    assert_eq!(
+        sequence(&server).await,
+        ["POST /jobs", "POST /jobs", "GET /jobs/j1"]
+    );
+    assert_eq!(delays.lock().map(|d| d.len()).unwrap_or_default(), 1);
+}
+
+#[tokio::test]
+async fn a_child_failure_no_action_handles_fails_the_run_with_the_childs_error() {
+    let server = refusing_job_server(500, 1).await;
+    let client = Client::new().with_jobs_url(server.uri());
+    let err = client.recover(recover_input()).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::CriterionFailed {
+                workflow: "run-job",
+                step: "create",
+                status: 500,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(sequence(&server).await, ["POST /jobs"]);
+}
+
+#[tokio::test]
+async fn a_retried_child_that_fails_again_fails_the_run() {
+    let server = refusing_job_server(503, 5).await;
+    let (sleeper, _) = Sleeper::recording();
+    let client = Client::new()
+        .with_jobs_url(server.uri())
+        .with_sleeper(sleeper);
+    let err = client.recover(recover_input()).await.unwrap_err();
+    assert_eq!(err.status(), Some(503), "{err}");
+    // One try, one retry (retryLimit: 1), then no action applies.
+    assert_eq!(sequence(&server).await, ["POST /jobs", "POST /jobs"]);
+}
+
+// Arazzo 1.0.1, Step Object, `successCriteria`: "A list of assertions to determine the success
+// of the step". A step that runs a workflow and has none succeeds when the workflow does: the
+// any-2xx rule is for operations (docs/decisions.md), and this child succeeds on a 404.
+#[tokio::test]
+async fn a_workflow_step_without_criteria_succeeds_when_its_child_does() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/jobs/j1"))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    let client = Client::new().with_jobs_url(server.uri());
+    client
+        .confirm_deleted()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(sequence(&server).await, ["GET /jobs/j1"]);
 }

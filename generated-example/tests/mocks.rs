@@ -203,7 +203,7 @@ async fn too_many_requests_are_reported_too() {
     let report = mock.check().unwrap_err().to_string();
     assert!(
         report.contains(
-            "- too many: `getJob` (GET /jobs/{id}, step `poll`) expected 1 request, got 2 requests"
+            "- too many: `getJob` (GET /jobs/{id}, step `poll`, `look`) expected 1 request, got 2 requests"
         ),
         "{report}"
     );

@@ -35,8 +35,27 @@ async fn the_selected_workflow_runs_its_dependency_and_its_child() {
         .pet_report(PetReportInput { pet_id: 7 })
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(output.name, "Rex");
+    assert_eq!(output.name.as_deref(), Some("Rex"));
     assert_eq!(sequence(&server).await, ["GET /health", "GET /pets/7"]);
+}
+
+#[tokio::test]
+async fn a_child_that_fails_hands_over_to_the_recovery_workflow() {
+    // The child `read-pet` fails on the 404, so step `detail` fails and its `goto` runs
+    // `recover`; that path never sets `name`.
+    let server = pet_server(ResponseTemplate::new(404)).await;
+    let client = Client::new()
+        .with_pets_url(server.uri())
+        .with_api_key_query("k");
+    let output = client
+        .pet_report(PetReportInput { pet_id: 7 })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.name, None);
+    assert_eq!(
+        sequence(&server).await,
+        ["GET /health", "GET /pets/7", "GET /health"]
+    );
 }
 
 #[tokio::test]

@@ -25,25 +25,20 @@ pub fn method(w: &WorkflowPlan, s: &StepPlan) -> TokenStream {
     }
     let doc = docs(&doc, 8);
     let constants = constants(s);
-    let run = match &s.call {
-        StepCall::Operation(op) => operation(s, op),
-        StepCall::Message(m) => super::messages::call(s, m),
-        StepCall::Workflow {
-            callee,
-            inputs,
-            reads_outputs,
-        } => child(s, callee, inputs, *reads_outputs),
-    };
     let check = criteria(s);
-    let outputs = s.outputs.iter().map(|(field, v)| {
-        let f = ident(field);
-        let v = lowered(v);
-        quote! {
-            if let Some(v) = #v {
-                self.#f = Some(v);
+    let outputs: Vec<TokenStream> = s
+        .outputs
+        .iter()
+        .map(|(field, v)| {
+            let f = ident(field);
+            let v = lowered(v);
+            quote! {
+                if let Some(v) = #v {
+                    self.#f = Some(v);
+                }
             }
-        }
-    });
+        })
+        .collect();
     // A body that does not parse as its content type is an error here, where it arrived,
     // not a value missing in a later step.
     let decoded = s
@@ -51,15 +46,27 @@ pub fn method(w: &WorkflowPlan, s: &StepPlan) -> TokenStream {
         .then(|| quote! { exchange.check_body()?; });
     let next = default_next(w, s);
     let success = actions(s, &s.on_success, true, Some(quote! { Ok(#next) }));
+    let then = quote! {
+        #check
+        #decoded
+        #( #outputs )*
+        #success
+    };
+    let run = match &s.call {
+        StepCall::Operation(op) => operation(s, op),
+        StepCall::Message(m) => super::messages::call(s, m),
+        StepCall::Workflow {
+            callee,
+            inputs,
+            reads_outputs,
+        } => child(s, callee, inputs, *reads_outputs, names(&then, "exchange")),
+    };
     quote! {
         #doc
         async fn #name(&mut self) -> Result<Option<Step>, rt::Error> {
             #( #constants )*
             #run
-            #check
-            #decoded
-            #( #outputs )*
-            #success
+            #then
         }
     }
 }
@@ -140,6 +147,19 @@ fn holds(c: &CriterionPlan) -> TokenStream {
 fn criteria(s: &StepPlan) -> TokenStream {
     let failing = |what: TokenStream| actions(s, &s.on_failure, false, Some(what));
     match s.criteria.as_slice() {
+        // A step that runs a workflow succeeds when the workflow does (within the step's
+        // timeout): the child's last status is not its success.
+        [] if matches!(s.call, StepCall::Workflow { .. }) => match &s.timeout {
+            None => TokenStream::new(),
+            Some(_) => {
+                let handle = failing(quote! { return Err(exchange.failed(&rt::ANY_2XX)); });
+                quote! {
+                    if !exchange.completed() {
+                        #handle
+                    }
+                }
+            }
+        },
         [] => {
             let handle = failing(quote! { return Err(exchange.failed(&rt::ANY_2XX)); });
             quote! {
@@ -310,8 +330,15 @@ fn action_body(s: &StepPlan, action: &ActionPlan, success: bool, last: bool) -> 
 }
 
 /// A step that runs a child workflow with its parameters as inputs. Binds `exchange` (a
-/// stand-in holding the child's last status) and, when read, `child_outputs`.
-fn child(s: &StepPlan, callee: &Callee, inputs: &[(String, Lowered)], reads: bool) -> TokenStream {
+/// stand-in holding the child's last status) when `read_after`, and `child_outputs` when
+/// `reads`.
+fn child(
+    s: &StepPlan,
+    callee: &Callee,
+    inputs: &[(String, Lowered)],
+    reads: bool,
+    read_after: bool,
+) -> TokenStream {
     let step_id = &s.id;
     let module = ident(&callee.module);
     let key = &callee.key;
@@ -342,13 +369,37 @@ fn child(s: &StepPlan, callee: &Callee, inputs: &[(String, Lowered)], reads: boo
         (quote! { _ }, TokenStream::new())
     };
     let run = quote! { rt::boxed(super::#module::run(self.client #arg)) };
+    // The child's failure is this step's failure: its failure actions decide, reading the
+    // child's last status; when none applies, the run fails with the child's error.
+    let failed = if s.on_failure.is_empty() {
+        quote! { return Err(error); }
+    } else {
+        let handle = actions(s, &s.on_failure, false, Some(quote! { return Err(error); }));
+        quote! {
+            let exchange = rt::Exchange::child_failed(WORKFLOW, #step_id, &error);
+            self.status = error.status().or(self.status);
+            #handle
+        }
+    };
     let Some(t) = &s.timeout else {
+        let finished = if s.on_failure.is_empty() {
+            quote! { #run.await? }
+        } else {
+            quote! {
+                match #run.await {
+                    Ok(finished) => finished,
+                    Err(error) => { #failed }
+                }
+            }
+        };
+        let exchange = read_after
+            .then(|| quote! { let exchange = rt::Exchange::child(WORKFLOW, #step_id, status); });
         return quote! {
             #input
-            let (#outputs, status) = #run.await?;
+            let (#outputs, status) = #finished;
             self.status = status;
             #keep
-            let exchange = rt::Exchange::child(WORKFLOW, #step_id, status);
+            #exchange
         };
     };
     // Within the step's timeout: a child run that takes longer is dropped where it is.
@@ -361,18 +412,42 @@ fn child(s: &StepPlan, callee: &Callee, inputs: &[(String, Lowered)], reads: boo
     } else {
         (TokenStream::new(), TokenStream::new())
     };
+    let finished = quote! {
+        self.status = status;
+        #keep
+        rt::Exchange::child(WORKFLOW, #step_id, status)
+    };
+    let timed_out = quote! { rt::Exchange::timed_out(WORKFLOW, #step_id, #limit) };
+    let exchange = if s.on_failure.is_empty() {
+        quote! {
+            match rt::within(#limit, #run).await? {
+                Some((#outputs, status)) => { #finished }
+                None => #timed_out,
+            }
+        }
+    } else {
+        quote! {
+            match rt::within(#limit, #run).await {
+                Ok(Some((#outputs, status))) => { #finished }
+                Ok(None) => #timed_out,
+                Err(error) => { #failed }
+            }
+        }
+    };
     quote! {
         #input
         #declare
-        let exchange = match rt::within(#limit, #run).await? {
-            Some((#outputs, status)) => {
-                self.status = status;
-                #keep
-                rt::Exchange::child(WORKFLOW, #step_id, status)
-            }
-            None => rt::Exchange::timed_out(WORKFLOW, #step_id, #limit),
-        };
+        let exchange = #exchange;
     }
+}
+
+/// Whether `tokens` name `wanted` anywhere.
+fn names(tokens: &TokenStream, wanted: &str) -> bool {
+    tokens.clone().into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => i == wanted,
+        proc_macro2::TokenTree::Group(g) => names(&g.stream(), wanted),
+        _ => false,
+    })
 }
 
 fn style(style: ParamStyle) -> TokenStream {

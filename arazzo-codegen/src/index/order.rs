@@ -1,8 +1,11 @@
 //! The order a workflow's steps run in when nothing jumps: document order, changed only where a
 //! step's `dependsOn` (Arazzo 1.1) names a step written after it. Reading a step's outputs
 //! (`$steps.<id>.outputs…`) is a dependency too: a step moved later never jumps ahead of a
-//! step whose outputs it reads. A read of a step written later is not an ordering constraint:
-//! such reads are met, if at all, by actions that go back (a retry after a token refresh).
+//! step whose outputs it reads. In a workflow whose steps use `dependsOn`, a read of a step
+//! written later orders the steps as well (1.1.0, "Step Dependencies and Execution Order":
+//! sequential tools MUST satisfy both explicit and implicit dependencies). In one without,
+//! such reads are met, if at all, by actions that go back (a retry after a token refresh), so
+//! they do not move steps (the checks warn or refuse them as forward references).
 
 use crate::model::{ActionOrRef, ParameterOrRef, Step, Workflow};
 use crate::node::{Node, Value};
@@ -14,7 +17,10 @@ pub type Order = Vec<usize>;
 /// last on the first).
 pub fn step_order(workflow: &Workflow) -> Result<Order, Vec<usize>> {
     let steps = &workflow.steps;
-    let deps: Vec<Vec<usize>> = (0..steps.len()).map(|i| constraints(workflow, i)).collect();
+    let reads_order = uses_depends_on(workflow);
+    let deps: Vec<Vec<usize>> = (0..steps.len())
+        .map(|i| constraints(workflow, i, reads_order))
+        .collect();
     let mut placed = vec![false; steps.len()];
     let mut order = Vec::with_capacity(steps.len());
     while order.len() < steps.len() {
@@ -39,9 +45,15 @@ pub fn step_order(workflow: &Workflow) -> Result<Order, Vec<usize>> {
     Ok(order)
 }
 
+/// Whether any step of the workflow declares `dependsOn`: then every output read is a
+/// dependency, wherever the step read is written.
+pub fn uses_depends_on(workflow: &Workflow) -> bool {
+    workflow.steps.iter().any(|s| !s.depends_on.is_empty())
+}
+
 /// The steps step `i` must follow: those its `dependsOn` names in this workflow, and those
-/// written before it whose outputs it reads.
-fn constraints(workflow: &Workflow, i: usize) -> Vec<usize> {
+/// whose outputs it reads (only those written before it unless `all_reads`).
+fn constraints(workflow: &Workflow, i: usize, all_reads: bool) -> Vec<usize> {
     let index = |id: &str| workflow.steps.iter().position(|s| s.step_id.value == id);
     let Some(step) = workflow.steps.get(i) else {
         return Vec::new();
@@ -55,7 +67,7 @@ fn constraints(workflow: &Workflow, i: usize) -> Vec<usize> {
         step_reads(step)
             .iter()
             .filter_map(|id| index(id))
-            .filter(|&j| j < i),
+            .filter(|&j| j < i || (all_reads && j != i)),
     );
     deps.sort_unstable();
     deps.dedup();

@@ -9,6 +9,7 @@ mod lower;
 mod messages;
 mod mock;
 mod names;
+mod presence;
 mod reads;
 mod sources;
 mod step;

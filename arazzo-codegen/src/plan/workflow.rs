@@ -67,16 +67,15 @@ impl<'p> Planner<'p> {
                 ),
             }
         }
+        let at_end = super::presence::at_end(&drafts, &depends_on);
         let outputs: Vec<(String, Lowered, ValueType)> = workflow
             .outputs
             .iter()
             .filter_map(|o| match lowerer.value(&o.value, None) {
                 Ok(value) => {
                     let ty = match &value {
-                        // A value from a step or workflow that may not have run may be absent.
-                        Lowered::Value(v) if !guaranteed(v, &drafts, &depends_on) => {
-                            v.ty.clone().nullable()
-                        }
+                        // A value that some normal end of the run does not have may be absent.
+                        Lowered::Value(v) if !sure_at_end(v, &at_end) => v.ty.clone().nullable(),
                         Lowered::Value(v) => v.ty.clone(),
                         Lowered::Template(_) => ValueType::new(Type::String),
                         Lowered::Select { .. } => ValueType::json(),
@@ -657,22 +656,12 @@ fn whole_step_output(v: &Lowered) -> Option<(String, String)> {
     r.pointer.is_empty().then(|| (step.clone(), output.clone()))
 }
 
-/// Whether the value a workflow output reads exists after every successful run: steps up to
-/// the first one whose actions can skip others (or end early) always run; of other workflows,
-/// only dependencies always run.
-fn guaranteed(v: &ValueRef, steps: &[DraftStep], depends_on: &[Callee]) -> bool {
-    let skips = |a: &DraftAction| !matches!(a.kind, DraftKind::Retry { .. });
-    let first_branching = steps
-        .iter()
-        .position(|s| s.on_success.iter().chain(&s.on_failure).any(skips))
-        .unwrap_or(steps.len());
+/// Whether the value a workflow output reads exists at every normal end of the run.
+fn sure_at_end(v: &ValueRef, at_end: &super::presence::AtEnd) -> bool {
     match &v.source {
-        Source::StepOutput { step, .. } => steps
-            .iter()
-            .position(|s| s.id == *step)
-            .is_some_and(|i| i <= first_branching),
+        Source::StepOutput { step, output, .. } => at_end.step_output(step, output),
         Source::WorkflowOutput { workflow, .. } | Source::WorkflowInputs { workflow } => {
-            depends_on.iter().any(|d| d.key == *workflow)
+            at_end.workflow(workflow)
         }
         _ => true,
     }

@@ -56,6 +56,19 @@ impl Exchange {
         }
     }
 
+    /// The stand-in exchange of a step whose child workflow failed with `error`: the step
+    /// failed, and its failure actions read `$statusCode` as the status of the child's last
+    /// operation (none when that operation got no response).
+    pub fn child_failed(workflow: &'static str, step: &'static str, error: &Error) -> Self {
+        tracing::warn!(
+            workflow,
+            step,
+            child = error.workflow(),
+            "child workflow failed"
+        );
+        Exchange::child(workflow, step, error.status())
+    }
+
     /// The stand-in exchange of an attempt that ran out of the step's timeout: no status, no
     /// response; success criteria cannot hold, failure actions decide what happens.
     pub fn timed_out(workflow: &'static str, step: &'static str, limit: Timeout) -> Self {
