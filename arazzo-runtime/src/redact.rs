@@ -6,6 +6,7 @@
 
 use crate::auth::{Auth, Basic, KeyLocation, Secret};
 use crate::descriptor::In;
+use crate::error::BODY_EXCERPT_BYTES;
 
 /// Values this short are not searched for: hiding every `a` of an excerpt protects nothing.
 const SHORTEST: usize = 3;
@@ -104,19 +105,69 @@ impl Redactions {
                 }
             }
         }
+        // As a server may echo them: escaped in a JSON string (some escape `/` too), or
+        // percent-encoded as in a form or a URL.
+        let mut written = Vec::new();
+        for v in &all {
+            let json = serde_json::to_string(v).unwrap_or_default();
+            let json = json
+                .get(1..json.len().saturating_sub(1))
+                .unwrap_or_default()
+                .to_owned();
+            written.push(json.replace('/', "\\/"));
+            written.push(json);
+            written.push(url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>());
+            written.push(
+                percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC)
+                    .to_string(),
+            );
+        }
+        all.extend(written);
         all.retain(|v| v.chars().count() >= SHORTEST);
         all.sort_by_key(|v| std::cmp::Reverse(v.len()));
         all.dedup();
         all
     }
 
-    /// `text` with every credential replaced by `***`.
-    pub fn text(&self, text: &str) -> String {
-        let mut out = text.to_owned();
-        for v in &self.all() {
-            if out.contains(v.as_str()) {
-                out = out.replace(v.as_str(), "***");
+    /// The start of `body` as text for an error, at most [`BODY_EXCERPT_BYTES`] of it, with
+    /// every credential replaced by `***`: also one that the cut would go through, which is
+    /// found in the text that follows (so no part of it shows).
+    pub fn excerpt(&self, body: &[u8]) -> String {
+        let all = self.all();
+        let longest = all.first().map_or(0, String::len);
+        // A credential that starts before the cut ends inside this window.
+        let window = body
+            .get(..BODY_EXCERPT_BYTES.saturating_add(longest))
+            .unwrap_or(body);
+        let text = String::from_utf8_lossy(window);
+        let mut cut = BODY_EXCERPT_BYTES.min(text.len());
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        // Where each credential stands, longest first; a shorter one inside a longer one is
+        // hidden with it.
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        for secret in &all {
+            for (at, _) in text.match_indices(secret.as_str()) {
+                let end = at + secret.len();
+                if at < cut && !found.iter().any(|&(a, e)| at < e && a < end) {
+                    found.push((at, end));
+                }
             }
+        }
+        found.sort_unstable();
+        let mut out = String::with_capacity(cut + 16);
+        let mut from = 0;
+        for (at, end) in found {
+            out.push_str(text.get(from..at).unwrap_or_default());
+            out.push_str("***");
+            from = end;
+        }
+        if from < cut {
+            out.push_str(text.get(from..cut).unwrap_or_default());
+        }
+        if body.len() > BODY_EXCERPT_BYTES {
+            out.push_str(&format!("… ({} bytes in all)", body.len()));
         }
         out
     }
@@ -202,8 +253,107 @@ mod tests {
         r.url(&mut url);
         assert_eq!(url.as_str(), "https://a.example/x?page=2&api_key=***");
         assert_eq!(
-            r.text("you sent k-123456 and s3cret"),
+            r.excerpt(b"you sent k-123456 and s3cret"),
             "you sent *** and ***"
         );
+    }
+
+    /// A JWT-like token of `len` characters of base64url (no character of the padding around
+    /// it), different for each `seed`.
+    fn token(seed: u64, len: usize) -> String {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwz0123456789-_";
+        let mut state = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (0..len)
+            .map(|i| {
+                if i > 0 && i % 300 == 0 {
+                    return '.';
+                }
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let at = usize::try_from(state >> 33).unwrap_or(0) % ALPHABET.len();
+                char::from(ALPHABET.get(at).copied().unwrap_or(b'A'))
+            })
+            .collect()
+    }
+
+    /// Whether any 6 consecutive characters of `secret` show in `text`.
+    fn shows_part(text: &str, secret: &str) -> bool {
+        let chars: Vec<char> = secret.chars().collect();
+        chars
+            .windows(6)
+            .any(|w| text.contains(&w.iter().collect::<String>()))
+    }
+
+    #[test]
+    fn no_part_of_a_long_credential_shows_wherever_the_excerpt_is_cut() {
+        // A 1 KB bearer token and a 40-character API key, echoed by a server at every offset
+        // around the 512-byte cut, as a body, as JSON (which may escape `/`) and as a form.
+        let jwt = Secret::new(token(1, 1024));
+        let key = Secret::new(format!("sk_live_{}", token(2, 32)));
+        let basic = Basic::new("AC0123456789abcdef", token(3, 40));
+        let r = Redactions::of(&[
+            Auth::Bearer(&jwt),
+            Auth::ApiKey {
+                location: KeyLocation::Header,
+                name: "X-Api-Key",
+                key: &key,
+            },
+            Auth::Basic(&basic),
+        ]);
+        let secrets = [
+            jwt.expose().to_owned(),
+            key.expose().to_owned(),
+            basic.password.expose().to_owned(),
+            basic.encoded().to_owned(),
+        ];
+        for secret in &secrets {
+            for offset in (0..=BODY_EXCERPT_BYTES + 8).step_by(3) {
+                for (before, after) in [("", ""), ("{\"token\":\"", "\"}"), ("token=", "&x=1")] {
+                    let body = format!(
+                        "{}{before}{secret}{after}{}",
+                        "~".repeat(offset),
+                        "~".repeat(600)
+                    );
+                    let excerpt = r.excerpt(body.as_bytes());
+                    assert!(
+                        !shows_part(&excerpt, secret),
+                        "offset {offset}, {before:?}: {excerpt}"
+                    );
+                    assert!(
+                        excerpt.len() <= BODY_EXCERPT_BYTES + 40,
+                        "{}",
+                        excerpt.len()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn credentials_escaped_or_encoded_by_the_server_are_hidden_too() {
+        let token = Secret::new("abc/def+ghi=jkl\"quoted\"");
+        let r = Redactions::of(&[Auth::Bearer(&token)]);
+        for written in [
+            "abc/def+ghi=jkl\"quoted\"",
+            "abc\\/def+ghi=jkl\\\"quoted\\\"",
+            "abc/def+ghi=jkl\\\"quoted\\\"",
+            "abc%2Fdef%2Bghi%3Djkl%22quoted%22",
+        ] {
+            let excerpt = r.excerpt(format!("you sent {written}!").as_bytes());
+            assert_eq!(excerpt, "you sent ***!", "{written}");
+        }
+    }
+
+    #[test]
+    fn a_short_body_is_kept_whole_and_a_long_one_says_its_size() {
+        let r = Redactions::default();
+        assert_eq!(r.excerpt("héllo".as_bytes()), "héllo");
+        let long = "é".repeat(400);
+        let excerpt = r.excerpt(long.as_bytes());
+        assert!(excerpt.ends_with("… (800 bytes in all)"), "{excerpt}");
+        assert_eq!(excerpt.chars().filter(|c| *c == 'é').count(), 256);
     }
 }

@@ -14,14 +14,65 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 mod common;
 use common::{Captured, Echo};
 
-const SECRETS: [&str; 6] = [
-    "hdr-key-1111",
-    "qry-key-2222",
-    "own-key-3333",
-    "bearer-4444",
-    "basic-pass-5555",
-    "hook-token-6666",
-];
+/// Credentials of realistic lengths: 40-character keys, a ~1 KB bearer token (a JWT), a
+/// 32-character password, a hook's ~1 KB token. Each differs from the others everywhere.
+fn secrets() -> [String; 6] {
+    [
+        format!("hdr_{}", token(1, 36)),
+        format!("qry_{}", token(2, 36)),
+        format!("own_{}", token(3, 36)),
+        jwt(4),
+        token(5, 32),
+        jwt(6),
+    ]
+}
+
+/// `len` characters of base64url, different for each `seed`.
+fn token(seed: u64, len: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut state = seed;
+    (0..len)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let at = usize::try_from(state >> 58).unwrap_or(0) % ALPHABET.len();
+            char::from(ALPHABET.get(at).copied().unwrap_or(b'A'))
+        })
+        .collect()
+}
+
+/// A JWT's shape: three base64url parts, 1 KB in all.
+fn jwt(seed: u64) -> String {
+    format!(
+        "eyJ{}.{}.{}",
+        token(seed, 100),
+        token(seed + 100, 800),
+        token(seed + 200, 120)
+    )
+}
+
+/// Whether any 8 consecutive characters of `secret` show in `text`.
+fn shows_part(text: &str, secret: &str) -> bool {
+    secret
+        .as_bytes()
+        .windows(8)
+        .any(|w| text.contains(std::str::from_utf8(w).unwrap_or("\u{0}")))
+}
+
+/// Echoes the request after `pad` bytes, so that each credential falls somewhere across the
+/// excerpt's cut as `pad` changes.
+struct PaddedEcho(usize);
+
+impl wiremock::Respond for PaddedEcho {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        ResponseTemplate::new(500).set_body_string(format!(
+            "{}{}",
+            "~".repeat(self.0),
+            common::echo(request)
+        ))
+    }
+}
 
 /// Echoes the request in a body that says JSON and is not.
 struct BrokenEcho;
@@ -73,22 +124,23 @@ fn closed_port() -> String {
 
 /// Every workflow whose requests carry credentials, run against `base`: their errors.
 async fn errors_against(base: &str, limits: Limits) -> Vec<Error> {
-    let hook = |request: &mut arazzo_runtime::reqwest::Request| {
-        if let Ok(value) = "Bearer hook-token-6666".parse() {
+    let [header_key, query_key, own_key, bearer, password, hook_token] = secrets();
+    let hook = move |request: &mut arazzo_runtime::reqwest::Request| {
+        if let Ok(value) = format!("Bearer {hook_token}").parse() {
             request.headers_mut().insert("proxy-authorization", value);
         }
     };
     let pets = requests::Client::new()
         .with_pets_url(base)
         .with_limits(limits)
-        .with_api_key("hdr-key-1111")
-        .with_api_key_query("qry-key-2222")
-        .with_bearer("bearer-4444")
-        .with_request_hook(hook);
+        .with_api_key(header_key)
+        .with_api_key_query(query_key)
+        .with_bearer(bearer)
+        .with_request_hook(hook.clone());
     let twilio = conversations::Client::new()
         .with_conversations_url(base)
         .with_limits(limits)
-        .with_account_sid_auth_token("ACsweep", "basic-pass-5555")
+        .with_account_sid_auth_token("ACsweep", password)
         .with_request_hook(hook);
     let mut errors = Vec::new();
     let adopt = pets
@@ -104,7 +156,7 @@ async fn errors_against(base: &str, limits: Limits) -> Vec<Error> {
     errors.extend(adopt.err());
     let own = pets
         .read_with_own_key(requests::ReadWithOwnKeyInput {
-            key: "own-key-3333".to_owned(),
+            key: own_key,
             pet_id: 4,
         })
         .await;
@@ -136,13 +188,23 @@ async fn no_error_and_no_trace_event_shows_a_credential() {
     // would make the error that comes first depend on how busy the machine is.
     let quick = Limits::default().with_request_timeout(Some(Duration::from_millis(300)));
     let small = Limits::default().with_max_body_bytes(Some(64 * 1024));
-    let cases = [
-        ("refused", closed_port(), small),
-        ("silent", raw_server(false).await, quick),
-        ("endless", raw_server(true).await, small),
-        ("echo", mock(Echo).await, small),
-        ("broken json", mock(BrokenEcho).await, small),
+    let mut cases = vec![
+        ("refused".to_owned(), closed_port(), small),
+        ("silent".to_owned(), raw_server(false).await, quick),
+        ("endless".to_owned(), raw_server(true).await, small),
+        ("echo".to_owned(), mock(Echo).await, small),
+        ("broken json".to_owned(), mock(BrokenEcho).await, small),
     ];
+    // Every credential across the 512-byte cut of the body excerpt: the echo's first line and
+    // headers move by the padding, in steps shorter than the shortest credential.
+    for pad in (0..=arazzo_runtime::BODY_EXCERPT_BYTES).step_by(24) {
+        cases.push((
+            format!("echo after {pad} bytes"),
+            mock(PaddedEcho(pad)).await,
+            small,
+        ));
+    }
+    let secrets = secrets();
     let mut seen = Vec::new();
     for (case, base, limits) in &cases {
         let errors = errors_against(base, *limits).await;
@@ -158,9 +220,15 @@ async fn no_error_and_no_trace_event_shows_a_credential() {
                 seen.push(kind);
             }
             let (text, debug) = (e.to_string(), format!("{e:?}"));
-            for secret in SECRETS {
-                assert!(!text.contains(secret), "{case}: {secret} in {text}");
-                assert!(!debug.contains(secret), "{case}: {secret} in {debug}");
+            for secret in &secrets {
+                assert!(
+                    !shows_part(&text, secret),
+                    "{case}: part of a secret in {text}"
+                );
+                assert!(
+                    !shows_part(&debug, secret),
+                    "{case}: part of a secret in {debug}"
+                );
             }
         }
     }
@@ -177,7 +245,7 @@ async fn no_error_and_no_trace_event_shows_a_credential() {
     );
     let trace = captured.text();
     assert!(trace.contains("arazzo.request"), "nothing traced");
-    for secret in SECRETS {
-        assert!(!trace.contains(secret), "{secret} in the trace");
+    for secret in &secrets {
+        assert!(!shows_part(&trace, secret), "part of a secret in the trace");
     }
 }

@@ -6,7 +6,7 @@ use reqwest::header::HeaderMap;
 use serde_json::Value;
 
 use crate::descriptor::{ActionKind, Criterion, Timeout};
-use crate::error::{Error, excerpt};
+use crate::error::Error;
 use crate::redact::Redactions;
 
 /// What was sent, as expressions read it.
@@ -209,7 +209,7 @@ impl Exchange {
                 line: e.line(),
                 column: e.column(),
                 reason: e.to_string(),
-                body_excerpt: self.redactions.text(&excerpt(&self.body)),
+                body_excerpt: self.redactions.excerpt(&self.body),
             }),
         }
     }
@@ -277,7 +277,7 @@ impl Exchange {
             criterion: criterion.text,
             location: criterion.at,
             status: self.status,
-            body_excerpt: self.redactions.text(&excerpt(&self.body)),
+            body_excerpt: self.redactions.excerpt(&self.body),
         }
     }
 
