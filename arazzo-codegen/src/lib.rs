@@ -48,6 +48,7 @@ mod settings;
 mod source_map;
 mod suggest;
 mod types;
+pub mod work;
 
 #[cfg(test)]
 mod tests;

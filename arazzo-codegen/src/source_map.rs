@@ -68,6 +68,9 @@ pub struct SourceFile {
     display: String,
     text: String,
     line_starts: Vec<usize>,
+    /// Whether the file is ASCII throughout: then a column is a byte offset, found at once
+    /// (many diagnostics on one long line would otherwise each count its characters).
+    ascii: bool,
 }
 
 impl SourceFile {
@@ -87,24 +90,27 @@ impl SourceFile {
         let line = self.line_index(byte);
         let line_start = self.line_starts.get(line).copied().unwrap_or(0);
         let byte = byte.min(self.text.len());
-        let col = self
-            .text
-            .get(line_start..byte)
-            .map_or(0, |prefix| prefix.chars().count());
+        let col = if self.ascii {
+            byte.saturating_sub(line_start)
+        } else {
+            self.text
+                .get(line_start..byte)
+                .map_or(0, |prefix| prefix.chars().count())
+        };
         LineCol {
             line: line + 1,
             col: col + 1,
         }
     }
 
-    fn line_index(&self, byte: usize) -> usize {
+    pub(crate) fn line_index(&self, byte: usize) -> usize {
         match self.line_starts.binary_search(&byte) {
             Ok(line) => line,
             Err(next) => next.saturating_sub(1),
         }
     }
 
-    fn line_range(&self, line: usize) -> Option<Range<usize>> {
+    pub(crate) fn line_range(&self, line: usize) -> Option<Range<usize>> {
         let start = *self.line_starts.get(line)?;
         let end = self
             .line_starts
@@ -145,6 +151,7 @@ impl SourceMap {
         self.files.push(SourceFile {
             path,
             display,
+            ascii: text.is_ascii(),
             text,
             line_starts,
         });

@@ -121,6 +121,7 @@ impl StepGraph {
             .filter(|&n| Some(n) != blocked)
             .collect();
         while let Some(n) = pending.pop() {
+            crate::work::add(1);
             if !reached.insert(n) {
                 continue;
             }
@@ -133,16 +134,98 @@ impl StepGraph {
         reached
     }
 
-    /// The nodes a run reaches, passing through `blocked` never.
-    pub fn run_reaches(&self, blocked: Option<usize>) -> BTreeSet<usize> {
-        self.reachable(self.start.as_slice(), blocked)
+    /// The nodes a run reaches.
+    pub fn run_reaches(&self) -> BTreeSet<usize> {
+        self.reachable(self.start.as_slice(), None)
+    }
+
+    /// Which nodes every path from the start passes through (the dominator tree), computed once
+    /// for any number of questions.
+    pub fn dominance(&self) -> Dominance {
+        let n = self.edges.len();
+        let mut numbers = Dominance {
+            enter: vec![u32::MAX; n],
+            exit: vec![0; n],
+        };
+        let Some(start) = self.start else {
+            return numbers;
+        };
+        let mut graph = petgraph::Graph::<(), ()>::with_capacity(n, n);
+        let nodes: Vec<_> = (0..n).map(|_| graph.add_node(())).collect();
+        for (from, list) in self.edges.iter().enumerate() {
+            for &to in list {
+                crate::work::add(1);
+                if let (Some(&a), Some(&b)) = (nodes.get(from), nodes.get(to)) {
+                    graph.add_edge(a, b, ());
+                }
+            }
+        }
+        let Some(&root) = nodes.get(start) else {
+            return numbers;
+        };
+        let dominators = petgraph::algo::dominators::simple_fast(&graph, root);
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (i, node) in nodes.iter().enumerate() {
+            if let Some(parent) = dominators.immediate_dominator(*node)
+                && let Some(list) = children.get_mut(parent.index())
+            {
+                list.push(i);
+            }
+        }
+        // Entry and exit numbers of a walk of the tree: `a` dominates `b` when `b`'s interval
+        // lies within `a`'s.
+        let mut clock = 0u32;
+        let mut stack = vec![(start, false)];
+        while let Some((node, leaving)) = stack.pop() {
+            crate::work::add(1);
+            if leaving {
+                if let Some(e) = numbers.exit.get_mut(node) {
+                    *e = clock;
+                }
+                continue;
+            }
+            if let Some(e) = numbers.enter.get_mut(node) {
+                *e = clock;
+            }
+            clock += 1;
+            stack.push((node, true));
+            for &child in children.get(node).into_iter().flatten() {
+                stack.push((child, false));
+            }
+        }
+        numbers
+    }
+}
+
+/// The dominator tree of a step graph, numbered for questions in constant time.
+pub struct Dominance {
+    /// `u32::MAX` for a node no run reaches.
+    enter: Vec<u32>,
+    exit: Vec<u32>,
+}
+
+impl Dominance {
+    /// Whether a run reaches `node`.
+    pub fn reached(&self, node: usize) -> bool {
+        self.enter.get(node).is_some_and(|&e| e != u32::MAX)
+    }
+
+    /// Whether every path from the start to `node` passes through `through` (both reached).
+    pub fn dominates(&self, through: usize, node: usize) -> bool {
+        let interval = |n: usize| Some((*self.enter.get(n)?, *self.exit.get(n)?));
+        match (interval(through), interval(node)) {
+            (Some((a_in, a_out)), Some((b_in, b_out))) => {
+                self.reached(through) && self.reached(node) && a_in <= b_in && b_out <= a_out
+            }
+            _ => false,
+        }
     }
 }
 
 /// Steps that no path through the workflow reaches: usually an action list that ends or jumps
 /// before them, which the author did not intend.
 pub fn unreachable_steps(ctx: &mut Ctx<'_>, workflow: &Workflow, graph: &StepGraph) {
-    let reached = graph.run_reaches(None);
+    let reached = graph.run_reaches();
     for (i, step) in workflow.steps.iter().enumerate() {
         if !reached.contains(&entered(i)) {
             ctx.push(

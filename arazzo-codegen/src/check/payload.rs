@@ -2,6 +2,8 @@
 //! type, members the schema rules out, required members missing, values outside an `enum`.
 //! Runtime expressions are typed like everywhere else and checked by their type.
 
+use std::collections::{HashMap, HashSet};
+
 use super::types::a_kind;
 use crate::expr::StringValue;
 use crate::model::{Step, Workflow};
@@ -30,14 +32,53 @@ pub struct PayloadCheck<'a, 'p> {
 
 const MAX_DEPTH: usize = 32;
 
+/// What one payload check has done: the (value, schema) pairs it has reported on, and whether a
+/// value fits a branch, for each pair tried.
+#[derive(Default)]
+struct Memo {
+    checked: HashSet<(*const Node, *const Node)>,
+    fits: HashMap<(*const Node, *const Node), bool>,
+}
+
 impl<'p> PayloadCheck<'_, 'p> {
     /// Every way `value` does not fit `schema`.
     pub fn misfits(&self, value: &Node, home: SchemaHome<'p>, schema: &'p Node) -> Vec<Misfit> {
         let mut out = Vec::new();
-        self.check(value, home, schema, "the payload", 0, &mut out);
+        let mut memo = Memo::default();
+        self.check(value, home, schema, "the payload", 0, &mut memo, &mut out);
         out
     }
 
+    /// Whether `value` fits `schema`, once for each pair.
+    fn fits_branch(
+        &self,
+        value: &Node,
+        home: SchemaHome<'p>,
+        schema: &'p Node,
+        depth: usize,
+        memo: &mut Memo,
+    ) -> bool {
+        let Some((home, schema)) = home.follow(schema) else {
+            return true;
+        };
+        let key = (value as *const Node, schema as *const Node);
+        if let Some(&fits) = memo.fits.get(&key) {
+            return fits;
+        }
+        // A branch that comes back to itself while it is tried is taken to fit there.
+        memo.fits.insert(key, true);
+        let mut trial = Memo {
+            fits: std::mem::take(&mut memo.fits),
+            checked: HashSet::new(),
+        };
+        let mut misfits = Vec::new();
+        self.check(value, home, schema, "", depth, &mut trial, &mut misfits);
+        memo.fits = trial.fits;
+        memo.fits.insert(key, misfits.is_empty());
+        misfits.is_empty()
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn check(
         &self,
         value: &Node,
@@ -45,28 +86,36 @@ impl<'p> PayloadCheck<'_, 'p> {
         schema: &'p Node,
         what: &str,
         depth: usize,
+        memo: &mut Memo,
         out: &mut Vec<Misfit>,
     ) {
         if depth > MAX_DEPTH {
             return;
         }
+        crate::work::add(1);
         let Some((home, schema)) = home.follow(schema) else {
             return;
         };
+        // The same value against the same schema, reached another way (a schema that several
+        // `allOf` parts share): what it finds is said once.
+        if !memo
+            .checked
+            .insert((value as *const Node, schema as *const Node))
+        {
+            return;
+        }
         if let Some(all) = schema.get("allOf").and_then(Node::as_seq) {
             for branch in all {
-                self.check(value, home, branch, what, depth + 1, out);
+                self.check(value, home, branch, what, depth + 1, memo, out);
             }
         }
         for key in ["oneOf", "anyOf"] {
             let Some(branches) = schema.get(key).and_then(Node::as_seq) else {
                 continue;
             };
-            let fits_one = branches.iter().any(|b| {
-                let mut trial = Vec::new();
-                self.check(value, home, b, what, depth + 1, &mut trial);
-                trial.is_empty()
-            });
+            let fits_one = branches
+                .iter()
+                .any(|b| self.fits_branch(value, home, b, depth + 1, memo));
             if !fits_one && !branches.is_empty() {
                 out.push(Misfit {
                     span: value.span,
@@ -114,12 +163,12 @@ impl<'p> PayloadCheck<'_, 'p> {
             });
         }
         match &value.value {
-            Value::Map(map) => self.members(map, value.span, home, schema, depth, out),
+            Value::Map(map) => self.members(map, value.span, home, schema, depth, memo, out),
             Value::Seq(items) => {
                 if let Some(item_schema) = schema.get("items") {
                     for (i, item) in items.iter().enumerate() {
                         let what = format!("item {i}");
-                        self.check(item, home, item_schema, &what, depth + 1, out);
+                        self.check(item, home, item_schema, &what, depth + 1, memo, out);
                     }
                 }
             }
@@ -127,6 +176,7 @@ impl<'p> PayloadCheck<'_, 'p> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn members(
         &self,
         map: &crate::node::Map,
@@ -134,16 +184,17 @@ impl<'p> PayloadCheck<'_, 'p> {
         home: SchemaHome<'p>,
         schema: &'p Node,
         depth: usize,
+        memo: &mut Memo,
         out: &mut Vec<Misfit>,
     ) {
         let props = schema.get("properties").and_then(Node::as_map);
         for e in &map.entries {
             let what = format!("member `{}`", e.key);
             match props.and_then(|p| p.get(&e.key)) {
-                Some(sub) => self.check(&e.value, home, sub, &what, depth + 1, out),
+                Some(sub) => self.check(&e.value, home, sub, &what, depth + 1, memo, out),
                 None => match schema.get("additionalProperties") {
                     Some(extra) if extra.as_map().is_some() => {
-                        self.check(&e.value, home, extra, &what, depth + 1, out);
+                        self.check(&e.value, home, extra, &what, depth + 1, memo, out);
                     }
                     Some(extra) if extra.value == Value::Bool(false) => {
                         let keys: Vec<&str> = props.map(|p| p.keys().collect()).unwrap_or_default();

@@ -3,6 +3,8 @@
 //! reached before what it depends on has completed; and a step does not read the outputs of a
 //! step that can only run after it.
 
+use std::collections::HashMap;
+
 use super::Ctx;
 use super::flow::{StepGraph, done, entered};
 use crate::diagnostics::{Code, Diagnostic, Severity};
@@ -39,17 +41,28 @@ pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow) {
     };
     let graph = StepGraph::new(ctx, workflow, &order);
     super::flow::unreachable_steps(ctx, workflow, &graph);
-    let index = |id: &str| workflow.steps.iter().position(|s| s.step_id.value == id);
-    let position = |i: usize| order.iter().position(|&o| o == i);
+    let by_id: HashMap<&str, usize> = workflow
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.step_id.value.as_str(), i))
+        .collect();
+    let index = |id: &str| by_id.get(id).copied();
+    let mut positions = vec![usize::MAX; workflow.steps.len()];
+    for (p, &i) in order.iter().enumerate() {
+        if let Some(slot) = positions.get_mut(i) {
+            *slot = p;
+        }
+    }
+    let position = |i: usize| positions.get(i).copied().filter(|&p| p != usize::MAX);
+    let dominance = graph.dominance();
     for (c, step) in workflow.steps.iter().enumerate() {
         for dep in &step.depends_on {
             let Some(b) = index(&dep.value).filter(|&b| b != c) else {
                 continue;
             };
-            // Reached at all, and reached only after `b` is done.
-            if graph.run_reaches(None).contains(&entered(c))
-                && graph.run_reaches(Some(done(b))).contains(&entered(c))
-            {
+            // Reached at all, and reached without `b` done.
+            if dominance.reached(entered(c)) && !dominance.dominates(done(b), entered(c)) {
                 ctx.push(
                     Diagnostic::new(
                         Code::UnsatisfiedDependency,

@@ -1,6 +1,7 @@
 //! Problems found in the user's documents, as data. One renderer serves the CLI, build.rs and
 //! the macro alike (see [`render`]).
 
+mod clip;
 mod code;
 pub(crate) mod render;
 

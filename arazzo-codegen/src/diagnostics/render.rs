@@ -3,14 +3,16 @@
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::term;
 
+use super::clip::{View, ViewId};
 use super::{Diagnostic, Diagnostics, Severity};
-use crate::source_map::{FileId, SourceMap};
+use crate::source_map::SourceMap;
 
 /// Renders one diagnostic the way rustc does, without colour.
 pub fn human(diagnostic: &Diagnostic, sources: &SourceMap) -> String {
     let config = term::Config::default();
-    let converted = to_codespan(diagnostic);
-    term::emit_into_string(&config, sources, &converted)
+    let mut view = View::new(sources);
+    let converted = to_codespan(diagnostic, &mut view);
+    term::emit_into_string(&config, &view, &converted)
         .unwrap_or_else(|_| fallback(diagnostic, sources))
 }
 
@@ -29,7 +31,9 @@ pub fn human_all_colored(diagnostics: &Diagnostics, sources: &SourceMap) -> Stri
     let mut out = term::termcolor::Ansi::new(Vec::new());
     let config = term::Config::default();
     for d in diagnostics.iter() {
-        if term::emit_to_write_style(&mut out, &config, sources, &to_codespan(d)).is_err() {
+        let mut view = View::new(sources);
+        let converted = to_codespan(d, &mut view);
+        if term::emit_to_write_style(&mut out, &config, &view, &converted).is_err() {
             return human_all(diagnostics, sources);
         }
     }
@@ -93,23 +97,22 @@ pub fn json(diagnostic: &Diagnostic, sources: &SourceMap) -> serde_json::Value {
     })
 }
 
-fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<FileId> {
+fn to_codespan(d: &Diagnostic, view: &mut View<'_>) -> cs::Diagnostic<ViewId> {
     let severity = match d.severity {
         Severity::Error => cs::Severity::Error,
         Severity::Warning => cs::Severity::Warning,
     };
     let mut labels = Vec::new();
     if let Some(span) = d.span {
+        let (file, range) = view.place(span);
         labels.push(
-            cs::Label::primary(span.file, span.range())
-                .with_message(d.label.clone().unwrap_or_default()),
+            cs::Label::primary(file, range).with_message(d.label.clone().unwrap_or_default()),
         );
     }
-    labels.extend(
-        d.labels
-            .iter()
-            .map(|l| cs::Label::secondary(l.span.file, l.span.range()).with_message(&l.message)),
-    );
+    for l in &d.labels {
+        let (file, range) = view.place(l.span);
+        labels.push(cs::Label::secondary(file, range).with_message(&l.message));
+    }
     let mut notes = d.notes.clone();
     if let Some(help) = &d.help {
         notes.push(format!("help: {help}"));

@@ -7,6 +7,9 @@
 //! such reads are met, if at all, by actions that go back (a retry after a token refresh), so
 //! they do not move steps (the checks warn or refuse them as forward references).
 
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
 use crate::model::{ActionOrRef, ParameterOrRef, Step, Workflow};
 use crate::node::{Node, Value};
 
@@ -18,29 +21,51 @@ pub type Order = Vec<usize>;
 pub fn step_order(workflow: &Workflow) -> Result<Order, Vec<usize>> {
     let steps = &workflow.steps;
     let reads_order = uses_depends_on(workflow);
+    let by_id: HashMap<&str, usize> = steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.step_id.value.as_str(), i))
+        .collect();
     let deps: Vec<Vec<usize>> = (0..steps.len())
-        .map(|i| constraints(workflow, i, reads_order))
+        .map(|i| constraints(workflow, &by_id, i, reads_order))
+        .collect();
+    // Kahn's algorithm, always taking the first ready step in document order: stable, so a
+    // document without `dependsOn` keeps its order; linear but for the heap's logarithm.
+    let mut waiting_on: Vec<usize> = deps.iter().map(Vec::len).collect();
+    let mut followers: Vec<Vec<usize>> = vec![Vec::new(); steps.len()];
+    for (i, d) in deps.iter().enumerate() {
+        for &j in d {
+            if let Some(f) = followers.get_mut(j) {
+                f.push(i);
+            }
+        }
+    }
+    let mut ready: BinaryHeap<Reverse<usize>> = waiting_on
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n == 0)
+        .map(|(i, _)| Reverse(i))
         .collect();
     let mut placed = vec![false; steps.len()];
     let mut order = Vec::with_capacity(steps.len());
-    while order.len() < steps.len() {
-        // The first step in document order whose dependencies have all run: stable, so a
-        // document without `dependsOn` keeps its order.
-        let ready = (0..steps.len()).find(|&i| {
-            !placed.get(i).copied().unwrap_or(true)
-                && deps
-                    .get(i)
-                    .is_some_and(|d| d.iter().all(|&j| placed.get(j).copied().unwrap_or(true)))
-        });
-        match ready {
-            Some(i) => {
-                if let Some(p) = placed.get_mut(i) {
-                    *p = true;
-                }
-                order.push(i);
-            }
-            None => return Err(cycle(&deps, &placed)),
+    while let Some(Reverse(i)) = ready.pop() {
+        crate::work::add(1);
+        if let Some(p) = placed.get_mut(i) {
+            *p = true;
         }
+        order.push(i);
+        for &f in followers.get(i).into_iter().flatten() {
+            crate::work::add(1);
+            if let Some(n) = waiting_on.get_mut(f) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    ready.push(Reverse(f));
+                }
+            }
+        }
+    }
+    if order.len() < steps.len() {
+        return Err(cycle(&deps, &placed));
     }
     Ok(order)
 }
@@ -53,8 +78,13 @@ pub fn uses_depends_on(workflow: &Workflow) -> bool {
 
 /// The steps step `i` must follow: those its `dependsOn` names in this workflow, and those
 /// whose outputs it reads (only those written before it unless `all_reads`).
-fn constraints(workflow: &Workflow, i: usize, all_reads: bool) -> Vec<usize> {
-    let index = |id: &str| workflow.steps.iter().position(|s| s.step_id.value == id);
+fn constraints(
+    workflow: &Workflow,
+    by_id: &HashMap<&str, usize>,
+    i: usize,
+    all_reads: bool,
+) -> Vec<usize> {
+    let index = |id: &str| by_id.get(id).copied();
     let Some(step) = workflow.steps.get(i) else {
         return Vec::new();
     };

@@ -118,6 +118,7 @@ impl Flow<'_> {
                 continue;
             };
             for (to, out) in self.edges(state, &facts) {
+                crate::work::add(1 + out.0.len() as u64);
                 match to {
                     To::End => match &mut at_end {
                         Some(end) => {

@@ -49,6 +49,15 @@ paths:
                   tags: {type: array, items: {type: string, enum: [x, y]}}
                   secret: {type: string, writeOnly: true}
                   kind: {allOf: [{$ref: '#/components/schemas/Kind'}]}
+  /tree:
+    get:
+      operationId: recursive
+      responses:
+        '200':
+          description: A tree whose nodes hold nodes.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Node'}
   /d:
     delete:
       operationId: noBody
@@ -61,6 +70,14 @@ paths:
 components:
   schemas:
     Kind: {type: object, properties: {name: {type: string, default: plain}}}
+    Node:
+      type: object
+      required: [name, self]
+      properties:
+        name: {type: string}
+        children: {type: array, items: {$ref: '#/components/schemas/Node'}}
+        parent: {$ref: '#/components/schemas/Node'}
+        self: {$ref: '#/components/schemas/Node'}
 "#;
 
 const ARAZZO: &str = r#"arazzo: 1.0.1
@@ -76,6 +93,7 @@ workflows:
         operationId: fromSchema
         parameters: [{name: id, in: path, value: x}]
       - {stepId: d, operationId: noBody}
+      - {stepId: e, operationId: recursive}
 "#;
 
 #[test]
@@ -117,6 +135,16 @@ fn default_answers_follow_the_description() {
         )
     );
     assert_eq!(answer("noBody"), (204, "", ""));
+    // A schema met again inside itself stops there: an empty list, an optional member left
+    // out, a required one `null`.
+    assert_eq!(
+        answer("recursive"),
+        (
+            200,
+            "application/json",
+            r#"{"name":"string","children":[],"self":null}"#
+        )
+    );
     // Each source under its own prefix; path parameters become request fields.
     let c = route("fromSchema");
     assert_eq!((c.prefix.as_str(), c.path.as_str()), ("/api", "/c/{id}"));

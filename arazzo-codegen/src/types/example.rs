@@ -1,31 +1,62 @@
 //! A value that fits a schema, for the default answers of generated mocks: the schema's own
 //! `example`, `default`, `const` or first `enum` value where it gives one, else one built from
-//! its type (every property of an object, one item of an array).
+//! its type (every property of an object, one item of an array). Bounded by construction: a
+//! schema is never entered again inside itself, and one example holds at most
+//! [`MAX_VALUES`] values, so its cost is linear in that bound whatever the schema.
 
 use serde_json::{Map, Value as Json};
 
 use super::SchemaHome;
 use crate::node::{Node, Value};
 
-/// Deeper than this (recursive schemas), a value is `null`.
+/// At most this many values in one example: a default answer shows the shape of a response,
+/// not every value a wide schema could nest (80 properties a level, a dozen levels deep, is more
+/// than any machine holds).
+pub const MAX_VALUES: usize = 2_000;
+
+/// Deeper than this, a value is left out.
 const MAX_DEPTH: usize = 12;
 
 impl<'p> SchemaHome<'p> {
-    /// A value that fits `schema`.
+    /// A value that fits `schema`, as far as [`MAX_VALUES`] and the schema's recursion allow:
+    /// a schema met again inside itself, or past the budget, is left out (an optional property
+    /// omitted, a list empty, anything else `null`).
     pub fn example(self, schema: &'p Node) -> Json {
-        self.example_at(schema, 0)
+        let mut walk = Building {
+            left: MAX_VALUES,
+            path: Vec::new(),
+        };
+        walk.example(self, schema).unwrap_or(Json::Null)
+    }
+}
+
+/// One example being built: the values it may still hold, and the schemas it is inside.
+struct Building<'p> {
+    left: usize,
+    path: Vec<&'p Node>,
+}
+
+impl<'p> Building<'p> {
+    fn example(&mut self, home: SchemaHome<'p>, schema: &'p Node) -> Option<Json> {
+        if self.left == 0 || self.path.len() > MAX_DEPTH {
+            return None;
+        }
+        let (home, node) = home.follow(schema)?;
+        if self.path.iter().any(|on| std::ptr::eq(*on, node)) {
+            return None;
+        }
+        self.left -= 1;
+        crate::work::add(1);
+        self.path.push(node);
+        let value = self.fitting(home, node);
+        self.path.pop();
+        value
     }
 
-    fn example_at(self, schema: &'p Node, depth: usize) -> Json {
-        if depth > MAX_DEPTH {
-            return Json::Null;
-        }
-        let Some((home, node)) = self.follow(schema) else {
-            return Json::Null;
-        };
+    fn fitting(&mut self, home: SchemaHome<'p>, node: &'p Node) -> Option<Json> {
         for key in ["example", "default", "const"] {
             if let Some(given) = node.get(key) {
-                return given.to_json();
+                return Some(given.to_json());
             }
         }
         let first = |key: &str| {
@@ -34,19 +65,19 @@ impl<'p> SchemaHome<'p> {
                 .and_then(<[Node]>::first)
         };
         if let Some(value) = first("examples").or_else(|| first("enum")) {
-            return value.to_json();
+            return Some(value.to_json());
         }
         if let Some(parts) = node.get("allOf").and_then(Node::as_seq) {
             let mut merged = Map::new();
             for part in parts {
-                if let Json::Object(fields) = home.example_at(part, depth + 1) {
+                if let Some(Json::Object(fields)) = self.example(home, part) {
                     merged.extend(fields);
                 }
             }
-            return Json::Object(merged);
+            return Some(Json::Object(merged));
         }
         if let Some(choice) = first("oneOf").or_else(|| first("anyOf")) {
-            return home.example_at(choice, depth + 1);
+            return self.example(home, choice);
         }
         let kind = match node.get("type").map(|t| &t.value) {
             Some(Value::String(t)) => Some(t.as_str()),
@@ -62,32 +93,48 @@ impl<'p> SchemaHome<'p> {
                 None
             }
         });
-        match kind {
+        Some(match kind {
             Some("object") => {
                 let mut fields = Map::new();
+                let required = |name: &str| {
+                    node.get("required")
+                        .and_then(Node::as_seq)
+                        .is_some_and(|r| r.iter().any(|n| n.as_str() == Some(name)))
+                };
                 if let Some(properties) = node.get("properties").and_then(Node::as_map) {
                     for p in &properties.entries {
                         let write_only = home
                             .follow(&p.value)
                             .and_then(|(_, s)| s.get("writeOnly"))
                             .is_some_and(|w| w.value == Value::Bool(true));
-                        if !write_only {
-                            fields.insert(p.key.clone(), home.example_at(&p.value, depth + 1));
+                        if write_only {
+                            continue;
+                        }
+                        match self.example(home, &p.value) {
+                            Some(value) => {
+                                fields.insert(p.key.clone(), value);
+                            }
+                            None if required(&p.key) => {
+                                fields.insert(p.key.clone(), Json::Null);
+                            }
+                            None => {}
                         }
                     }
                 }
                 Json::Object(fields)
             }
-            Some("array") => match node.get("items") {
-                Some(items) => Json::Array(vec![home.example_at(items, depth + 1)]),
-                None => Json::Array(Vec::new()),
-            },
+            Some("array") => Json::Array(
+                node.get("items")
+                    .and_then(|items| self.example(home, items))
+                    .into_iter()
+                    .collect(),
+            ),
             Some("string") => Json::String(text_for(node.get("format").and_then(Node::as_str))),
             Some("integer") => number(node, 0.0, true),
             Some("number") => number(node, 0.0, false),
             Some("boolean") => Json::Bool(true),
             _ => Json::Null,
-        }
+        })
     }
 }
 

@@ -1,4 +1,9 @@
 //! Walking JSON Schemas by JSON pointer, through `$ref`, `allOf`, `oneOf`/`anyOf` and `nullable`.
+//! Each walk remembers what it found at each schema it entered, so a schema that many branches
+//! reach (a `oneOf` whose branches share their parts) is walked once: the cost is linear in the
+//! schema's size, never in the number of ways through it.
+
+use std::collections::HashMap;
 
 use super::{Type, ValueType};
 use crate::load::Project;
@@ -59,16 +64,40 @@ impl<'p> SchemaHome<'p> {
 
     /// The type a schema describes.
     pub fn type_of(self, node: &'p Node) -> ValueType {
-        self.type_of_depth(node, 0)
+        self.type_of_depth(node, 0, &mut HashMap::new())
     }
 
-    fn type_of_depth(self, node: &'p Node, depth: usize) -> ValueType {
+    fn type_of_depth(
+        self,
+        node: &'p Node,
+        depth: usize,
+        known: &mut HashMap<*const Node, ValueType>,
+    ) -> ValueType {
         if depth > MAX_REF_HOPS {
             return ValueType::json();
         }
+        crate::work::add(1);
         let Some((home, node)) = self.follow(node) else {
             return ValueType::json();
         };
+        let key: *const Node = node;
+        if let Some(t) = known.get(&key) {
+            return t.clone();
+        }
+        // A schema met again inside itself is `json` there.
+        known.insert(key, ValueType::json());
+        let t = home.type_here(node, depth, known);
+        known.insert(key, t.clone());
+        t
+    }
+
+    fn type_here(
+        self,
+        node: &'p Node,
+        depth: usize,
+        known: &mut HashMap<*const Node, ValueType>,
+    ) -> ValueType {
+        let home = self;
         let nullable = node
             .get("nullable")
             .is_some_and(|n| n.value == Value::Bool(true));
@@ -87,7 +116,7 @@ impl<'p> SchemaHome<'p> {
                 "boolean" => ValueType::new(Type::Boolean),
                 "array" => ValueType::new(Type::Array(Box::new(
                     node.get("items")
-                        .map_or_else(ValueType::json, |i| home.type_of_depth(i, depth + 1)),
+                        .map_or_else(ValueType::json, |i| home.type_of_depth(i, depth + 1, known)),
                 ))),
                 "object" => ValueType::new(Type::Object),
                 _ => ValueType::json(),
@@ -99,7 +128,7 @@ impl<'p> SchemaHome<'p> {
             if let Some(all) = node.get("allOf").and_then(Node::as_seq) {
                 return all
                     .iter()
-                    .map(|s| home.type_of_depth(s, depth + 1))
+                    .map(|s| home.type_of_depth(s, depth + 1, known))
                     .find(|t| t.ty != Type::Json);
             }
             let variants = node
@@ -108,7 +137,7 @@ impl<'p> SchemaHome<'p> {
                 .and_then(Node::as_seq)?;
             let typed: Vec<ValueType> = variants
                 .iter()
-                .map(|s| home.type_of_depth(s, depth + 1))
+                .map(|s| home.type_of_depth(s, depth + 1, known))
                 .collect();
             let first = typed.first()?.clone();
             let any_nullable = typed.iter().any(|t| t.nullable);
@@ -135,16 +164,43 @@ impl<'p> SchemaHome<'p> {
 
     /// Follows `tokens` into the schema.
     pub fn walk(self, node: &'p Node, tokens: &[String]) -> Walk {
-        self.walk_from(node, tokens, 0, 0)
+        self.walk_from(node, tokens, 0, 0, &mut HashMap::new())
     }
 
-    fn walk_from(self, node: &'p Node, tokens: &[String], at: usize, depth: usize) -> Walk {
+    fn walk_from(
+        self,
+        node: &'p Node,
+        tokens: &[String],
+        at: usize,
+        depth: usize,
+        known: &mut HashMap<(*const Node, usize), Walk>,
+    ) -> Walk {
         if depth > MAX_REF_HOPS * 4 {
             return Walk::Found(ValueType::json());
         }
+        crate::work::add(1);
         let Some((home, node)) = self.follow(node) else {
             return Walk::Found(ValueType::json());
         };
+        let key = (node as *const Node, at);
+        if let Some(w) = known.get(&key) {
+            return w.clone();
+        }
+        known.insert(key, Walk::Found(ValueType::json()));
+        let w = home.walk_here(node, tokens, at, depth, known);
+        known.insert(key, w.clone());
+        w
+    }
+
+    fn walk_here(
+        self,
+        node: &'p Node,
+        tokens: &[String],
+        at: usize,
+        depth: usize,
+        known: &mut HashMap<(*const Node, usize), Walk>,
+    ) -> Walk {
+        let home = self;
         let Some(token) = tokens.get(at) else {
             return Walk::Found(home.type_of(node));
         };
@@ -153,7 +209,7 @@ impl<'p> SchemaHome<'p> {
             if let Some(branches) = node.get(key).and_then(Node::as_seq) {
                 let mut outside = None;
                 for branch in branches {
-                    match home.walk_from(branch, tokens, at, depth + 1) {
+                    match home.walk_from(branch, tokens, at, depth + 1, known) {
                         found @ Walk::Found(_) => return found,
                         o @ Walk::Outside { .. } => outside = outside.or(Some(o)),
                     }
@@ -170,7 +226,7 @@ impl<'p> SchemaHome<'p> {
                     .and_then(Node::as_seq)
                     .is_some_and(|r| r.iter().any(|n| n.as_str() == Some(token)));
                 // A property that is not required may be absent.
-                return match home.walk_from(sub, tokens, at + 1, depth + 1) {
+                return match home.walk_from(sub, tokens, at + 1, depth + 1, known) {
                     Walk::Found(t) if !required => Walk::Found(t.nullable()),
                     other => other,
                 };
@@ -179,7 +235,7 @@ impl<'p> SchemaHome<'p> {
             // schema that lists its properties and not this one almost always means a typo.
             return match node.get("additionalProperties") {
                 Some(extra) if extra.as_map().is_some() => {
-                    home.walk_from(extra, tokens, at + 1, depth + 1)
+                    home.walk_from(extra, tokens, at + 1, depth + 1, known)
                 }
                 Some(extra) if extra.value == Value::Bool(true) => Walk::Found(ValueType::json()),
                 _ if props.entries.is_empty() => Walk::Found(ValueType::json()),
@@ -191,7 +247,7 @@ impl<'p> SchemaHome<'p> {
         }
         if let Some(items) = node.get("items") {
             if token.parse::<usize>().is_ok() || token == "-" {
-                return home.walk_from(items, tokens, at + 1, depth + 1);
+                return home.walk_from(items, tokens, at + 1, depth + 1, known);
             }
             return Walk::Outside {
                 token: at,
@@ -205,7 +261,7 @@ impl<'p> SchemaHome<'p> {
             },
             _ => match node.get("additionalProperties") {
                 Some(extra) if extra.as_map().is_some() => {
-                    home.walk_from(extra, tokens, at + 1, depth + 1)
+                    home.walk_from(extra, tokens, at + 1, depth + 1, known)
                 }
                 _ => Walk::Found(ValueType::json()),
             },
