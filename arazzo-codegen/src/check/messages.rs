@@ -92,21 +92,7 @@ fn chosen<'r, 'p>(
     .flatten()
     .collect();
     let Some(action) = &step.action else {
-        ctx.push(
-            Diagnostic::new(
-                Code::MessageAction,
-                format!(
-                    "step `{}` sends or receives an AsyncAPI message, and does not say which",
-                    step.step_id.value
-                ),
-            )
-            .at(at)
-            .label("an AsyncAPI operation or channel")
-            .help(match allowed.as_slice() {
-                [one] => format!("add `action: {one}`"),
-                _ => "add `action: send` or `action: receive`".to_owned(),
-            }),
-        );
+        ctx.push(no_action(step, at, &allowed));
         return None;
     };
     let (wanted, side) = match action.value.as_str() {
@@ -364,24 +350,58 @@ fn required_headers(ctx: &Ctx<'_>, messages: &[Message<'_>]) -> Vec<String> {
         .collect()
 }
 
+/// What a message step whose description cannot be read is checked for: what the Arazzo text
+/// alone asks of it (an `action`; no body to receive).
+pub fn check_unread(ctx: &mut Ctx<'_>, step: &Step, target: &StepTarget) {
+    match step.action.as_ref().map(|a| a.value.as_str()) {
+        None => ctx.push(no_action(step, target_span(target), &[])),
+        Some("receive") => {
+            if let Some(body) = &step.request_body {
+                ctx.push(body_on_receive(step, body.span));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A message step without `action`; `allowed`: the actions its operation lets a workflow take,
+/// when known.
+fn no_action(step: &Step, at: Span, allowed: &[&str]) -> Diagnostic {
+    Diagnostic::new(
+        Code::MessageAction,
+        format!(
+            "step `{}` sends or receives an AsyncAPI message, and does not say which",
+            step.step_id.value
+        ),
+    )
+    .at(at)
+    .label("an AsyncAPI operation or channel")
+    .help(match allowed {
+        [one] => format!("add `action: {one}`"),
+        _ => "add `action: send` or `action: receive`".to_owned(),
+    })
+}
+
+fn body_on_receive(step: &Step, at: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::MessageAction,
+        format!(
+            "step `{}` receives a message, and has a `requestBody`",
+            step.step_id.value
+        ),
+    )
+    .at(at)
+    .label("nothing is sent")
+    .help("remove `requestBody`, or make the step `action: send`")
+}
+
 /// A receive sends nothing; what a send sends must fit one of its messages.
 fn body<'w>(ctx: &mut Ctx<'w>, workflow: &'w Workflow, side: &Side<'_, '_>) {
     let Some(body) = &side.step.request_body else {
         return;
     };
     if side.action == Action::Receive {
-        ctx.push(
-            Diagnostic::new(
-                Code::MessageAction,
-                format!(
-                    "step `{}` receives a message, and has a `requestBody`",
-                    side.step.step_id.value
-                ),
-            )
-            .at(body.span)
-            .label("nothing is sent")
-            .help("remove `requestBody`, or make the step `action: send`"),
-        );
+        ctx.push(body_on_receive(side.step, body.span));
         return;
     }
     if let Some(given) = &body.content_type {

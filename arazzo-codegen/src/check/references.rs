@@ -12,7 +12,7 @@ use crate::index::Called;
 use crate::index::inputs::resolve_dotted;
 use crate::load::SourceTarget;
 use crate::load::newer_than;
-use crate::model::{ArazzoVersion, Step, StepTarget, Workflow};
+use crate::model::{ArazzoVersion, SourceType, Step, StepTarget, Workflow};
 use crate::node::Node;
 use crate::node::span_in_string;
 use crate::source_map::Span;
@@ -247,6 +247,10 @@ fn message_step(ctx: &Ctx<'_>, step: &Step) -> Option<Option<Action>> {
         Some(StepTarget::ChannelPath(_)) => Some(action_of(step)),
         Some(t @ StepTarget::OperationId(_)) => match ctx.resolver.called(t) {
             Ok(Some(Called::Message(_))) => Some(action_of(step)),
+            // A source that cannot be read, declared AsyncAPI: a message step all the same.
+            Ok(None) if ctx.resolver.declared_kind(t) == Some(SourceType::AsyncApi) => {
+                Some(action_of(step))
+            }
             _ => None,
         },
         _ => None,

@@ -9,7 +9,9 @@ use crate::expr::jsonpath::{GOESSNER, from_goessner};
 use crate::expr::{CmpOp, Condition, Literal, Operand, Root};
 use crate::index::Called;
 use crate::load::ArazzoId;
-use crate::model::{ExpressionType, ParamLocation, Parameter, Spanned, Step, StepTarget, Workflow};
+use crate::model::{
+    ExpressionType, ParamLocation, Parameter, SourceType, Spanned, Step, StepTarget, Workflow,
+};
 use crate::node::head;
 use crate::node::span_in_string;
 use crate::node::{Node, Value};
@@ -28,6 +30,7 @@ pub fn check_workflow<'w>(ctx: &mut Ctx<'w>, workflow: &'w Workflow, parsed: &Pa
         let called = match target {
             StepTarget::WorkflowId(id) => {
                 message_fields(ctx, step, "runs a workflow");
+                body_on_workflow_step(ctx, step);
                 match ctx.resolver.workflow(id) {
                     Ok(Some((doc, child))) => {
                         let runner = Runner::Step(&step.step_id);
@@ -60,9 +63,21 @@ pub fn check_workflow<'w>(ctx: &mut Ctx<'w>, workflow: &'w Workflow, parsed: &Pa
                 continue;
             }
             Ok(None) => {
-                // The operation is not known, but the schemas' rule holds without it.
-                for p in step_params.iter().filter(|p| p.location.is_none()) {
-                    ctx.push(without_in(p, None));
+                // The source cannot be read (reported where it is declared): the step is checked
+                // with what the document itself says of it, its declared `type`, and no more.
+                match ctx.resolver.declared_kind(target) {
+                    Some(SourceType::AsyncApi) => {
+                        super::messages::check_unread(ctx, step, target);
+                    }
+                    kind => {
+                        if kind == Some(SourceType::OpenApi) {
+                            message_fields(ctx, step, "calls an OpenAPI operation");
+                        }
+                        // The schemas' rule holds without the operation.
+                        for p in step_params.iter().filter(|p| p.location.is_none()) {
+                            ctx.push(without_in(p, None));
+                        }
+                    }
                 }
                 continue;
             }
@@ -169,6 +184,26 @@ fn message_fields(ctx: &mut Ctx<'_>, step: &Step, kind: &str) {
             );
         }
     }
+}
+
+/// A step that runs a workflow passes it inputs, not a body: Arazzo's `requestBody` is "the
+/// request body to pass to an operation as referenced by `operationId` or `operationPath`".
+fn body_on_workflow_step(ctx: &mut Ctx<'_>, step: &Step) {
+    let Some(body) = &step.request_body else {
+        return;
+    };
+    ctx.push(
+        Diagnostic::new(
+            Code::StepTarget,
+            format!(
+                "`requestBody` is for steps that call an operation, and step `{}` runs a workflow",
+                step.step_id.value
+            ),
+        )
+        .at(body.span)
+        .label("no request is sent")
+        .help("give the workflow what it needs as inputs, with the step's `parameters`"),
+    );
 }
 
 /// What passes parameters to a workflow as its inputs.

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use crate::asyncapi::{MessageIndex, MessageRef, MessageTarget};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::load::{ArazzoId, AsyncApiId, OpenApiId, Project, SourceTarget};
-use crate::model::{Spanned, StepTarget, Workflow};
+use crate::model::{SourceType, Spanned, StepTarget, Workflow};
 use crate::node::{Node, pointer};
 use crate::suggest;
 
@@ -213,6 +213,60 @@ impl<'p> Resolver<'p> {
     }
 
     /// Whether some source could not be loaded: then a missing operation is not news.
+    /// What the document itself says of the source a step's target names, when that source
+    /// could not be read (a remote or missing file, reported once where it is declared): its
+    /// declared `type`, or the kind its target implies (`channelPath` is AsyncAPI's,
+    /// `operationPath` OpenAPI's). `None` when the source was read (ask [`Self::called`]), for a
+    /// step that runs a workflow, and when nothing says.
+    pub fn declared_kind(&self, target: &StepTarget) -> Option<SourceType> {
+        let declared = |name: &str| {
+            let bound = self.sources().iter().find(|s| s.name == name)?;
+            if bound.target != SourceTarget::Unavailable {
+                return None;
+            }
+            let document = &self.project.arazzo.get(self.doc.0)?.document;
+            let source = document
+                .source_descriptions
+                .iter()
+                .find(|s| s.name.value == name)?;
+            Some(source.kind.as_ref().map(|k| k.value))
+        };
+        let named = |text: &str| {
+            text.strip_prefix("{$sourceDescriptions.")
+                .and_then(|r| r.split_once(".url}"))
+                .map(|(name, _)| name.to_owned())
+        };
+        match target {
+            StepTarget::WorkflowId(_) => None,
+            StepTarget::ChannelPath(path) => {
+                declared(&named(&path.value)?)?.or(Some(SourceType::AsyncApi))
+            }
+            StepTarget::OperationPath(path) => {
+                declared(&named(&path.value)?)?.or(Some(SourceType::OpenApi))
+            }
+            StepTarget::OperationId(id) => match split_source_ref(&id.value) {
+                Some((name, _)) => declared(name)?,
+                // A plain operationId: the kind every unread source shares, when nothing was
+                // read that could hold it.
+                None => {
+                    if !self.operation_sources().is_empty() {
+                        return None;
+                    }
+                    let kinds: Vec<Option<SourceType>> = self
+                        .sources()
+                        .iter()
+                        .filter_map(|s| declared(&s.name))
+                        .filter(|k| *k != Some(SourceType::Arazzo))
+                        .collect();
+                    match kinds.split_first() {
+                        Some((first, rest)) if rest.iter().all(|k| k == first) => *first,
+                        _ => None,
+                    }
+                }
+            },
+        }
+    }
+
     fn any_source_unavailable(&self) -> bool {
         self.sources()
             .iter()
