@@ -114,6 +114,10 @@ fn main() {
         .input_as(
             manifest.join("../fixtures/compat/x-operation.arazzo.yaml"),
             "x_operation.rs",
+        )
+        .input_as(
+            manifest.join("../fixtures/compat/openapi-faults.arazzo.yaml"),
+            "openapi_faults.rs",
         );
     let xpath = std::env::var_os("CARGO_FEATURE_XPATH").is_some();
     let xpath_workflows = if xpath { XPATH_WORKFLOWS } else { &[] };

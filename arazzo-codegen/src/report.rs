@@ -25,9 +25,12 @@ impl Analysis {
         let skipped = crate::select::select(&mut project, &settings.workflows, &mut diagnostics);
         // Redocly's `x-operation` steps get operations of their own, which the index holds.
         crate::compat::describe_x_operations(&mut project, settings, &mut diagnostics);
+        // The common faults of OpenAPI descriptions, read as other tools read them.
+        crate::compat::read_openapi_faults(&mut project, settings, &mut diagnostics);
         // Rewrites change only Arazzo text, never what the index holds (OpenAPI operations).
         let index = OperationIndex::build(&project);
         diagnostics.extend(crate::compat::rewrite(&mut project, &index, settings));
+        crate::compat::keep_unread_output_names(&project, settings, &mut diagnostics);
         diagnostics.extend(crate::check::check(&project, &index, settings));
         diagnostics.sort();
         Analysis {

@@ -161,3 +161,161 @@ fn an_expression_in_text_without_braces_is_text_strict_and_embedded_lenient() {
     assert!(report.render().contains("read as `Bearer {$inputs.token}`"));
     assert!(code.contains("rt::Part::Text(\"Bearer \")"), "{code}");
 }
+
+const FAULTS: &str = "../fixtures/compat/openapi-faults.arazzo.yaml";
+
+#[test]
+fn openapi_faults_are_errors_in_openapis_words_at_each_fault() {
+    let report = check_file(FAULTS.as_ref(), &Settings::default());
+    let found: Vec<(&str, Severity, String)> = report
+        .diagnostics()
+        .iter()
+        .map(|d| {
+            let at = report
+                .location(d)
+                .map(|l| format!("{}:{}", l.line, l.column))
+                .unwrap_or_default();
+            (d.code.as_str(), d.severity, format!("{at} {}", d.message))
+        })
+        .collect();
+    let expected = [
+        (
+            "invalid-name",
+            "32:11 output name `Forms in all (count)` uses characters runtime expressions cannot name",
+        ),
+        (
+            "invalid-name",
+            "44:7 output name `items[0].id` uses characters runtime expressions cannot name",
+        ),
+        (
+            "invalid-openapi",
+            "15:11 parameter `lang` has neither `schema` nor `content`",
+        ),
+        (
+            "invalid-openapi",
+            "19:18 parameter `fields` is in query, where `style: matrix` is not allowed",
+        ),
+        (
+            "invalid-openapi",
+            "41:25 `required` is a boolean here, where an OpenAPI schema lists the names of the required members",
+        ),
+        (
+            "invalid-openapi",
+            "45:29 `required` is a boolean here, where an OpenAPI schema lists the names of the required members",
+        ),
+        (
+            "invalid-openapi",
+            "48:29 `required` is a boolean here, where an OpenAPI schema lists the names of the required members",
+        ),
+    ];
+    assert_eq!(
+        found,
+        expected
+            .iter()
+            .map(|(c, m)| (*c, Severity::Error, (*m).to_owned()))
+            .collect::<Vec<_>>(),
+        "{}",
+        report.render()
+    );
+    // No parser's words: what is wrong, in OpenAPI's terms, and what to write instead.
+    let text = report.render();
+    assert!(
+        !text.contains("variant") && !text.contains("enum"),
+        "{text}"
+    );
+    assert!(
+        text.contains("help: describe its value, as `schema: {type: string}`"),
+        "{text}"
+    );
+}
+
+#[test]
+fn lenient_compatibility_reads_openapi_faults_as_other_tools_do() {
+    let report = check_file(FAULTS.as_ref(), &lenient());
+    assert!(!report.has_errors(), "{}", report.render());
+    let labels: Vec<String> = report
+        .diagnostics()
+        .iter()
+        .map(|d| format!("{} {}", d.code, d.label.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "invalid-name ",
+            "invalid-name ",
+            "invalid-openapi read as `schema: {type: string}`",
+            "invalid-openapi read as `style: form`",
+            "invalid-openapi left out",
+            "invalid-openapi read as the parent object's `required: [title]`",
+            "invalid-openapi left out",
+        ],
+        "{}",
+        report.render()
+    );
+    assert!(
+        report
+            .diagnostics()
+            .iter()
+            .all(|d| d.severity == Severity::Warning && d.is_located())
+    );
+    let (code, _) =
+        generate_file(FAULTS.as_ref(), &lenient()).unwrap_or_else(|r| panic!("{}", r.render()));
+    // The output whose name no expression can read is a field named from it.
+    assert!(
+        code.contains("#[serde(rename = \"items[0].id\")]"),
+        "{code}"
+    );
+    assert!(code.contains("pub items_0_id:"), "{code}");
+}
+
+#[test]
+fn source_paths_without_braces_are_read_in_channel_paths_too() {
+    let dir = std::env::temp_dir().join(format!("arazzo-channel-path-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let description = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/asyncapi/kitchen.asyncapi.yaml");
+    let doc = dir.join("flow.arazzo.yaml");
+    std::fs::write(
+        &doc,
+        format!(
+            "arazzo: 1.1.0
+info: {{title: Channels, version: 1.0.0}}
+sourceDescriptions:
+  - name: kitchen
+    url: {}
+    type: asyncapi
+workflows:
+  - workflowId: wait
+    steps:
+      - stepId: ready
+        channelPath: $sourceDescriptions.kitchen#/channels/kitchen.ready
+        action: receive
+        timeout: 1000
+",
+            description.display()
+        ),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let strict = check_file(&doc, &Settings::default());
+    let relaxed = check_file(&doc, &lenient());
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(
+        codes_of(&strict),
+        ["unknown-channel"],
+        "{}",
+        strict.render()
+    );
+    assert_eq!(
+        codes_of(&relaxed),
+        ["runner-shorthand"],
+        "{}",
+        relaxed.render()
+    );
+    assert!(
+        relaxed
+            .render()
+            .contains("read as `{$sourceDescriptions.kitchen.url}#/channels/kitchen.ready`"),
+        "{}",
+        relaxed.render()
+    );
+}

@@ -59,6 +59,11 @@ pub mod cross_document {
     include!(concat!(env!("OUT_DIR"), "/cross_document.rs"));
 }
 
+/// A description with the faults other tools read anyway, read so (lenient compatibility).
+pub mod openapi_faults {
+    include!(concat!(env!("OUT_DIR"), "/openapi_faults.rs"));
+}
+
 /// Redocly's `x-operation` steps, read as plain requests (lenient compatibility).
 pub mod x_operation {
     include!(concat!(env!("OUT_DIR"), "/x_operation.rs"));

@@ -132,3 +132,39 @@ async fn x_operation_steps_are_plain_requests_to_their_url() {
         .unwrap_or_else(|| panic!("no badge request"));
     assert_eq!(badge.url.query(), Some("style=flat"));
 }
+
+/// The faults of `fixtures/compat/faulty.openapi.yaml`, read as other tools read them: `lang`
+/// (no `schema`) a string, `fields` (`style: matrix` in a query) a form, `title` required.
+#[tokio::test]
+async fn openapi_faults_read_leniently_reach_the_server_as_their_readings_say() {
+    use generated_example::openapi_faults::{Client, MakeFormInput};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/forms"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"total": 2})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/forms"))
+        .and(body_json(json!({"title": "Survey"})))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": "f-1"})))
+        .mount(&server)
+        .await;
+    let output = Client::new()
+        .with_faulty_url(server.uri())
+        .make_form(MakeFormInput {
+            title: "Survey".to_owned(),
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.id.as_deref(), Some("f-1"));
+    assert_eq!(output.items_0_id.as_deref(), Some("f-1"));
+    let requests = server.received_requests().await.unwrap_or_default();
+    let query = requests
+        .first()
+        .and_then(|r| r.url.query().map(str::to_owned))
+        .unwrap_or_default();
+    // A form, exploded, as a query parameter without a style is.
+    assert_eq!(query, "lang=en&fields=title&fields=note");
+    assert_eq!(sequence(&server).await, ["GET /forms", "POST /forms"]);
+}

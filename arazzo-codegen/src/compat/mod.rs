@@ -8,8 +8,12 @@
 //! keeps the span of the text it was written as, so a later diagnostic inside it points at the
 //! right string but may be off by a few columns within it.
 
+mod openapi;
+mod output_names;
 mod x_operation;
 
+pub use openapi::read_faults as read_openapi_faults;
+pub use output_names::keep_unread as keep_unread_output_names;
 pub use x_operation::describe as describe_x_operations;
 
 use std::collections::BTreeMap;
@@ -142,9 +146,10 @@ impl Rewriter<'_> {
         for step in &mut w.steps {
             match &mut step.target {
                 Some(StepTarget::OperationId(id)) => self.operation_id(id),
-                Some(StepTarget::OperationPath(path)) => self.operation_path(path),
+                Some(StepTarget::OperationPath(path)) => self.source_path(path, "operationPath"),
+                Some(StepTarget::ChannelPath(path)) => self.source_path(path, "channelPath"),
                 Some(StepTarget::WorkflowId(id)) => self.workflow_id(id),
-                Some(StepTarget::ChannelPath(_)) | None => {}
+                None => {}
             }
         }
         for step in &mut w.steps {
@@ -242,8 +247,9 @@ impl Rewriter<'_> {
     }
 
     /// `$sourceDescriptions.museum-api#/paths/…` (or `{…}`, `.url` without braces, or the bare
-    /// source name) for `{$sourceDescriptions.museum-api.url}#/paths/…`.
-    fn operation_path(&mut self, path: &mut Spanned<String>) {
+    /// source name) for `{$sourceDescriptions.museum-api.url}#/paths/…`, in an operationPath or
+    /// a channelPath (`field`).
+    fn source_path(&mut self, path: &mut Spanned<String>, field: &str) {
         let Some((head, fragment)) = path.value.split_once('#') else {
             return;
         };
@@ -261,7 +267,10 @@ impl Rewriter<'_> {
             path.span,
             &path.value,
             &portable,
-            "an operationPath without `{$sourceDescriptions.<name>.url}`",
+            &format!(
+                "a{} {field} without `{{$sourceDescriptions.<name>.url}}`",
+                if field.starts_with('o') { "n" } else { "" }
+            ),
         );
         path.value = portable;
     }

@@ -2,6 +2,7 @@
 //! the per-operation view the checks and the generator read. Only operations a workflow uses are
 //! ever deserialised, so a 1.5 MB description costs little more than its parse.
 
+pub mod faults;
 mod normalize;
 mod operation;
 pub mod refs;

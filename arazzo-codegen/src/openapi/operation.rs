@@ -170,7 +170,7 @@ pub fn operation(project: &Project, op: &OperationRef) -> Result<Operation, Vec<
                     });
                     parameters.push(param);
                 }
-                Err(d) => errors.push(d),
+                Err(found) => errors.extend(found),
             }
         }
     }
@@ -182,7 +182,7 @@ pub fn operation(project: &Project, op: &OperationRef) -> Result<Operation, Vec<
             b,
             "Request Body",
         )
-        .map_err(|d| errors.push(d))
+        .map_err(|found| errors.extend(found))
         .ok()
     });
     let responses = node
@@ -222,24 +222,52 @@ pub fn decode<T: serde::de::DeserializeOwned>(
     at: String,
     node: &Node,
     what: &str,
-) -> Result<T, Diagnostic> {
-    let target = refs::follow(project, file, at, node)?;
+) -> Result<T, Vec<Diagnostic>> {
+    let target = refs::follow(project, file, at, node).map_err(|d| vec![d])?;
+    let source = project.files.get(target.file);
+    // The faults real descriptions carry, said in OpenAPI's words where they are.
+    let faults = match what {
+        "Parameter" => super::faults::parameter(target.node, source),
+        "Request Body" => super::faults::request_body(target.node),
+        _ => Vec::new(),
+    };
+    if !faults.is_empty() {
+        return Err(faults
+            .into_iter()
+            .map(|f| {
+                Diagnostic::new(Code::InvalidOpenApi, f.message)
+                    .at(f.span)
+                    .label(format!("in this {what} object"))
+                    .help(f.help)
+            })
+            .collect());
+    }
     let mut json = target.node.to_json();
     normalize(&mut json);
     serde_json::from_value(json).map_err(|e| {
-        let file = project.files.get(target.file);
-        let file_name = file
+        let file_name = source
             .map(|f| f.display_name().to_owned())
             .unwrap_or_default();
-        let at = file.map_or(target.node.span, |f| crate::node::head(target.node, f));
-        Diagnostic::new(
+        let at = source.map_or(target.node.span, |f| crate::node::head(target.node, f));
+        let d = Diagnostic::new(
             Code::InvalidOpenApi,
             format!(
-                "invalid OpenAPI {what} object at `{file_name}#{}`: {e}",
-                target.pointer
+                "the {what} object at `{file_name}#{}` does not match the OpenAPI schema: {}",
+                target.pointer,
+                parser_words(&e.to_string())
             ),
         )
         .at(at)
         .label(format!("this {what} object"))
+        .help("compare it with the OpenAPI specification's description of the object");
+        vec![d]
     })
+}
+
+/// A parser's message with its own type names put in OpenAPI's terms.
+fn parser_words(message: &str) -> String {
+    if message.starts_with("no variant of enum") {
+        return "it has none of the shapes the object may take".to_owned();
+    }
+    message.to_owned()
 }
