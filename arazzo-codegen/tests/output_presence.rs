@@ -289,3 +289,27 @@ workflows:
     let (code, _) = generated.unwrap_or_else(|report| panic!("{}", report.render()));
     assert_outputs(&code, &[("$steps.ready.outputs.dish", "string?")]);
 }
+
+#[test]
+fn a_child_output_that_a_normal_end_of_the_child_lacks_is_optional_in_the_parent() {
+    // Found by the generated workflows (`cargo xtask conformance`): the child ends early on
+    // success, before `b` sets `state`; the parent read it as always present and failed with
+    // `Error::OutputType` after a run that ended normally.
+    let child = "  - workflowId: child\n    steps:\n".to_owned()
+        + &job_step(
+            "a",
+            "        onSuccess:\n          - name: early\n            type: end\n            criteria:\n              - condition: $response.body#/state == 'done'\n",
+        )
+        + &job_step("b", "")
+        + "    outputs:\n      state: $steps.b.outputs.state\n      first: $steps.a.outputs.state\n";
+    let steps = "      - stepId: run\n        workflowId: child\n        outputs:\n          state: $outputs.state\n          first: $outputs.first\n";
+    let outputs = "      state: $steps.run.outputs.state\n      first: $steps.run.outputs.first\n";
+    let code = generate("child-output", "1.0.1", steps, outputs, &child);
+    assert_outputs(
+        &code,
+        &[
+            ("$steps.run.outputs.state", "string?"),
+            ("$steps.run.outputs.first", "string"),
+        ],
+    );
+}

@@ -116,20 +116,38 @@ impl Budget {
     }
 }
 
-/// Retries used so far in a run, per step and retry action.
+/// Retries used so far, per step and retry action, in the current execution of each step: a
+/// `retryLimit` counts "attempts to retry the step … before failing the overall step", so a
+/// step entered afresh (not by a retry of its own) counts from zero again.
 #[derive(Debug, Default)]
-pub struct Retries(Vec<((&'static str, &'static str), u64)>);
+pub struct Retries {
+    used: Vec<((&'static str, &'static str), u64)>,
+    /// The step the next one entered retries, when it is a retry.
+    again: Option<&'static str>,
+}
 
 impl Retries {
+    /// Step `step` begins: unless a retry of its own brings it back, its counts start afresh.
+    pub fn enter(&mut self, step: &'static str) {
+        if self.again.take() != Some(step) {
+            self.used.retain(|((s, _), _)| *s != step);
+        }
+    }
+
+    /// The step entered next is `step` again, retried.
+    pub fn again(&mut self, step: &'static str) {
+        self.again = Some(step);
+    }
+
     /// Counts one more retry of `action` at `step` if fewer than `limit` were used, and says
     /// whether it did.
     pub fn try_take(&mut self, step: &'static str, action: &'static str, limit: u64) -> bool {
         let key = (step, action);
-        let used = match self.0.iter_mut().find(|(k, _)| *k == key) {
+        let used = match self.used.iter_mut().find(|(k, _)| *k == key) {
             Some((_, used)) => used,
             None => {
-                self.0.push((key, 0));
-                match self.0.last_mut() {
+                self.used.push((key, 0));
+                match self.used.last_mut() {
                     Some((_, used)) => used,
                     None => return false,
                 }
@@ -223,6 +241,25 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn a_step_entered_afresh_counts_its_retries_from_zero() {
+        let mut retries = Retries::default();
+        retries.enter("poll");
+        assert!(retries.try_take("poll", "again", 1));
+        retries.again("poll");
+        // Retried: the count goes on.
+        retries.enter("poll");
+        assert!(!retries.try_take("poll", "again", 1));
+        // Entered afresh (a goto, the step before it): counted again from zero.
+        retries.enter("poll");
+        assert!(retries.try_take("poll", "again", 1));
+        // A retry through another step: that step runs, then this one comes back, retried.
+        retries.enter("refresh");
+        retries.again("poll");
+        retries.enter("poll");
+        assert!(!retries.try_take("poll", "again", 1));
     }
 
     #[test]

@@ -452,3 +452,52 @@ async fn a_workflow_step_without_criteria_succeeds_when_its_child_does() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(sequence(&server).await, ["GET /jobs/j1"]);
 }
+
+/// Answers in turn, the last one for ever.
+struct InTurn(std::sync::Mutex<Vec<ResponseTemplate>>);
+
+impl wiremock::Respond for InTurn {
+    fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
+        match self.0.lock() {
+            Ok(mut left) if left.len() > 1 => left.remove(0),
+            Ok(left) => left
+                .first()
+                .cloned()
+                .unwrap_or_else(|| ResponseTemplate::new(500)),
+            Err(_) => ResponseTemplate::new(500),
+        }
+    }
+}
+
+// Arazzo 1.0.1, Failure Action Object, `retryLimit`: "A non-negative integer indicating how many
+// attempts to retry the step MAY be attempted before failing the overall step." Each round of
+// the loop is an execution of the step of its own, with its own retry.
+#[tokio::test]
+async fn a_loop_retries_its_step_afresh_in_every_round() {
+    let server = MockServer::start().await;
+    let running =
+        || ResponseTemplate::new(200).set_body_json(json!({"id": "j1", "state": "running"}));
+    let hiccup = || ResponseTemplate::new(503);
+    Mock::given(method("GET"))
+        .and(path("/jobs/j1"))
+        .respond_with(InTurn(std::sync::Mutex::new(vec![
+            hiccup(),
+            running(),
+            hiccup(),
+            running(),
+            hiccup(),
+            ResponseTemplate::new(200).set_body_json(json!({"id": "j1", "state": "done"})),
+        ])))
+        .mount(&server)
+        .await;
+    let (sleeper, _) = Sleeper::recording();
+    let client = Client::new()
+        .with_jobs_url(server.uri())
+        .with_sleeper(sleeper);
+    let output = client
+        .poll_through_hiccups()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.state, "done");
+    assert_eq!(sequence(&server).await.len(), 6);
+}

@@ -5,6 +5,7 @@ mod bench_durable;
 mod bench_instructions;
 mod bench_peers;
 mod brokers;
+mod conformance;
 mod debian;
 mod npm;
 mod oidc;
@@ -17,9 +18,14 @@ use std::process::{Command, ExitCode};
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  test            regen --check, format check, clippy (-D warnings) and every test
+  test            regen --check, format check, clippy (-D warnings), every test, and the
+                  conformance of 200 generated workflows
   regen           regenerate the checked-in generated code and every snapshot
   regen --check   fail if the checked-in generated code differs from a fresh generation
+  conformance [--cases N] [--seed S]
+                  generated documents (N, default 200, from seed S) and every case kept in
+                  fixtures/conformance/: their generated code against the reference
+                  interpreter on the same scripted servers
   bench-compile [RUNS]
                   build time after touching the seed Arazzo file vs its hand-written
                   equivalent (median of RUNS, default 5), as a Markdown table
@@ -50,6 +56,13 @@ fn main() -> ExitCode {
         ["test"] => test(),
         ["regen"] => regen(false),
         ["regen", "--check"] => regen(true),
+        ["conformance", rest @ ..] => match conformance::args(rest) {
+            Some((cases, seed)) => conformance::run(cases, seed),
+            None => {
+                eprint!("{USAGE}");
+                ExitCode::from(2)
+            }
+        },
         ["bench-compile"] => bench_compile::run(5),
         ["bench-instructions"] => bench_instructions::run(),
         ["bench-instructions", "--client"] => bench_instructions::client_only(),
@@ -284,5 +297,8 @@ fn test() -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    ExitCode::SUCCESS
+    // A second opinion: generated documents, their generated code against the reference
+    // interpreter (`cargo xtask conformance --cases N` runs more).
+    eprintln!("xtask: conformance (generated workflows against the reference semantics)");
+    conformance::run(conformance::DEFAULT_CASES, conformance::DEFAULT_SEED)
 }

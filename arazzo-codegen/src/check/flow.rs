@@ -6,39 +6,12 @@ use std::collections::BTreeSet;
 
 use super::Ctx;
 use crate::diagnostics::{Code, Diagnostic};
+use crate::model::merged;
 use crate::model::{Action, ActionKind, ActionOrRef, Workflow};
 
 /// The actions of `list` (Reusable references resolved; missing ones are reported elsewhere).
 fn actions<'w>(ctx: &Ctx<'w>, list: &'w [ActionOrRef], success: bool) -> Vec<&'w Action> {
-    let components = &ctx.document.components;
-    list.iter()
-        .filter_map(|a| match a {
-            ActionOrRef::Action(a) => Some(a),
-            ActionOrRef::Reusable(r) => {
-                let (prefix, map) = if success {
-                    ("$components.successActions.", &components.success_actions)
-                } else {
-                    ("$components.failureActions.", &components.failure_actions)
-                };
-                r.reference
-                    .value
-                    .strip_prefix(prefix)
-                    .and_then(|n| map.get(n))
-                    .map(|c| &c.value)
-            }
-        })
-        .collect()
-}
-
-/// A step's actions, then the workflow's not overridden by name.
-fn merged<'w>(own: Vec<&'w Action>, shared: &[&'w Action]) -> Vec<&'w Action> {
-    let mut all = own;
-    for a in shared {
-        if !all.iter().any(|b| b.name.value == a.name.value) {
-            all.push(a);
-        }
-    }
-    all
+    crate::model::resolved_actions(&ctx.document.components, list, success)
 }
 
 /// Node `2i` is "step `i` entered", node `2i + 1` is "step `i` done" (its criteria held).

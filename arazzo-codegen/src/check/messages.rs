@@ -437,10 +437,7 @@ fn body<'w>(ctx: &mut Ctx<'w>, workflow: &'w Workflow, side: &Side<'_, '_>) {
     let Some(payload) = &body.payload else {
         return;
     };
-    let typer = Typer {
-        project: ctx.project,
-        index: ctx.resolver.index,
-    };
+    let typer = Typer::new(ctx.project, ctx.resolver.index);
     let check = PayloadCheck {
         typer: &typer,
         doc: ctx.resolver.doc,

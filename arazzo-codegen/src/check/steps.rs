@@ -337,10 +337,7 @@ fn input_type<'w>(
     let given = match &p.value.value {
         Value::String(text) => match crate::expr::string_value(text) {
             Ok(StringValue::Expression(e)) => {
-                let typer = Typer {
-                    project: ctx.project,
-                    index: ctx.resolver.index,
-                };
+                let typer = Typer::new(ctx.project, ctx.resolver.index);
                 typer.type_of(ctx.resolver.doc, caller, step, &e)
             }
             _ => ValueType::new(Type::String),

@@ -12,10 +12,7 @@ use crate::suggest;
 use crate::types::{Type, Typer, ValueType, Walk};
 
 pub fn check_workflow<'w>(ctx: &mut Ctx<'w>, workflow: &'w Workflow, parsed: &ParsedWorkflow<'w>) {
-    let typer = Typer {
-        project: ctx.project,
-        index: ctx.resolver.index,
-    };
+    let typer = Typer::new(ctx.project, ctx.resolver.index);
     let doc = ctx.resolver.doc;
     for occ in &parsed.occurrences {
         let expr = &occ.expr;

@@ -128,9 +128,9 @@ fn default_next(w: &WorkflowPlan, s: &StepPlan) -> TokenStream {
         quote! { Step::#n }
     });
     match (next, w.run.resume) {
-        (Some(n), true) => quote! { self.resume.take().or(Some(#n)) },
+        (Some(n), true) => quote! { self.resumed().or(Some(#n)) },
         (Some(n), false) => quote! { Some(#n) },
-        (None, true) => quote! { self.resume.take() },
+        (None, true) => quote! { self.resumed() },
         (None, false) => quote! { None },
     }
 }
@@ -197,9 +197,15 @@ fn criteria(s: &StepPlan) -> TokenStream {
                 quote! { if !#check { Some(&#name) } else }
             });
             let handle = failing(quote! { return Err(exchange.failed(failed)); });
+            // An action that is always taken leaves the failed criterion unread.
+            let bound = if names(&handle, "failed") {
+                quote! { Some(failed) }
+            } else {
+                quote! { Some(_) }
+            };
             quote! {
                 let failed = #( #checks )* { None };
-                if let Some(failed) = failed {
+                if let #bound = failed {
                     #handle
                 }
             }
@@ -296,7 +302,13 @@ fn action_body(s: &StepPlan, action: &ActionPlan, success: bool, last: bool) -> 
                 quote! { self.client.settings.wait_before_retry(&exchange, #after).await?; }
             };
             let (target, then) = match via {
-                None => (String::new(), quote! { return Ok(Some(Step::#this)); }),
+                None => (
+                    String::new(),
+                    quote! {
+                        self.retries.again(#step_id);
+                        return Ok(Some(Step::#this));
+                    },
+                ),
                 Some(Via::Step(t)) => {
                     let v = ident(&t.variant);
                     (
@@ -314,6 +326,7 @@ fn action_body(s: &StepPlan, action: &ActionPlan, success: bool, last: bool) -> 
                         quote! {
                             #inputs
                             #run.await?;
+                            self.retries.again(#step_id);
                             return Ok(Some(Step::#this));
                         },
                     )

@@ -271,6 +271,21 @@ fn run_methods(w: &WorkflowPlan) -> TokenStream {
     let steps = w.steps.iter().map(|s| step::method(w, s));
     let runs = w.runs.iter().map(run_other);
     let ended = w.run.ends_on_failure.then(|| ended(w));
+    // A step's retry counts last one execution of it (docs/decisions.md).
+    let enter = w
+        .run
+        .retries
+        .then(|| quote! { self.retries.enter(step.id()); });
+    let resumed = w.run.resume.then(|| {
+        quote! {
+            /// The step a retry through another step comes back to, now that it has run.
+            fn resumed(&mut self) -> Option<Step> {
+                let step = self.resume.take()?;
+                self.retries.again(step.id());
+                Some(step)
+            }
+        }
+    });
     quote! {
             /// Runs the steps from the first, each choosing the next, within the step budget;
             /// then gathers the workflow's outputs.
@@ -281,6 +296,7 @@ fn run_methods(w: &WorkflowPlan) -> TokenStream {
                 let mut next = #first;
                 while let Some(step) = next {
                     budget.spend(step.id())?;
+                    #enter
                     next = match step { #( #arms, )* };
                 }
                 #( #queries )*
@@ -291,6 +307,7 @@ fn run_methods(w: &WorkflowPlan) -> TokenStream {
             #( #steps )*
             #( #runs )*
             #ended
+            #resumed
     }
 }
 

@@ -42,3 +42,41 @@ pub enum ActionOrRef {
 }
 
 pub type ActionList = Vec<ActionOrRef>;
+
+/// The actions of `list`, Reusable references resolved against `components` (one that names
+/// nothing is left out: the checks report it).
+pub fn resolved<'w>(
+    components: &'w super::Components,
+    list: &'w [ActionOrRef],
+    success: bool,
+) -> Vec<&'w Action> {
+    list.iter()
+        .filter_map(|a| match a {
+            ActionOrRef::Action(a) => Some(a),
+            ActionOrRef::Reusable(r) => {
+                let (prefix, map) = if success {
+                    ("$components.successActions.", &components.success_actions)
+                } else {
+                    ("$components.failureActions.", &components.failure_actions)
+                };
+                r.reference
+                    .value
+                    .strip_prefix(prefix)
+                    .and_then(|n| map.get(n))
+                    .map(|c| &c.value)
+            }
+        })
+        .collect()
+}
+
+/// A step's actions, then its workflow's whose names the step does not reuse: a step "can
+/// override but not remove" them.
+pub fn merged<'w>(own: Vec<&'w Action>, shared: &[&'w Action]) -> Vec<&'w Action> {
+    let mut all = own;
+    for a in shared {
+        if !all.iter().any(|b| b.name.value == a.name.value) {
+            all.push(a);
+        }
+    }
+    all
+}

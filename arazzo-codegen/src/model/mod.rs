@@ -6,7 +6,9 @@ mod action;
 mod selector;
 mod step;
 
-pub use action::{Action, ActionKind, ActionList, ActionOrRef};
+pub use action::{
+    Action, ActionKind, ActionList, ActionOrRef, merged, resolved as resolved_actions,
+};
 pub use selector::{ExpressionType, Selector};
 pub use step::{
     Criterion, CriterionType, ParamLocation, Parameter, ParameterOrRef, PayloadReplacement,

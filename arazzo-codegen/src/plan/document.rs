@@ -25,7 +25,7 @@ pub fn plan(
     index: &OperationIndex,
     settings: &Settings,
 ) -> Result<DocumentPlan, Diagnostics> {
-    let typer = Typer { project, index };
+    let typer = Typer::new(project, index);
     let Some(loaded) = project.arazzo.first() else {
         return Err(internal_error(None, "the project has no Arazzo document"));
     };

@@ -1,357 +1,57 @@
-//! Which values every normal end of a run has: a data flow over the steps, with each step's
-//! success and failure edges (actions with criteria may or may not be taken, retries may run
-//! out), gotos, ends, retries through another step (which come back through `resume`) and the
-//! workflows that actions run. A step's outputs exist after its success; a value is sure at the
-//! end only when every path from the start to a normal end sets it. A workflow output that reads
-//! a value which is not sure is optional in its type, so a run that ends normally never fails
-//! for want of it.
-
-use std::collections::{BTreeMap, HashMap, HashSet};
+//! The planned steps as the presence flow reads them (`types::presence`): what each output needs
+//! to exist, and each action's way on.
 
 use super::Callee;
 use super::lower::{Lowered, Source};
 use super::step::{DraftAction, DraftKind, DraftStep, Target};
+use crate::types::presence::{AtEnd, Move, MoveKind, Needs, StepFacts, Via, at_end};
 
-/// What every normal end of a run has.
-pub struct AtEnd {
-    facts: Facts,
-    index: FactIndex,
-}
-
-impl AtEnd {
-    /// Whether output `output` of step `step` is set at every normal end.
-    pub fn step_output(&self, step: &str, output: &str) -> bool {
-        self.index
-            .step_outputs
-            .get(&(step.to_owned(), output.to_owned()))
-            .is_some_and(|&f| self.facts.has(f))
-    }
-
-    /// Whether workflow `key` has run (and succeeded) before every normal end.
-    pub fn workflow(&self, key: &str) -> bool {
-        self.index
-            .workflows
-            .get(key)
-            .is_some_and(|&f| self.facts.has(f))
-    }
-}
-
-/// More states than this (steps × retries through another step) and the flow forgets where a
-/// retry through another step comes back to, which only makes fewer values sure.
-const EXACT_STATES: usize = 20_000;
-
-/// The values every normal end of a run of `steps` (in run order) has; `depends_on` are the
-/// workflows that run before its first step.
-pub fn at_end(steps: &[DraftStep], depends_on: &[Callee]) -> AtEnd {
-    let index = FactIndex::new(steps, depends_on);
-    let mut start = Facts::empty(index.len);
-    for d in depends_on {
-        if let Some(&f) = index.workflows.get(&d.key) {
-            start.set(f);
-        }
-    }
-    let origins: Vec<usize> = (0..steps.len())
-        .filter(|&i| {
-            steps.get(i).is_some_and(|s| {
-                reachable(&s.on_failure).iter().any(|a| {
-                    matches!(
-                        a.kind,
-                        DraftKind::Retry {
-                            via: Some(Target::Step(_)),
-                            ..
-                        }
-                    )
-                })
-            })
+/// What every normal end of a run of the planned `steps` (in run order) has.
+pub fn of_drafts(steps: &[DraftStep], depends_on: &[Callee]) -> AtEnd {
+    let facts: Vec<StepFacts> = steps
+        .iter()
+        .map(|s| StepFacts {
+            id: s.id.clone(),
+            outputs: s
+                .outputs
+                .iter()
+                .map(|(name, value)| (name.clone(), needs(value)))
+                .collect(),
+            on_success: s.on_success.iter().map(to_move).collect(),
+            on_failure: s.on_failure.iter().map(to_move).collect(),
         })
         .collect();
-    let exact = steps.len().saturating_mul(origins.len() + 1) <= EXACT_STATES;
-    let flow = Flow {
-        steps,
-        index: &index,
-        by_id: steps
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.as_str(), i))
-            .collect(),
-        origins,
-        exact,
+    let depends_on: Vec<String> = depends_on.iter().map(|c| c.key.clone()).collect();
+    at_end(&facts, &depends_on)
+}
+
+fn needs(value: &Lowered) -> Needs {
+    let source = match value {
+        Lowered::Value(v) | Lowered::Select { value: v, .. } => &v.source,
+        _ => return Needs::Nothing,
     };
-    let facts = flow.run(start);
-    AtEnd { facts, index }
-}
-
-/// A point of a run: the step about to run, and the step a finished retry through another step
-/// comes back to.
-type State = (usize, Option<usize>);
-
-struct Flow<'a> {
-    steps: &'a [DraftStep],
-    index: &'a FactIndex,
-    by_id: HashMap<&'a str, usize>,
-    /// Steps with a retry through another step.
-    origins: Vec<usize>,
-    /// Whether states remember where a retry comes back to.
-    exact: bool,
-}
-
-/// Where a path goes next.
-enum To {
-    Step(State),
-    End,
-}
-
-impl Flow<'_> {
-    /// The facts at every normal end (all facts when no path ends normally).
-    fn run(&self, start: Facts) -> Facts {
-        let mut at_end: Option<Facts> = None;
-        if self.steps.is_empty() {
-            return start;
+    match source {
+        Source::StepOutput { step, output, .. } => Needs::Step(step.clone(), output.clone()),
+        Source::WorkflowOutput { workflow, .. } | Source::WorkflowInputs { workflow } => {
+            Needs::Workflow(workflow.clone())
         }
-        let mut seen: HashMap<State, Facts> = HashMap::new();
-        let mut pending: Vec<State> = vec![(0, None)];
-        let mut queued: HashSet<State> = pending.iter().copied().collect();
-        seen.insert((0, None), start);
-        while let Some(state) = pending.pop() {
-            queued.remove(&state);
-            let Some(facts) = seen.get(&state).cloned() else {
-                continue;
-            };
-            for (to, out) in self.edges(state, &facts) {
-                crate::work::add(1 + out.0.len() as u64);
-                match to {
-                    To::End => match &mut at_end {
-                        Some(end) => {
-                            end.meet(&out);
-                        }
-                        None => at_end = Some(out),
-                    },
-                    To::Step(next) => {
-                        let changed = match seen.get_mut(&next) {
-                            Some(known) => known.meet(&out),
-                            None => {
-                                seen.insert(next, out);
-                                true
-                            }
-                        };
-                        if changed && queued.insert(next) {
-                            pending.push(next);
-                        }
-                    }
-                }
-            }
-        }
-        at_end.unwrap_or_else(|| Facts::full(self.index.len))
-    }
-
-    /// The ways on from `state`, with the facts each carries.
-    fn edges(&self, (i, resume): State, facts: &Facts) -> Vec<(To, Facts)> {
-        let mut out = Vec::new();
-        let Some(step) = self.steps.get(i) else {
-            return out;
-        };
-        // Success: the step's outputs are set (each one whose value exists here).
-        let mut done = facts.clone();
-        for (name, value) in &step.outputs {
-            if self.present(value, facts)
-                && let Some(&f) = self
-                    .index
-                    .step_outputs
-                    .get(&(step.id.clone(), name.clone()))
-            {
-                done.set(f);
-            }
-        }
-        let success = reachable(&step.on_success);
-        for a in success {
-            self.action(a, true, (i, resume), &done, &mut out);
-        }
-        if !success.iter().any(always) {
-            match resume {
-                Some(back) => out.push((To::Step((back, None)), done.clone())),
-                None => {
-                    let next = if i + 1 < self.steps.len() {
-                        To::Step((i + 1, None))
-                    } else {
-                        To::End
-                    };
-                    out.push((next, done.clone()));
-                    // Without states that remember it, a retry through another step may come
-                    // back to any step that has one.
-                    if !self.exact {
-                        for &o in &self.origins {
-                            out.push((To::Step((o, None)), done.clone()));
-                        }
-                    }
-                }
-            }
-        }
-        // Failure: nothing is set; without an action that applies, the run fails.
-        for a in reachable(&step.on_failure) {
-            self.action(a, false, (i, resume), facts, &mut out);
-        }
-        out
-    }
-
-    /// Where taking `action` (of `success` or failure) at `state` leads, with `facts`.
-    fn action(
-        &self,
-        action: &DraftAction,
-        success: bool,
-        (i, resume): State,
-        facts: &Facts,
-        out: &mut Vec<(To, Facts)>,
-    ) {
-        let step = |id: &str| self.by_id.get(id).copied();
-        let with = |callee: &Callee| {
-            let mut f = facts.clone();
-            if let Some(&w) = self.index.workflows.get(&callee.key) {
-                f.set(w);
-            }
-            f
-        };
-        match &action.kind {
-            // On failure, `end` fails the run.
-            DraftKind::End if success => out.push((To::End, facts.clone())),
-            DraftKind::End => {}
-            DraftKind::Goto(Target::Step(id)) => {
-                if let Some(j) = step(id) {
-                    out.push((To::Step((j, resume)), facts.clone()));
-                }
-            }
-            DraftKind::Goto(Target::Workflow(callee)) => out.push((To::End, with(callee))),
-            DraftKind::Retry { via: None, .. } => out.push((To::Step((i, resume)), facts.clone())),
-            DraftKind::Retry {
-                via: Some(Target::Step(id)),
-                ..
-            } => {
-                if let Some(j) = step(id) {
-                    let back = self.exact.then_some(i);
-                    out.push((To::Step((j, back)), facts.clone()));
-                }
-            }
-            DraftKind::Retry {
-                via: Some(Target::Workflow(callee)),
-                ..
-            } => out.push((To::Step((i, resume)), with(callee))),
-        }
-    }
-
-    /// Whether `value`, computed where `facts` hold, exists.
-    fn present(&self, value: &Lowered, facts: &Facts) -> bool {
-        let source = match value {
-            Lowered::Value(v) | Lowered::Select { value: v, .. } => &v.source,
-            _ => return true,
-        };
-        match source {
-            Source::StepOutput { step, output, .. } => self
-                .index
-                .step_outputs
-                .get(&(step.clone(), output.clone()))
-                .is_some_and(|&f| facts.has(f)),
-            Source::WorkflowOutput { workflow, .. } | Source::WorkflowInputs { workflow } => self
-                .index
-                .workflows
-                .get(workflow)
-                .is_some_and(|&f| facts.has(f)),
-            _ => true,
-        }
+        _ => Needs::Nothing,
     }
 }
 
-/// The actions of a list that can be taken: up to the first that always is (one without
-/// criteria, other than a retry, which its limit guards).
-fn reachable(actions: &[DraftAction]) -> &[DraftAction] {
-    match actions.iter().position(always) {
-        Some(k) => actions.get(..=k).unwrap_or(actions),
-        None => actions,
-    }
-}
-
-fn always(action: &DraftAction) -> bool {
-    action.criteria.is_empty() && !matches!(action.kind, DraftKind::Retry { .. })
-}
-
-/// Numbers for the facts: each step output, each workflow the run may run.
-struct FactIndex {
-    step_outputs: HashMap<(String, String), usize>,
-    workflows: BTreeMap<String, usize>,
-    len: usize,
-}
-
-impl FactIndex {
-    fn new(steps: &[DraftStep], depends_on: &[Callee]) -> Self {
-        let mut step_outputs = HashMap::new();
-        let mut workflows = BTreeMap::new();
-        let mut len = 0;
-        for s in steps {
-            for (name, _) in &s.outputs {
-                step_outputs
-                    .entry((s.id.clone(), name.clone()))
-                    .or_insert_with(|| {
-                        len += 1;
-                        len - 1
-                    });
-            }
-        }
-        let by_actions = steps
-            .iter()
-            .flat_map(|s| s.on_success.iter().chain(&s.on_failure))
-            .filter_map(|a| match &a.kind {
-                DraftKind::Goto(Target::Workflow(c))
-                | DraftKind::Retry {
-                    via: Some(Target::Workflow(c)),
-                    ..
-                } => Some(c),
-                _ => None,
-            });
-        for c in depends_on.iter().chain(by_actions) {
-            workflows.entry(c.key.clone()).or_insert_with(|| {
-                len += 1;
-                len - 1
-            });
-        }
-        FactIndex {
-            step_outputs,
-            workflows,
-            len,
-        }
-    }
-}
-
-/// A set of facts, as bits.
-#[derive(Clone, PartialEq)]
-struct Facts(Vec<u64>);
-
-impl Facts {
-    fn empty(len: usize) -> Self {
-        Facts(vec![0; len.div_ceil(64)])
-    }
-
-    fn full(len: usize) -> Self {
-        Facts(vec![u64::MAX; len.div_ceil(64)])
-    }
-
-    fn set(&mut self, fact: usize) {
-        if let Some(word) = self.0.get_mut(fact / 64) {
-            *word |= 1 << (fact % 64);
-        }
-    }
-
-    fn has(&self, fact: usize) -> bool {
-        self.0
-            .get(fact / 64)
-            .is_some_and(|word| word & (1 << (fact % 64)) != 0)
-    }
-
-    /// Keeps only the facts `other` has too; says whether any was dropped.
-    fn meet(&mut self, other: &Facts) -> bool {
-        let mut changed = false;
-        for (mine, theirs) in self.0.iter_mut().zip(&other.0) {
-            let kept = *mine & theirs;
-            changed |= kept != *mine;
-            *mine = kept;
-        }
-        changed
+fn to_move(action: &DraftAction) -> Move {
+    let target = |t: &Target| match t {
+        Target::Step(id) => Via::Step(id.clone()),
+        Target::Workflow(c) => Via::Workflow(c.key.clone()),
+    };
+    let kind = match &action.kind {
+        DraftKind::End => MoveKind::End,
+        DraftKind::Goto(Target::Step(id)) => MoveKind::GotoStep(id.clone()),
+        DraftKind::Goto(Target::Workflow(c)) => MoveKind::GotoWorkflow(c.key.clone()),
+        DraftKind::Retry { via, .. } => MoveKind::Retry(via.as_ref().map(target)),
+    };
+    Move {
+        unconditional: action.criteria.is_empty() && !matches!(kind, MoveKind::Retry(_)),
+        kind,
     }
 }

@@ -67,7 +67,7 @@ impl<'p> Planner<'p> {
                 ),
             }
         }
-        let at_end = super::presence::at_end(&drafts, &depends_on);
+        let at_end = super::presence::of_drafts(&drafts, &depends_on);
         let outputs: Vec<(String, Lowered, ValueType)> = workflow
             .outputs
             .iter()
@@ -657,7 +657,7 @@ fn whole_step_output(v: &Lowered) -> Option<(String, String)> {
 }
 
 /// Whether the value a workflow output reads exists at every normal end of the run.
-fn sure_at_end(v: &ValueRef, at_end: &super::presence::AtEnd) -> bool {
+fn sure_at_end(v: &ValueRef, at_end: &crate::types::presence::AtEnd) -> bool {
     match &v.source {
         Source::StepOutput { step, output, .. } => at_end.step_output(step, output),
         Source::WorkflowOutput { workflow, .. } | Source::WorkflowInputs { workflow } => {

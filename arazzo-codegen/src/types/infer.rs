@@ -1,5 +1,10 @@
 //! The type of each runtime expression, found by following it to the schema that describes it.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::presence::{self, AtEnd};
 use super::{SchemaHome, Type, ValueType, Walk};
 use crate::expr::selector::{self, ParsedSelector, SelectorQuery};
 use crate::expr::{Expression, Part, Root, Segment, StringValue, WorkflowField, string_value};
@@ -16,8 +21,31 @@ enum Located<'p> {
         home: SchemaHome<'p>,
         node: &'p Node,
         tokens: Vec<String>,
+        /// The value may be absent whatever the schema says: another workflow's output that
+        /// some normal end of its run does not set.
+        absent: bool,
     },
     Fixed(ValueType),
+}
+
+impl Located<'_> {
+    /// The same place, for a value that may be absent.
+    fn maybe(self, absent: bool) -> Self {
+        if !absent {
+            return self;
+        }
+        match self {
+            Located::Schema {
+                home, node, tokens, ..
+            } => Located::Schema {
+                home,
+                node,
+                tokens,
+                absent: true,
+            },
+            Located::Fixed(t) => Located::Fixed(t.nullable()),
+        }
+    }
 }
 
 const MAX_DEPTH: usize = 16;
@@ -26,9 +54,47 @@ const MAX_DEPTH: usize = 16;
 pub struct Typer<'p> {
     pub project: &'p Project,
     pub index: &'p OperationIndex,
+    /// What every normal end of each workflow has, once asked: `(document, workflow id)`.
+    sure: RefCell<HashMap<(usize, String), Rc<AtEnd>>>,
 }
 
 impl<'p> Typer<'p> {
+    pub fn new(project: &'p Project, index: &'p OperationIndex) -> Self {
+        Typer {
+            project,
+            index,
+            sure: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Whether output `dotted` of `workflow` is set at every normal end of its runs: else a
+    /// step that reads it may find it absent.
+    fn output_sure(&self, doc: ArazzoId, workflow: &Workflow, dotted: &str) -> bool {
+        let names: Vec<&str> = workflow
+            .outputs
+            .iter()
+            .map(|o| o.name.value.as_str())
+            .collect();
+        let (name, _) = split_dotted(dotted, &names);
+        let Some(output) = workflow.outputs.iter().find(|o| o.name.value == name) else {
+            return true;
+        };
+        let Some(loaded) = self.project.arazzo.get(doc.0) else {
+            return true;
+        };
+        let key = (doc.0, workflow.workflow_id.value.clone());
+        let known = self.sure.borrow().get(&key).cloned();
+        let at_end = match known {
+            Some(at_end) => at_end,
+            None => {
+                let at_end = Rc::new(presence::of_workflow(&loaded.document.components, workflow));
+                self.sure.borrow_mut().insert(key, at_end.clone());
+                at_end
+            }
+        };
+        at_end.has(&presence::needs_of(workflow, &output.value))
+    }
+
     /// The type of `expr`, written in `workflow` (of document `doc`), in `step` when it is inside one.
     pub fn type_of(
         &self,
@@ -39,7 +105,13 @@ impl<'p> Typer<'p> {
     ) -> ValueType {
         match self.locate(doc, workflow, step, expr, 0) {
             Located::Fixed(t) => t,
-            Located::Schema { home, node, tokens } => match home.walk(node, &tokens) {
+            Located::Schema {
+                home,
+                node,
+                tokens,
+                absent,
+            } => match home.walk(node, &tokens) {
+                Walk::Found(t) if absent => t.nullable(),
                 Walk::Found(t) => t,
                 Walk::Outside { .. } => ValueType::json(),
             },
@@ -56,11 +128,20 @@ impl<'p> Typer<'p> {
         expr: &Expression,
     ) -> Option<(Walk, usize)> {
         match self.locate(doc, workflow, step, expr, 0) {
-            Located::Schema { home, node, tokens } => {
+            Located::Schema {
+                home,
+                node,
+                tokens,
+                absent,
+            } => {
                 // Tokens before the expression's own navigation came from the chain behind it.
                 let own = navigation(expr).len();
                 let inherited = tokens.len().saturating_sub(own);
-                Some((home.walk(node, &tokens), inherited))
+                let walked = match home.walk(node, &tokens) {
+                    Walk::Found(t) if absent => Walk::Found(t.nullable()),
+                    other => other,
+                };
+                Some((walked, inherited))
             }
             Located::Fixed(_) => None,
         }
@@ -98,6 +179,7 @@ impl<'p> Typer<'p> {
                         home,
                         node,
                         tokens: navigation(expr),
+                        absent: false,
                     }
                 }),
             Root::Response {
@@ -111,7 +193,12 @@ impl<'p> Typer<'p> {
                         // An XML body is its text at run time; its schema describes elements.
                         (true, true) => Located::Fixed(ValueType::new(Type::String)),
                         (true, false) => Located::Fixed(ValueType::json()),
-                        (false, _) => Located::Schema { home, node, tokens },
+                        (false, _) => Located::Schema {
+                            home,
+                            node,
+                            tokens,
+                            absent: false,
+                        },
                     }
                 }),
             Root::Request { .. } | Root::Response { .. } => {
@@ -122,6 +209,7 @@ impl<'p> Typer<'p> {
                     home,
                     node,
                     tokens: navigation(expr),
+                    absent: false,
                 },
                 None => Located::Fixed(ValueType::json()),
             },
@@ -136,7 +224,12 @@ impl<'p> Typer<'p> {
                     let mut tokens = vec![first];
                     tokens.extend(dotted_tokens(&rest));
                     tokens.extend(navigation(expr));
-                    Located::Schema { home, node, tokens }
+                    Located::Schema {
+                        home,
+                        node,
+                        tokens,
+                        absent: false,
+                    }
                 }
                 None => Located::Fixed(ValueType::json()),
             },
@@ -168,6 +261,7 @@ impl<'p> Typer<'p> {
                 let Ok(Some((child_doc, child))) = resolver.workflow(child_id) else {
                     return Located::Fixed(ValueType::json());
                 };
+                let absent = !self.output_sure(child_doc, child, &name.text);
                 self.output_of(
                     child_doc,
                     child,
@@ -177,6 +271,7 @@ impl<'p> Typer<'p> {
                     expr,
                     depth,
                 )
+                .maybe(absent)
             }
             Root::Workflow {
                 workflow: id,
@@ -193,7 +288,9 @@ impl<'p> Typer<'p> {
                 };
                 match field {
                     WorkflowField::Outputs => {
+                        let absent = !self.output_sure(doc, other, &name.text);
                         self.output_of(doc, other, None, &other.outputs, &name.text, expr, depth)
+                            .maybe(absent)
                     }
                     WorkflowField::Inputs => {
                         let synthetic = Expression {
@@ -214,6 +311,7 @@ impl<'p> Typer<'p> {
                     home,
                     node,
                     tokens: navigation(expr),
+                    absent: false,
                 },
             ),
             // Transports carry header values as text.
@@ -289,9 +387,15 @@ impl<'p> Typer<'p> {
                 home,
                 node,
                 mut tokens,
+                absent,
             } => {
                 tokens.extend(extra);
-                Located::Schema { home, node, tokens }
+                Located::Schema {
+                    home,
+                    node,
+                    tokens,
+                    absent,
+                }
             }
             Located::Fixed(t) if extra.is_empty() => Located::Fixed(t),
             Located::Fixed(_) => Located::Fixed(ValueType::json()),
@@ -328,12 +432,14 @@ impl<'p> Typer<'p> {
                 home,
                 node,
                 tokens: mut inner,
+                absent,
             } => {
                 inner.extend(tokens);
                 Located::Schema {
                     home,
                     node,
                     tokens: inner,
+                    absent,
                 }
             }
             Located::Fixed(t) if tokens.is_empty() => Located::Fixed(t),

@@ -4,6 +4,7 @@
 
 mod example;
 mod infer;
+pub mod presence;
 mod schema;
 
 pub use infer::{Typer, literal_type};
