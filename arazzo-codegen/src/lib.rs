@@ -50,6 +50,9 @@ mod suggest;
 mod types;
 pub mod work;
 
+#[doc(hidden)]
+pub mod fuzzing;
+
 #[cfg(test)]
 mod tests;
 
