@@ -16,6 +16,17 @@ const POOL: usize = 600;
 
 /// `count` cases from `seed`, the same on every machine.
 pub fn cases(seed: u64, count: usize) -> Vec<Case> {
+    generated(seed, count, false)
+}
+
+/// `count` plain cases from `seed`: steps run forward, and actions only end or jump ahead,
+/// without criteria; no retries, no workflow-level actions, no `goto` to a workflow, no
+/// `dependsOn`. What every runner should run alike.
+pub fn plain_cases(seed: u64, count: usize) -> Vec<Case> {
+    generated(seed, count, true)
+}
+
+fn generated(seed: u64, count: usize, plain: bool) -> Vec<Case> {
     let mut bytes = [0u8; 32];
     for (i, b) in seed.to_le_bytes().iter().enumerate() {
         if let Some(slot) = bytes.get_mut(i) {
@@ -30,7 +41,8 @@ pub fn cases(seed: u64, count: usize) -> Vec<Case> {
     (0..count)
         .filter_map(|i| {
             let pool = strategy.new_tree(&mut runner).ok()?.current();
-            Some(build(&format!("case_{seed}_{i}"), pool))
+            let prefix = if plain { "plain" } else { "case" };
+            Some(build(&format!("{prefix}_{seed}_{i}"), pool, plain))
         })
         .collect()
 }
@@ -39,6 +51,8 @@ pub fn cases(seed: u64, count: usize) -> Vec<Case> {
 struct Draw {
     pool: Vec<u32>,
     at: usize,
+    /// Plain cases only (see [`plain_cases`]).
+    plain: bool,
 }
 
 impl Draw {
@@ -121,8 +135,8 @@ struct Planned {
     outputs: Vec<&'static str>,
 }
 
-fn build(name: &str, pool: Vec<u32>) -> Case {
-    let mut d = Draw { pool, at: 0 };
+fn build(name: &str, pool: Vec<u32>, plain: bool) -> Case {
+    let mut d = Draw { pool, at: 0, plain };
     let v1_1 = d.chance(50);
     let workflows = 1 + d.pick(3);
     let mut text = format!(
@@ -199,10 +213,10 @@ fn workflow(d: &mut Draw, w: usize, count: usize, v1_1: bool) -> String {
     }
     let ids: Vec<String> = planned.iter().map(|p| p.id.clone()).collect();
     for (key, success) in [("successActions", true), ("failureActions", false)] {
-        if d.chance(15) {
+        if !d.plain && d.chance(15) {
             // Named as a step's own action sometimes, which then overrides it.
             let name = if d.chance(50) { "a0" } else { "shared" };
-            let action = action(d, name, success, &ids, &children, v1_1, false);
+            let action = action(d, name, (success, None), &ids, &children, v1_1, false);
             text.push_str(&format!("    {key}:\n{}", indent(&action, 6)));
         }
     }
@@ -322,7 +336,7 @@ fn step(
         }
         declared
     };
-    if v1_1 && d.chance(20) {
+    if v1_1 && !d.plain && d.chance(20) {
         let dep = ids.get(d.pick(ids.len())).cloned().unwrap_or_default();
         if dep != format!("s{i}") {
             text.push_str(&format!("        dependsOn: [{dep}]\n"));
@@ -338,7 +352,7 @@ fn step(
             let action = action(
                 d,
                 &format!("a{a}"),
-                success,
+                (success, Some(i)),
                 &ids,
                 children,
                 v1_1,
@@ -350,28 +364,40 @@ fn step(
     (text, outputs)
 }
 
-/// One action, as a list item at column 0.
+/// One action, as a list item at column 0: of a step's success or failure, and of which step
+/// (`None`: the workflow's).
 fn action(
     d: &mut Draw,
     name: &str,
-    success: bool,
+    (success, here): (bool, Option<usize>),
     steps: &[String],
     children: &[String],
     v1_1: bool,
     on_child: bool,
 ) -> String {
     let mut text = format!("- name: {name}\n");
-    let kinds: &[&str] = if success {
-        &["end", "goto-step", "goto-step", "goto-workflow"]
-    } else {
-        &["retry", "retry", "goto-step", "end", "goto-workflow"]
+    let kinds: &[&str] = match (d.plain, success) {
+        (true, true) => &["end", "goto-step"],
+        (true, false) => &["end"],
+        (false, true) => &["end", "goto-step", "goto-step", "goto-workflow"],
+        (false, false) => &["retry", "retry", "goto-step", "end", "goto-workflow"],
     };
     let mut kind = kinds.get(d.pick(kinds.len())).copied().unwrap_or("end");
     if kind == "goto-workflow" && children.is_empty() {
         kind = "end";
     }
     let child = children.get(d.pick(children.len())).cloned();
-    let step = steps.get(d.pick(steps.len())).cloned().unwrap_or_default();
+    // Plain cases jump ahead only.
+    let after = if d.plain {
+        here.map_or(steps.len(), |h| h + 1)
+    } else {
+        0
+    };
+    let ahead = steps.get(after..).unwrap_or_default();
+    if kind == "goto-step" && ahead.is_empty() {
+        kind = "end";
+    }
+    let step = ahead.get(d.pick(ahead.len())).cloned().unwrap_or_default();
     match kind {
         "end" => text.push_str("  type: end\n"),
         "goto-step" => text.push_str(&format!("  type: goto\n  stepId: {step}\n")),
@@ -401,7 +427,8 @@ fn action(
             }
         }
     }
-    if d.chance(if success { 60 } else { 50 }) {
+    // Plain actions have no criteria: some runners evaluate them without the step's response.
+    if !d.plain && d.chance(if success { 60 } else { 50 }) {
         let condition = if on_child {
             format!("$statusCode == {}", d.one(&STATUSES, 200))
         } else {

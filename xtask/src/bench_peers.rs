@@ -172,7 +172,7 @@ fn measure(rounds: usize, runs: usize) -> Result<(), String> {
 
 /// The venv's Python with the pinned runner installed (`.tools/arazzo-runner/venv`), or `None`
 /// when the machine has no Python 3 (said once).
-fn python_runner(root: &Path) -> Option<PathBuf> {
+pub fn python_runner(root: &Path) -> Option<PathBuf> {
     let venv = root.join(".tools/arazzo-runner/venv");
     let python = venv.join("bin/python");
     let marker = venv.join(ARAZZO_RUNNER);

@@ -1,7 +1,8 @@
 //! `cargo xtask conformance [--cases N] [--seed S]`: the generated code of documents nobody
 //! chose, against the reference interpreter (crate `conformance`), on the same scripted
 //! servers. Every case kept under `fixtures/conformance/` runs too: the cases that once
-//! disagreed. A disagreement prints both sides and how to keep the case.
+//! disagreed. A disagreement prints both sides and how to keep the case. `diff-peer` (and
+//! `cargo xtask test`) also run the Python arazzo-runner on the same cases (`diff_peer.rs`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,12 +10,26 @@ use std::process::ExitCode;
 
 use conformance::case::{Case, Outcome};
 
-/// What `cargo xtask test` runs: a fixed seed, a few hundred cases.
-pub const DEFAULT_CASES: usize = 200;
+/// What `cargo xtask test` runs: a fixed seed, this many cases of each family (the general
+/// ones and the plain ones), a few hundred in all.
+pub const DEFAULT_CASES: usize = 150;
 pub const DEFAULT_SEED: u64 = 28;
 
-pub fn run(cases: usize, seed: u64) -> ExitCode {
-    match compare(cases, seed) {
+/// Compares the generated code with the reference on `count` cases of each family from
+/// `seed`, and with the Python arazzo-runner too when `peer`.
+pub fn run(count: usize, seed: u64, peer: bool) -> ExitCode {
+    let outcome = cases(count, seed).and_then(|(all, kept)| {
+        let prepared = prepare(all)?;
+        run_generated(&prepared)?;
+        let agreed = compare(&prepared, kept, count, seed)?;
+        let peer_agreed = if peer {
+            super::diff_peer::compare(&prepared)?
+        } else {
+            true
+        };
+        Ok(agreed && peer_agreed)
+    });
+    match outcome {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(e) => {
@@ -58,18 +73,39 @@ fn kept(root: &Path) -> Result<Vec<Case>, String> {
         .collect()
 }
 
-fn compare(count: usize, seed: u64) -> Result<bool, String> {
-    let root = super::workspace();
-    let dir = root.join("target/conformance/cases");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let mut all = kept(&root)?;
+/// The cases written out, checked and run by the reference: what `compare` and `diff-peer`
+/// start from.
+pub struct Prepared {
+    pub dir: PathBuf,
+    pub expected: Vec<(Case, Outcome)>,
+    refused: BTreeMap<String, usize>,
+    unsupported: BTreeMap<String, usize>,
+    pub broken: Vec<String>,
+}
+
+/// Every case kept in `fixtures/conformance/`, and `count` generated from `seed` of each
+/// family: the general cases and the plain ones (which every runner should run alike).
+pub fn cases(count: usize, seed: u64) -> Result<(Vec<Case>, usize), String> {
+    let mut all = kept(&super::workspace())?;
     let kept_count = all.len();
     all.extend(conformance::strategy::cases(seed, count));
-    let mut refused: BTreeMap<String, usize> = BTreeMap::new();
-    let mut unsupported: BTreeMap<String, usize> = BTreeMap::new();
-    let mut expected: Vec<(Case, Outcome)> = Vec::new();
-    let mut broken = Vec::new();
+    all.extend(conformance::strategy::plain_cases(seed, count));
+    Ok((all, kept_count))
+}
+
+/// Writes each case under `target/conformance/cases/`, keeps those the checker accepts and the
+/// reference can run, with what the reference gave.
+pub fn prepare(all: Vec<Case>) -> Result<Prepared, String> {
+    let dir = super::workspace().join("target/conformance/cases");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let mut prepared = Prepared {
+        dir: dir.clone(),
+        expected: Vec::new(),
+        refused: BTreeMap::new(),
+        unsupported: BTreeMap::new(),
+        broken: Vec::new(),
+    };
     for case in all {
         let here = dir.join(&case.name);
         std::fs::create_dir_all(&here).map_err(|e| e.to_string())?;
@@ -90,7 +126,7 @@ fn compare(count: usize, seed: u64) -> Result<bool, String> {
             .iter()
             .any(|d| d.code.as_str() == "internal-error")
         {
-            broken.push(format!(
+            prepared.broken.push(format!(
                 "{}: the checker broke:\n{}",
                 case.name,
                 report.render()
@@ -103,7 +139,7 @@ fn compare(count: usize, seed: u64) -> Result<bool, String> {
                 .filter(|d| d.severity == arazzo_codegen::Severity::Error)
                 .map(|d| d.code.as_str())
                 .collect();
-            *refused.entry(codes.join(", ")).or_default() += 1;
+            *prepared.refused.entry(codes.join(", ")).or_default() += 1;
             let _ = std::fs::remove_dir_all(&here);
             continue;
         }
@@ -117,39 +153,57 @@ fn compare(count: usize, seed: u64) -> Result<bool, String> {
                     "expected.json",
                     serde_json::to_string_pretty(&outcome).map_err(|e| e.to_string())?,
                 )?;
-                expected.push((case, outcome));
+                prepared.expected.push((case, outcome));
             }
             Err(why) => {
-                *unsupported.entry(why.0).or_default() += 1;
+                *prepared.unsupported.entry(why.0).or_default() += 1;
                 let _ = std::fs::remove_dir_all(&here);
             }
         }
     }
+    Ok(prepared)
+}
+
+/// Builds the generated code of the prepared cases into one binary and runs it: each case gets
+/// `actual.json`.
+pub fn run_generated(prepared: &Prepared) -> Result<(), String> {
     let built = super::run(
         "cargo run -p conformance --bin run_cases",
         super::cargo()
             .args(["run", "--quiet", "-p", "conformance", "--bin", "run_cases"])
-            .env("ARAZZO_CONFORMANCE_CASES", &dir),
+            .env("ARAZZO_CONFORMANCE_CASES", &prepared.dir),
     );
-    if !built {
-        return Err("the generated cases did not build or run".to_owned());
+    if built {
+        Ok(())
+    } else {
+        Err("the generated cases did not build or run".to_owned())
     }
+}
+
+/// What the generated code of `case` gave (`actual.json`), or why there is nothing.
+pub fn actual(prepared: &Prepared, case: &Case) -> Result<Outcome, String> {
+    let here = prepared.dir.join(&case.name);
+    if let Ok(why) = std::fs::read_to_string(here.join("not-generated.txt")) {
+        return Err(format!("checked, then not generated:\n{why}"));
+    }
+    let text = std::fs::read_to_string(here.join("actual.json")).map_err(|e| e.to_string())?;
+    serde_json::from_str(&text).map_err(|_| text)
+}
+
+fn compare(
+    prepared: &Prepared,
+    kept_count: usize,
+    count: usize,
+    seed: u64,
+) -> Result<bool, String> {
     let mut disagreements = 0;
-    for (case, want) in &expected {
-        let here = dir.join(&case.name);
-        if let Ok(why) = std::fs::read_to_string(here.join("not-generated.txt")) {
-            broken.push(format!(
-                "{}: checked, then not generated:\n{why}",
-                case.name
-            ));
-            continue;
-        }
-        let text = std::fs::read_to_string(here.join("actual.json")).map_err(|e| e.to_string())?;
-        let got: Result<Outcome, _> = serde_json::from_str(&text);
-        match got {
+    let mut broken = prepared.broken.clone();
+    for (case, want) in &prepared.expected {
+        match actual(prepared, case) {
             Ok(got) if got == *want => {}
             Ok(got) => {
                 disagreements += 1;
+                let here = prepared.dir.join(&case.name);
                 eprintln!(
                     "\nxtask: conformance: case {} disagrees ({}):\n  reference: {}\n  generated: {}\n  to keep it: cp {} fixtures/conformance/{}.json",
                     case.name,
@@ -160,22 +214,22 @@ fn compare(count: usize, seed: u64) -> Result<bool, String> {
                     case.name
                 );
             }
-            Err(_) => broken.push(format!("{}: {text}", case.name)),
+            Err(why) => broken.push(format!("{}: {why}", case.name)),
         }
     }
     eprintln!(
-        "xtask: conformance: {} cases ({} kept, seed {seed}); {} refused by the checker, {} outside the reference's reach, {} compared, {} disagreed",
-        kept_count + count,
+        "xtask: conformance: {} cases ({} kept, {count} general and {count} plain of seed {seed}); {} refused by the checker, {} outside the reference's reach, {} compared, {} disagreed",
+        kept_count + 2 * count,
         kept_count,
-        refused.values().sum::<usize>(),
-        unsupported.values().sum::<usize>(),
-        expected.len(),
+        prepared.refused.values().sum::<usize>(),
+        prepared.unsupported.values().sum::<usize>(),
+        prepared.expected.len(),
         disagreements
     );
-    for (codes, n) in &refused {
+    for (codes, n) in &prepared.refused {
         eprintln!("  refused {n}×: {codes}");
     }
-    for (why, n) in &unsupported {
+    for (why, n) in &prepared.unsupported {
         eprintln!("  not run by the reference {n}×: {why}");
     }
     for b in &broken {
@@ -184,7 +238,7 @@ fn compare(count: usize, seed: u64) -> Result<bool, String> {
     Ok(disagreements == 0 && broken.is_empty())
 }
 
-fn show(outcome: &Outcome) -> String {
+pub fn show(outcome: &Outcome) -> String {
     let result = match &outcome.result {
         Ok(outputs) => format!("ok {}", conformance::case::canonical(outputs)),
         Err(f) => format!(

@@ -7,6 +7,7 @@ mod bench_peers;
 mod brokers;
 mod conformance;
 mod debian;
+mod diff_peer;
 mod npm;
 mod oidc;
 mod prism;
@@ -18,14 +19,19 @@ use std::process::{Command, ExitCode};
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  test            regen --check, format check, clippy (-D warnings), every test, and the
-                  conformance of 200 generated workflows
+  test            regen --check, format check, clippy (-D warnings), every test, and 300
+                  generated workflows against the reference semantics and the Python
+                  arazzo-runner
   regen           regenerate the checked-in generated code and every snapshot
   regen --check   fail if the checked-in generated code differs from a fresh generation
   conformance [--cases N] [--seed S]
-                  generated documents (N, default 200, from seed S) and every case kept in
-                  fixtures/conformance/: their generated code against the reference
-                  interpreter on the same scripted servers
+                  generated documents (N general and N plain, default 150, from seed S) and
+                  every case kept in fixtures/conformance/: their generated code against the
+                  reference interpreter on the same scripted servers
+  diff-peer [--cases N] [--seed S]
+                  conformance, and the Python arazzo-runner (PyPI, pinned, in .tools/) on the
+                  same cases; a disagreement on a case that uses none of the listed
+                  divergences fails
   bench-compile [RUNS]
                   build time after touching the seed Arazzo file vs its hand-written
                   equivalent (median of RUNS, default 5), as a Markdown table
@@ -57,7 +63,14 @@ fn main() -> ExitCode {
         ["regen"] => regen(false),
         ["regen", "--check"] => regen(true),
         ["conformance", rest @ ..] => match conformance::args(rest) {
-            Some((cases, seed)) => conformance::run(cases, seed),
+            Some((cases, seed)) => conformance::run(cases, seed, false),
+            None => {
+                eprint!("{USAGE}");
+                ExitCode::from(2)
+            }
+        },
+        ["diff-peer", rest @ ..] => match conformance::args(rest) {
+            Some((cases, seed)) => conformance::run(cases, seed, true),
             None => {
                 eprint!("{USAGE}");
                 ExitCode::from(2)
@@ -297,8 +310,11 @@ fn test() -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    // A second opinion: generated documents, their generated code against the reference
-    // interpreter (`cargo xtask conformance --cases N` runs more).
-    eprintln!("xtask: conformance (generated workflows against the reference semantics)");
-    conformance::run(conformance::DEFAULT_CASES, conformance::DEFAULT_SEED)
+    // Second opinions: generated documents, their generated code against the reference
+    // interpreter and against the Python arazzo-runner (`cargo xtask diff-peer --cases N`
+    // runs more).
+    eprintln!(
+        "xtask: conformance (generated workflows against the reference semantics and a peer)"
+    );
+    conformance::run(conformance::DEFAULT_CASES, conformance::DEFAULT_SEED, true)
 }
