@@ -1,6 +1,7 @@
 //! Project automation. `cargo xtask test` is the one command CI runs (`.ci/run`).
 
 mod bench_compile;
+mod bench_corpus;
 mod bench_durable;
 mod bench_instructions;
 mod bench_peers;
@@ -32,6 +33,8 @@ commands:
                   conformance, and the Python arazzo-runner (PyPI, pinned, in .tools/) on the
                   same cases; a disagreement on a case that uses none of the listed
                   divergences fails
+  bench-corpus    every Arazzo document of the shared corpus (ARAZZO_UPSTREAM_FIXTURES),
+                  checked and generated: the median and worst generation/check time ratio
   bench-compile [RUNS]
                   build time after touching the seed Arazzo file vs its hand-written
                   equivalent (median of RUNS, default 5), as a Markdown table
@@ -76,6 +79,7 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        ["bench-corpus"] => bench_corpus::run(),
         ["bench-compile"] => bench_compile::run(5),
         ["bench-instructions"] => bench_instructions::run(),
         ["bench-instructions", "--client"] => bench_instructions::client_only(),
