@@ -27,6 +27,27 @@ pub struct Case {
     pub server: Script,
 }
 
+impl Case {
+    /// The operations of its description: `(method, path, operationId)`.
+    pub fn operations(&self) -> Vec<(String, String, String)> {
+        let mut out = Vec::new();
+        for (path, item) in self
+            .openapi
+            .get("paths")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                if let Some(id) = op.get("operationId").and_then(Value::as_str) {
+                    out.push((method.clone(), path.clone(), id.to_owned()));
+                }
+            }
+        }
+        out
+    }
+}
+
 /// What the stand-in server answers: per operation, its answers in order; once they run out,
 /// `fallback`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -20,20 +20,11 @@ pub struct Unsupported(pub String);
 pub fn run(case: &Case) -> Result<Outcome, Unsupported> {
     let document: Value = serde_yaml::from_str(&case.arazzo)
         .map_err(|e| Unsupported(format!("the document does not parse: {e}")))?;
-    let mut operations = HashMap::new();
-    for (path, item) in case
-        .openapi
-        .get("paths")
-        .and_then(Value::as_object)
+    let operations = case
+        .operations()
         .into_iter()
-        .flatten()
-    {
-        for (method, op) in item.as_object().into_iter().flatten() {
-            if let Some(id) = op.get("operationId").and_then(Value::as_str) {
-                operations.insert(id.to_owned(), (method.clone(), path.clone()));
-            }
-        }
-    }
+        .map(|(method, path, id)| (id, (method, path)))
+        .collect();
     let mut machine = Machine {
         document,
         operations,
@@ -304,19 +295,10 @@ impl Machine {
     /// The inputs an action gives the workflow it runs: its `parameters` (1.1), else the run's
     /// inputs of the same names (the project's rule for 1.0).
     fn inputs_for(&self, workflow: &str, action: &Value, run: &Run) -> Result<Value, Stop> {
-        if let Some(params) = action.get("parameters").and_then(Value::as_array) {
-            let mut inputs = Map::new();
-            for p in params {
-                let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
-                if let Some(v) = self.value(
-                    p.get("value").unwrap_or(&Value::Null),
-                    &Attempt::default(),
-                    run,
-                )? {
-                    inputs.insert(name.to_owned(), v);
-                }
-            }
-            return Ok(Value::Object(inputs));
+        if action.get("parameters").is_some() {
+            return Ok(Value::Object(
+                self.named_values(action.get("parameters"), run)?,
+            ));
         }
         let declared: Vec<String> = self
             .find_workflow(workflow)?
@@ -340,23 +322,7 @@ impl Machine {
         if let Some(child) = step.get("workflowId").and_then(Value::as_str) {
             // "parameters … A list of parameters that MUST be passed to an operation or
             // workflow": a workflow's parameters are its inputs.
-            let mut inputs = Map::new();
-            for p in step
-                .get("parameters")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
-                let v = self.value(
-                    p.get("value").unwrap_or(&Value::Null),
-                    &Attempt::default(),
-                    run,
-                )?;
-                if let Some(v) = v {
-                    inputs.insert(name.to_owned(), v);
-                }
-            }
+            let inputs = self.named_values(step.get("parameters"), run)?;
             return match self.workflow(child, &Value::Object(inputs)) {
                 Ok(done) => {
                     run.status = done.status;
@@ -427,6 +393,19 @@ impl Machine {
             },
             None,
         ))
+    }
+
+    /// A list of `{name, value}` (parameters), evaluated: the values that are there, by name.
+    fn named_values(&self, list: Option<&Value>, run: &Run) -> Result<Map<String, Value>, Stop> {
+        let mut out = Map::new();
+        for p in list.and_then(Value::as_array).into_iter().flatten() {
+            let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
+            let written = p.get("value").unwrap_or(&Value::Null);
+            if let Some(v) = self.value(written, &Attempt::default(), run)? {
+                out.insert(name.to_owned(), v);
+            }
+        }
+        Ok(out)
     }
 
     /// A payload: literal leaves as written, expression leaves evaluated; an absent value

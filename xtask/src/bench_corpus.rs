@@ -15,7 +15,9 @@ const RUNS: usize = 3;
 
 pub fn run() -> ExitCode {
     let Some(dir) = std::env::var_os("ARAZZO_UPSTREAM_FIXTURES").map(PathBuf::from) else {
-        eprintln!("xtask: bench-corpus needs ARAZZO_UPSTREAM_FIXTURES (the shared corpus); nothing was measured");
+        eprintln!(
+            "xtask: bench-corpus needs ARAZZO_UPSTREAM_FIXTURES (the shared corpus); nothing was measured"
+        );
         return ExitCode::FAILURE;
     };
     let dir = super::workspace().join(dir).join("arazzo");
@@ -54,7 +56,10 @@ pub fn run() -> ExitCode {
     }
     rows.sort_by(|a, b| a.0.total_cmp(&b.0));
     let Some(worst) = rows.last() else {
-        eprintln!("xtask: bench-corpus: no document of {} generates", dir.display());
+        eprintln!(
+            "xtask: bench-corpus: no document of {} generates",
+            dir.display()
+        );
         return ExitCode::FAILURE;
     };
     let median = rows.get(rows.len() / 2).map_or(0.0, |r| r.0);
@@ -71,7 +76,10 @@ pub fn run() -> ExitCode {
             r.4, r.1, r.2, r.3, r.0
         );
     }
-    eprintln!("xtask: bench-corpus: worst ratio {:.2}× ({})", worst.0, worst.4);
+    eprintln!(
+        "xtask: bench-corpus: worst ratio {:.2}× ({})",
+        worst.0, worst.4
+    );
     ExitCode::SUCCESS
 }
 

@@ -39,24 +39,6 @@ impl Respond for Stand {
     }
 }
 
-fn operations(case: &Case) -> Vec<(String, String, String)> {
-    let mut out = Vec::new();
-    for (path, item) in case
-        .openapi
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        for (method, op) in item.as_object().into_iter().flatten() {
-            if let Some(id) = op.get("operationId").and_then(Value::as_str) {
-                out.push((method.clone(), path.clone(), id.to_owned()));
-            }
-        }
-    }
-    out
-}
-
 fn failure(e: &Error) -> Failure {
     let kind = match e {
         Error::CriterionFailed { .. } => "CriterionFailed",
@@ -82,7 +64,7 @@ async fn run_case(dir: &Path) -> Result<Outcome, String> {
     let server = MockServer::start().await;
     Mock::given(wiremock::matchers::any())
         .respond_with(Stand {
-            operations: operations(&case),
+            operations: case.operations(),
             script: Arc::new(Mutex::new(Scripted::new(case.server.clone()))),
         })
         .mount(&server)
