@@ -384,26 +384,23 @@ fn child(
     let run = quote! { rt::boxed(super::#module::run(self.client #arg)) };
     // The child's failure is this step's failure: its failure actions decide, reading the
     // child's last status; when none applies, the run fails with the child's error.
-    let failed = if s.on_failure.is_empty() {
-        quote! { return Err(error); }
-    } else {
+    let failed = (!s.on_failure.is_empty()).then(|| {
         let handle = actions(s, &s.on_failure, false, Some(quote! { return Err(error); }));
         quote! {
             let exchange = rt::Exchange::child_failed(WORKFLOW, #step_id, &error);
             self.status = error.status().or(self.status);
             #handle
         }
-    };
+    });
     let Some(t) = &s.timeout else {
-        let finished = if s.on_failure.is_empty() {
-            quote! { #run.await? }
-        } else {
-            quote! {
+        let finished = match &failed {
+            None => quote! { #run.await? },
+            Some(failed) => quote! {
                 match #run.await {
                     Ok(finished) => finished,
                     Err(error) => { #failed }
                 }
-            }
+            },
         };
         let exchange = read_after
             .then(|| quote! { let exchange = rt::Exchange::child(WORKFLOW, #step_id, status); });
@@ -431,21 +428,20 @@ fn child(
         rt::Exchange::child(WORKFLOW, #step_id, status)
     };
     let timed_out = quote! { rt::Exchange::timed_out(WORKFLOW, #step_id, #limit) };
-    let exchange = if s.on_failure.is_empty() {
-        quote! {
+    let exchange = match &failed {
+        None => quote! {
             match rt::within(#limit, #run).await? {
                 Some((#outputs, status)) => { #finished }
                 None => #timed_out,
             }
-        }
-    } else {
-        quote! {
+        },
+        Some(failed) => quote! {
             match rt::within(#limit, #run).await {
                 Ok(Some((#outputs, status))) => { #finished }
                 Ok(None) => #timed_out,
                 Err(error) => { #failed }
             }
-        }
+        },
     };
     quote! {
         #input
