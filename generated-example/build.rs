@@ -41,6 +41,15 @@ const WORKFLOWS: &[(&str, &str)] = &[
     ("token_workflows.rs", "oauth/token-workflows.arazzo.yaml"),
     ("pet_purchase.rs", "asyncapi/pet-purchase.arazzo.yaml"),
     ("kitchen.rs", "asyncapi/kitchen.arazzo.yaml"),
+    ("so_child.rs", "second_opinion/child.arazzo.yaml"),
+    ("so_presence.rs", "second_opinion/presence.arazzo.yaml"),
+    ("so_presence2.rs", "second_opinion/presence2.arazzo.yaml"),
+    ("so_order.rs", "second_opinion/order.arazzo.yaml"),
+    ("so_redact.rs", "second_opinion/redact.arazzo.yaml"),
+    ("so_diamond.rs", "second_opinion/diamond.arazzo.yaml"),
+    ("so_swagger2.rs", "second_opinion/swagger2.arazzo.yaml"),
+    ("so_presence3.rs", "second_opinion/presence3.arazzo.yaml"),
+    ("so_child2.rs", "second_opinion/child2.arazzo.yaml"),
 ];
 
 /// Workflows that evaluate XPath: generated with feature `xpath`, which gives both the
@@ -118,6 +127,18 @@ fn main() {
         .input_as(
             manifest.join("../fixtures/compat/openapi-faults.arazzo.yaml"),
             "openapi_faults.rs",
+        )
+        .input_as(
+            manifest.join("../fixtures/second_opinion/odd-output-names.arazzo.yaml"),
+            "so_odd_output_names.rs",
+        )
+        .input_as(
+            manifest.join("../fixtures/second_opinion/faults.arazzo.yaml"),
+            "so_faults.rs",
+        )
+        .input_as(
+            manifest.join("../fixtures/second_opinion/faults3.arazzo.yaml"),
+            "so_faults3.rs",
         );
     let xpath = std::env::var_os("CARGO_FEATURE_XPATH").is_some();
     let xpath_workflows = if xpath { XPATH_WORKFLOWS } else { &[] };

@@ -71,7 +71,10 @@ fn lenient_compatibility_generates_the_specification_forms() {
     // `$dependencies.make-pet.id` reads the dependency's record; the child's `id` is the
     // step's own (implied) output.
     assert!(code.contains(r#"self.workflows.get("make-pet")"#), "{code}");
-    assert!(code.contains("self.make_id = Some(v);"), "{code}");
+    assert!(
+        code.contains(r#"self.make_id = rt::read(Some(&child_outputs), &["id"]);"#),
+        "{code}"
+    );
     // The document's `Authorization` header stands in for the bearer credential.
     assert!(!code.contains("credential("), "{code}");
 }

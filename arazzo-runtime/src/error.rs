@@ -72,6 +72,8 @@ pub enum Error {
     Decode {
         workflow: &'static str,
         step: &'static str,
+        /// The status of the response whose body it is.
+        status: u16,
         content_type: String,
         /// Where the parser stopped (1-based).
         line: usize,
@@ -156,7 +158,8 @@ pub enum Error {
     /// An `end` action reached through `onFailure`: the workflow failed on purpose. `outputs`
     /// holds the workflow outputs that could be computed from the steps run so far.
     #[error(
-        "workflow `{workflow}`, step `{step}`: ended by failure action `{action}` (status {status:?})"
+        "workflow `{workflow}`, step `{step}`: ended by failure action `{action}` ({})",
+        answered(*.status)
     )]
     Ended {
         workflow: &'static str,
@@ -297,6 +300,14 @@ pub enum Error {
     },
 }
 
+/// The status an `end` was taken after, as its message says it.
+fn answered(status: Option<u16>) -> String {
+    match status {
+        Some(status) => format!("status {status}"),
+        None => "no response".to_owned(),
+    }
+}
+
 impl Error {
     /// Whether the request failed on its way (connecting, a time limit, a broken connection)
     /// rather than because of what the workflow or the server said: what may be tried again.
@@ -305,12 +316,14 @@ impl Error {
     }
 
     /// The status of the response that made the run fail, when one did: a criterion that did
-    /// not hold on it, or a failure action that ended the run after it. A step that ran a
+    /// not hold on it, a body that did not parse, or a failure action that ended the run after
+    /// it. None when the run failed without a response (a timed-out attempt, a transport
+    /// error), even if earlier steps had answers: those did not make it fail. A step that ran a
     /// workflow which failed so reads it as `$statusCode` (the status of the child's last
     /// operation).
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::CriterionFailed { status, .. } => Some(*status),
+            Error::CriterionFailed { status, .. } | Error::Decode { status, .. } => Some(*status),
             Error::Ended { status, .. } => *status,
             _ => None,
         }

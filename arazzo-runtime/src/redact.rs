@@ -86,12 +86,19 @@ impl Redactions {
 
     /// Every credential as text, longest first so that none is half-replaced by a shorter one.
     fn all(&self) -> Vec<String> {
-        let mut all: Vec<String> = self
-            .secrets
-            .iter()
-            .map(|s| s.expose().to_owned())
-            .chain(self.values.iter().cloned())
-            .collect();
+        let mut all: Vec<String> = self.secrets.iter().map(|s| s.expose().to_owned()).collect();
+        for value in &self.values {
+            all.push(value.clone());
+            // A document's `Bearer {token}`: a server may echo the token alone.
+            if let Some((scheme, credentials)) = value.split_once(' ')
+                && !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+            {
+                all.push(credentials.trim().to_owned());
+            }
+        }
         for basic in &self.basics {
             all.push(basic.password.expose().to_owned());
             all.push(format!("Basic {}", basic.encoded()));
@@ -117,10 +124,15 @@ impl Redactions {
             written.push(json.replace('/', "\\/"));
             written.push(json);
             written.push(url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>());
-            written.push(
+            let percent =
                 percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC)
-                    .to_string(),
-            );
+                    .to_string();
+            // Hex digits in either case (`%2F`, `%2f`; `\u002F`, `\u002f`).
+            written.push(lower_hex_escapes(&percent, "%", 2));
+            written.push(percent);
+            let unicode = unicode_escaped(v);
+            written.push(lower_hex_escapes(&unicode, "\\u", 4));
+            written.push(unicode);
         }
         all.extend(written);
         all.retain(|v| v.chars().count() >= SHORTEST);
@@ -201,6 +213,38 @@ impl Redactions {
         }
         e
     }
+}
+
+/// `v` as a JSON string may write it with every character but letters and digits as
+/// `\uXXXX` (upper-case hex; a character outside the BMP as its surrogate pair).
+fn unicode_escaped(v: &str) -> String {
+    let mut out = String::with_capacity(v.len() * 2);
+    for c in v.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04X}"));
+            }
+        }
+    }
+    out
+}
+
+/// `text` with the `digits` hex digits after each `marker` in lower case.
+fn lower_hex_escapes(text: &str, marker: &str, digits: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(marker) {
+        let (before, after) = rest.split_at(at + marker.len());
+        out.push_str(before);
+        let hex = after.get(..digits).unwrap_or(after);
+        out.push_str(&hex.to_ascii_lowercase());
+        rest = after.get(hex.len()..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]

@@ -161,6 +161,8 @@ impl Machine {
                 run.retries.retain(|(s, _), _| *s != step_id);
             }
             retrying = false;
+            // Set only on the way to the step a retry runs first: its failure drops it.
+            let back = resume.take();
             let (attempt, child_failure) = self.attempt(step, &mut run)?;
             let succeeded = child_failure.is_none() && self.succeeded(step, &attempt, &run)?;
             let position_of = |target: &str| {
@@ -182,17 +184,15 @@ impl Machine {
                     }
                 }
                 run.outputs.insert(step_id.clone(), kept);
+                // "the reference is executed and the context is returned, after which the
+                // current step is retried": back, whatever this step's own actions say.
+                if let Some(back) = back {
+                    retrying = true;
+                    next = Some(back);
+                    continue;
+                }
                 match self.chosen(&workflow, step, true, &attempt, &run)? {
-                    None => {
-                        next = match resume.take() {
-                            // Back to the step a retry through this one was for.
-                            Some(back) => {
-                                retrying = true;
-                                Some(back)
-                            }
-                            None => Some(position + 1).filter(|p| *p < order.len()),
-                        };
-                    }
+                    None => next = Some(position + 1).filter(|p| *p < order.len()),
                     Some(action) => match kind(&action) {
                         // "end - The workflow ends, and context returned to the caller with
                         // applicable outputs."

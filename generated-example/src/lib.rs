@@ -196,3 +196,55 @@ pub mod upstream {
         include!(concat!(env!("OUT_DIR"), "/upstream_jentic_ip_messaging.rs"));
     }
 }
+
+/// Second-opinion fixtures (issue 28).
+pub mod second_opinion {
+    /// `fixtures/second_opinion/child.arazzo.yaml`.
+    pub mod child {
+        include!(concat!(env!("OUT_DIR"), "/so_child.rs"));
+    }
+    /// `fixtures/second_opinion/presence.arazzo.yaml`.
+    pub mod presence {
+        include!(concat!(env!("OUT_DIR"), "/so_presence.rs"));
+    }
+    /// `fixtures/second_opinion/presence2.arazzo.yaml`.
+    pub mod presence2 {
+        include!(concat!(env!("OUT_DIR"), "/so_presence2.rs"));
+    }
+    /// `fixtures/second_opinion/order.arazzo.yaml`.
+    pub mod order {
+        include!(concat!(env!("OUT_DIR"), "/so_order.rs"));
+    }
+    /// `fixtures/second_opinion/redact.arazzo.yaml`.
+    pub mod redact {
+        include!(concat!(env!("OUT_DIR"), "/so_redact.rs"));
+    }
+    /// `fixtures/second_opinion/diamond.arazzo.yaml`.
+    pub mod diamond {
+        include!(concat!(env!("OUT_DIR"), "/so_diamond.rs"));
+    }
+    /// `fixtures/second_opinion/swagger2`.
+    pub mod swagger2 {
+        include!(concat!(env!("OUT_DIR"), "/so_swagger2.rs"));
+    }
+    /// `fixtures/second_opinion/odd_output_names`.
+    pub mod odd_output_names {
+        include!(concat!(env!("OUT_DIR"), "/so_odd_output_names.rs"));
+    }
+    /// `fixtures/second_opinion/faults`.
+    pub mod faults {
+        include!(concat!(env!("OUT_DIR"), "/so_faults.rs"));
+    }
+    /// `fixtures/second_opinion/faults3`.
+    pub mod faults3 {
+        include!(concat!(env!("OUT_DIR"), "/so_faults3.rs"));
+    }
+    /// `fixtures/second_opinion/presence3`.
+    pub mod presence3 {
+        include!(concat!(env!("OUT_DIR"), "/so_presence3.rs"));
+    }
+    /// `fixtures/second_opinion/child2`.
+    pub mod child2 {
+        include!(concat!(env!("OUT_DIR"), "/so_child2.rs"));
+    }
+}

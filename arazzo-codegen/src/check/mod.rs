@@ -68,8 +68,9 @@ pub fn check(project: &Project, index: &OperationIndex, settings: &Settings) -> 
             unchecked_xpath: None,
         };
         ids::check(&mut ctx);
-        for workflow in &loaded.document.workflows {
-            ids::dependencies(&mut ctx, workflow);
+        let cycles = ids::cycles(&loaded.document.workflows);
+        for (i, workflow) in loaded.document.workflows.iter().enumerate() {
+            ids::dependencies(&mut ctx, workflow, cycles.get(&i).map(Vec::as_slice));
             outputs::check_workflow(&mut ctx, workflow);
             actions::check_workflow(&mut ctx, workflow);
             step_dependencies::check_workflow(&mut ctx, workflow);

@@ -156,6 +156,18 @@ fn scope(ctx: &mut Ctx<'_>, occ: &Occurrence<'_>) -> bool {
             "workflow outputs are computed after the last step, outside any request or response",
             "expose the value as a step output and read `$steps.<id>.outputs.<name>`",
         )),
+        // `$statusCode` stays: it is the status of the child's last operation.
+        Phase::Response
+            if matches!(
+                root,
+                Root::Response { .. } | Root::Request { .. } | Root::Url | Root::Method
+            ) && runs_workflow(occ) =>
+        {
+            Some((
+                "a step that runs a workflow sends no request and gets no response of its own",
+                "read what the workflow gave with `$outputs.<name>`, or its last status with `$statusCode`",
+            ))
+        }
         _ if matches!(root, Root::Outputs(_)) && !runs_workflow(occ) => Some((
             "`$outputs` reads the outputs of a child workflow, so it belongs in a step that runs one (`workflowId`)",
             "read a step's outputs with `$steps.<id>.outputs.<name>`",
@@ -247,8 +259,14 @@ fn message_step(ctx: &Ctx<'_>, step: &Step) -> Option<Option<Action>> {
         Some(StepTarget::ChannelPath(_)) => Some(action_of(step)),
         Some(t @ StepTarget::OperationId(_)) => match ctx.resolver.called(t) {
             Ok(Some(Called::Message(_))) => Some(action_of(step)),
-            // A source that cannot be read, declared AsyncAPI: a message step all the same.
-            Ok(None) if ctx.resolver.declared_kind(t) == Some(SourceType::AsyncApi) => {
+            // A source that cannot be read, declared AsyncAPI: a message step all the same; of
+            // no declared type, the step's own `action` says it is one.
+            Ok(None)
+                if match ctx.resolver.declared_kind(t) {
+                    Some(kind) => kind == SourceType::AsyncApi,
+                    None => step.action.is_some(),
+                } =>
+            {
                 Some(action_of(step))
             }
             _ => None,

@@ -10,7 +10,9 @@ use super::Ctx;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::index::OperationRef;
 use crate::node::{Node, Value, pointer};
+use crate::openapi::faults;
 use crate::openapi::refs;
+use crate::settings::Compatibility;
 use crate::source_map::FileId;
 
 /// The most nodes one operation's walk visits: a bound on hostile descriptions.
@@ -37,6 +39,8 @@ pub fn check_operation(ctx: &mut Ctx<'_>, op: &OperationRef) {
         .map(|(at, n)| (doc.file, at, n))
         .collect();
     let mut visited = 0usize;
+    // Lenient compatibility has read these faults already, with a warning each.
+    let strict = ctx.settings.compatibility != Compatibility::Lenient;
     // One warning per broken target, at its first `$ref`: a description that lacks a schema
     // usually names it many times.
     let mut broken: Vec<(Diagnostic, usize)> = Vec::new();
@@ -67,6 +71,9 @@ pub fn check_operation(ctx: &mut Ctx<'_>, op: &OperationRef) {
                 },
             }
             continue;
+        }
+        if strict && looks_like_schema(&at) {
+            schema_faults(ctx, node, at.rsplit('/').nth(1) == Some("properties"));
         }
         match &node.value {
             Value::Map(map) => {
@@ -107,5 +114,41 @@ pub fn check_operation(ctx: &mut Ctx<'_>, op: &OperationRef) {
             });
         }
         ctx.push(d);
+    }
+}
+
+/// Whether the node at `at` is a schema, by the keyword that holds it: what a step's operation
+/// reaches is walked as plain nodes, where `required` also means a parameter's flag.
+fn looks_like_schema(at: &str) -> bool {
+    let mut parts = at.rsplit('/');
+    let (Some(last), Some(parent)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    let grandparent = parts.next();
+    matches!(last, "schema" | "items" | "additionalProperties" | "not")
+        || matches!(parent, "properties" | "allOf" | "oneOf" | "anyOf")
+        || (parent == "schemas" && grandparent == Some("components"))
+}
+
+/// `required` written other than as a list of names, on a schema or its properties: an error
+/// under strict compatibility (lenient reads it, with a warning).
+/// A property's own `required` is its parent's to report, with the property's name.
+fn schema_faults(ctx: &mut Ctx<'_>, schema: &Node, property: bool) {
+    let mut found: Vec<faults::Fault> = Vec::new();
+    if !property {
+        found.extend(faults::schema_required(schema, None));
+    }
+    if let Some(Value::Map(properties)) = schema.get("properties").map(|p| &p.value) {
+        for p in &properties.entries {
+            found.extend(faults::schema_required(&p.value, Some(p.key.clone())));
+        }
+    }
+    for fault in found {
+        ctx.push(
+            Diagnostic::new(Code::InvalidOpenApi, fault.message)
+                .at(fault.span)
+                .label("not a list of names")
+                .help(fault.help),
+        );
     }
 }

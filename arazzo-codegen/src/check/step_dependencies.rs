@@ -56,6 +56,10 @@ pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow) {
     }
     let position = |i: usize| positions.get(i).copied().filter(|&p| p != usize::MAX);
     let dominance = graph.dominance();
+    // 1.1.0, Tool Behavior: "Tools MUST also treat runtime expression output references (e.g.,
+    // `$steps.stepId.outputs.field`) as implicit dependencies and ensure the referenced step
+    // completes before the referencing step executes": in a workflow that uses `dependsOn`.
+    let reads_are_dependencies = crate::index::order::uses_depends_on(workflow);
     for (c, step) in workflow.steps.iter().enumerate() {
         for dep in &step.depends_on {
             let Some(b) = index(&dep.value).filter(|&b| b != c) else {
@@ -88,6 +92,11 @@ pub fn check_workflow(ctx: &mut Ctx<'_>, workflow: &Workflow) {
             let later = position(b).zip(position(c)).is_some_and(|(pb, pc)| pb > pc);
             if later && !graph.reachable(&[done(b)], None).contains(&entered(c)) {
                 forward_reference(ctx, workflow, c, b);
+            } else if reads_are_dependencies
+                && dominance.reached(entered(c))
+                && !dominance.dominates(done(b), entered(c))
+            {
+                skipped_read(ctx, workflow, c, b);
             }
         }
     }
@@ -254,6 +263,30 @@ fn report_cycle(ctx: &mut Ctx<'_>, workflow: &Workflow, cycle: &[usize]) {
 }
 
 /// Step `c` reads the outputs of step `b`, which runs after it and never leads back to it.
+/// A read that is a dependency (the workflow uses `dependsOn`) on a path that skips it.
+fn skipped_read(ctx: &mut Ctx<'_>, workflow: &Workflow, c: usize, b: usize) {
+    let (Some(reader), Some(read)) = (workflow.steps.get(c), workflow.steps.get(b)) else {
+        return;
+    };
+    ctx.push(
+        Diagnostic::new(
+            Code::UnsatisfiedDependency,
+            format!(
+                "step `{}` can run before step `{}`, whose outputs it reads, has completed",
+                reader.step_id.value, read.step_id.value
+            ),
+        )
+        .at(reader.step_id.span)
+        .label(format!("reads `$steps.{}.outputs…`", read.step_id.value))
+        .note(format!(
+            "in a workflow whose steps use `dependsOn`, reading a step's outputs is a dependency on it; \
+             an action jumps to `{}`, or `{}` can fail and the run go on, so `{}` is reached without it",
+            reader.step_id.value, read.step_id.value, reader.step_id.value
+        ))
+        .help("let every path to this step pass through the step it reads, or read the value elsewhere"),
+    );
+}
+
 fn forward_reference(ctx: &mut Ctx<'_>, workflow: &Workflow, c: usize, b: usize) {
     let (Some(reader), Some(read)) = (workflow.steps.get(c), workflow.steps.get(b)) else {
         return;

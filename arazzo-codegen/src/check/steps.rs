@@ -69,6 +69,7 @@ pub fn check_workflow<'w>(ctx: &mut Ctx<'w>, workflow: &'w Workflow, parsed: &Pa
                     Some(SourceType::AsyncApi) => {
                         super::messages::check_unread(ctx, step, target);
                     }
+                    Some(SourceType::Arazzo) => operation_of_workflows(ctx, step, target),
                     kind => {
                         if kind == Some(SourceType::OpenApi) {
                             message_fields(ctx, step, "calls an OpenAPI operation");
@@ -184,6 +185,28 @@ fn message_fields(ctx: &mut Ctx<'_>, step: &Step, kind: &str) {
             );
         }
     }
+}
+
+/// An `operationId` or `operationPath` naming a source declared `type: arazzo`: such a
+/// document holds workflows, and operations come from the other sources (step `operationId`:
+/// "If multiple (non `arazzo` type) `sourceDescriptions` are defined, then the `operationId`
+/// MUST be specified using a Runtime Expression").
+fn operation_of_workflows(ctx: &mut Ctx<'_>, step: &Step, target: &StepTarget) {
+    let (StepTarget::OperationId(t) | StepTarget::OperationPath(t)) = target else {
+        return;
+    };
+    ctx.push(
+        Diagnostic::new(
+            Code::StepTarget,
+            format!(
+                "step `{}` calls an operation of a source declared `type: arazzo`, which has workflows, not operations",
+                step.step_id.value
+            ),
+        )
+        .at(t.span)
+        .label("no operation here")
+        .help("run one of its workflows with `workflowId: $sourceDescriptions.<name>.<workflowId>`, or name an OpenAPI source"),
+    );
 }
 
 /// A step that runs a workflow passes it inputs, not a body: Arazzo's `requestBody` is "the

@@ -132,7 +132,7 @@ impl Reader<'_> {
             return;
         }
         crate::work::add(1);
-        if own && let Some(fault) = bool_required(schema, None) {
+        if own && let Some(fault) = faults::schema_required(schema, None) {
             remove(schema, "required");
             if let Some(reading) = &fault.reading {
                 self.warn(&fault, reading);
@@ -142,7 +142,7 @@ impl Reader<'_> {
         if let Some(properties) = map_mut(schema, "properties") {
             for p in &mut properties.entries {
                 let name = p.key.clone();
-                if let Some(fault) = bool_required(&p.value, Some(name.clone())) {
+                if let Some(fault) = faults::schema_required(&p.value, Some(name.clone())) {
                     if matches!(fault.reading, Some(Reading::Required(Some(_)))) {
                         wanted.push((name, p.key_span));
                     }
@@ -170,15 +170,6 @@ impl Reader<'_> {
             }
         }
     }
-}
-
-/// The fault of a schema whose `required` is a boolean (a property's, named, when true).
-fn bool_required(schema: &Node, property: Option<String>) -> Option<Fault> {
-    let required = schema.get("required")?;
-    let Value::Bool(flag) = required.value else {
-        return None;
-    };
-    Some(faults::required_fault(required, property.filter(|_| flag)))
 }
 
 /// Adds `names` to the schema's `required` list (made when it has none).

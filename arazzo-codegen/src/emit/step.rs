@@ -12,11 +12,10 @@ use crate::model::ParamLocation;
 use crate::plan::{
     ActionPlan, ActionPlanKind, AuthField, AuthPlan, BodyKind, Callee, CriterionPlan, HttpMethod,
     Lowered, OperationCall, ParamPlan, ParamStyle, ReplaceTarget, StepCall, StepPlan, Via,
-    WorkflowPlan,
 };
 
 /// The method of step `s` of workflow `w`: returns the next step (`None` ends the workflow).
-pub fn method(w: &WorkflowPlan, s: &StepPlan) -> TokenStream {
+pub fn method(s: &StepPlan) -> TokenStream {
     let name = ident(&s.method);
     let mut doc = format!("Step `{}`: {}.", s.id, summary(s));
     if let Some(description) = &s.description {
@@ -32,11 +31,9 @@ pub fn method(w: &WorkflowPlan, s: &StepPlan) -> TokenStream {
         .map(|(field, v)| {
             let f = ident(field);
             let v = lowered(v);
-            quote! {
-                if let Some(v) = #v {
-                    self.#f = Some(v);
-                }
-            }
+            // The outputs of the step's latest success: a value an earlier execution gave and
+            // this one lacks is gone.
+            quote! { self.#f = #v; }
         })
         .collect();
     // A body that does not parse as its content type is an error here, where it arrived,
@@ -44,12 +41,29 @@ pub fn method(w: &WorkflowPlan, s: &StepPlan) -> TokenStream {
     let decoded = s
         .outputs_read_response_body()
         .then(|| quote! { exchange.check_body()?; });
-    let next = default_next(w, s);
+    let next = default_next(s);
     let success = actions(s, &s.on_success, true, Some(quote! { Ok(#next) }));
+    // 1.0.1, `retry`: "If a stepId or workflowId are specified, then the reference is executed
+    // and the context is returned, after which the current step is retried." A failure of this
+    // step drops the way back: its own failure actions decide.
+    let (away, back) = if s.resumes {
+        (
+            quote! { let back = self.resume.take(); },
+            quote! {
+                if let Some(back) = back {
+                    self.retries.again(back.id());
+                    return Ok(Some(back));
+                }
+            },
+        )
+    } else {
+        (TokenStream::new(), TokenStream::new())
+    };
     let then = quote! {
         #check
         #decoded
         #( #outputs )*
+        #back
         #success
     };
     let run = match &s.call {
@@ -65,6 +79,7 @@ pub fn method(w: &WorkflowPlan, s: &StepPlan) -> TokenStream {
         #doc
         async fn #name(&mut self) -> Result<Option<Step>, rt::Error> {
             #( #constants )*
+            #away
             #run
             #then
         }
@@ -122,16 +137,13 @@ fn constants(s: &StepPlan) -> Vec<TokenStream> {
     out
 }
 
-fn default_next(w: &WorkflowPlan, s: &StepPlan) -> TokenStream {
-    let next = s.next.as_ref().map(|n| {
-        let n = ident(n);
-        quote! { Step::#n }
-    });
-    match (next, w.run.resume) {
-        (Some(n), true) => quote! { self.resumed().or(Some(#n)) },
-        (Some(n), false) => quote! { Some(#n) },
-        (None, true) => quote! { self.resumed() },
-        (None, false) => quote! { None },
+fn default_next(s: &StepPlan) -> TokenStream {
+    match &s.next {
+        Some(n) => {
+            let n = ident(n);
+            quote! { Some(Step::#n) }
+        }
+        None => quote! { None },
     }
 }
 
@@ -265,7 +277,7 @@ fn action_body(s: &StepPlan, action: &ActionPlan, success: bool, last: bool) -> 
         ActionPlanKind::End => (
             "End",
             String::new(),
-            quote! { return Err(self.ended(#step_id, #name)); },
+            quote! { return Err(self.ended(#step_id, #name, exchange.answered())); },
         ),
         ActionPlanKind::GotoStep(target) => {
             let v = ident(&target.variant);

@@ -105,6 +105,17 @@ fn run_fn(w: &WorkflowPlan) -> TokenStream {
         }
         None => (TokenStream::new(), None),
     };
+    let alone = w.run.alone.then(|| {
+        quote! {
+            /// Runs the workflow without its dependencies, which the workflow that depends on
+            /// it has run already.
+            pub(super) fn run_alone(
+                client: &Client #param
+            ) -> impl ::std::future::Future<Output = rt::RunResult<Output>> + '_ {
+                Run::new(client #arg).steps().traced_workflow(WORKFLOW)
+            }
+        }
+    });
     quote! {
         /// Runs the workflow; also gives the status of its last operation (a caller's `$statusCode`).
         pub(super) fn run(
@@ -112,6 +123,7 @@ fn run_fn(w: &WorkflowPlan) -> TokenStream {
         ) -> impl ::std::future::Future<Output = rt::RunResult<Output>> + '_ {
             Run::new(client #arg).execute().traced_workflow(WORKFLOW)
         }
+        #alone
     }
 }
 
@@ -232,10 +244,14 @@ fn run_struct(w: &WorkflowPlan) -> TokenStream {
 }
 
 fn run_methods(w: &WorkflowPlan) -> TokenStream {
-    let dependencies = w.depends_on.iter().map(|d| {
-        let (_, run) = step::run_call(d, "dependsOn", None);
-        quote! { #run.await?; }
-    });
+    let dependencies: Vec<TokenStream> = w
+        .depends_on
+        .iter()
+        .map(|d| {
+            let (_, run) = step::run_call(d, "dependsOn", None);
+            quote! { #run.await?; }
+        })
+        .collect();
     let first = w
         .steps
         .first()
@@ -268,7 +284,7 @@ fn run_methods(w: &WorkflowPlan) -> TokenStream {
     });
     let queries = output_queries(w);
     let subscribe = super::messages::subscribe(&w.run.subscriptions);
-    let steps = w.steps.iter().map(|s| step::method(w, s));
+    let steps = w.steps.iter().map(step::method);
     let runs = w.runs.iter().map(run_other);
     let ended = w.run.ends_on_failure.then(|| ended(w));
     // A step's retry counts last one execution of it (docs/decisions.md).
@@ -276,20 +292,36 @@ fn run_methods(w: &WorkflowPlan) -> TokenStream {
         .run
         .retries
         .then(|| quote! { self.retries.enter(step.id()); });
-    let resumed = w.run.resume.then(|| {
-        quote! {
-            /// The step a retry through another step comes back to, now that it has run.
-            fn resumed(&mut self) -> Option<Step> {
-                let step = self.resume.take()?;
-                self.retries.again(step.id());
-                Some(step)
-            }
-        }
-    });
+    // A workflow also run without its dependencies keeps its steps in a method of their own.
+    let (execute, steps_head) = if w.run.alone {
+        (
+            quote! {
+                /// Runs the workflows it depends on, then its steps.
+                async fn execute(mut self) -> rt::RunResult<Output> {
+                    #( #dependencies )*
+                    self.steps().await
+                }
+            },
+            quote! {
+                /// Runs the steps from the first, each choosing the next, within the step budget;
+                /// then gathers the workflow's outputs.
+                async fn steps(mut self) -> rt::RunResult<Output>
+            },
+        )
+    } else {
+        (
+            TokenStream::new(),
+            quote! {
+                /// Runs the steps from the first, each choosing the next, within the step budget;
+                /// then gathers the workflow's outputs.
+                async fn execute(mut self) -> rt::RunResult<Output>
+            },
+        )
+    };
+    let dependencies = (!w.run.alone).then_some(dependencies).into_iter().flatten();
     quote! {
-            /// Runs the steps from the first, each choosing the next, within the step budget;
-            /// then gathers the workflow's outputs.
-            async fn execute(mut self) -> rt::RunResult<Output> {
+            #execute
+            #steps_head {
                 #( #dependencies )*
                 #( #subscribe )*
                 let mut budget = self.client.settings.budget(WORKFLOW);
@@ -307,7 +339,6 @@ fn run_methods(w: &WorkflowPlan) -> TokenStream {
             #( #steps )*
             #( #runs )*
             #ended
-            #resumed
     }
 }
 
@@ -317,6 +348,11 @@ fn run_other(c: &Callee) -> TokenStream {
     let method = ident(&c.method);
     let module = ident(&c.module);
     let key = &c.key;
+    let run = if c.alone {
+        quote! { run_alone }
+    } else {
+        quote! { run }
+    };
     let doc = docs(
         &format!(
             "Runs workflow `{key}` and keeps its inputs and outputs for `$workflows.{key}…`. \
@@ -332,7 +368,7 @@ fn run_other(c: &Callee) -> TokenStream {
         return quote! {
             #doc
             async fn #method(&mut self) -> Result<(), rt::Error> {
-                let (output, status) = rt::boxed(super::#module::run(self.client)).await?;
+                let (output, status) = rt::boxed(super::#module::#run(self.client)).await?;
                 self.status = status.or(self.status);
                 rt::record(&mut self.workflows, #key, rt::Value::Object(rt::Map::new()), &output);
                 Ok(())
@@ -344,7 +380,7 @@ fn run_other(c: &Callee) -> TokenStream {
         #doc
         async fn #method(&mut self, why: &'static str, inputs: rt::Value) -> Result<(), rt::Error> {
             let input: #ty = rt::child_input(WORKFLOW, why, #key, inputs.clone())?;
-            let (output, status) = rt::boxed(super::#module::run(self.client, input)).await?;
+            let (output, status) = rt::boxed(super::#module::#run(self.client, input)).await?;
             self.status = status.or(self.status);
             rt::record(&mut self.workflows, #key, inputs, &output);
             Ok(())
@@ -374,12 +410,12 @@ fn ended(w: &WorkflowPlan) -> TokenStream {
     let queries = output_queries(w);
     quote! {
         /// The error of a failure action that ends the run, with the workflow's outputs that
-        /// the steps run so far can give.
-        fn ended(&self, step: &'static str, action: &'static str) -> rt::Error {
+        /// the steps run so far can give, and the status of the attempt it ended after.
+        fn ended(&self, step: &'static str, action: &'static str, status: Option<u16>) -> rt::Error {
             #( #queries )*
             let #mutable outputs = rt::Map::new();
             #( #inserts )*
-            rt::Error::Ended { workflow: WORKFLOW, step, action, status: self.status, outputs }
+            rt::Error::Ended { workflow: WORKFLOW, step, action, status, outputs }
         }
     }
 }

@@ -199,6 +199,24 @@ fn walk_schema(schema: &Node, depth: usize, own: bool, out: &mut Vec<Fault>) {
     }
 }
 
+/// The fault of a schema's `required` that is not a list of names: a boolean (Swagger 2's
+/// parameter form, a property's when `true`, named) or another scalar. `None` for a list.
+pub fn schema_required(schema: &Node, property: Option<String>) -> Option<Fault> {
+    let required = schema.get("required")?;
+    match &required.value {
+        crate::node::Value::Seq(_) => None,
+        crate::node::Value::Bool(flag) => {
+            Some(required_fault(required, property.filter(|_| *flag)))
+        }
+        _ => Some(fault(
+            required.span,
+            "`required` is neither a list nor a boolean here, where an OpenAPI schema lists the names of the required members",
+            "list the required members' names: `required: [name]`; lenient compatibility leaves it out",
+            Some(Reading::Required(None)),
+        )),
+    }
+}
+
 pub fn required_fault(required: &Node, property: Option<String>) -> Fault {
     let help = match &property {
         Some(name) => format!(

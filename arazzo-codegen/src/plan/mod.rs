@@ -242,7 +242,8 @@ pub struct WorkflowPlan {
     pub input: Option<RustType>,
     pub output: String,
     pub run: RunPlan,
-    /// Workflows that run first, in order.
+    /// Workflows that run first, in order: every workflow it depends on, directly or through
+    /// others, once each, each after its own dependencies.
     pub depends_on: Vec<Callee>,
     /// Every other workflow this one runs by `dependsOn` or an action (each gets one method
     /// of the run).
@@ -271,6 +272,9 @@ pub struct RunPlan {
     pub similar_step_names: bool,
     /// The subscriptions of the steps that receive messages.
     pub subscriptions: Vec<SubscriptionPlan>,
+    /// Another workflow depends on this one, which has dependencies of its own: it also runs
+    /// without them (`run_alone`).
+    pub alone: bool,
 }
 
 /// How a run holds the workflow's inputs.
@@ -301,6 +305,9 @@ pub struct Callee {
     pub input: Option<RustType>,
     /// Declared input names: what the caller passes on by name.
     pub input_names: Vec<String>,
+    /// Run without its own `dependsOn`: a workflow that depends on it runs the whole closure
+    /// of its dependencies itself, each once.
+    pub alone: bool,
     /// The caller's run method that runs it.
     pub method: String,
 }
@@ -349,6 +356,9 @@ pub struct StepPlan {
     /// The variant of the step that runs next when nothing jumps (document order, unless step
     /// `dependsOn` moves a step later).
     pub next: Option<String>,
+    /// A retry of another step runs this one first: when it succeeds after such a retry, the
+    /// run goes back to the retried step, whatever its own success actions say.
+    pub resumes: bool,
 }
 
 /// What a step runs.

@@ -232,9 +232,16 @@ impl Planner<'_> {
             let Some(p) = given.clone().find(|p| p.is(slot.0, &slot.1)) else {
                 continue;
             };
-            let sent = params
-                .iter()
-                .any(|q| q.location == slot.0 && slot.0.same_name(&q.name, &slot.1));
+            // Declared by the operation (as an `Authorization` header may be, though OpenAPI
+            // ignores it): planned with the others, and a credential all the same.
+            let mut sent = false;
+            for q in params
+                .iter_mut()
+                .filter(|q| q.location == slot.0 && slot.0.same_name(&q.name, &slot.1))
+            {
+                q.secret = true;
+                sent = true;
+            }
             if !sent {
                 match lowerer.value(&p.value, Some(step)) {
                     Ok(value) => params.push(ParamPlan {

@@ -1,7 +1,7 @@
 //! One workflow: its steps in order, the workflows it runs, its outputs, and what one run of it
 //! keeps (inputs, the step outputs some expression reads, retry counts, …).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use super::document::Planner;
 use super::lower::Lowerer;
@@ -37,11 +37,11 @@ impl<'p> Planner<'p> {
         };
         let document = self.document(doc)?;
         let workflow_params = resolve_parameters_of(document, &workflow.parameters);
-        let depends_on: Vec<Callee> = workflow
-            .depends_on
-            .iter()
-            .filter_map(|d| self.callee(doc, d))
-            .collect();
+        // Unresolved entries are reported by the checks; each named one is planned.
+        for d in &workflow.depends_on {
+            let _ = self.callee(doc, d);
+        }
+        let depends_on = self.dependencies(doc, workflow);
         let shared_success = self.actions(doc, &lowerer, None, &workflow.success_actions, true);
         let shared_failure = self.actions(doc, &lowerer, None, &workflow.failure_actions, false);
         let Ok(order) = crate::index::order::step_order(workflow) else {
@@ -100,7 +100,7 @@ impl<'p> Planner<'p> {
         let runs = runs_of(&depends_on, &drafts, &mut shape.methods);
         let rename = |c: &Callee| -> Callee {
             let mut c = c.clone();
-            if let Some(known) = runs.iter().find(|r| r.key == c.key) {
+            if let Some(known) = runs.iter().find(|r| r.key == c.key && r.alone == c.alone) {
                 c.method = known.method.clone();
             }
             c
@@ -209,15 +209,21 @@ impl<'p> Planner<'p> {
             .iter()
             .flat_map(|s| &s.on_failure)
             .any(|a| matches!(a.kind, ActionPlanKind::Retry { .. }));
-        let resume = steps.iter().flat_map(|s| &s.on_failure).any(|a| {
-            matches!(
-                a.kind,
+        let detours: HashSet<String> = steps
+            .iter()
+            .flat_map(|s| &s.on_failure)
+            .filter_map(|a| match &a.kind {
                 ActionPlanKind::Retry {
-                    via: Some(Via::Step(_)),
+                    via: Some(Via::Step(t)),
                     ..
-                }
-            )
-        });
+                } => Some(t.id.clone()),
+                _ => None,
+            })
+            .collect();
+        for s in &mut steps {
+            s.resumes = detours.contains(&s.id);
+        }
+        let resume = !detours.is_empty();
         let ends_on_failure = steps
             .iter()
             .flat_map(|s| &s.on_failure)
@@ -294,6 +300,8 @@ impl<'p> Planner<'p> {
                 unreachable_steps,
                 similar_step_names,
                 subscriptions,
+                // Known once every workflow is planned (see `plan`).
+                alone: false,
             },
             depends_on,
             runs,
@@ -399,7 +407,14 @@ impl Shape {
     fn new(drafts: &[DraftStep]) -> Self {
         let mut variant_names = Namer::new();
         let mut methods = Namer::new();
-        for reserved in ["new", "execute", "ended", "partial_outputs"] {
+        for reserved in [
+            "new",
+            "execute",
+            "steps",
+            "ended",
+            "partial_outputs",
+            "resumed",
+        ] {
             methods.reserve(reserved);
         }
         let variants = drafts
@@ -476,6 +491,8 @@ impl Shape {
             on_success: resolve(&d.on_success)?,
             on_failure: resolve(&d.on_failure)?,
             next,
+            // Known once every step is planned.
+            resumes: false,
         };
         name_constants(&mut plan);
         Some(plan)
@@ -629,15 +646,21 @@ fn runs_of(depends_on: &[Callee], drafts: &[DraftStep], methods: &mut Namer) -> 
             _ => None,
         });
     for callee in depends_on.iter().chain(from_actions) {
-        if !runs.iter().any(|r| r.key == callee.key) {
+        if !runs
+            .iter()
+            .any(|r| r.key == callee.key && r.alone == callee.alone)
+        {
             let mut c = callee.clone();
             // `run_<workflow>`, unless the workflow's own name already starts with "run".
             let snake = super::names::sanitize(&callee.key, Case::Snake);
-            let wanted = if snake == "run" || snake.starts_with("run_") {
+            let mut wanted = if snake == "run" || snake.starts_with("run_") {
                 snake
             } else {
                 format!("run_{snake}")
             };
+            if callee.alone {
+                wanted.push_str("_alone");
+            }
             c.method = methods.name(&wanted, Case::Snake);
             runs.push(c);
         }

@@ -1,11 +1,11 @@
 //! The type of each runtime expression, found by following it to the schema that describes it.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
 use super::presence::{self, AtEnd};
-use super::{SchemaHome, Type, ValueType, Walk};
+use super::{SchemaHome, Type, ValueType, Walk, success};
 use crate::expr::selector::{self, ParsedSelector, SelectorQuery};
 use crate::expr::{Expression, Part, Root, Segment, StringValue, WorkflowField, string_value};
 use crate::index::{Called, OperationIndex, Resolver};
@@ -56,6 +56,9 @@ pub struct Typer<'p> {
     pub index: &'p OperationIndex,
     /// What every normal end of each workflow has, once asked: `(document, workflow id)`.
     sure: RefCell<HashMap<(usize, String), Rc<AtEnd>>>,
+    /// The statuses each step's criteria pin, once asked (keyed by the step's address: the
+    /// project outlives the typer).
+    pinned: RefCell<HashMap<usize, Rc<Option<BTreeSet<u16>>>>>,
 }
 
 impl<'p> Typer<'p> {
@@ -64,6 +67,7 @@ impl<'p> Typer<'p> {
             project,
             index,
             sure: RefCell::new(HashMap::new()),
+            pinned: RefCell::new(HashMap::new()),
         }
     }
 
@@ -186,21 +190,24 @@ impl<'p> Typer<'p> {
                 part: Part::Body, ..
             } => self
                 .operation(doc, step)
-                .and_then(|op| self.response_schema(&op))
-                .map_or(Located::Fixed(ValueType::json()), |(home, node, media)| {
-                    let tokens = navigation(expr);
-                    match (media.contains("xml"), tokens.is_empty()) {
-                        // An XML body is its text at run time; its schema describes elements.
-                        (true, true) => Located::Fixed(ValueType::new(Type::String)),
-                        (true, false) => Located::Fixed(ValueType::json()),
-                        (false, _) => Located::Schema {
-                            home,
-                            node,
-                            tokens,
-                            absent: false,
-                        },
-                    }
-                }),
+                .and_then(|op| self.response_schema(&op, step))
+                .map_or(
+                    Located::Fixed(ValueType::json()),
+                    |(home, node, media, absent)| {
+                        let tokens = navigation(expr);
+                        match (media.contains("xml"), tokens.is_empty()) {
+                            // An XML body is its text at run time; its schema describes elements.
+                            (true, true) => Located::Fixed(ValueType::new(Type::String)),
+                            (true, false) => Located::Fixed(ValueType::json()),
+                            (false, _) => Located::Schema {
+                                home,
+                                node,
+                                tokens,
+                                absent,
+                            },
+                        }
+                    },
+                ),
             Root::Request { .. } | Root::Response { .. } => {
                 fixed(ValueType::new(Type::String).nullable())
             }
@@ -481,8 +488,15 @@ impl<'p> Typer<'p> {
         self.project.tree(op.file)?.at(&tokens)
     }
 
-    /// The schema of the first 2xx response with a body (JSON preferred), and its media type.
-    fn response_schema(&self, op: &Operation) -> Option<(SchemaHome<'p>, &'p Node, &'p str)> {
+    /// The schema of the first 2xx response with a body (JSON preferred), its media type, and
+    /// whether the step may succeed on another response, which then need not hold what this
+    /// one describes: a criterion such as `$statusCode == 404` or `== 200 || == 201`, or no
+    /// criterion on an operation that declares several successes.
+    fn response_schema(
+        &self,
+        op: &Operation,
+        step: Option<&'p Step>,
+    ) -> Option<(SchemaHome<'p>, &'p Node, &'p str, bool)> {
         let responses = self.op_node(op)?.get("responses")?.as_map()?;
         let mut codes: Vec<&crate::node::Entry> = responses
             .entries
@@ -490,7 +504,7 @@ impl<'p> Typer<'p> {
             .filter(|e| e.key.starts_with('2'))
             .collect();
         codes.sort_by(|a, b| a.key.cmp(&b.key));
-        codes.into_iter().find_map(|e| {
+        let body = |e: &'p crate::node::Entry| {
             let target =
                 crate::openapi::refs::follow(self.project, op.file, String::new(), &e.value)
                     .ok()?;
@@ -499,7 +513,50 @@ impl<'p> Typer<'p> {
                 file: target.file,
             };
             media_schema(target.node.get("content")?, None).map(|(media, s)| (home, s, media))
-        })
+        };
+        let (typed_key, (home, node, media)) = codes
+            .iter()
+            .find_map(|e| Some((e.key.as_str(), body(e)?)))?;
+        let keys = responses.entries.iter().map(|e| e.key.as_str());
+        let pinned = step.map(|s| self.pinned(s));
+        let others: Vec<&str> = match pinned.as_deref() {
+            Some(Some(pinned)) => pinned
+                .iter()
+                .copied()
+                .map(|status| success::response_key(keys.clone(), status).unwrap_or(""))
+                .collect(),
+            _ => codes.iter().map(|e| e.key.as_str()).collect(),
+        };
+        let absent = others.into_iter().any(|key| {
+            key != typed_key
+                && responses
+                    .entries
+                    .iter()
+                    .find(|e| e.key == key)
+                    .and_then(body)
+                    .is_none_or(|(_, other, _)| !self.same_schema(op, other, node))
+        });
+        Some((home, node, media, absent))
+    }
+
+    fn pinned(&self, step: &Step) -> Rc<Option<BTreeSet<u16>>> {
+        let key = std::ptr::from_ref(step) as usize;
+        if let Some(known) = self.pinned.borrow().get(&key) {
+            return known.clone();
+        }
+        let found = Rc::new(success::statuses(step));
+        self.pinned.borrow_mut().insert(key, found.clone());
+        found
+    }
+
+    /// Whether two schemas are one, once their `$ref`s are followed.
+    fn same_schema(&self, op: &Operation, a: &'p Node, b: &'p Node) -> bool {
+        let follow = |n: &'p Node| {
+            crate::openapi::refs::follow(self.project, op.file, String::new(), n)
+                .map(|t| t.node as *const Node)
+                .unwrap_or(n as *const Node)
+        };
+        std::ptr::eq(a, b) || follow(a) == follow(b)
     }
 
     fn request_schema(

@@ -6,6 +6,7 @@ mod example;
 mod infer;
 pub mod presence;
 mod schema;
+mod success;
 
 pub use infer::{Typer, literal_type};
 pub use schema::{SchemaHome, Walk};

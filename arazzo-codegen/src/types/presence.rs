@@ -224,15 +224,26 @@ pub fn at_end(steps: &[StepFacts], depends_on: &[String]) -> AtEnd {
         })
         .collect();
     let exact = steps.len().saturating_mul(origins.len() + 1) <= EXACT_STATES;
+    let by_id: HashMap<&str, usize> = steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    let detours = origins
+        .iter()
+        .filter_map(|&o| steps.get(o))
+        .flat_map(|s| reachable(&s.on_failure))
+        .filter_map(|a| match &a.kind {
+            MoveKind::Retry(Some(Via::Step(id))) => by_id.get(id.as_str()).copied(),
+            _ => None,
+        })
+        .collect();
     let flow = Flow {
         steps,
         index: &index,
-        by_id: steps
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.as_str(), i))
-            .collect(),
+        by_id,
         origins,
+        detours,
         exact,
     };
     let facts = flow.run(start);
@@ -249,6 +260,8 @@ struct Flow<'a> {
     by_id: HashMap<&'a str, usize>,
     /// Steps with a retry through another step.
     origins: Vec<usize>,
+    /// Steps a retry through another step runs.
+    detours: HashSet<usize>,
     /// Whether states remember where a retry comes back to.
     exact: bool,
 }
@@ -320,13 +333,29 @@ impl Flow<'_> {
                 done.set(f);
             }
         }
+        // Back to the step a retry through this one was for, whatever this one's success
+        // actions say; a failure drops the way back.
+        if let Some(back) = resume {
+            out.push((To::Step((back, None)), done));
+            for a in reachable(&step.on_failure) {
+                self.action(a, false, (i, None), facts, &mut out);
+            }
+            return out;
+        }
         let success = reachable(&step.on_success);
         for a in success {
-            self.action(a, true, (i, resume), &done, &mut out);
+            self.action(a, true, (i, None), &done, &mut out);
+        }
+        // Without states that remember it, a retry through another step may come back to any
+        // step that has one, whatever the success actions say.
+        if !self.exact && self.detours.contains(&i) {
+            for &o in &self.origins {
+                out.push((To::Step((o, None)), done.clone()));
+            }
         }
         if !success.iter().any(|a| a.unconditional) {
             match resume {
-                Some(back) => out.push((To::Step((back, None)), done.clone())),
+                Some(_) => {}
                 None => {
                     let next = if i + 1 < self.steps.len() {
                         To::Step((i + 1, None))
@@ -334,19 +363,12 @@ impl Flow<'_> {
                         To::End
                     };
                     out.push((next, done.clone()));
-                    // Without states that remember it, a retry through another step may come
-                    // back to any step that has one.
-                    if !self.exact {
-                        for &o in &self.origins {
-                            out.push((To::Step((o, None)), done.clone()));
-                        }
-                    }
                 }
             }
         }
         // Failure: nothing is set; without an action that applies, the run fails.
         for a in reachable(&step.on_failure) {
-            self.action(a, false, (i, resume), facts, &mut out);
+            self.action(a, false, (i, None), facts, &mut out);
         }
         out
     }

@@ -135,6 +135,12 @@ impl Exchange {
         self.timed_out.is_none()
     }
 
+    /// The status this attempt answered with: none after a timed-out attempt, or for a child
+    /// workflow that failed without a response. What an `end` taken here reports.
+    pub fn answered(&self) -> Option<u16> {
+        (self.completed() && self.status != 0).then_some(self.status)
+    }
+
     /// `$statusCode`.
     pub fn status_code(&self) -> Option<Value> {
         self.completed().then(|| Value::from(self.status))
@@ -205,6 +211,7 @@ impl Exchange {
             Err(e) => Err(Error::Decode {
                 workflow: self.workflow,
                 step: self.step,
+                status: self.status,
                 content_type: content_type.to_owned(),
                 line: e.line(),
                 column: e.column(),

@@ -61,6 +61,11 @@ impl Delivery {
         }
     }
 
+    /// A message has no status: what an `end` taken here reports.
+    pub fn answered(&self) -> Option<u16> {
+        None
+    }
+
     /// Whether the attempt finished: the message was sent, or one was received in time.
     pub fn completed(&self) -> bool {
         self.timed_out.is_none()
