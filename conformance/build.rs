@@ -28,7 +28,7 @@ fn main() {
             match arazzo_codegen::generate_file(&doc, &arazzo_codegen::Settings::default()) {
                 Ok((code, _)) => {
                     let file = out.join(format!("{name}.rs"));
-                    if std::fs::write(&file, code).is_err() {
+                    if std::fs::write(&file, &code).is_err() {
                         continue;
                     }
                     let _ = writeln!(
@@ -36,15 +36,26 @@ fn main() {
                         "#[deny(warnings)]\n#[allow(dead_code)]\npub mod {name} {{ include!({:?}); }}",
                         file.display().to_string()
                     );
+                    // A workflow without inputs (a project fixture's) is run without any.
+                    let (prelude, call) = if code.contains("pub struct MainInput") {
+                        (
+                            format!(
+                                "let input: {name}::MainInput = match ::serde_json::from_value(inputs) {{
+                Ok(input) => input,
+                Err(e) => return Some(Err(format!(\"the inputs do not fit: {{e}}\"))),
+            }};"
+                            ),
+                            "client.main(input)",
+                        )
+                    } else {
+                        ("let _ = inputs;".to_owned(), "client.main()")
+                    };
                     let _ = writeln!(
                         arms,
                         "        {name:?} => {{
             let client = {name}::Client::new().with_api_url(base).with_step_budget(budget).with_sleeper(sleeper);
-            let input: {name}::MainInput = match ::serde_json::from_value(inputs) {{
-                Ok(input) => input,
-                Err(e) => return Some(Err(format!(\"the inputs do not fit: {{e}}\"))),
-            }};
-            Some(Ok(client.main(input).await.map(|o| ::serde_json::to_value(o).unwrap_or_default())))
+            {prelude}
+            Some(Ok({call}.await.map(|o| ::serde_json::to_value(o).unwrap_or_default())))
         }}"
                     );
                 }

@@ -47,6 +47,10 @@ const WORKFLOWS: &[(&str, &str)] = &[
     ("so_order.rs", "second_opinion/order.arazzo.yaml"),
     ("so_redact.rs", "second_opinion/redact.arazzo.yaml"),
     ("so_diamond.rs", "second_opinion/diamond.arazzo.yaml"),
+    (
+        "so_diamond_outputs.rs",
+        "second_opinion/diamond-outputs.arazzo.yaml",
+    ),
     ("so_swagger2.rs", "second_opinion/swagger2.arazzo.yaml"),
     ("so_presence3.rs", "second_opinion/presence3.arazzo.yaml"),
     ("so_child2.rs", "second_opinion/child2.arazzo.yaml"),

@@ -78,6 +78,45 @@ pub async fn within<T>(
     }
 }
 
+/// The workflows one run has completed as dependencies (`dependsOn`: "A list of workflows that
+/// MUST be completed before this workflow can be processed"), each with its record (inputs and
+/// outputs, what `$workflows.<id>…` reads): each runs once per run, however many workflows of it
+/// depend on it, and every one of them reads what it gave.
+#[derive(Default)]
+pub struct Completed(std::collections::HashMap<&'static str, serde_json::Value>);
+
+impl Completed {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Whether workflow `key` has completed in this run; if it has, its record is copied into
+    /// `workflows`, as if it had run for this workflow too.
+    pub fn recall(
+        &self,
+        key: &'static str,
+        workflows: &mut serde_json::Map<String, serde_json::Value>,
+    ) -> bool {
+        match self.0.get(key) {
+            Some(record) => {
+                workflows.insert(key.to_owned(), record.clone());
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Keeps workflow `key`, which has just run, as completed, with its record in `workflows`.
+    pub fn keep(
+        &mut self,
+        key: &'static str,
+        workflows: &serde_json::Map<String, serde_json::Value>,
+    ) {
+        let record = workflows.get(key).cloned().unwrap_or_default();
+        self.0.insert(key, record);
+    }
+}
+
 /// What a workflow's run gives: its outputs and the status of its last operation (which a
 /// step that ran it reads as `$statusCode`).
 pub type RunResult<T> = Result<(T, Option<u16>), crate::Error>;

@@ -98,7 +98,9 @@ pub mod __private {
     pub use crate::embedded::{Escape, jsonpath_matches, regex_matches};
     pub use crate::encode::{FieldEncoding, Style};
     pub use crate::error::Error;
-    pub use crate::flow::{Budget, Retries, RunResult, Traced, WorkflowFuture, boxed, within};
+    pub use crate::flow::{
+        Budget, Completed, Retries, RunResult, Traced, WorkflowFuture, boxed, within,
+    };
     pub use crate::http::calls::{delete, get, head, options, patch, post, put, query, trace};
     pub use crate::http::{Call, Exchange, FieldValue, HttpClient, SharedHook, Typed};
     pub use crate::message::delivery::Delivery;

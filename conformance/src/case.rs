@@ -48,6 +48,20 @@ impl Case {
     }
 }
 
+/// Whether the path of a request is an instance of the description's `template`: a segment
+/// written `{name}` stands for any non-empty one.
+pub fn path_matches(template: &str, path: &str) -> bool {
+    let (mut written, mut sent) = (template.split('/'), path.split('/'));
+    loop {
+        match (written.next(), sent.next()) {
+            (None, None) => return true,
+            (Some(w), Some(s)) if w.starts_with('{') && w.ends_with('}') && !s.is_empty() => {}
+            (Some(w), Some(s)) if w == s => {}
+            _ => return false,
+        }
+    }
+}
+
 /// What the stand-in server answers: per operation, its answers in order; once they run out,
 /// `fallback`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -30,6 +30,7 @@ pub fn run(case: &Case) -> Result<Outcome, Unsupported> {
         operations,
         server: Scripted::new(case.server.clone()),
         requests: Vec::new(),
+        completed: HashMap::new(),
     };
     let result = match machine.workflow(MAIN, &case.inputs) {
         Ok(done) => Ok(Value::Object(done.outputs)),
@@ -64,6 +65,8 @@ struct Machine {
     operations: HashMap<String, (String, String)>,
     server: Scripted,
     requests: Vec<String>,
+    /// The workflows completed as dependencies in this run, with their outputs.
+    completed: HashMap<String, Map<String, Value>>,
 }
 
 /// What one run of a workflow holds.
@@ -108,8 +111,36 @@ impl Machine {
     /// Runs workflow `id` with `inputs`.
     fn workflow(&mut self, id: &str, inputs: &Value) -> Result<Done, Stop> {
         let workflow = self.find_workflow(id)?;
-        if workflow.get("dependsOn").is_some() || workflow.get("parameters").is_some() {
-            return unsupported("workflow dependsOn or parameters");
+        if workflow.get("parameters").is_some() {
+            return unsupported("workflow parameters");
+        }
+        let mut run = Run {
+            inputs: inputs.clone(),
+            ..Run::default()
+        };
+        // "dependsOn: A list of workflows that MUST be completed before this workflow can be
+        // processed": each runs first, in the order written, with the inputs of the same names
+        // (the project's rule), and only once in a run: one that has completed already is
+        // complete, and its outputs are what it gave then.
+        for dependency in workflow
+            .get("dependsOn")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(id) = dependency.as_str().filter(|id| !id.starts_with('$')) else {
+                return unsupported("a dependency on another document's workflow");
+            };
+            let outputs = match self.completed.get(id) {
+                Some(outputs) => outputs.clone(),
+                None => {
+                    let inputs = self.inputs_for(id, &Value::Null, &run)?;
+                    let done = self.workflow(id, &inputs)?;
+                    self.completed.insert(id.to_owned(), done.outputs.clone());
+                    done.outputs
+                }
+            };
+            run.workflows.insert(id.to_owned(), outputs);
         }
         let steps: Vec<Value> = workflow
             .get("steps")
@@ -122,10 +153,6 @@ impl Machine {
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_owned()
-        };
-        let mut run = Run {
-            inputs: inputs.clone(),
-            ..Run::default()
         };
         // "onSuccess … If omitted, the next sequential step shall be executed as the default
         // behavior": `next` is a position in the run order.
@@ -357,6 +384,7 @@ impl Machine {
             return unsupported(format!("no operation `{operation}`"));
         };
         let mut query = Vec::new();
+        let mut path = path;
         for p in step
             .get("parameters")
             .and_then(Value::as_array)
@@ -364,16 +392,24 @@ impl Machine {
             .flatten()
         {
             let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
-            if p.get("in").and_then(Value::as_str) != Some("query") {
-                return unsupported("a parameter outside the query");
-            }
-            // An absent value is not sent (the project's rule for optional parameters).
-            if let Some(v) = self.value(
+            let value = self.value(
                 p.get("value").unwrap_or(&Value::Null),
                 &Attempt::default(),
                 run,
-            )? {
-                query.push(format!("{name}={}", text(&v)));
+            )?;
+            match (p.get("in").and_then(Value::as_str), value) {
+                // An absent value is not sent (the project's rule for optional parameters).
+                (Some("query"), Some(v)) => query.push(format!("{name}={}", text(&v))),
+                (Some("query"), None) => {}
+                // OpenAPI's default for a path parameter is `simple` style: a scalar's text,
+                // percent-encoded so that it stays one segment.
+                (Some("path"), Some(v)) if !v.is_object() && !v.is_array() => {
+                    path = path.replace(&format!("{{{name}}}"), &segment(&text(&v)));
+                }
+                (Some("path"), _) => {
+                    return unsupported("a path parameter without a scalar value");
+                }
+                _ => return unsupported("a parameter in a header or a cookie"),
             }
         }
         let body = match step.pointer("/requestBody/payload") {
@@ -452,14 +488,27 @@ impl Machine {
 
     fn all_hold(&self, criteria: &[Value], attempt: &Attempt, run: &Run) -> Result<bool, Stop> {
         for c in criteria {
-            if c.get("type").is_some() {
-                return unsupported("a criterion with a type");
-            }
             let condition = c
                 .get("condition")
                 .and_then(Value::as_str)
                 .unwrap_or_default();
-            if !self.condition(condition, attempt, run)? {
+            let holds = match c.get("type") {
+                None => self.condition(condition, attempt, run)?,
+                Some(Value::String(kind)) if kind == "regex" || kind == "jsonpath" => {
+                    if condition.contains("{$") {
+                        return unsupported("an expression inside a typed condition");
+                    }
+                    // "A runtime expression … MUST be provided when type is specified."
+                    let written = c.get("context").cloned().unwrap_or_default();
+                    match self.value(&written, attempt, run)? {
+                        None => false,
+                        Some(context) if kind == "regex" => matches(condition, &context)?,
+                        Some(context) => selects(condition, &context)?,
+                    }
+                }
+                Some(_) => return unsupported("a criterion of another type"),
+            };
+            if !holds {
                 return Ok(false);
             }
         }
@@ -760,6 +809,45 @@ fn number(v: &Value) -> Option<f64> {
 }
 
 /// A query value's text: a string as it is, anything else as its JSON.
+/// A `regex` criterion: "the condition is a regular expression applied to the context". The
+/// context is its text (a string as it is, anything else as JSON), and the expression may match
+/// anywhere in it, as a regular expression does unless it is anchored.
+fn matches(pattern: &str, context: &Value) -> Result<bool, Stop> {
+    match regex::Regex::new(pattern) {
+        Ok(re) => Ok(re.is_match(&text(context))),
+        Err(_) => unsupported("a regular expression the `regex` crate does not read"),
+    }
+}
+
+/// A `jsonpath` criterion (RFC 9535, the context as the query's root): it holds when the query
+/// selects something. The project's rule for a filter on the root (`$[?…]`), which RFC 9535
+/// applies to the root's children only: the context itself is tested too, as the member of a
+/// one-element list, which is what the specification's own example (`$[?count(@.pets) > 0]`
+/// on a body) needs to hold.
+fn selects(query: &str, context: &Value) -> Result<bool, Stop> {
+    let Ok(path) = serde_json_path::JsonPath::parse(query) else {
+        return unsupported("a JSONPath query that is not RFC 9535");
+    };
+    if !path.query(context).is_empty() {
+        return Ok(true);
+    }
+    let root_filter = query.replace(' ', "").starts_with("$[?");
+    Ok(root_filter && !path.query(&Value::Array(vec![context.clone()])).is_empty())
+}
+
+/// RFC 3986: everything but the unreserved characters encoded, as a path segment needs.
+fn segment(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 fn text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),

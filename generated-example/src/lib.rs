@@ -223,6 +223,10 @@ pub mod second_opinion {
     pub mod diamond {
         include!(concat!(env!("OUT_DIR"), "/so_diamond.rs"));
     }
+    /// `fixtures/second_opinion/diamond-outputs.arazzo.yaml`.
+    pub mod diamond_outputs {
+        include!(concat!(env!("OUT_DIR"), "/so_diamond_outputs.rs"));
+    }
     /// `fixtures/second_opinion/swagger2`.
     pub mod swagger2 {
         include!(concat!(env!("OUT_DIR"), "/so_swagger2.rs"));

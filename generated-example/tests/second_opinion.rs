@@ -521,7 +521,7 @@ async fn order_explicit_later() {
 // echoed by a server across the cut must not show even partly, also JSON-escaped or
 // percent-encoded)."
 
-use generated_example::second_opinion::{diamond, redact};
+use generated_example::second_opinion::{diamond, diamond_outputs, redact};
 
 /// A 700-character token of standard base64 characters (with `/`, `+`, `=`), without `x`.
 fn token() -> String {
@@ -733,6 +733,30 @@ async fn diamond_dependency_runs_once() {
     let q = seq(&s).await;
     eprintln!("diamond: {q:?} {r:?}");
     assert_eq!(q.iter().filter(|p| *p == "/d").count(), 1, "{q:?}");
+}
+
+// Found by running the project's fixtures through the reference interpreter: once d ran for b,
+// c skipped it and then read `$workflows.d.outputs.v` from nothing. "Completed" is d with what
+// it gave: both dependents read it, and d is still requested once.
+#[tokio::test]
+async fn diamond_dependency_outputs_reach_every_dependent() {
+    let s = serve(&[
+        ("/a", vec![ok("a")]),
+        ("/b", vec![ok("b")]),
+        ("/c", vec![ok("c")]),
+        ("/d", vec![ok("from d")]),
+    ])
+    .await;
+    let out = client!(diamond_outputs, s)
+        .a()
+        .await
+        .expect("the run completes");
+    assert_eq!(
+        (out.from_b.as_str(), out.from_c.as_str()),
+        ("from d", "from d")
+    );
+    let q = seq(&s).await;
+    assert_eq!(q, ["/d", "/b", "/c", "/a"], "each once, dependencies first");
 }
 
 use generated_example::second_opinion::{faults, faults3, odd_output_names, swagger2};

@@ -56,7 +56,7 @@ class Stand:
                 except ValueError:
                     text += " " + body.decode("utf-8", "replace")
             self.requests.append(text)
-            found = [o for (m, p, o) in self.operations if m == method.lower() and p == path]
+            found = [o for (m, p, o) in self.operations if m == method.lower() and path_matches(p, path)]
             if not found:
                 return {"status": 599, "body": {}}
             op = found[0]
@@ -64,6 +64,17 @@ class Stand:
             self.taken[op] = used + 1
             listed = self.answers.get(op, [])
             return listed[used] if used < len(listed) else self.fallback
+
+
+def path_matches(template, path):
+    """Whether a request's path is an instance of the description's template (`/jobs/{id}`)."""
+    written, sent = template.split("/"), path.split("/")
+    if len(written) != len(sent):
+        return False
+    return all(
+        w == s or (w.startswith("{") and w.endswith("}") and s != "")
+        for w, s in zip(written, sent)
+    )
 
 
 STAND = Stand()

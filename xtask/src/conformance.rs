@@ -1,7 +1,8 @@
 //! `cargo xtask conformance [--cases N] [--seed S]`: the generated code of documents nobody
 //! chose, against the reference interpreter (crate `conformance`), on the same scripted
 //! servers. Every case kept under `fixtures/conformance/` runs too: the cases that once
-//! disagreed. A disagreement prints both sides and how to keep the case. `diff-peer` (and
+//! disagreed, and project fixtures with scripts of their own (`project-fixtures.yaml`). A
+//! disagreement prints both sides and how to keep the case. `diff-peer` (and
 //! `cargo xtask test`) also run the Python arazzo-runner on the same cases (`diff_peer.rs`).
 
 use std::collections::BTreeMap;
@@ -54,7 +55,14 @@ pub fn args(args: &[&str]) -> Option<(usize, u64)> {
     Some((cases, seed))
 }
 
+/// The cases kept as JSON, then those made from the project's fixtures.
 fn kept(root: &Path) -> Result<Vec<Case>, String> {
+    let mut all = kept_json(root)?;
+    all.extend(super::fixture_cases::cases(root)?);
+    Ok(all)
+}
+
+fn kept_json(root: &Path) -> Result<Vec<Case>, String> {
     let dir = root.join("fixtures/conformance");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .into_iter()

@@ -1,7 +1,7 @@
 //! `cargo xtask diff-peer [--cases N] [--seed S]`: the Jentic `arazzo-runner` (PyPI, pinned,
 //! in a virtual environment under `.tools/`) and the generated code, on the same cases and the
 //! same scripted stand-in answers (`conformance`'s cases, and every case kept in
-//! `fixtures/conformance/`). The requests and the outcome (outputs, or failed) must agree,
+//! `fixtures/conformance/`, project fixtures included). The requests and the outcome (outputs, or failed) must agree,
 //! unless the case uses a construct where the two differ on purpose: each such divergence is
 //! listed once below and in docs/decisions.md ("The Jentic runner, compared"), with its reason.
 //! A disagreement on a case that uses none of them is a failure to explain.
@@ -32,6 +32,14 @@ pub const DIVERGENCES: &[(&str, &str)] = &[
     (
         "step-depends-on",
         "ignores step `dependsOn`: steps run in document order",
+    ),
+    (
+        "workflow-depends-on",
+        "runs a workflow's `dependsOn` each time a workflow names it: a dependency shared by two runs twice",
+    ),
+    (
+        "workflows-expression",
+        "has no `$workflows.<id>…` expressions (it reads a `$dependencies.<id>.<name>` of its own): such a read is null",
     ),
     (
         "loop",
@@ -130,7 +138,9 @@ fn constructs(case: &Case) -> Vec<&'static str> {
             found.push(name);
         }
     };
+    note("workflows-expression", case.arazzo.contains("$workflows."));
     for w in &workflows {
+        note("workflow-depends-on", w.get("dependsOn").is_some());
         note(
             "workflow-actions",
             w.get("successActions").is_some() || w.get("failureActions").is_some(),

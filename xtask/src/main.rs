@@ -9,6 +9,7 @@ mod brokers;
 mod conformance;
 mod debian;
 mod diff_peer;
+mod fixture_cases;
 mod npm;
 mod oidc;
 mod prism;

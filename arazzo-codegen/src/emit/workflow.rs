@@ -105,25 +105,30 @@ fn run_fn(w: &WorkflowPlan) -> TokenStream {
         }
         None => (TokenStream::new(), None),
     };
-    let alone = w.run.alone.then(|| {
+    let within = w.run.within.then(|| {
         quote! {
-            /// Runs the workflow without its dependencies, which the workflow that depends on
-            /// it has run already.
-            pub(super) fn run_alone(
-                client: &Client #param
-            ) -> impl ::std::future::Future<Output = rt::RunResult<Output>> + '_ {
-                Run::new(client #arg).steps().traced_workflow(WORKFLOW)
+            /// Runs the workflow within the run of a workflow that depends on it: the
+            /// workflows `completed` holds are not run again.
+            pub(super) fn run_within<'a>(
+                client: &'a Client #param, completed: &'a mut rt::Completed
+            ) -> impl ::std::future::Future<Output = rt::RunResult<Output>> + 'a {
+                Run::new(client #arg).execute(completed).traced_workflow(WORKFLOW)
             }
         }
     });
+    let execute = if w.depends_on.is_empty() {
+        quote! { Run::new(client #arg).execute() }
+    } else {
+        quote! { async move { Run::new(client #arg).execute(&mut rt::Completed::new()).await } }
+    };
     quote! {
         /// Runs the workflow; also gives the status of its last operation (a caller's `$statusCode`).
         pub(super) fn run(
             client: &Client #param
         ) -> impl ::std::future::Future<Output = rt::RunResult<Output>> + '_ {
-            Run::new(client #arg).execute().traced_workflow(WORKFLOW)
+            #execute.traced_workflow(WORKFLOW)
         }
-        #alone
+        #within
     }
 }
 
@@ -248,8 +253,21 @@ fn run_methods(w: &WorkflowPlan) -> TokenStream {
         .depends_on
         .iter()
         .map(|d| {
-            let (_, run) = step::run_call(d, "dependsOn", None);
-            quote! { #run.await?; }
+            let (method, key) = (ident(&d.method), &d.key);
+            let completed = d.within.then(|| quote! { completed });
+            let args = match &d.input {
+                None => quote! { #completed },
+                Some(_) => {
+                    let names = &d.input_names;
+                    quote! { "dependsOn", rt::pick(&self.inputs, &[#( #names ),*]), #completed }
+                }
+            };
+            quote! {
+                if !completed.recall(#key, &mut self.workflows) {
+                    self.#method(#args).await?;
+                    completed.keep(#key, &self.workflows);
+                }
+            }
         })
         .collect();
     let first = w
@@ -292,36 +310,22 @@ fn run_methods(w: &WorkflowPlan) -> TokenStream {
         .run
         .retries
         .then(|| quote! { self.retries.enter(step.id()); });
-    // A workflow also run without its dependencies keeps its steps in a method of their own.
-    let (execute, steps_head) = if w.run.alone {
-        (
-            quote! {
-                /// Runs the workflows it depends on, then its steps.
-                async fn execute(mut self) -> rt::RunResult<Output> {
-                    #( #dependencies )*
-                    self.steps().await
-                }
-            },
-            quote! {
-                /// Runs the steps from the first, each choosing the next, within the step budget;
-                /// then gathers the workflow's outputs.
-                async fn steps(mut self) -> rt::RunResult<Output>
-            },
-        )
+    let head = if w.depends_on.is_empty() {
+        quote! {
+            /// Runs the steps from the first, each choosing the next, within the step budget;
+            /// then gathers the workflow's outputs.
+            async fn execute(mut self) -> rt::RunResult<Output>
+        }
     } else {
-        (
-            TokenStream::new(),
-            quote! {
-                /// Runs the steps from the first, each choosing the next, within the step budget;
-                /// then gathers the workflow's outputs.
-                async fn execute(mut self) -> rt::RunResult<Output>
-            },
-        )
+        quote! {
+            /// Runs the workflows it depends on that the run has not completed (each once,
+            /// however many depend on it), then the steps from the first, each choosing the
+            /// next, within the step budget; then gathers the workflow's outputs.
+            async fn execute(mut self, completed: &mut rt::Completed) -> rt::RunResult<Output>
+        }
     };
-    let dependencies = (!w.run.alone).then_some(dependencies).into_iter().flatten();
     quote! {
-            #execute
-            #steps_head {
+            #head {
                 #( #dependencies )*
                 #( #subscribe )*
                 let mut budget = self.client.settings.budget(WORKFLOW);
@@ -348,10 +352,14 @@ fn run_other(c: &Callee) -> TokenStream {
     let method = ident(&c.method);
     let module = ident(&c.module);
     let key = &c.key;
-    let run = if c.alone {
-        quote! { run_alone }
+    let (run, param, arg) = if c.within {
+        (
+            quote! { run_within },
+            quote! { , completed: &mut rt::Completed },
+            quote! { , completed },
+        )
     } else {
-        quote! { run }
+        (quote! { run }, TokenStream::new(), TokenStream::new())
     };
     let doc = docs(
         &format!(
@@ -367,8 +375,8 @@ fn run_other(c: &Callee) -> TokenStream {
         );
         return quote! {
             #doc
-            async fn #method(&mut self) -> Result<(), rt::Error> {
-                let (output, status) = rt::boxed(super::#module::#run(self.client)).await?;
+            async fn #method(&mut self #param) -> Result<(), rt::Error> {
+                let (output, status) = rt::boxed(super::#module::#run(self.client #arg)).await?;
                 self.status = status.or(self.status);
                 rt::record(&mut self.workflows, #key, rt::Value::Object(rt::Map::new()), &output);
                 Ok(())
@@ -378,9 +386,9 @@ fn run_other(c: &Callee) -> TokenStream {
     let ty = rust_type(ty, Scope::Module);
     quote! {
         #doc
-        async fn #method(&mut self, why: &'static str, inputs: rt::Value) -> Result<(), rt::Error> {
+        async fn #method(&mut self, why: &'static str, inputs: rt::Value #param) -> Result<(), rt::Error> {
             let input: #ty = rt::child_input(WORKFLOW, why, #key, inputs.clone())?;
-            let (output, status) = rt::boxed(super::#module::#run(self.client, input)).await?;
+            let (output, status) = rt::boxed(super::#module::#run(self.client, input #arg)).await?;
             self.status = status.or(self.status);
             rt::record(&mut self.workflows, #key, inputs, &output);
             Ok(())

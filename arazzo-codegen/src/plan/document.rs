@@ -48,17 +48,13 @@ pub fn plan(
             workflows.push(plan);
         }
     }
-    let alone: std::collections::HashSet<String> = workflows
+    let within: std::collections::HashSet<String> = workflows
         .iter()
-        .flat_map(|w| {
-            w.depends_on
-                .iter()
-                .filter(|c| c.alone)
-                .map(|c| c.module.clone())
-        })
+        .flat_map(|w| w.depends_on.iter().filter(|c| c.within))
+        .map(|c| c.module.clone())
         .collect();
     for w in &mut workflows {
-        w.run.alone = alone.contains(&w.module);
+        w.run.within = within.contains(&w.module);
     }
     // Public method names come last, so that the client's own setters keep their names.
     for w in workflows.iter_mut().filter(|w| w.public) {
@@ -328,54 +324,30 @@ impl<'p> Planner<'p> {
             module: sig.module.clone(),
             input: sig.input.clone(),
             input_names: sig.input_names.clone(),
-            alone: false,
+            within: false,
             // Named by the caller's run (see `runs_of`).
             method: String::new(),
         })
     }
 
-    /// Every workflow `workflow` depends on, directly or through others, each once and after
-    /// its own dependencies (`dependsOn`: "A list of workflows that MUST be completed before
-    /// this workflow can be processed": completed once, they need not run again).
+    /// The workflows `workflow` names in `dependsOn`, each once; each that has dependencies of
+    /// its own is run with the set of workflows the run has completed, so that none runs twice.
     pub fn dependencies(&mut self, doc: ArazzoId, workflow: &'p Workflow) -> Vec<Callee> {
-        let mut order = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        seen.insert(self.workflow_key(doc, &workflow.workflow_id.value));
-        // Depth first, by an explicit stack: a chain of thousands of workflows is valid input.
-        let mut stack: Vec<(ArazzoId, &'p Workflow, usize)> = vec![(doc, workflow, 0)];
-        while let Some((d, w, next)) = stack.pop() {
-            let Some(id) = w.depends_on.get(next) else {
-                if stack.is_empty() {
-                    break;
-                }
-                let key = self.workflow_key(d, &w.workflow_id.value);
-                if let Some(mut callee) = self.callee_by_key(&key) {
-                    callee.alone = !w.depends_on.is_empty();
-                    order.push(callee);
-                }
+        let mut direct: Vec<Callee> = Vec::new();
+        for id in &workflow.depends_on {
+            let Some(mut callee) = self.callee(doc, id) else {
                 continue;
             };
-            stack.push((d, w, next + 1));
-            let Ok(Some((target_doc, target))) = self.resolver(d).workflow(id) else {
+            if direct.iter().any(|c| c.key == callee.key) {
                 continue;
-            };
-            if seen.insert(self.workflow_key(target_doc, &target.workflow_id.value)) {
-                stack.push((target_doc, target, 0));
             }
+            callee.within = matches!(
+                self.resolver(doc).workflow(id),
+                Ok(Some((_, target))) if !target.depends_on.is_empty()
+            );
+            direct.push(callee);
         }
-        order
-    }
-
-    fn callee_by_key(&self, key: &str) -> Option<Callee> {
-        let sig = self.signatures.iter().find(|s| s.key == key)?;
-        Some(Callee {
-            key: key.to_owned(),
-            module: sig.module.clone(),
-            input: sig.input.clone(),
-            input_names: sig.input_names.clone(),
-            alone: false,
-            method: String::new(),
-        })
+        direct
     }
 
     /// The struct of each workflow's outputs.

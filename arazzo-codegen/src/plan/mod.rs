@@ -242,8 +242,7 @@ pub struct WorkflowPlan {
     pub input: Option<RustType>,
     pub output: String,
     pub run: RunPlan,
-    /// Workflows that run first, in order: every workflow it depends on, directly or through
-    /// others, once each, each after its own dependencies.
+    /// Workflows that run first, in order (those a run has completed already are skipped).
     pub depends_on: Vec<Callee>,
     /// Every other workflow this one runs by `dependsOn` or an action (each gets one method
     /// of the run).
@@ -273,8 +272,8 @@ pub struct RunPlan {
     /// The subscriptions of the steps that receive messages.
     pub subscriptions: Vec<SubscriptionPlan>,
     /// Another workflow depends on this one, which has dependencies of its own: it also runs
-    /// without them (`run_alone`).
-    pub alone: bool,
+    /// within the run of the other, sharing the set of completed workflows (`run_within`).
+    pub within: bool,
 }
 
 /// How a run holds the workflow's inputs.
@@ -305,9 +304,9 @@ pub struct Callee {
     pub input: Option<RustType>,
     /// Declared input names: what the caller passes on by name.
     pub input_names: Vec<String>,
-    /// Run without its own `dependsOn`: a workflow that depends on it runs the whole closure
-    /// of its dependencies itself, each once.
-    pub alone: bool,
+    /// Run as a dependency that has dependencies of its own: with the set of workflows the
+    /// run has completed, which it skips and adds to (`run_within`).
+    pub within: bool,
     /// The caller's run method that runs it.
     pub method: String,
 }

@@ -37,10 +37,6 @@ impl<'p> Planner<'p> {
         };
         let document = self.document(doc)?;
         let workflow_params = resolve_parameters_of(document, &workflow.parameters);
-        // Unresolved entries are reported by the checks; each named one is planned.
-        for d in &workflow.depends_on {
-            let _ = self.callee(doc, d);
-        }
         let depends_on = self.dependencies(doc, workflow);
         let shared_success = self.actions(doc, &lowerer, None, &workflow.success_actions, true);
         let shared_failure = self.actions(doc, &lowerer, None, &workflow.failure_actions, false);
@@ -100,7 +96,7 @@ impl<'p> Planner<'p> {
         let runs = runs_of(&depends_on, &drafts, &mut shape.methods);
         let rename = |c: &Callee| -> Callee {
             let mut c = c.clone();
-            if let Some(known) = runs.iter().find(|r| r.key == c.key && r.alone == c.alone) {
+            if let Some(known) = runs.iter().find(|r| r.key == c.key && r.within == c.within) {
                 c.method = known.method.clone();
             }
             c
@@ -301,7 +297,7 @@ impl<'p> Planner<'p> {
                 similar_step_names,
                 subscriptions,
                 // Known once every workflow is planned (see `plan`).
-                alone: false,
+                within: false,
             },
             depends_on,
             runs,
@@ -648,7 +644,7 @@ fn runs_of(depends_on: &[Callee], drafts: &[DraftStep], methods: &mut Namer) -> 
     for callee in depends_on.iter().chain(from_actions) {
         if !runs
             .iter()
-            .any(|r| r.key == callee.key && r.alone == callee.alone)
+            .any(|r| r.key == callee.key && r.within == callee.within)
         {
             let mut c = callee.clone();
             // `run_<workflow>`, unless the workflow's own name already starts with "run".
@@ -658,8 +654,8 @@ fn runs_of(depends_on: &[Callee], drafts: &[DraftStep], methods: &mut Namer) -> 
             } else {
                 format!("run_{snake}")
             };
-            if callee.alone {
-                wanted.push_str("_alone");
+            if callee.within {
+                wanted.push_str("_within");
             }
             c.method = methods.name(&wanted, Case::Snake);
             runs.push(c);

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use arazzo_runtime::{Error, Sleeper};
-use conformance::case::{Case, Failure, Outcome, STEP_BUDGET, Scripted, request};
+use conformance::case::{Case, Failure, Outcome, STEP_BUDGET, Scripted, path_matches, request};
 use serde_json::Value;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -27,7 +27,7 @@ impl Respond for Stand {
         let Some((_, _, id)) = self
             .operations
             .iter()
-            .find(|(m, p, _)| *m == method && p == path)
+            .find(|(m, p, _)| *m == method && path_matches(p, path))
         else {
             return ResponseTemplate::new(599);
         };

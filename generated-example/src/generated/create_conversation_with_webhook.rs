@@ -350,9 +350,10 @@ mod create_conversation_with_webhook {
                 return Err(exchange.failed(&CRITERION));
             }
             exchange.check_body()?;
-            if let Some(v) = rt::read(exchange.response_body(), &["sid"]) {
-                self.create_conversation_conversation_sid = Some(v);
-            }
+            self.create_conversation_conversation_sid = rt::read(
+                exchange.response_body(),
+                &["sid"],
+            );
             Ok(Some(Step::AttachWebhook))
         }
 
@@ -397,9 +398,10 @@ mod create_conversation_with_webhook {
                 return Err(exchange.failed(&CRITERION));
             }
             exchange.check_body()?;
-            if let Some(v) = rt::read(exchange.response_body(), &["sid"]) {
-                self.attach_webhook_webhook_sid = Some(v);
-            }
+            self.attach_webhook_webhook_sid = rt::read(
+                exchange.response_body(),
+                &["sid"],
+            );
             Ok(None)
         }
     }
