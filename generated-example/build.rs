@@ -51,6 +51,10 @@ const WORKFLOWS: &[(&str, &str)] = &[
         "so_diamond_outputs.rs",
         "second_opinion/diamond-outputs.arazzo.yaml",
     ),
+    (
+        "so_dependency_in_child.rs",
+        "second_opinion/dependency-in-child.arazzo.yaml",
+    ),
     ("so_swagger2.rs", "second_opinion/swagger2.arazzo.yaml"),
     ("so_presence3.rs", "second_opinion/presence3.arazzo.yaml"),
     ("so_child2.rs", "second_opinion/child2.arazzo.yaml"),

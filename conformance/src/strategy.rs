@@ -197,11 +197,27 @@ fn workflow_id(w: usize) -> String {
 /// Workflow number `w` of `count`: it may run only workflows numbered after it.
 fn workflow(d: &mut Draw, w: usize, count: usize, v1_1: bool) -> String {
     let id = workflow_id(w);
+    let children: Vec<String> = (w + 1..count).map(workflow_id).collect();
+    // Workflow `dependsOn` on later workflows (so no cycle), which may share theirs: diamonds,
+    // and dependencies that a step or an action also runs.
+    let mut depends: Vec<String> = Vec::new();
+    if !d.plain && !children.is_empty() && d.chance(30) {
+        for _ in 0..1 + d.pick(2) {
+            let c = children.get(d.pick(children.len())).cloned();
+            if let Some(c) = c.filter(|c| !depends.contains(c)) {
+                depends.push(c);
+            }
+        }
+    }
+    let depends_text = if depends.is_empty() {
+        String::new()
+    } else {
+        format!("    dependsOn: [{}]\n", depends.join(", "))
+    };
     let mut text = format!(
-        "  - workflowId: {id}\n    inputs:\n      type: object\n      properties:\n        x:\n          type: string\n        n:\n          type: integer\n    steps:\n"
+        "  - workflowId: {id}\n{depends_text}    inputs:\n      type: object\n      properties:\n        x:\n          type: string\n        n:\n          type: integer\n    steps:\n"
     );
     let steps = 1 + d.pick(4);
-    let children: Vec<String> = (w + 1..count).map(workflow_id).collect();
     let mut planned: Vec<Planned> = Vec::new();
     for i in 0..steps {
         let (step_text, outputs) = step(d, i, steps, &planned, &children, v1_1);
@@ -240,6 +256,12 @@ fn workflow(d: &mut Draw, w: usize, count: usize, v1_1: bool) -> String {
             }
             text.push_str(&format!("      {name}: $steps.{}.outputs.{o}\n", p.id));
             wrote = true;
+        }
+    }
+    // What a dependency gave, read where the main workflow's outputs are gathered.
+    if w == 0 {
+        for (k, dep) in depends.iter().enumerate() {
+            text.push_str(&format!("      d{k}: $workflows.{dep}.outputs.r\n"));
         }
     }
     text

@@ -227,6 +227,10 @@ pub mod second_opinion {
     pub mod diamond_outputs {
         include!(concat!(env!("OUT_DIR"), "/so_diamond_outputs.rs"));
     }
+    /// `fixtures/second_opinion/dependency-in-child.arazzo.yaml`.
+    pub mod dependency_in_child {
+        include!(concat!(env!("OUT_DIR"), "/so_dependency_in_child.rs"));
+    }
     /// `fixtures/second_opinion/swagger2`.
     pub mod swagger2 {
         include!(concat!(env!("OUT_DIR"), "/so_swagger2.rs"));

@@ -521,7 +521,7 @@ async fn order_explicit_later() {
 // echoed by a server across the cut must not show even partly, also JSON-escaped or
 // percent-encoded)."
 
-use generated_example::second_opinion::{diamond, diamond_outputs, redact};
+use generated_example::second_opinion::{dependency_in_child, diamond, diamond_outputs, redact};
 
 /// A 700-character token of standard base64 characters (with `/`, `+`, `=`), without `x`.
 fn token() -> String {
@@ -757,6 +757,43 @@ async fn diamond_dependency_outputs_reach_every_dependent() {
     );
     let q = seq(&s).await;
     assert_eq!(q, ["/d", "/b", "/c", "/a"], "each once, dependencies first");
+}
+
+// Found by the reference interpreter on a fixture: a child workflow a step runs, and the
+// workflow a failure hands over to, ran their shared dependency again (a second side effect)
+// and read that second answer. "MUST be completed before this workflow can be processed": d
+// has completed in this run, so the child and the hand-over read what it gave then.
+#[tokio::test]
+async fn dependency_completed_once_for_children_and_hand_overs() {
+    let s = serve(&[
+        ("/a", vec![(500, json!({"v": "no"}))]),
+        ("/b", vec![ok("b")]),
+        ("/c", vec![ok("c")]),
+        ("/d", vec![ok("once"), ok("again")]),
+    ])
+    .await;
+    let out = client!(dependency_in_child, s)
+        .a()
+        .await
+        .expect("a hands over to c");
+    assert_eq!((out.from_b.as_str(), out.own.as_str()), ("once", "once"));
+    let q = seq(&s).await;
+    assert_eq!(
+        q,
+        ["/d", "/b", "/a", "/c"],
+        "d once, for a, its child b and c"
+    );
+    let s = serve(&[
+        ("/a", vec![ok("a")]),
+        ("/b", vec![ok("b")]),
+        ("/d", vec![ok("once"), ok("again")]),
+    ])
+    .await;
+    let out = client!(dependency_in_child, s)
+        .a()
+        .await
+        .expect("the run completes");
+    assert_eq!((out.from_b.as_str(), out.own.as_str()), ("once", "once"));
 }
 
 use generated_example::second_opinion::{faults, faults3, odd_output_names, swagger2};

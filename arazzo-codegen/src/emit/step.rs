@@ -393,7 +393,11 @@ fn child(
     } else {
         (quote! { _ }, TokenStream::new())
     };
-    let run = quote! { rt::boxed(super::#module::run(self.client #arg)) };
+    let run = if callee.within {
+        quote! { rt::boxed(super::#module::run_within(self.client #arg, &mut *self.completed)) }
+    } else {
+        quote! { rt::boxed(super::#module::run(self.client #arg)) }
+    };
     // The child's failure is this step's failure: its failure actions decide, reading the
     // child's last status; when none applies, the run fails with the child's error.
     let failed = (!s.on_failure.is_empty()).then(|| {

@@ -107,19 +107,24 @@ fn run_fn(w: &WorkflowPlan) -> TokenStream {
     };
     let within = w.run.within.then(|| {
         quote! {
-            /// Runs the workflow within the run of a workflow that depends on it: the
-            /// workflows `completed` holds are not run again.
+            /// Runs the workflow within the run of another workflow: the workflows `completed`
+            /// holds are not run again as dependencies.
             pub(super) fn run_within<'a>(
                 client: &'a Client #param, completed: &'a mut rt::Completed
             ) -> impl ::std::future::Future<Output = rt::RunResult<Output>> + 'a {
-                Run::new(client #arg).execute(completed).traced_workflow(WORKFLOW)
+                Run::new(client #arg, completed).execute().traced_workflow(WORKFLOW)
             }
         }
     });
-    let execute = if w.depends_on.is_empty() {
-        quote! { Run::new(client #arg).execute() }
+    let execute = if w.run.completing {
+        quote! {
+            async move {
+                let mut completed = rt::Completed::new();
+                Run::new(client #arg, &mut completed).execute().await
+            }
+        }
     } else {
-        quote! { async move { Run::new(client #arg).execute(&mut rt::Completed::new()).await } }
+        quote! { Run::new(client #arg).execute() }
     };
     quote! {
         /// Runs the workflow; also gives the status of its last operation (a caller's `$statusCode`).
@@ -202,6 +207,14 @@ fn run_struct(w: &WorkflowPlan) -> TokenStream {
         });
         inits.push(quote! { workflows: rt::Map::new() });
     }
+    if w.run.completing {
+        fields.push(quote! {
+            /// The workflows the whole run has completed as dependencies, with their records:
+            /// shared with the workflows it runs and the one that runs it.
+            completed: &'a mut rt::Completed
+        });
+        inits.push(quote! { completed });
+    }
     if w.run.retries {
         fields.push(quote! {
             /// Retries used so far, by step and action.
@@ -229,10 +242,13 @@ fn run_struct(w: &WorkflowPlan) -> TokenStream {
         status: Option<u16>
     });
     inits.push(quote! { status: None });
-    let param = match (&w.run.inputs, input_type(w)) {
+    let mut param = match (&w.run.inputs, input_type(w)) {
         (RunInputs::None, _) | (_, None) => TokenStream::new(),
         (_, Some(ty)) => quote! { , input: #ty },
     };
+    if w.run.completing {
+        param.extend(quote! { , completed: &'a mut rt::Completed });
+    }
     let methods = run_methods(w);
     quote! {
         /// One run of the workflow: what it has gathered so far.
@@ -254,18 +270,17 @@ fn run_methods(w: &WorkflowPlan) -> TokenStream {
         .iter()
         .map(|d| {
             let (method, key) = (ident(&d.method), &d.key);
-            let completed = d.within.then(|| quote! { completed });
             let args = match &d.input {
-                None => quote! { #completed },
+                None => TokenStream::new(),
                 Some(_) => {
                     let names = &d.input_names;
-                    quote! { "dependsOn", rt::pick(&self.inputs, &[#( #names ),*]), #completed }
+                    quote! { "dependsOn", rt::pick(&self.inputs, &[#( #names ),*]) }
                 }
             };
             quote! {
-                if !completed.recall(#key, &mut self.workflows) {
+                if !self.completed.recall(#key, &mut self.workflows) {
                     self.#method(#args).await?;
-                    completed.keep(#key, &self.workflows);
+                    self.completed.keep(#key, &self.workflows);
                 }
             }
         })
@@ -321,7 +336,7 @@ fn run_methods(w: &WorkflowPlan) -> TokenStream {
             /// Runs the workflows it depends on that the run has not completed (each once,
             /// however many depend on it), then the steps from the first, each choosing the
             /// next, within the step budget; then gathers the workflow's outputs.
-            async fn execute(mut self, completed: &mut rt::Completed) -> rt::RunResult<Output>
+            async fn execute(mut self) -> rt::RunResult<Output>
         }
     };
     quote! {
@@ -352,14 +367,10 @@ fn run_other(c: &Callee) -> TokenStream {
     let method = ident(&c.method);
     let module = ident(&c.module);
     let key = &c.key;
-    let (run, param, arg) = if c.within {
-        (
-            quote! { run_within },
-            quote! { , completed: &mut rt::Completed },
-            quote! { , completed },
-        )
+    let (run, arg) = if c.within {
+        (quote! { run_within }, quote! { , &mut *self.completed })
     } else {
-        (quote! { run }, TokenStream::new(), TokenStream::new())
+        (quote! { run }, TokenStream::new())
     };
     let doc = docs(
         &format!(
@@ -375,7 +386,7 @@ fn run_other(c: &Callee) -> TokenStream {
         );
         return quote! {
             #doc
-            async fn #method(&mut self #param) -> Result<(), rt::Error> {
+            async fn #method(&mut self) -> Result<(), rt::Error> {
                 let (output, status) = rt::boxed(super::#module::#run(self.client #arg)).await?;
                 self.status = status.or(self.status);
                 rt::record(&mut self.workflows, #key, rt::Value::Object(rt::Map::new()), &output);
@@ -386,7 +397,7 @@ fn run_other(c: &Callee) -> TokenStream {
     let ty = rust_type(ty, Scope::Module);
     quote! {
         #doc
-        async fn #method(&mut self, why: &'static str, inputs: rt::Value #param) -> Result<(), rt::Error> {
+        async fn #method(&mut self, why: &'static str, inputs: rt::Value) -> Result<(), rt::Error> {
             let input: #ty = rt::child_input(WORKFLOW, why, #key, inputs.clone())?;
             let (output, status) = rt::boxed(super::#module::#run(self.client, input #arg)).await?;
             self.status = status.or(self.status);

@@ -3,7 +3,7 @@
 //! planner's work is split by what it plans: sources and schemes (`sources.rs`), workflows
 //! (`workflow.rs`), steps (`step.rs`).
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::names::{Case, Namer};
 use super::types::{RustType, TypeDef, TypeSpace, takes_input};
@@ -32,6 +32,7 @@ pub fn plan(
     let doc = &loaded.document;
     let mut planner = Planner::new(project, index, settings, &typer);
     let reachable = planner.reachable();
+    planner.completing = planner.completing(&reachable);
     let mut space = TypeSpace::new(&doc.components, {
         let mut names = Namer::new();
         names.reserve("Client");
@@ -48,13 +49,29 @@ pub fn plan(
             workflows.push(plan);
         }
     }
-    let within: std::collections::HashSet<String> = workflows
+    let within: HashSet<String> = workflows
         .iter()
-        .flat_map(|w| w.depends_on.iter().filter(|c| c.within))
+        .flat_map(|w| {
+            w.depends_on
+                .iter()
+                .chain(&w.runs)
+                .chain(w.steps.iter().filter_map(|s| match &s.call {
+                    super::StepCall::Workflow { callee, .. } => Some(callee),
+                    _ => None,
+                }))
+        })
+        .filter(|c| c.within)
         .map(|c| c.module.clone())
+        .collect();
+    let completing: HashSet<&str> = planner
+        .signatures
+        .iter()
+        .filter(|s| planner.completing.contains(&s.key))
+        .map(|s| s.module.as_str())
         .collect();
     for w in &mut workflows {
         w.run.within = within.contains(&w.module);
+        w.run.completing = completing.contains(w.module.as_str());
     }
     // Public method names come last, so that the client's own setters keep their names.
     for w in workflows.iter_mut().filter(|w| w.public) {
@@ -177,6 +194,11 @@ pub(super) struct Planner<'p> {
     pub methods: Namer,
     pub modules: Namer,
     pub signatures: Vec<Signature>,
+    /// The workflows whose runs keep the set of workflows completed as dependencies (keys):
+    /// those with `dependsOn`, and those that run one of them, however (step, action,
+    /// dependency). A run passes that set to each of them it runs, so that a dependency
+    /// completes once in the whole run, children included.
+    pub completing: HashSet<String>,
 }
 
 impl<'p> Planner<'p> {
@@ -219,6 +241,7 @@ impl<'p> Planner<'p> {
                 modules
             },
             signatures: Vec::new(),
+            completing: HashSet::new(),
         }
     }
 
@@ -262,6 +285,33 @@ impl<'p> Planner<'p> {
                 if let Ok(Some((d, target))) = resolver.workflow(id) {
                     queue.push_back((d, target));
                 }
+            }
+        }
+        found
+    }
+
+    /// The workflows whose runs keep the set of completed workflows (`completing`): one pass
+    /// back from each workflow with `dependsOn` over who runs whom, linear in the calls.
+    fn completing(&self, reachable: &[(ArazzoId, &'p Workflow, String)]) -> HashSet<String> {
+        let mut callers: HashMap<String, Vec<&str>> = HashMap::new();
+        for (doc, w, key) in reachable {
+            let resolver = self.resolver(*doc);
+            for id in workflow_refs(self.document(*doc), w) {
+                if let Ok(Some((d, target))) = resolver.workflow(id) {
+                    let target = self.workflow_key(d, &target.workflow_id.value);
+                    callers.entry(target).or_default().push(key);
+                }
+            }
+        }
+        let mut found: HashSet<String> = HashSet::new();
+        let mut queue: VecDeque<&str> = reachable
+            .iter()
+            .filter(|(_, w, _)| !w.depends_on.is_empty())
+            .map(|(_, _, key)| key.as_str())
+            .collect();
+        while let Some(key) = queue.pop_front() {
+            if found.insert(key.to_owned()) {
+                queue.extend(callers.get(key).into_iter().flatten().copied());
             }
         }
         found
@@ -324,28 +374,22 @@ impl<'p> Planner<'p> {
             module: sig.module.clone(),
             input: sig.input.clone(),
             input_names: sig.input_names.clone(),
-            within: false,
+            within: self.completing.contains(&key),
             // Named by the caller's run (see `runs_of`).
             method: String::new(),
         })
     }
 
-    /// The workflows `workflow` names in `dependsOn`, each once; each that has dependencies of
-    /// its own is run with the set of workflows the run has completed, so that none runs twice.
+    /// The workflows `workflow` names in `dependsOn`, each once.
     pub fn dependencies(&mut self, doc: ArazzoId, workflow: &'p Workflow) -> Vec<Callee> {
         let mut direct: Vec<Callee> = Vec::new();
         for id in &workflow.depends_on {
-            let Some(mut callee) = self.callee(doc, id) else {
+            let Some(callee) = self.callee(doc, id) else {
                 continue;
             };
-            if direct.iter().any(|c| c.key == callee.key) {
-                continue;
+            if direct.iter().all(|c| c.key != callee.key) {
+                direct.push(callee);
             }
-            callee.within = matches!(
-                self.resolver(doc).workflow(id),
-                Ok(Some((_, target))) if !target.depends_on.is_empty()
-            );
-            direct.push(callee);
         }
         direct
     }

@@ -271,8 +271,11 @@ pub struct RunPlan {
     pub similar_step_names: bool,
     /// The subscriptions of the steps that receive messages.
     pub subscriptions: Vec<SubscriptionPlan>,
-    /// Another workflow depends on this one, which has dependencies of its own: it also runs
-    /// within the run of the other, sharing the set of completed workflows (`run_within`).
+    /// The run keeps the set of workflows completed as dependencies, given by whoever started
+    /// it: the workflow has `dependsOn`, or runs a workflow that keeps the set.
+    pub completing: bool,
+    /// Another workflow runs this one, which keeps the set: it also runs within the other's
+    /// run, sharing the set (`run_within`).
     pub within: bool,
 }
 
@@ -304,8 +307,8 @@ pub struct Callee {
     pub input: Option<RustType>,
     /// Declared input names: what the caller passes on by name.
     pub input_names: Vec<String>,
-    /// Run as a dependency that has dependencies of its own: with the set of workflows the
-    /// run has completed, which it skips and adds to (`run_within`).
+    /// It keeps the set of workflows completed as dependencies: run with the caller's
+    /// (`run_within`), so that it skips what the run has completed and adds to it.
     pub within: bool,
     /// The caller's run method that runs it.
     pub method: String,

@@ -96,7 +96,7 @@ impl<'p> Planner<'p> {
         let runs = runs_of(&depends_on, &drafts, &mut shape.methods);
         let rename = |c: &Callee| -> Callee {
             let mut c = c.clone();
-            if let Some(known) = runs.iter().find(|r| r.key == c.key && r.within == c.within) {
+            if let Some(known) = runs.iter().find(|r| r.key == c.key) {
                 c.method = known.method.clone();
             }
             c
@@ -297,6 +297,7 @@ impl<'p> Planner<'p> {
                 similar_step_names,
                 subscriptions,
                 // Known once every workflow is planned (see `plan`).
+                completing: false,
                 within: false,
             },
             depends_on,
@@ -642,21 +643,15 @@ fn runs_of(depends_on: &[Callee], drafts: &[DraftStep], methods: &mut Namer) -> 
             _ => None,
         });
     for callee in depends_on.iter().chain(from_actions) {
-        if !runs
-            .iter()
-            .any(|r| r.key == callee.key && r.within == callee.within)
-        {
+        if !runs.iter().any(|r| r.key == callee.key) {
             let mut c = callee.clone();
             // `run_<workflow>`, unless the workflow's own name already starts with "run".
             let snake = super::names::sanitize(&callee.key, Case::Snake);
-            let mut wanted = if snake == "run" || snake.starts_with("run_") {
+            let wanted = if snake == "run" || snake.starts_with("run_") {
                 snake
             } else {
                 format!("run_{snake}")
             };
-            if callee.within {
-                wanted.push_str("_within");
-            }
             c.method = methods.name(&wanted, Case::Snake);
             runs.push(c);
         }
