@@ -406,3 +406,105 @@ fn long_goto_workflow_chain_on_a_test_thread() {
     let r = on_small_stack(path);
     assert!(matches!(r, Ok(true)), "{r:?}");
 }
+
+// ------------------------------------------------------------- workflows that run workflows
+
+/// Found by a second opinion: a workflow that runs itself again (through its own step, `goto`
+/// between two workflows, or a `dependsOn` closed by a step) was accepted and generated code
+/// that does not compile. Each is now one located `workflow-recursion` error (docs/decisions.md).
+#[test]
+fn workflows_that_run_themselves_again_are_refused() {
+    let report = check_file(&fixture("recursion.arazzo.yaml"), &Settings::default());
+    let found: Vec<(String, String)> = report
+        .diagnostics()
+        .iter()
+        .map(|d| {
+            let line = report.location(d).map(|l| l.line).unwrap_or_default();
+            (
+                d.code.as_str().to_owned(),
+                format!("{} @ {line}", d.message),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "workflow-recursion".to_owned(),
+                "workflow `again` runs itself again @ 17".to_owned()
+            ),
+            (
+                "workflow-recursion".to_owned(),
+                "workflow `ping` runs itself again @ 33".to_owned()
+            ),
+            (
+                "workflow-recursion".to_owned(),
+                "workflow `needs` runs itself again @ 42".to_owned()
+            ),
+        ],
+        "{}",
+        report.render()
+    );
+    let shown = report.render();
+    assert!(shown.contains("runs: `ping` → `pong` → `ping`"), "{shown}");
+}
+
+/// A chain of `n` workflows, each running the next: by `dependsOn` or by a step.
+fn run_chain(n: usize, by_step: bool) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("chain-{n}-{by_step}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(fixture("so.openapi.yaml"), dir.join("so.openapi.yaml")).unwrap();
+    let mut doc = String::from(
+        "arazzo: 1.0.1\ninfo: {title: Chain, version: 1.0.0}\nsourceDescriptions:\n  - {name: so, url: so.openapi.yaml, type: openapi}\nworkflows:\n",
+    );
+    for i in 0..n {
+        doc.push_str(&format!("  - workflowId: w{i:03}\n"));
+        let next = i + 1 < n;
+        if next && !by_step {
+            doc.push_str(&format!("    dependsOn: [w{:03}]\n", i + 1));
+        }
+        doc.push_str("    steps:\n      - {stepId: s, operationId: opA}\n");
+        if next && by_step {
+            doc.push_str(&format!(
+                "      - {{stepId: t, workflowId: w{:03}}}\n",
+                i + 1
+            ));
+        }
+    }
+    let file = dir.join("chain.arazzo.yaml");
+    std::fs::write(&file, doc).unwrap();
+    file
+}
+
+/// Found by a second opinion: chains of 135 dependencies or 70 child workflows generated code
+/// that rustc refuses at its default recursion limit, with nothing said at build time. Deep
+/// chains now get a `deep-nesting` warning that names the attribute to add.
+#[test]
+fn deep_chains_of_runs_are_warned_with_the_fix() {
+    let warned = |file: PathBuf| -> Vec<String> {
+        let report = check_file(&file, &Settings::default());
+        assert!(!report.has_errors(), "{}", report.render());
+        report
+            .diagnostics()
+            .iter()
+            .filter(|d| d.code.as_str() == "deep-nesting")
+            .map(|d| d.message.clone())
+            .collect()
+    };
+    // Measured by the second opinion: these build at the default limit.
+    assert!(warned(run_chain(100, false)).is_empty());
+    assert!(warned(run_chain(40, true)).is_empty());
+    // These do not.
+    assert_eq!(
+        warned(run_chain(135, false)),
+        ["workflow `w000` starts runs nested 134 deep (dependencies count 1, steps and actions 2)"]
+    );
+    let report = check_file(&run_chain(70, true), &Settings::default());
+    assert!(
+        report
+            .render()
+            .contains("add `#![recursion_limit = \"256\"]`"),
+        "{}",
+        report.render()
+    );
+}

@@ -353,6 +353,9 @@ impl Machine {
             return match self.workflow(child, &Value::Object(inputs)) {
                 Ok(done) => {
                     run.status = done.status;
+                    // "Workflow output value | `$workflows.foo.outputs.bar`": the latest run
+                    // of a workflow, however it ran (the project's rule).
+                    run.workflows.insert(child.to_owned(), done.outputs.clone());
                     Ok((
                         Attempt {
                             status: done.status,

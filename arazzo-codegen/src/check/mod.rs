@@ -8,6 +8,7 @@ mod ids;
 pub(crate) mod messages;
 mod outputs;
 mod payload;
+mod recursion;
 mod references;
 mod schema_refs;
 mod step_dependencies;
@@ -68,6 +69,7 @@ pub fn check(project: &Project, index: &OperationIndex, settings: &Settings) -> 
             unchecked_xpath: None,
         };
         ids::check(&mut ctx);
+        recursion::check(&mut ctx);
         let cycles = ids::cycles(&loaded.document.workflows);
         for (i, workflow) in loaded.document.workflows.iter().enumerate() {
             ids::dependencies(&mut ctx, workflow, cycles.get(&i).map(Vec::as_slice));

@@ -306,9 +306,16 @@ pub(super) fn workflow_inputs<'w>(
         input_type(ctx, (caller, step), p, (doc, child));
     }
     let required: Vec<String> = crate::index::inputs::required_input_names(ctx.project, doc, child);
+    // A step also passes its workflow's parameters (the planner's rule: those it declares).
+    let inherited: Vec<Parameter> = match runner {
+        Runner::Step(_) => {
+            crate::index::inputs::resolve_parameters_of(ctx.document, &caller.parameters)
+        }
+        Runner::Action(_) => Vec::new(),
+    };
     let missing: Vec<String> = required
         .iter()
-        .filter(|r| !given.iter().any(|p| p.name.value == **r))
+        .filter(|r| !given.iter().chain(&inherited).any(|p| p.name.value == **r))
         .map(|r| format!("`{r}`"))
         .collect();
     if !missing.is_empty() {

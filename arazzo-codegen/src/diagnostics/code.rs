@@ -92,6 +92,10 @@ codes! {
     ActionTarget = "action-target", Error;
     /// `dependsOn` forms a cycle.
     DependencyCycle = "dependency-cycle", Error;
+    /// A workflow that runs itself again (through a step, an action or `dependsOn`).
+    WorkflowRecursion = "workflow-recursion", Error;
+    /// Workflow runs nested deeper than rustc compiles without a raised `recursion_limit`.
+    DeepNesting = "deep-nesting", Warning;
     /// A step that can be reached before a step it depends on (`dependsOn`) has completed.
     UnsatisfiedDependency = "unsatisfied-dependency", Error;
     /// A step that reads the outputs of a step that can only run after it (a warning in 1.0

@@ -73,7 +73,14 @@ pub fn method(s: &StepPlan) -> TokenStream {
             callee,
             inputs,
             reads_outputs,
-        } => child(s, callee, inputs, *reads_outputs, names(&then, "exchange")),
+            record,
+        } => child(
+            s,
+            callee,
+            inputs,
+            (*reads_outputs, *record),
+            names(&then, "exchange"),
+        ),
     };
     quote! {
         #doc
@@ -356,12 +363,12 @@ fn action_body(s: &StepPlan, action: &ActionPlan, success: bool, last: bool) -> 
 
 /// A step that runs a child workflow with its parameters as inputs. Binds `exchange` (a
 /// stand-in holding the child's last status) when `read_after`, and `child_outputs` when
-/// `reads`.
+/// `reads`; keeps the child's inputs and outputs for `$workflows.<id>…` when `record`.
 fn child(
     s: &StepPlan,
     callee: &Callee,
     inputs: &[(String, Lowered)],
-    reads: bool,
+    (reads, record): (bool, bool),
     read_after: bool,
 ) -> TokenStream {
     let step_id = &s.id;
@@ -378,21 +385,28 @@ fn child(
             }
         });
         let mutable = (!inputs.is_empty()).then(|| quote! { mut });
+        let given = record.then(|| quote! { let given = rt::Value::Object(inputs.clone()); });
         quote! {
             let #mutable inputs = rt::Map::new();
             #( #inserts )*
+            #given
             let input: #ty = rt::child_input(WORKFLOW, #step_id, #key, rt::Value::Object(inputs))?;
         }
     });
     let arg = callee.input.as_ref().map(|_| quote! { , input });
-    let (outputs, keep) = if reads {
-        (
-            quote! { output },
-            quote! { let child_outputs = rt::inputs(&output); },
-        )
-    } else {
-        (quote! { _ }, TokenStream::new())
+    let given = match &callee.input {
+        Some(_) => quote! { given },
+        None => quote! { rt::Value::Object(rt::Map::new()) },
     };
+    // The latest run of a workflow is what `$workflows.<id>…` reads.
+    let recorded =
+        record.then(|| quote! { rt::record(&mut self.workflows, #key, #given, &output); });
+    let outputs = if reads || record {
+        quote! { output }
+    } else {
+        quote! { _ }
+    };
+    let keep = reads.then(|| quote! { let child_outputs = rt::inputs(&output); });
     let run = if callee.within {
         quote! { rt::boxed(super::#module::run_within(self.client #arg, &mut *self.completed)) }
     } else {
@@ -425,6 +439,7 @@ fn child(
             let (#outputs, status) = #finished;
             self.status = status;
             #keep
+            #recorded
             #exchange
         };
     };
@@ -441,6 +456,7 @@ fn child(
     let finished = quote! {
         self.status = status;
         #keep
+        #recorded
         rt::Exchange::child(WORKFLOW, #step_id, status)
     };
     let timed_out = quote! { rt::Exchange::timed_out(WORKFLOW, #step_id, #limit) };

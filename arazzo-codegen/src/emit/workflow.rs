@@ -284,6 +284,9 @@ fn run_methods(w: &WorkflowPlan) -> TokenStream {
                 }
             }
         })
+        .chain(w.recalls.iter().filter(|_| w.run.completing).map(|key| {
+            quote! { self.completed.recall(#key, &mut self.workflows); }
+        }))
         .collect();
     let first = w
         .steps

@@ -244,6 +244,9 @@ pub struct WorkflowPlan {
     pub run: RunPlan,
     /// Workflows that run first, in order (those a run has completed already are skipped).
     pub depends_on: Vec<Callee>,
+    /// Other workflows whose records it reads (`$workflows.<id>…`), by key: those the run
+    /// has completed as dependencies of its dependencies are recalled from its set.
+    pub recalls: Vec<String>,
     /// Every other workflow this one runs by `dependsOn` or an action (each gets one method
     /// of the run).
     pub runs: Vec<Callee>,
@@ -375,6 +378,9 @@ pub enum StepCall {
         inputs: Vec<(String, Lowered)>,
         /// Whether an expression reads the child's outputs (`$outputs…`).
         reads_outputs: bool,
+        /// Whether the run keeps what the child was given and gave for `$workflows.<id>…`
+        /// (something in the workflow reads this workflow's record).
+        record: bool,
     },
 }
 

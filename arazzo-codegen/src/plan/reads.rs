@@ -252,16 +252,31 @@ pub fn draft_parts(d: &DraftStep) -> (Vec<&Lowered>, Vec<&Cond>) {
     (values, conds)
 }
 
-pub fn draft_reads(d: &DraftStep, wanted: &dyn Fn(&Source) -> bool) -> bool {
-    let mut found = false;
-    let mut note = |r: &ValueRef| found |= wanted(&r.source);
-    let (values, conds) = draft_parts(d);
-    values.into_iter().for_each(|v| visit_lowered(v, &mut note));
-    conds.into_iter().for_each(|c| visit_cond(c, &mut note));
-    d.outputs
+/// The workflows whose records (`$workflows.<id>…`) the steps or the outputs read, by key.
+pub fn workflows_read(
+    drafts: &[DraftStep],
+    outputs: &[(String, Lowered, ValueType)],
+) -> BTreeSet<String> {
+    let mut read = BTreeSet::new();
+    let mut note = |r: &ValueRef| {
+        if let Source::WorkflowInputs { workflow } | Source::WorkflowOutput { workflow, .. } =
+            &r.source
+        {
+            read.insert(workflow.clone());
+        }
+    };
+    for d in drafts {
+        let (values, conds) = draft_parts(d);
+        values.into_iter().for_each(|v| visit_lowered(v, &mut note));
+        conds.into_iter().for_each(|c| visit_cond(c, &mut note));
+        d.outputs
+            .iter()
+            .for_each(|(_, v)| visit_lowered(v, &mut note));
+    }
+    outputs
         .iter()
-        .for_each(|(_, v)| visit_lowered(v, &mut note));
-    found
+        .for_each(|(_, v, _)| visit_lowered(v, &mut note));
+    read
 }
 
 /// The step outputs the run must keep: those read by a request, a criterion, an action or a

@@ -74,9 +74,17 @@ impl<'p> Planner<'p> {
                 let callee = self.callee(doc, id)?;
                 let document = self.document(doc)?;
                 // A child without inputs takes none: the step's parameters have nowhere to go.
+                // The workflow's own parameters are "applicable for all steps" and "MUST be
+                // passed to an operation or workflow": those the step does not give reach the
+                // child as the inputs of the same names it declares.
                 let inputs = if callee.input.is_some() {
-                    resolve_parameters_of(document, &step.parameters)
-                        .iter()
+                    let own = resolve_parameters_of(document, &step.parameters);
+                    let inherited = workflow_params.iter().filter(|p| {
+                        own.iter().all(|o| o.name.value != p.name.value)
+                            && callee.input_names.contains(&p.name.value)
+                    });
+                    own.iter()
+                        .chain(inherited)
                         .filter_map(|p| match lowerer.value(&p.value, Some(step)) {
                             Ok(v) => Some((p.name.value.clone(), v)),
                             Err(e) => {
@@ -92,6 +100,8 @@ impl<'p> Planner<'p> {
                     callee,
                     inputs,
                     reads_outputs: false,
+                    // Known once the whole workflow is planned.
+                    record: false,
                 }
             }
             target => match self.resolver(doc).called(target) {

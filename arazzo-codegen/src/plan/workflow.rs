@@ -6,9 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use super::document::Planner;
 use super::lower::Lowerer;
 use super::names::{Case, Namer};
-use super::reads::{
-    Places, draft_reads, input_reads, kept_outputs, visit_lowered, whole_output_reads,
-};
+use super::reads::{Places, input_reads, kept_outputs, visit_lowered, whole_output_reads};
 use super::step::{DraftAction, DraftKind, DraftStep, Target, merge};
 use super::types::value_type;
 use super::{
@@ -159,23 +157,15 @@ impl<'p> Planner<'p> {
         } else {
             RunInputs::None
         };
-        let reads_workflows = drafts.iter().any(|d| {
-            draft_reads(d, &|s| {
-                matches!(
-                    s,
-                    Source::WorkflowInputs { .. } | Source::WorkflowOutput { .. }
-                )
-            })
-        }) || outputs.iter().any(|(_, v, _)| {
-            let mut found = false;
-            visit_lowered(v, &mut |r| {
-                found |= matches!(
-                    r.source,
-                    Source::WorkflowInputs { .. } | Source::WorkflowOutput { .. }
-                );
-            });
-            found
-        });
+        let workflows_read = super::reads::workflows_read(&drafts, &outputs);
+        let reads_workflows = !workflows_read.is_empty();
+        // A workflow read that is not a direct dependency may be one of theirs (completed in
+        // this run): its record comes from the run's set of completed workflows.
+        let recalls: Vec<String> = workflows_read
+            .iter()
+            .filter(|key| depends_on.iter().all(|c| c.key != **key))
+            .cloned()
+            .collect();
 
         let mut steps = Vec::new();
         for (i, d) in drafts.iter().enumerate() {
@@ -192,6 +182,9 @@ impl<'p> Planner<'p> {
                             } => *c = rename(c),
                             _ => {}
                         }
+                    }
+                    if let StepCall::Workflow { record, callee, .. } = &mut step.call {
+                        *record = workflows_read.contains(&callee.key);
                     }
                     steps.push(step);
                 }
@@ -301,6 +294,7 @@ impl<'p> Planner<'p> {
                 within: false,
             },
             depends_on,
+            recalls,
             runs,
             steps,
             outputs,
