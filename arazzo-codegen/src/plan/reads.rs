@@ -265,18 +265,23 @@ pub fn workflows_read(
             read.insert(workflow.clone());
         }
     };
+    visit_workflow(drafts, outputs, &mut note);
+    read
+}
+
+/// Every value the steps (requests, criteria, actions, outputs) and the workflow's outputs read.
+fn visit_workflow(
+    drafts: &[DraftStep],
+    outputs: &[(String, Lowered, ValueType)],
+    note: &mut dyn FnMut(&ValueRef),
+) {
     for d in drafts {
         let (values, conds) = draft_parts(d);
-        values.into_iter().for_each(|v| visit_lowered(v, &mut note));
-        conds.into_iter().for_each(|c| visit_cond(c, &mut note));
-        d.outputs
-            .iter()
-            .for_each(|(_, v)| visit_lowered(v, &mut note));
+        values.into_iter().for_each(|v| visit_lowered(v, note));
+        conds.into_iter().for_each(|c| visit_cond(c, note));
+        d.outputs.iter().for_each(|(_, v)| visit_lowered(v, note));
     }
-    outputs
-        .iter()
-        .for_each(|(_, v, _)| visit_lowered(v, &mut note));
-    read
+    outputs.iter().for_each(|(_, v, _)| visit_lowered(v, note));
 }
 
 /// The step outputs the run must keep: those read by a request, a criterion, an action or a
@@ -338,17 +343,7 @@ pub fn input_reads(drafts: &[DraftStep], outputs: &[(String, Lowered, ValueType)
             reads.whole |= r.pointer.is_empty();
         }
     };
-    for d in drafts {
-        let (values, conds) = draft_parts(d);
-        values.into_iter().for_each(|v| visit_lowered(v, &mut note));
-        conds.into_iter().for_each(|c| visit_cond(c, &mut note));
-        d.outputs
-            .iter()
-            .for_each(|(_, v)| visit_lowered(v, &mut note));
-    }
-    for (_, v, _) in outputs {
-        visit_lowered(v, &mut note);
-    }
+    visit_workflow(drafts, outputs, &mut note);
     reads
 }
 
