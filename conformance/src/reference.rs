@@ -1,8 +1,10 @@
 //! A reference semantics: an interpreter of Arazzo workflows written from the specification's
 //! text, rule by rule, with the text quoted where each rule is applied. It shares nothing with
 //! the compiler: it reads the document as plain JSON, and implements the part of Arazzo the
-//! generated cases use (HTTP steps, child workflows, criteria on status and body, success and
-//! failure actions, step `dependsOn`); anything else is `Unsupported`, and the case is skipped.
+//! generated cases and the project fixtures listed for it use (HTTP steps with query and path
+//! parameters, child workflows, `simple`, `regex` and `jsonpath` criteria, success and failure
+//! actions, step and workflow `dependsOn`); anything else is `Unsupported`, and the case is
+//! skipped.
 //! Where the text leaves a point open, it follows the project's rule from `docs/decisions.md`,
 //! named where it is applied.
 
