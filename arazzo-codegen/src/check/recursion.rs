@@ -7,6 +7,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use petgraph::graph::{Graph, NodeIndex};
+use petgraph::visit::EdgeRef;
 
 use super::Ctx;
 use crate::diagnostics::{Code, Diagnostic};
@@ -46,15 +47,15 @@ pub fn check(ctx: &mut Ctx<'_>) {
         deep_chain(ctx, &graph, &groups);
     }
     for group in groups {
+        if group.len() < 2 && !group.iter().any(|&n| graph.contains_edge(n, n)) {
+            continue;
+        }
+        // Only the group's own edges: each edge is looked at once over all groups.
         let inside: HashSet<NodeIndex> = group.iter().copied().collect();
-        let runs_again = graph.edge_indices().any(|e| {
-            graph.edge_endpoints(e).is_some_and(|(a, b)| {
-                inside.contains(&a)
-                    && inside.contains(&b)
-                    && graph
-                        .edge_weight(e)
-                        .is_some_and(|(r, _)| *r != Runs::DependsOn)
-            })
+        let runs_again = group.iter().any(|&n| {
+            graph
+                .edges(n)
+                .any(|e| inside.contains(&e.target()) && e.weight().0 != Runs::DependsOn)
         });
         if !runs_again {
             continue;
@@ -95,7 +96,6 @@ const NESTING_WARNED: usize = 100;
 /// [`NESTING_WARNED`]: one pass over the workflows in reverse topological order (`groups`,
 /// Tarjan's, are single workflows when there is no cycle).
 fn deep_chain(ctx: &mut Ctx<'_>, graph: &Graph<usize, (Runs, Span)>, groups: &[Vec<NodeIndex>]) {
-    use petgraph::visit::EdgeRef;
     let mut depth: HashMap<NodeIndex, usize> = HashMap::new();
     // Tarjan's groups come in reverse topological order: whatever a workflow runs is done first.
     for &n in groups.iter().flatten() {
@@ -150,7 +150,6 @@ fn way_back(
     inside: &HashSet<NodeIndex>,
     start: NodeIndex,
 ) -> Option<(Vec<NodeIndex>, Span)> {
-    use petgraph::visit::EdgeRef;
     let mut came_from: HashMap<NodeIndex, NodeIndex> = HashMap::new();
     let mut queue = VecDeque::from([start]);
     while let Some(n) = queue.pop_front() {
