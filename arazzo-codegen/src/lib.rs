@@ -21,6 +21,7 @@
 //! ```
 
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // Diagnostics are the error type of every stage; they are built on the cold path only, so their
 // size in a `Result` costs nothing that matters.
 #![allow(clippy::result_large_err)]

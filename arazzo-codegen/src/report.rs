@@ -169,6 +169,11 @@ impl Report {
         render::human_all(&self.diagnostics, &self.project.files) + &self.skipped_note()
     }
 
+    /// One diagnostic as [`Self::render`] shows it: the message, the snippet, notes and help.
+    pub fn render_diagnostic(&self, diagnostic: &Diagnostic) -> String {
+        render::human(diagnostic, &self.project.files)
+    }
+
     /// [`Self::render`] with ANSI colours, for a terminal.
     pub fn render_colored(&self) -> String {
         render::human_all_colored(&self.diagnostics, &self.project.files) + &self.skipped_note()
@@ -193,7 +198,9 @@ impl Report {
     }
 
     /// What a build script tells Cargo about this generation: `cargo:rerun-if-changed` for
-    /// every file read, and `cargo:warning` for every warning (when `warnings` is true).
+    /// every file read, and, when `warnings` is true, every warning as the CLI shows it (its
+    /// snippet, notes and suggestion), one `cargo:warning` per line since Cargo shows a
+    /// directive's first line only.
     ///
     /// ```no_run
     /// let report = arazzo_codegen::check_file("flow.arazzo.yaml".as_ref(), &Default::default());
@@ -209,9 +216,12 @@ impl Report {
             .diagnostics
             .iter()
             .filter(|d| warnings && !d.is_error())
-            .map(|d| {
-                let at = self.location(d).map(|l| l.to_string()).unwrap_or_default();
-                format!("cargo:warning={at}: warning[{}]: {}", d.code, d.message)
+            .flat_map(|d| {
+                self.render_diagnostic(d)
+                    .trim_end()
+                    .lines()
+                    .map(|line| format!("cargo:warning={line}"))
+                    .collect::<Vec<_>>()
             });
         files.chain(shown).collect()
     }

@@ -69,7 +69,7 @@ fn generated_modules_do_not_grow_with_the_description() {
 
 /// The workflows' code, and the test doubles after it.
 fn split_mock(code: &str) -> (&str, &str) {
-    code.split_once("\n::arazzo_runtime::__with_mock! {")
+    code.split_once("::arazzo_runtime::__with_mock! {")
         .unwrap_or_else(|| panic!("no test doubles in:\n{code}"))
 }
 

@@ -428,11 +428,15 @@ fn every_generated_upstream_document_compiles() {
     std::fs::copy(workspace.join("Cargo.lock"), scratch.join("Cargo.lock"))
         .unwrap_or_else(|e| panic!("Cargo.lock: {e}"));
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    // Its own target folder: the one of the `cargo test` running this is locked.
+    // A target folder of its own (the one of the `cargo test` running this is locked),
+    // shared with the workspace's other scratch builds: the runtime is built once.
     let output = std::process::Command::new(cargo)
         .args(["check", "--offline", "--quiet", "--message-format", "short"])
         .current_dir(&scratch)
-        .env("CARGO_TARGET_DIR", scratch.join("target"))
+        .env(
+            "CARGO_TARGET_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("scratch-target"),
+        )
         .env("RUSTFLAGS", "-D warnings")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .output()

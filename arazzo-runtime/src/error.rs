@@ -155,18 +155,24 @@ pub enum Error {
         expected: &'static str,
         reason: String,
     },
-    /// An `end` action reached through `onFailure`: the workflow failed on purpose. `outputs`
-    /// holds the workflow outputs that could be computed from the steps run so far.
+    /// An `end` action reached through `onFailure`: the workflow failed on purpose. `status`
+    /// and `body_excerpt` are of the response the step ended on (redacted, cut; empty without
+    /// one); `outputs` holds the workflow outputs that could be computed from the steps run so
+    /// far.
     #[error(
-        "workflow `{workflow}`, step `{step}`: ended by failure action `{action}` ({})",
-        answered(*.status)
+        "workflow `{workflow}`, step `{step}`: ended by failure action `{action}` ({}{})",
+        answered(*.status),
+        shown_body(.body_excerpt)
     )]
     Ended {
         workflow: &'static str,
         step: &'static str,
         action: &'static str,
         status: Option<u16>,
-        outputs: serde_json::Map<String, serde_json::Value>,
+        body_excerpt: String,
+        // Boxed: every `Result` of the runtime carries an `Error`, and the map is its largest
+        // member.
+        outputs: Box<serde_json::Map<String, serde_json::Value>>,
     },
     /// More steps ran than the budget allows: a `goto` loop that does not end.
     #[error(
@@ -301,6 +307,14 @@ pub enum Error {
 }
 
 /// The status an `end` was taken after, as its message says it.
+fn shown_body(excerpt: &str) -> String {
+    if excerpt.is_empty() {
+        String::new()
+    } else {
+        format!(", body: {excerpt}")
+    }
+}
+
 fn answered(status: Option<u16>) -> String {
     match status {
         Some(status) => format!("status {status}"),

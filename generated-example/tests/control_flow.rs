@@ -214,7 +214,8 @@ async fn without_retry_after_the_action_delay_applies() {
 
 #[tokio::test]
 async fn a_used_up_retry_limit_falls_through_to_the_workflow_failure_action() {
-    let server = report_server(ResponseTemplate::new(503), 10).await;
+    let busy = ResponseTemplate::new(503).set_body_raw(r#"{"error":"busy"}"#, "application/json");
+    let server = report_server(busy, 10).await;
     let (sleeper, delays) = Sleeper::recording();
     let client = Client::new()
         .with_jobs_url(server.uri())
@@ -226,16 +227,23 @@ async fn a_used_up_retry_limit_falls_through_to_the_workflow_failure_action() {
             step,
             action,
             status,
+            body_excerpt,
             outputs,
         } => {
             assert_eq!(
                 (*workflow, *step, *action, *status),
                 ("fetch-report", "report", "stop", Some(503))
             );
+            // Why the failure `end` was taken: the response it ended on.
+            assert_eq!(body_excerpt, r#"{"error":"busy"}"#);
             assert!(outputs.is_empty(), "{outputs:?}");
         }
         other => panic!("{other:?}"),
     }
+    assert_eq!(
+        err.to_string(),
+        r#"workflow `fetch-report`, step `report`: ended by failure action `stop` (status 503, body: {"error":"busy"})"#
+    );
     // One try and two retries (retryLimit: 2), then the workflow's `stop` action.
     assert_eq!(
         sequence(&server).await,

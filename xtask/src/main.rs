@@ -12,6 +12,7 @@ mod diff_peer;
 mod fixture_cases;
 mod npm;
 mod oidc;
+mod package;
 mod prism;
 mod restate;
 
@@ -21,11 +22,13 @@ use std::process::{Command, ExitCode};
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  test            regen --check, format check, clippy (-D warnings), every test, and 300
+  test            regen --check, format check, clippy (-D warnings), every test, package, 300
                   generated workflows against the reference semantics and the Python
                   arazzo-runner
   regen           regenerate the checked-in generated code and every snapshot
   regen --check   fail if the checked-in generated code differs from a fresh generation
+  package         package the four published crates (cargo package --workspace) and run
+                  each one's tests from its unpacked form, against the others' packages
   conformance [--cases N] [--seed S]
                   generated documents (N general and N plain, default 150, from seed S) and
                   every case kept in fixtures/conformance/: their generated code against the
@@ -65,6 +68,10 @@ fn main() -> ExitCode {
     match args.as_slice() {
         ["test"] => test(),
         ["regen"] => regen(false),
+        ["package"] => match package::check(&workspace(), env!("CARGO_PKG_VERSION")) {
+            true => ExitCode::SUCCESS,
+            false => ExitCode::FAILURE,
+        },
         ["regen", "--check"] => regen(true),
         ["conformance", rest @ ..] => match conformance::args(rest) {
             Some((cases, seed)) => conformance::run(cases, seed, false),
@@ -306,6 +313,9 @@ fn test() -> ExitCode {
         if !run(what, &mut command) {
             return ExitCode::FAILURE;
         }
+    }
+    if !package::check(&workspace(), env!("CARGO_PKG_VERSION")) {
+        return ExitCode::FAILURE;
     }
     let violations = prism::violations(&servers);
     if !violations.is_empty() {

@@ -4,8 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The width rustfmt formats to.
-pub const MAX_WIDTH: usize = 100;
+/// The width rustfmt formats to (100), less the 4 columns every line is indented by inside the
+/// runtime's `__generated!`.
+pub const MAX_WIDTH: usize = 96;
 
 /// Doc attributes for `text`, its paragraphs wrapped so that `/// ` lines indented by `indent`
 /// columns fit the line. Lines that look like lists or code keep their breaks.

@@ -284,7 +284,9 @@ fn action_body(s: &StepPlan, action: &ActionPlan, success: bool, last: bool) -> 
         ActionPlanKind::End => (
             "End",
             String::new(),
-            quote! { return Err(self.ended(#step_id, #name, exchange.answered())); },
+            quote! {
+                return Err(self.ended(#step_id, #name, exchange.answered(), exchange.excerpt()));
+            },
         ),
         ActionPlanKind::GotoStep(target) => {
             let v = ident(&target.variant);

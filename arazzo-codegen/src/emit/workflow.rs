@@ -127,7 +127,8 @@ fn run_fn(w: &WorkflowPlan) -> TokenStream {
         quote! { Run::new(client #arg).execute() }
     };
     quote! {
-        /// Runs the workflow; also gives the status of its last operation (a caller's `$statusCode`).
+        /// Runs the workflow; also gives the status of its last operation (the caller's
+        /// `$statusCode`).
         pub(super) fn run(
             client: &Client #param
         ) -> impl ::std::future::Future<Output = rt::RunResult<Output>> + '_ {
@@ -432,12 +433,20 @@ fn ended(w: &WorkflowPlan) -> TokenStream {
     let queries = output_queries(w);
     quote! {
         /// The error of a failure action that ends the run, with the workflow's outputs that
-        /// the steps run so far can give, and the status of the attempt it ended after.
-        fn ended(&self, step: &'static str, action: &'static str, status: Option<u16>) -> rt::Error {
+        /// the steps run so far can give, and the status and body of the attempt it ended
+        /// after.
+        fn ended(
+            &self,
+            step: &'static str,
+            action: &'static str,
+            status: Option<u16>,
+            body_excerpt: String,
+        ) -> rt::Error {
             #( #queries )*
             let #mutable outputs = rt::Map::new();
             #( #inserts )*
-            rt::Error::Ended { workflow: WORKFLOW, step, action, status, outputs }
+            let outputs = ::std::boxed::Box::new(outputs);
+            rt::Error::Ended { workflow: WORKFLOW, step, action, status, body_excerpt, outputs }
         }
     }
 }

@@ -7,6 +7,7 @@ use crate::settings::Settings;
 
 #[test]
 fn a_name_that_is_not_an_identifier_is_an_internal_error_not_a_panic() {
+    skip_when_packaged!();
     let settings = Settings::default();
     let analysis = Analysis::run(
         "../fixtures/twilio/create-conversation-with-webhook.arazzo.yaml".as_ref(),

@@ -4,6 +4,7 @@ use crate::{Settings, check_file};
 
 #[test]
 fn twilio_fixtures_check_cleanly() {
+    skip_when_packaged!();
     let dir = std::path::Path::new("../fixtures/twilio");
     let mut checked = 0;
     for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
@@ -31,6 +32,7 @@ fn twilio_fixtures_check_cleanly() {
 
 #[test]
 fn the_seed_workflow_reads_both_steps_and_their_outputs() {
+    skip_when_packaged!();
     let report = check_file(
         "../fixtures/twilio/create-conversation-with-webhook.arazzo.yaml".as_ref(),
         &Settings::default(),

@@ -17,12 +17,12 @@
 //! and is not retried.
 //!
 //! ```no_run
-//! # mod conversations { arazzo_macros::arazzo!("../fixtures/twilio/create-conversation-with-webhook.arazzo.yaml"); }
+//! # mod support { arazzo_macros::arazzo!("doc/support.arazzo.yaml"); }
 //! use arazzo_runtime::restate_sdk::endpoint::Endpoint;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = conversations::Client::new().with_account_sid_auth_token("AC…", "token");
-//! let endpoint = conversations::durable::register(Endpoint::builder(), client).build();
+//! let client = support::Client::new();
+//! let endpoint = support::durable::register(Endpoint::builder(), client).build();
 //! arazzo_runtime::durable::serve(endpoint, "127.0.0.1:9080".parse()?).await?;
 //! # Ok(())
 //! # }

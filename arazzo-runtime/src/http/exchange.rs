@@ -141,6 +141,15 @@ impl Exchange {
         (self.completed() && self.status != 0).then_some(self.status)
     }
 
+    /// The body of the response, redacted and cut, as errors show it (empty without one).
+    pub fn excerpt(&self) -> String {
+        if self.completed() && !self.body.is_empty() {
+            self.redactions.excerpt(&self.body)
+        } else {
+            String::new()
+        }
+    }
+
     /// `$statusCode`.
     pub fn status_code(&self) -> Option<Value> {
         self.completed().then(|| Value::from(self.status))

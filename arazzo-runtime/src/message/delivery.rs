@@ -66,6 +66,12 @@ impl Delivery {
         None
     }
 
+    /// What an `end` taken here shows of the response: a message step has none (its payload
+    /// is in the step's outputs).
+    pub fn excerpt(&self) -> String {
+        String::new()
+    }
+
     /// Whether the attempt finished: the message was sent, or one was received in time.
     pub fn completed(&self) -> bool {
         self.timed_out.is_none()

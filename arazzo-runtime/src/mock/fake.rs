@@ -148,7 +148,8 @@ pub fn ended(
         step,
         action,
         status,
-        outputs: serde_json::Map::new(),
+        body_excerpt: String::new(),
+        outputs: Box::default(),
     }
 }
 

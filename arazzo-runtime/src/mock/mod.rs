@@ -20,59 +20,57 @@
 //! arazzo-runtime = { version = "…", features = ["mock"] }
 //! ```
 //!
-//! A complete test of code that opens a Twilio conversation (the module is generated here by
-//! the `arazzo!` macro; `build.rs` or `cargo arazzo generate` give the same module):
+//! A complete test of code that opens a support thread (the module is generated here by the
+//! `arazzo!` macro from `doc/support.arazzo.yaml`; `build.rs` or `cargo arazzo generate` give
+//! the same module):
 //!
 //! ```
-//! mod twilio {
-//!     arazzo_macros::arazzo!("../fixtures/twilio/create-conversation-with-webhook.arazzo.yaml");
+//! mod support {
+//!     arazzo_macros::arazzo!("doc/support.arazzo.yaml");
 //! }
 //! use arazzo_runtime::mock::{Answer, criterion_failed};
 //! use arazzo_runtime::serde_json::json;
-//! use twilio::{Client, CreateConversationWithWebhookInput as Input, Workflows, mock};
+//! use support::{Client, OpenThreadInput, Workflows, mock};
 //!
 //! /// The code under test: it takes any `Workflows`.
-//! async fn open_support_thread(twilio: &impl Workflows, hook: &str) -> Result<String, String> {
-//!     let input = Input {
-//!         friendly_name: Some("Support".to_owned()),
-//!         target: twilio::CreateConversationWithWebhookInputTarget::Webhook,
-//!         configuration_url: hook.to_owned(),
-//!         configuration_method: None,
+//! async fn open_support_thread(api: &impl Workflows, hook: &str) -> Result<String, String> {
+//!     let input = OpenThreadInput {
+//!         subject: Some("Printer on fire".to_owned()),
+//!         hook_url: hook.to_owned(),
 //!     };
-//!     let output = twilio
-//!         .create_conversation_with_webhook(input)
+//!     let output = api
+//!         .open_thread(input)
 //!         .await
-//!         .map_err(|e| format!("Twilio refused: {e}"))?;
-//!     output.conversation_sid.ok_or_else(|| "no conversation".to_owned())
+//!         .map_err(|e| format!("support refused: {e}"))?;
+//!     Ok(output.thread_id)
 //! }
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() {
 //! // Against the mock server: the workflow runs, over HTTP, on loopback.
 //! let mock = mock::Mock::start().await;
-//! mock.create_conversation()
-//!     .answer(Answer::status(201).json(json!({"sid": "CH0123"})));
-//! mock.create_conversation_scoped_webhook().expect(1);
+//! mock.open_thread()
+//!     .answer(Answer::status(201).json(json!({"id": "th_42"})));
+//! mock.add_watcher().expect(1);
 //! let client = Client::new().with_mock(&mock);
 //!
-//! let sid = open_support_thread(&client, "https://hooks.example.test").await.unwrap();
+//! let id = open_support_thread(&client, "https://hooks.example.test").await.unwrap();
 //!
-//! assert_eq!(sid, "CH0123");
-//! let attached = mock.create_conversation_scoped_webhook().requests();
-//! assert_eq!(attached[0].conversation_sid, "CH0123");
-//! assert_eq!(attached[0].body["Target"], "webhook");
+//! assert_eq!(id, "th_42");
+//! let watched = mock.add_watcher().requests();
+//! assert_eq!(watched[0].thread_id, "th_42");
+//! assert_eq!(watched[0].body["url"], "https://hooks.example.test");
 //! mock.verify();
 //!
 //! // With a fake: no HTTP at all.
 //! let fake = mock::Fake::new();
-//! fake.on_create_conversation_with_webhook().fails(|| {
-//!     criterion_failed("create-conversation-with-webhook", "createConversation", 503, "busy")
-//! });
+//! fake.on_open_thread()
+//!     .fails(|| criterion_failed("open-thread", "openThread", 503, "busy"));
 //!
 //! let err = open_support_thread(&fake, "https://hooks.example.test").await.unwrap_err();
 //!
 //! assert!(err.contains("status 503"));
-//! assert_eq!(fake.on_create_conversation_with_webhook().calls().len(), 1);
+//! assert_eq!(fake.on_open_thread().calls().len(), 1);
 //! # }
 //! ```
 
