@@ -236,6 +236,49 @@ fn branches_that_share_their_parts() {
 }
 
 #[test]
+fn wide_request_bodies_against_wide_recursive_schemas() {
+    // A request body of 15n members against a schema of 80 properties that reaches itself:
+    // 10n undeclared (each gets a did-you-mean over the 80) and 5n list items nested 30 deep
+    // through the recursive property, each level missing a required member.
+    assert_linear("wide-body", 8, |n| {
+        let mut properties = serde_json::Map::new();
+        for p in 0..80 {
+            let property = match p % 3 {
+                0 => serde_json::json!({"$ref": "#/components/schemas/S0"}),
+                1 => serde_json::json!({"type": "integer"}),
+                _ => {
+                    serde_json::json!({"type": "array", "items": {"$ref": "#/components/schemas/S0"}})
+                }
+            };
+            properties.insert(format!("member{p}"), property);
+        }
+        let schemas = serde_json::json!({"S0": {
+            "type": "object", "required": ["member1"], "properties": properties}});
+        let mut payload = String::new();
+        for i in 0..5 * n {
+            let _ = write!(
+                payload,
+                "\n            membr{i}x: 1\n            other{i}: {{a: 1}}"
+            );
+        }
+        let deep = "{member0: ".repeat(30) + "{member1: x}" + &"}".repeat(30);
+        let items: Vec<&str> = (0..5 * n).map(|_| deep.as_str()).collect();
+        let _ = write!(payload, "\n            member2: [{}]", items.join(", "));
+        let workflow = format!(
+            "{HEAD}  - workflowId: w
+    steps:
+      - stepId: put
+        operationId: putThing0
+        requestBody:
+          contentType: application/json
+          payload:{payload}
+"
+        );
+        (description(schemas, 1), workflow)
+    });
+}
+
+#[test]
 fn long_all_of_chains() {
     assert_linear("all-of-chain", 200, |n| {
         let mut schemas = serde_json::Map::new();

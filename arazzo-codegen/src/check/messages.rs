@@ -444,6 +444,8 @@ fn body<'w>(ctx: &mut Ctx<'w>, workflow: &'w Workflow, side: &Side<'_, '_>) {
         workflow,
         step: side.step,
         replaced: !body.replacements.is_empty(),
+        selectors: ctx.document.version >= crate::model::ArazzoVersion::V1_1,
+        textual: false,
     };
     let mut each: Vec<(String, Vec<Misfit>)> = Vec::new();
     for m in &side.exchange.messages {
@@ -454,8 +456,20 @@ fn body<'w>(ctx: &mut Ctx<'w>, workflow: &'w Workflow, side: &Side<'_, '_>) {
             project: ctx.project,
             file: schema.file,
         };
-        let misfits = check.misfits(payload, home, schema.node);
+        let (warnings, misfits): (Vec<Misfit>, Vec<Misfit>) = check
+            .misfits(payload, home, schema.node)
+            .into_iter()
+            .partition(|m| m.undeclared.is_some());
         if misfits.is_empty() {
+            // Fits; what it sends beyond the schema is said when it is the one message.
+            if side.exchange.messages.len() == 1 {
+                for w in warnings {
+                    ctx.push(super::payload::undeclared(
+                        &w,
+                        &format!("message `{}`", m.name),
+                    ));
+                }
+            }
             return;
         }
         each.push((m.name.clone(), misfits));

@@ -10,6 +10,7 @@ mod outputs;
 mod payload;
 mod recursion;
 mod references;
+mod request_body;
 mod schema_refs;
 mod step_dependencies;
 mod steps;

@@ -93,6 +93,7 @@ pub fn check_workflow<'w>(ctx: &mut Ctx<'w>, workflow: &'w Workflow, parsed: &Pa
                 message_fields(ctx, step, "calls an OpenAPI operation");
                 parameters(ctx, step, &step_params, &workflow_params, &op);
                 request_body(ctx, step, &op);
+                super::request_body::check(ctx, workflow, step);
                 status_criteria(ctx, step, &op, parsed);
             }
             Err(errors) => {

@@ -179,8 +179,12 @@ codes! {
     MessageAction = "message-action", Error;
     /// A receive step's `correlationId` where the messages it may receive declare none.
     MissingCorrelation = "missing-correlation", Error;
-    /// A message payload that does not fit the message's schema.
+    /// A payload (a request body, a message, a payload replacement) that does not fit the
+    /// schema of what it becomes: a type, an `enum`, a required member, a member ruled out.
     PayloadSchema = "payload-schema", Error;
+    /// A payload member the schema allows but does not declare: sent as written, most likely
+    /// a misspelt or misplaced member.
+    UndeclaredMember = "undeclared-member", Warning;
 }
 
 impl std::fmt::Display for Code {

@@ -471,6 +471,18 @@ impl<'p> Typer<'p> {
         Some((SchemaHome::Arazzo { components }, schema))
     }
 
+    /// The operation `step` calls and the schema of the request body it sends (of the step's
+    /// content type, else the first JSON one, else the first).
+    pub fn step_request_schema(
+        &self,
+        doc: ArazzoId,
+        step: &'p Step,
+    ) -> Option<(Operation, SchemaHome<'p>, &'p Node)> {
+        let op = self.operation(doc, Some(step))?;
+        let (home, schema) = self.request_schema(&op, Some(step))?;
+        Some((op, home, schema))
+    }
+
     fn operation(&self, doc: ArazzoId, step: Option<&'p Step>) -> Option<Operation> {
         let resolver = Resolver {
             project: self.project,
