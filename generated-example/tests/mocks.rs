@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
+use arazzo_runtime::Error;
 use arazzo_runtime::mock::{self, Answer};
-use arazzo_runtime::{Error, Sleeper};
 use generated_example::{configuration, control_flow, conversations};
 use serde_json::json;
 
@@ -93,10 +93,8 @@ async fn a_500_then_a_retry() {
         Answer::status(503).header("Retry-After", "2"),
         Answer::status(200).json(json!({"post_webhook_url": "https://old.test"})),
     ]);
-    let (sleeper, delays) = Sleeper::recording();
-    let client = configuration::Client::new()
-        .with_sleeper(sleeper)
-        .with_mock(&mock);
+    // A client made by `with_mock` records its retry waits instead of waiting.
+    let client = configuration::Client::new().with_mock(&mock);
 
     let output = client
         .configure_conversations_webhooks(configuration::ConfigureConversationsWebhooksInput {
@@ -110,7 +108,7 @@ async fn a_500_then_a_retry() {
     assert_eq!(output.previous_url.as_deref(), Some("https://old.test"));
     assert_eq!(mock.fetch_configuration_webhook().calls(), 3);
     assert_eq!(
-        *delays.lock().unwrap(),
+        mock.waits(),
         [Duration::from_secs(1), Duration::from_secs(2)]
     );
     let updated = mock.update_configuration_webhook().requests();

@@ -154,6 +154,12 @@ pub fn module(plan: &DocumentPlan) -> TokenStream {
 
                 #( #methods )*
 
+                /// The retry delays the workflows of clients made by `Client::with_mock` asked
+                /// for, in order: such a client records them instead of waiting.
+                pub fn waits(&self) -> ::std::vec::Vec<::std::time::Duration> {
+                    self.server.waits()
+                }
+
                 /// The requests that matched no operation of the workflows (answered 404).
                 pub fn unexpected(&self) -> Vec<m::Request> {
                     self.server.unexpected()
@@ -325,18 +331,15 @@ fn with_mock(plan: &DocumentPlan) -> TokenStream {
         quote! { self.#f.fill_for_mock(); }
     });
     let uri = (!client.sources.is_empty()).then(|| quote! { let uri = mock.uri(); });
-    let unused = client.sources.is_empty().then(|| quote! { let _ = mock; });
-    let mutable =
-        (!client.sources.is_empty() || !client.schemes.is_empty()).then(|| quote! { mut });
     quote! {
         impl super::Client {
-            /// Sends every source's requests to `mock`, and gives every security scheme
-            /// without credentials a placeholder (basic `mock`/`mock-password`, else the
-            /// token `mock-token`; OAuth grants are replaced by that token too, the mock has
-            /// no token endpoint).
-            pub fn with_mock(#mutable self, mock: &Mock) -> Self {
+            /// Sends every source's requests to `mock`, gives every security scheme without
+            /// credentials a placeholder (basic `mock`/`mock-password`, else the token
+            /// `mock-token`; OAuth grants are replaced by that token too, the mock has no token
+            /// endpoint), and records retry waits instead of waiting (`Mock::waits`).
+            pub fn with_mock(mut self, mock: &Mock) -> Self {
                 #uri
-                #unused
+                self.settings.sleeper = mock.server.sleeper();
                 #( #sources )*
                 #( #schemes )*
                 self

@@ -8,14 +8,15 @@ use super::document::Planner;
 use super::names::{Case, Namer};
 use super::{MockParam, MockPlan, MockRoute};
 use crate::load::OpenApiId;
-use crate::model::ParamLocation;
+use crate::model::{ParamLocation, Step};
 use crate::node::Node;
 use crate::openapi::{Operation, refs};
 use crate::types::SchemaHome;
 
 impl<'p> Planner<'p> {
     /// Records that step `step` calls `op` of source `doc`, served under `prefix`.
-    pub fn mock_route(&mut self, doc: OpenApiId, op: &Operation, step: &str) {
+    pub fn mock_route(&mut self, doc: OpenApiId, op: &Operation, step: &Step) {
+        let step_id = step.step_id.value.as_str();
         let project = self.project;
         let Some(op_node) = crate::node::pointer::parse(&op.pointer)
             .ok()
@@ -36,12 +37,12 @@ impl<'p> Planner<'p> {
             *d == doc && r.http_method == http_method && r.path == op.path
         };
         if let Some((_, known)) = self.mock_routes.iter_mut().find(same) {
-            if !known.steps.iter().any(|s| s == step) {
-                known.steps.push(step.to_owned());
+            if !known.steps.iter().any(|s| s == step_id) {
+                known.steps.push(step_id.to_owned());
             }
             return;
         }
-        let (status, content_type, body) = self.default_answer(op, op_node);
+        let (status, content_type, body) = self.default_answer(op, op_node, step);
         let params = op
             .parameters
             .iter()
@@ -71,7 +72,7 @@ impl<'p> Planner<'p> {
                     .get("summary")
                     .and_then(Node::as_str)
                     .map(str::to_owned),
-                steps: vec![step.to_owned()],
+                steps: vec![step_id.to_owned()],
                 status,
                 content_type,
                 body,
@@ -80,12 +81,26 @@ impl<'p> Planner<'p> {
         ));
     }
 
-    /// Status, content type and body of the operation's first 2xx response (`2XX` as 200,
-    /// else `default` as 200), the body from the media type's example, else its schema.
-    fn default_answer(&self, op: &Operation, op_node: &'p Node) -> (u16, String, String) {
+    /// Status, content type and body of the response the first step calling the operation
+    /// succeeds on (`happy_path`): the status its criteria pin, else the first 2xx response
+    /// (`2XX` as 200, else `default` as 200); the body from the media type's example, else its
+    /// schema, with what the step's criteria ask of it written in.
+    fn default_answer(
+        &self,
+        op: &Operation,
+        op_node: &'p Node,
+        step: &Step,
+    ) -> (u16, String, String) {
         let Some(responses) = op_node.get("responses").and_then(Node::as_map) else {
             return (200, String::new(), String::new());
         };
+        let keys = responses.entries.iter().map(|e| e.key.as_str());
+        let pinned = super::happy_path::statuses(step).and_then(|statuses| {
+            statuses.into_iter().find_map(|status| {
+                let key = crate::types::response_key(keys.clone(), status)?;
+                Some((status, responses.entries.iter().find(|e| e.key == key)?))
+            })
+        });
         // Explicit 2xx codes first (the lowest), then `2XX`, then `default`; the range and
         // `default` answer 200.
         let rank = |key: &str| -> Option<(u8, u16)> {
@@ -99,12 +114,14 @@ impl<'p> Planner<'p> {
                     .map(|c| (0, c)),
             }
         };
-        let chosen = responses
-            .entries
-            .iter()
-            .filter_map(|e| Some((rank(&e.key)?, e)))
-            .min_by_key(|(r, _)| *r)
-            .map(|((_, status), e)| (status, e));
+        let chosen = pinned.or_else(|| {
+            responses
+                .entries
+                .iter()
+                .filter_map(|e| Some((rank(&e.key)?, e)))
+                .min_by_key(|(r, _)| *r)
+                .map(|((_, status), e)| (status, e))
+        });
         let Some((status, entry)) = chosen else {
             return (200, String::new(), String::new());
         };
@@ -122,7 +139,11 @@ impl<'p> Planner<'p> {
         else {
             return (status, String::new(), String::new());
         };
-        let value = self.media_example(response.file, &media.value);
+        let mut value = self.media_example(response.file, &media.value);
+        if is_json(&media.key) {
+            super::happy_path::satisfy(step, value.get_or_insert(Json::Null));
+            value = value.filter(|v| !v.is_null());
+        }
         let body = match (&value, is_json(&media.key)) {
             (Some(v), true) => v.to_string(),
             (Some(Json::String(text)), false) => text.clone(),

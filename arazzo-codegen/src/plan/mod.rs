@@ -5,6 +5,7 @@
 //! source and a pointer); conditions become trees of comparisons and pre-compiled patterns.
 
 mod document;
+mod happy_path;
 mod lower;
 mod messages;
 mod mock;

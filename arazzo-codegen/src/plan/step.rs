@@ -320,7 +320,7 @@ impl<'p> Planner<'p> {
             return None;
         };
         let base = self.source(doc, op_ref.doc)?;
-        self.mock_route(op_ref.doc, &op, &step.step_id.value);
+        self.mock_route(op_ref.doc, &op, step);
         let security = self.security(op_ref.doc, &op_node);
         let document = self.document(doc)?;
         let own = resolve_parameters_of(document, &step.parameters);

@@ -10,6 +10,7 @@ mod success;
 
 pub use infer::{Typer, literal_type};
 pub use schema::{SchemaHome, Walk};
+pub use success::{response_key, statuses as success_statuses};
 
 use std::fmt;
 

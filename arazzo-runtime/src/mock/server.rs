@@ -53,6 +53,9 @@ pub struct Server {
     server: MockServer,
     routes: Mutex<Vec<Handle>>,
     unexpected: Arc<Mutex<Vec<Request>>>,
+    /// What `Client::with_mock` waits with: it records each retry delay and returns at once.
+    sleeper: crate::Sleeper,
+    waits: Arc<Mutex<Vec<std::time::Duration>>>,
 }
 
 /// One mounted route: its answers, its requests and what verification expects of it.
@@ -86,10 +89,13 @@ impl Server {
             .with_priority(u8::MAX)
             .mount(&server)
             .await;
+        let (sleeper, waits) = crate::Sleeper::recording();
         Server {
             server,
             routes: Mutex::new(Vec::new()),
             unexpected,
+            sleeper,
+            waits,
         }
     }
 
@@ -127,6 +133,17 @@ impl Server {
     /// The server's address (`http://127.0.0.1:<port>`).
     pub fn uri(&self) -> String {
         self.server.uri()
+    }
+
+    /// The sleeper a client pointed at this mock waits with: it records each delay instead of
+    /// waiting, so a test of retries and polling runs at once.
+    pub fn sleeper(&self) -> crate::Sleeper {
+        self.sleeper.clone()
+    }
+
+    /// The delays clients pointed at this mock were asked to wait, in order.
+    pub fn waits(&self) -> Vec<std::time::Duration> {
+        lock(&self.waits).clone()
     }
 
     /// Requests that matched no operation the workflows call (answered 404).

@@ -505,6 +505,12 @@
                     self.create_conversation_scoped_webhook.operation()
                 }
 
+                /// The retry delays the workflows of clients made by `Client::with_mock` asked
+                /// for, in order: such a client records them instead of waiting.
+                pub fn waits(&self) -> ::std::vec::Vec<::std::time::Duration> {
+                    self.server.waits()
+                }
+
                 /// The requests that matched no operation of the workflows (answered 404).
                 pub fn unexpected(&self) -> Vec<m::Request> {
                     self.server.unexpected()
@@ -578,12 +584,13 @@
             }
 
             impl super::Client {
-                /// Sends every source's requests to `mock`, and gives every security scheme
-                /// without credentials a placeholder (basic `mock`/`mock-password`, else the
-                /// token `mock-token`; OAuth grants are replaced by that token too, the mock has
-                /// no token endpoint).
+                /// Sends every source's requests to `mock`, gives every security scheme without
+                /// credentials a placeholder (basic `mock`/`mock-password`, else the token
+                /// `mock-token`; OAuth grants are replaced by that token too, the mock has no token
+                /// endpoint), and records retry waits instead of waiting (`Mock::waits`).
                 pub fn with_mock(mut self, mock: &Mock) -> Self {
                     let uri = mock.uri();
+                    self.settings.sleeper = mock.server.sleeper();
                     self.conversations_url = ::std::sync::Arc::from(
                         format!("{uri}/conversations"),
                     );
