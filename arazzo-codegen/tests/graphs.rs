@@ -89,3 +89,25 @@ fn labels_cannot_break_out_of_their_quotes() {
         assert_eq!(quotes % 2, 0, "{line}");
     }
 }
+
+/// The way on from a step that succeeds says what success is, as a failure action's edge says
+/// its criteria; a label too long for the diagram is cut between words or path segments.
+#[test]
+fn success_edges_carry_their_criteria_and_labels_are_cut_between_words() {
+    let seed = graph(
+        "twilio/create-conversation-with-webhook.arazzo.yaml",
+        &[],
+        GraphFormat::Mermaid,
+    );
+    assert!(seed.contains(r#"s0 -->|"$statusCode == 201"| s1"#), "{seed}");
+    assert!(seed.contains(r#"s1 -->|"$statusCode == 201"| done"#), "{seed}");
+    assert!(
+        seed.contains("CreateConversationScopedWebhook: POST /v1/Conversations/…"),
+        "{seed}"
+    );
+    let polling = graph("codegen/polling.arazzo.yaml", &[], GraphFormat::Mermaid);
+    assert!(
+        polling.contains(r#"s2 -->|"$statusCode == 200 && $[?@.status == 'completed']"| done"#),
+        "{polling}"
+    );
+}

@@ -160,7 +160,13 @@ pub fn of(w: &WorkflowPlan, most: usize) -> Graph {
         }
         if !s.on_success.iter().any(|a| a.criteria.is_empty()) {
             let next = s.next.as_deref().and_then(step_id);
-            g.edge(&here, next.as_deref().unwrap_or("done"), None, false);
+            // The way on when the step succeeds: labelled with what success is, as a failure
+            // action's edge is with its criteria.
+            let success = (!s.criteria.is_empty()).then(|| {
+                let criteria: Vec<&str> = s.criteria.iter().map(|c| c.text.as_str()).collect();
+                cut(&criteria.join(" && "), most)
+            });
+            g.edge(&here, next.as_deref().unwrap_or("done"), success, false);
         }
         for a in &s.on_failure {
             match &a.kind {
@@ -337,12 +343,29 @@ fn action_label(a: &ActionPlan, what: Option<&str>, most: usize) -> String {
     cut(&label, most)
 }
 
+/// `text` in at most `most` characters: cut after a whole word or path segment (and `…`), or
+/// inside one only when no break comes in the second half.
 fn cut(text: &str, most: usize) -> String {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.chars().count() <= most {
         return text;
     }
     let mut short: String = text.chars().take(most.saturating_sub(1)).collect();
+    let next_is_space = text.chars().nth(most.saturating_sub(1)) == Some(' ');
+    // A space goes, a slash stays: `POST /v1/Conversations/…`.
+    let end = short.rfind([' ', '/']).map(|at| match short.get(at..) {
+        Some(rest) if rest.starts_with('/') => at + 1,
+        _ => at,
+    });
+    if !next_is_space
+        && let Some(end) = end
+        && short
+            .get(..end)
+            .is_some_and(|kept| kept.chars().count() >= most / 2)
+    {
+        short.truncate(end);
+    }
+    short.truncate(short.trim_end().len());
     short.push('…');
     short
 }

@@ -320,7 +320,7 @@ impl<'p> Resolver<'p> {
                     Some(fixed) => d
                         .help(format!("to name the source, write `{fixed}`"))
                         .note(crate::diagnostics::LENIENT_NOTE),
-                    None => d.help_opt(suggest::did_you_mean(wanted, all.iter().copied())),
+                    None => d.help_opt(suggest::operation(wanted, all.iter().copied())),
                 })
             }
             _ if found

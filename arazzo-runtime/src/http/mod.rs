@@ -1,13 +1,14 @@
 //! Building one operation call, sending it, and keeping what `$request…`, `$response…`,
 //! `$statusCode`, `$url` and `$method` read afterwards: the client's HTTP client and request
-//! hook here, the call in `call.rs` (its form fields in `field.rs`), the finished exchange in `exchange.rs`.
+//! hook here, the call in `call.rs` (its form fields in `field.rs`), its sending in `send.rs`
+//! (redirects in `redirect.rs`), the finished exchange in `exchange.rs`.
 
 mod call;
 mod exchange;
 mod field;
+mod redirect;
+mod send;
 
-#[cfg(feature = "restate")]
-pub(crate) use call::BoxedExchange;
 pub use call::{Call, calls};
 pub use exchange::Exchange;
 #[cfg(feature = "restate")]
@@ -15,6 +16,8 @@ pub(crate) use exchange::RequestRecord;
 #[cfg(test)]
 pub(crate) use field::form_fields;
 pub use field::{FieldValue, Typed};
+#[cfg(feature = "restate")]
+pub(crate) use send::BoxedExchange;
 
 use std::sync::OnceLock;
 

@@ -198,7 +198,7 @@ async fn run(
                             rumqttc::v5::mqttbytes::v5::SubscribeReasonCode::Success(_)
                         )
                     })
-                    .map(|c| format!("the broker refused the subscription: {c:?}"));
+                    .map(|c| format!("the broker refused the subscription: {}", refusal(c)));
                 let _ = acks.send(refused.map_or(Ok(()), Err)).await;
             }
             Ok(Event::Incoming(Packet::PubAck(_))) => {
@@ -271,6 +271,23 @@ impl Transport for MqttTransport {
                 )),
             }
         })
+    }
+}
+
+/// Why a broker refused a subscription, in words (MQTT 5 SUBACK reason codes).
+fn refusal(code: &rumqttc::v5::mqttbytes::v5::SubscribeReasonCode) -> &'static str {
+    use rumqttc::v5::mqttbytes::v5::SubscribeReasonCode as Code;
+    match code {
+        Code::Success(_) => "granted",
+        Code::Failure | Code::Unspecified => "unspecified error",
+        Code::ImplementationSpecific => "implementation-specific error",
+        Code::NotAuthorized => "not authorized",
+        Code::TopicFilterInvalid => "the topic filter is invalid",
+        Code::PkidInUse => "the packet identifier is in use",
+        Code::QuotaExceeded => "quota exceeded",
+        Code::SharedSubscriptionsNotSupported => "shared subscriptions are not supported",
+        Code::SubscriptionIdNotSupported => "subscription identifiers are not supported",
+        Code::WildcardSubscriptionsNotSupported => "wildcard subscriptions are not supported",
     }
 }
 

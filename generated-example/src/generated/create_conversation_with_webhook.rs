@@ -111,13 +111,13 @@
         /// flowchart TD
         ///     start(["start"])
         ///     s0["createConversation<br/>CreateConversation: POST /v1/Conversations"]
-        ///     s1["attachWebhook<br/>CreateConversationScopedWebhook: POST /v1/Conversations/{Co…"]
+        ///     s1["attachWebhook<br/>CreateConversationScopedWebhook: POST /v1/Conversations/…"]
         ///     done(["end"])
         ///     failed(["failed"])
         ///     start --> s0
-        ///     s0 --> s1
+        ///     s0 -->|"$statusCode == 201"| s1
         ///     s0 -.-> failed
-        ///     s1 --> done
+        ///     s1 -->|"$statusCode == 201"| done
         ///     s1 -.-> failed
         ///     classDef failure stroke:#b00020,color:#b00020
         ///     class failed failure
