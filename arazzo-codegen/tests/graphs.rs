@@ -99,8 +99,14 @@ fn success_edges_carry_their_criteria_and_labels_are_cut_between_words() {
         &[],
         GraphFormat::Mermaid,
     );
-    assert!(seed.contains(r#"s0 -->|"$statusCode == 201"| s1"#), "{seed}");
-    assert!(seed.contains(r#"s1 -->|"$statusCode == 201"| done"#), "{seed}");
+    assert!(
+        seed.contains(r#"s0 -->|"$statusCode == 201"| s1"#),
+        "{seed}"
+    );
+    assert!(
+        seed.contains(r#"s1 -->|"$statusCode == 201"| done"#),
+        "{seed}"
+    );
     assert!(
         seed.contains("CreateConversationScopedWebhook: POST /v1/Conversations/…"),
         "{seed}"
