@@ -65,11 +65,32 @@ pub fn compare(prepared: &Prepared) -> Result<bool, String> {
     let python = super::bench_peers::python_runner(&root)
         .ok_or("the Python arazzo-runner could not be installed, so nothing was compared")?;
     eprintln!("xtask: the Python arazzo-runner on every case");
-    let status = Command::new(&python)
+    let mut child = Command::new(&python)
         .arg(root.join("xtask/peers/arazzo_runner_cases.py"))
         .arg(&prepared.dir)
-        .status()
+        .spawn()
         .map_err(|e| format!("cannot run the peer: {e}"))?;
+    // A guard, not a speed target: each case has 3 s of patience in the script, so this is
+    // far past what a working run takes; a hung peer fails the run instead of the CI's limit.
+    let guard = std::time::Duration::from_secs(60 + 4 * prepared.expected.len() as u64);
+    let started = std::time::Instant::now();
+    let status = loop {
+        match child
+            .try_wait()
+            .map_err(|e| format!("cannot wait for the peer: {e}"))?
+        {
+            Some(status) => break status,
+            None if started.elapsed() > guard => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "the peer's script ran past {} s and was stopped: a case hangs",
+                    guard.as_secs()
+                ));
+            }
+            None => std::thread::sleep(std::time::Duration::from_millis(200)),
+        }
+    };
     if !status.success() {
         return Err(format!("the peer's script failed ({status})"));
     }
