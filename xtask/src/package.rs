@@ -35,7 +35,10 @@ pub fn check(workspace: &Path, version: &str) -> bool {
         let mut untar = Command::new("tar");
         untar
             .current_dir(&unpacked)
-            .args(["-xzf", &format!("{name}-{version}.crate")]);
+            // `-m`: the files get the time they are unpacked, not the fixed one cargo writes
+            // into every package, so cargo sees them as changed and builds them again (with
+            // the fixed time, a target folder kept from an earlier run served stale builds).
+            .args(["-xzmf", &format!("{name}-{version}.crate")]);
         if !super::run(&format!("unpack {name}-{version}.crate"), &mut untar) {
             return false;
         }
