@@ -351,15 +351,10 @@ pub fn undeclared(misfit: &Misfit, schema_of: &str) -> Diagnostic {
 /// For a workflow input sent where the schema wants another type: the declaration to change.
 fn input_fix(value: &Node, wanted: &ValueType) -> Option<String> {
     let name = value.as_str()?.strip_prefix("$inputs.")?;
-    let keyword = match &wanted.ty {
-        Type::Integer => "integer",
-        Type::Number => "number",
-        Type::String => "string",
-        Type::Boolean => "boolean",
-        Type::Array(_) => "array",
-        Type::Object => "object",
-        Type::Json => return None,
-    };
+    if wanted.ty == Type::Json {
+        return None;
+    }
+    let keyword = super::types::kind(wanted);
     let plain = name
         .chars()
         .all(|c| c.is_alphanumeric() || c == '_' || c == '-');

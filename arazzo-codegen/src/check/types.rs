@@ -174,7 +174,8 @@ pub(super) fn a_kind(t: &ValueType) -> String {
     format!("{article} {k}")
 }
 
-fn kind(t: &ValueType) -> &'static str {
+/// The JSON Schema `type` keyword of `t` (`value` for one without a provable type).
+pub(super) fn kind(t: &ValueType) -> &'static str {
     match t.ty {
         Type::Integer => "integer",
         Type::Number => "number",

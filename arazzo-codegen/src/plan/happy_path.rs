@@ -17,29 +17,22 @@ use crate::expr::{
 };
 use crate::model::{CriterionType, Step};
 
-/// The statuses `step` can succeed on when its criteria pin them (see `types::success`).
-pub fn statuses(step: &Step) -> Option<std::collections::BTreeSet<u16>> {
-    crate::types::success_statuses(step)
-}
-
 /// Changes `body` so that the criteria of `step` on the response body hold where they can.
 pub fn satisfy(step: &Step, body: &mut Json) {
     for criterion in &step.success_criteria {
         crate::work::add(1);
-        match &criterion.kind.value {
-            CriterionType::Simple if criterion.context.is_none() => {
+        // Where in the body a `jsonpath` or `regex` criterion looks: its context's pointer.
+        let context = criterion
+            .context
+            .as_ref()
+            .and_then(|c| body_pointer(&c.value));
+        match (&criterion.kind.value, context) {
+            (CriterionType::Simple, _) if criterion.context.is_none() => {
                 if let Ok(parsed) = crate::expr::condition::condition(&criterion.condition.value) {
                     simple(&parsed.condition, body);
                 }
             }
-            CriterionType::JsonPath { version } => {
-                let Some(tokens) = criterion
-                    .context
-                    .as_ref()
-                    .and_then(|c| body_pointer(&c.value))
-                else {
-                    continue;
-                };
+            (CriterionType::JsonPath { version }, Some(tokens)) => {
                 let text = criterion.condition.value.trim();
                 let query = match version.as_ref().map(|v| v.value.as_str()) {
                     Some(GOESSNER) => from_goessner(text),
@@ -49,14 +42,7 @@ pub fn satisfy(step: &Step, body: &mut Json) {
                     jsonpath(&query, &criterion.condition.value, &tokens, body);
                 }
             }
-            CriterionType::Regex => {
-                let Some(tokens) = criterion
-                    .context
-                    .as_ref()
-                    .and_then(|c| body_pointer(&c.value))
-                else {
-                    continue;
-                };
+            (CriterionType::Regex, Some(tokens)) => {
                 let Ok(pattern) = regex::Regex::new(&criterion.condition.value) else {
                     continue;
                 };

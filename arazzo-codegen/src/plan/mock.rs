@@ -95,7 +95,7 @@ impl<'p> Planner<'p> {
             return (200, String::new(), String::new());
         };
         let keys = responses.entries.iter().map(|e| e.key.as_str());
-        let pinned = super::happy_path::statuses(step).and_then(|statuses| {
+        let pinned = crate::types::success_statuses(step).and_then(|statuses| {
             statuses.into_iter().find_map(|status| {
                 let key = crate::types::response_key(keys.clone(), status)?;
                 Some((status, responses.entries.iter().find(|e| e.key == key)?))
